@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+// The Swift EBSD library: crystallography core, crystal-map files, image and
+// numeric back-ends, and the `ebsd` command-line tool.
+import PackageDescription
+
+/// Release code is built for AVX2 + FMA machines, so SIMD lanes use fused
+/// multiply-add instead of calling `fmaf` per lane.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
+]
+let cFast: [CSetting] = [
+    .unsafeFlags(["-march=haswell", "-O2"], .when(platforms: [.linux])),
+]
+
+let package = Package(
+    name: "SwiftEBSD",
+    products: [
+        .library(name: "Crystallography", targets: ["Crystallography"]),
+        .library(name: "CrystalMaps", targets: ["CrystalMaps"]),
+        .library(name: "EBSDImageIO", targets: ["EBSDImageIO"]),
+        .library(name: "EBSDNumerics", targets: ["EBSDNumerics"]),
+        .executable(name: "ebsd", targets: ["EBSDCommand"]),
+        .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian multiarch paths).
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Small C shims for the C APIs Swift cannot call directly
+        // (variadic TIFFSetField/TIFFGetField, libpng's png_image API).
+        .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF"], cSettings: cFast),
+
+        // Stage modules.
+        .target(name: "Crystallography", swiftSettings: fastMath),
+        .target(name: "EBSDNumerics", dependencies: ["CFFTW", "CBLAS"], swiftSettings: fastMath),
+        .target(name: "EBSDImageIO", dependencies: ["CImageShims"], swiftSettings: fastMath),
+        .target(name: "CrystalMaps", dependencies: ["Crystallography"], swiftSettings: fastMath),
+
+        // Command line and benchmarks.
+        .executableTarget(
+            name: "EBSDCommand",
+            dependencies: [
+                "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: fastMath
+        ),
+        .executableTarget(
+            name: "EBSDBench",
+            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics"],
+            swiftSettings: fastMath
+        ),
+
+        // Tests. TestSupport finds ../shared (golden numbers, real data).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CrystallographyTests", dependencies: ["Crystallography", "TestSupport"]),
+        .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
+        .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "TestSupport"]),
+        .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics"]),
+        .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,33 @@
+/// Thin C shims over libtiff and libpng for the calls Swift cannot make
+/// directly: libtiff's variadic TIFFGetField/TIFFSetField, and libpng's
+/// png_image API whose sizes and versions are function-like macros.
+#ifndef EBSD_CIMAGESHIMS_H
+#define EBSD_CIMAGESHIMS_H
+#include <stdint.h>
+#include <stddef.h>
+#include <tiffio.h>
+
+/* ---- libtiff: typed wrappers around the variadic tag accessors ---- */
+int ebsd_tiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value);
+int ebsd_tiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value);
+/// Returns a pointer owned by libtiff (valid until the directory changes), or NULL.
+const char *ebsd_tiff_get_string(TIFF *tif, uint32_t tag);
+int ebsd_tiff_set_u32(TIFF *tif, uint32_t tag, uint32_t value);
+int ebsd_tiff_set_u16(TIFF *tif, uint32_t tag, uint16_t value);
+int ebsd_tiff_set_string(TIFF *tif, uint32_t tag, const char *value);
+/// Silences libtiff's default stderr warning/error handlers (errors are
+/// reported through return codes and Swift errors instead).
+void ebsd_tiff_quiet(void);
+
+/* ---- libpng: simplified png_image API ---- */
+/// Reads the header only. Returns 0 on success, non-zero with a message in err.
+int ebsd_png_read_size(const char *path, uint32_t *width, uint32_t *height,
+                       char *err, size_t errlen);
+/// Reads the whole image converted to `channels` (1 = gray8, 3 = RGB8) into
+/// `buffer` of exactly width*height*channels bytes.
+int ebsd_png_read(const char *path, int channels, uint8_t *buffer, size_t bufferSize,
+                  char *err, size_t errlen);
+/// Writes gray8 (channels 1), RGB8 (3) or RGBA8 (4) pixels, rows top to bottom.
+int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
+                   const uint8_t *pixels, char *err, size_t errlen);
+#endif

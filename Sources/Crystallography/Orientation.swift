@@ -1,0 +1,172 @@
+import Foundation
+
+/// A crystal orientation: a ``Rotation`` (passive, sample → crystal) plus the
+/// crystal's ``LaueGroup``. Symmetrically equivalent orientations are
+/// `s g` for the proper operators `s` of the group.
+///
+/// Example: `Orientation(Rotation(axis: [0, 0, 1], angle: .pi / 2), .cubicHigh)`
+/// is equivalent to the identity: `.reduced().rotation.angle == 0`.
+public struct Orientation: Hashable, Sendable {
+    public var rotation: Rotation
+    public var laueGroup: LaueGroup
+    public init(_ rotation: Rotation, _ laueGroup: LaueGroup) { self.rotation = rotation; self.laueGroup = laueGroup }
+
+    /// The equivalent `s g` with the smallest rotation angle (the
+    /// representative in the Rodrigues fundamental zone). Ties on the zone
+    /// boundary go to the first operator in ``LaueGroup/properOperators``.
+    public var reduced: Orientation {
+        var best = rotation, bestA = abs(rotation.q.a)
+        for s in laueGroup.properOperators.dropFirst() {
+            let a = abs(Quaternion.productScalar(s.q, rotation.q))
+            if a > bestA + 1e-14 { bestA = a; best = s * rotation }
+        }
+        return Orientation(best, laueGroup)
+    }
+
+    /// True if no symmetric equivalent has a smaller angle (within `tolerance` on cos(ω/2)).
+    public func isInFundamentalZone(tolerance: Double = 1e-12) -> Bool {
+        let a = abs(rotation.q.a)
+        for s in laueGroup.properOperators.dropFirst() where abs(Quaternion.productScalar(s.q, rotation.q)) > a + tolerance {
+            return false
+        }
+        return true
+    }
+
+    /// Misorientation `m = g2 g1⁻¹` from `self` (g1) to `other` (g2): maps
+    /// crystal-1 coordinates to crystal-2 coordinates.
+    public func misorientation(to other: Orientation) -> Misorientation {
+        Misorientation(other.rotation * rotation.inverse, from: laueGroup, to: other.laueGroup)
+    }
+
+    /// The disorientation (smallest equivalent misorientation) to `other`.
+    public func disorientation(to other: Orientation) -> Misorientation { misorientation(to: other).reduced }
+
+    /// Disorientation angle in radians (fast path; no axis).
+    @inlinable public func disorientationAngle(to other: Orientation) -> Double {
+        let m = Quaternion.productTimesConjugate(other.rotation.q, rotation.q)
+        if laueGroup == other.laueGroup { return laueGroup.disorientationAngle(m) }
+        return misorientation(to: other).reduced.angle
+    }
+
+    /// Crystal direction parallel to the sample direction `d` (`g d`), not reduced.
+    @inlinable public func crystalDirection(alongSample d: Vector3) -> Vector3 { rotation.apply(d) }
+
+    /// The orientation's Euler angles after reduction into the fundamental zone.
+    public var euler: EulerAngles { rotation.euler }
+}
+
+extension Quaternion {
+    /// `p * conj(q)`.
+    @inlinable public static func productTimesConjugate(_ p: Quaternion, _ q: Quaternion) -> Quaternion {
+        p * q.conjugate
+    }
+}
+
+extension LaueGroup {
+    /// Largest |cos(ω/2)| over `m s`, s proper: the disorientation's cos(ω/2)
+    /// for a misorientation between two crystals of this group.
+    @inlinable public func maxAbsScalar(_ m: Quaternion) -> Double {
+        if self == .cubicHigh {
+            // The 24 elements of 432 give |mi|, (|mi|+|mj|)/√2 and (Σ|mi|)/2.
+            var v0 = abs(m.a), v1 = abs(m.b), v2 = abs(m.c), v3 = abs(m.d)
+            if v0 < v1 { swap(&v0, &v1) }
+            if v2 < v3 { swap(&v2, &v3) }
+            if v0 < v2 { swap(&v0, &v2) }
+            if v1 < v3 { swap(&v1, &v3) }
+            if v1 < v2 { swap(&v1, &v2) }
+            let s = (v0 + v1 + v2 + v3) * 0.5
+            let p = (v0 + v1) * 0.7071067811865476
+            return max(v0, max(p, s))
+        }
+        var best = 0.0
+        for s in properOperators {
+            best = max(best, abs(Quaternion.productScalar(m, s.q)))
+        }
+        return best
+    }
+
+    /// Disorientation angle (radians) of a misorientation quaternion between two crystals of this group.
+    @inlinable public func disorientationAngle(_ m: Quaternion) -> Double {
+        let c = min(1, maxAbsScalar(m))
+        // 2 acos(c) = 2 atan2(sqrt(1-c²), c); the atan2 form keeps precision near 0.
+        return 2 * atan2((max(0, (1 - c) * (1 + c))).squareRoot(), c)
+    }
+}
+
+/// A misorientation `m = g2 g1⁻¹` between two crystals (maps crystal-1
+/// coordinates to crystal-2 coordinates; its axis is in the crystal frame).
+/// Equivalent misorientations are `s2 m s1` with `s1`, `s2` proper operators
+/// of the two groups.
+public struct Misorientation: Hashable, Sendable {
+    public var rotation: Rotation
+    public var group1: LaueGroup
+    public var group2: LaueGroup
+    public init(_ rotation: Rotation, from group1: LaueGroup, to group2: LaueGroup) {
+        self.rotation = rotation; self.group1 = group1; self.group2 = group2
+    }
+
+    /// The equivalent with the smallest angle (the disorientation).
+    /// For equal groups only `m s` is searched (conjugation leaves angles unchanged).
+    public var reduced: Misorientation {
+        var best = rotation, bestA = abs(rotation.q.a)
+        if group1 == group2 {
+            for s in group1.properOperators {
+                let a = abs(Quaternion.productScalar(rotation.q, s.q))
+                if a > bestA + 1e-14 { bestA = a; best = rotation * s }
+            }
+        } else {
+            for s2 in group2.properOperators {
+                let left = s2 * rotation
+                for s1 in group1.properOperators {
+                    let a = abs(Quaternion.productScalar(left.q, s1.q))
+                    if a > bestA + 1e-14 { bestA = a; best = left * s1 }
+                }
+            }
+        }
+        return Misorientation(best, from: group1, to: group2)
+    }
+
+    /// Angle in radians of this representative.
+    public var angle: Double { rotation.angle }
+    /// Axis (crystal frame) of this representative.
+    public var axis: Vector3 { rotation.axisAngle.axis }
+
+    /// For a disorientation between crystals of the same group: the axis
+    /// reduced into the group's standard stereographic sector (this removes
+    /// the ±axis and grain-exchange ambiguity). `nil` for a zero angle.
+    public var axisInSector: Vector3? {
+        let r = reduced
+        if r.angle < 1e-12 { return nil }
+        return group1.fundamentalSector.reduce(r.axis)
+    }
+}
+
+extension Orientation {
+    /// Mean of orientations that respects symmetry: each is replaced by the
+    /// equivalent closest to the running mean, the aligned quaternions are
+    /// summed, and this is iterated until the mean stops moving. Suited to
+    /// the orientations of one grain (spread well below the zone size).
+    public static func mean(_ orientations: [Orientation]) -> Orientation? {
+        guard let first = orientations.first else { return nil }
+        let group = first.laueGroup
+        var mean = first.rotation.q
+        for _ in 0..<20 {
+            var sum = Quaternion(0, 0, 0, 0)
+            for o in orientations {
+                var best = o.rotation.q, bestDot = mean.dot(o.rotation.q)
+                for s in group.properOperators.dropFirst() {
+                    let c = s.q * o.rotation.q
+                    let d = mean.dot(c)
+                    if abs(d) > abs(bestDot) { bestDot = d; best = c }
+                }
+                if bestDot < 0 { best = -best }
+                sum = Quaternion(sum.a + best.a, sum.b + best.b, sum.c + best.c, sum.d + best.d)
+            }
+            let next = sum.normalized
+            let moved = 1 - abs(next.dot(mean))
+            mean = next
+            if moved < 1e-15 { break }
+        }
+        return Orientation(Rotation(mean), group)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Locates `../shared/` (golden numbers and real instrument data) beside the
+/// package root, as CI lays it out, and loads its JSON files.
+public enum SharedData {
+    /// The package root (three levels above this file).
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let root: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    public static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+    public static func path(_ relative: String) -> String { url(relative).path }
+    public static var available: Bool { FileManager.default.fileExists(atPath: root.path) }
+
+    public struct Missing: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "shared test data not found at \(path) (expected ../shared beside the package)" }
+    }
+
+    /// Parses a JSON file under `../shared/` into Foundation objects.
+    public static func json(_ relative: String) throws -> [String: Any] {
+        let u = url(relative)
+        guard let data = FileManager.default.contents(atPath: u.path) else { throw Missing(path: u.path) }
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    public func doubles(_ k: String) -> [Double]? { (self[k] as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue } }
+    public func double(_ k: String) -> Double? { (self[k] as? NSNumber)?.doubleValue }
+    public func int(_ k: String) -> Int? { (self[k] as? NSNumber)?.intValue }
+    public func dict(_ k: String) -> [String: Any]? { self[k] as? [String: Any] }
+    public func dicts(_ k: String) -> [[String: Any]] { (self[k] as? [[String: Any]]) ?? [] }
+    public func string(_ k: String) -> String? { self[k] as? String }
+    public func bool(_ k: String) -> Bool? { (self[k] as? NSNumber)?.boolValue }
+}
