@@ -63,15 +63,19 @@ public struct FundamentalSector: Sendable {
 
     /// The symmetric copy of the direction `v` inside the sector (the Laue
     /// group's operators, the inversion included, act on directions). A
-    /// direction already inside is returned unchanged; otherwise the copy
-    /// closest to the sector centre is taken.
+    /// direction already inside is returned unchanged; otherwise, of the
+    /// copies inside, the one closest to the sector centre is taken (this
+    /// only matters on the boundary, where several copies touch the sector).
     public func reduce(_ v: Vector3) -> Vector3 {
         if contains(v) { return v }
-        var best = v, bestDot = -Double.infinity
+        var best = v, bestDot = -Double.infinity, bestInside = false
         for op in laueGroup.operators {
             let w = op.apply(v)
+            let inside = contains(w)
             let d = w.dot(center)
-            if d > bestDot + 1e-12 { bestDot = d; best = w }
+            if (inside && !bestInside) || (inside == bestInside && d > bestDot + 1e-12) {
+                bestDot = d; best = w; bestInside = inside
+            }
         }
         return best
     }

@@ -38,7 +38,7 @@ public enum LaueGroup: String, CaseIterable, Sendable, Codable {
     public var properGroupSymbol: String {
         switch self {
         case .triclinic: "1"
-        case .monoclinic: "2"
+        case .monoclinic: "112"
         case .orthorhombic: "222"
         case .tetragonalLow: "4"
         case .tetragonalHigh: "422"
@@ -59,7 +59,7 @@ public enum LaueGroup: String, CaseIterable, Sendable, Codable {
         case "m3m", "oh", "cubic": self = .cubicHigh
         case "m3", "th": self = .cubicLow
         case "6/mmm", "d6h", "hexagonal": self = .hexagonalHigh
-        case "112", "121", "211": self = .monoclinic
+        case "2", "121", "211": self = .monoclinic
         case "mmm", "d2h": self = .orthorhombic
         default: return nil
         }

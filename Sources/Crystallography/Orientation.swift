@@ -63,11 +63,13 @@ extension Quaternion {
 }
 
 extension LaueGroup {
-    /// Largest |cos(ω/2)| over `m s`, s proper: the disorientation's cos(ω/2)
-    /// for a misorientation between two crystals of this group.
-    @inlinable public func maxAbsScalar(_ m: Quaternion) -> Double {
+    /// Largest |cos(ω/2)| over `m s` (s proper) and the squared norm of that
+    /// element's vector part, computed from its own components so that small
+    /// angles keep full precision.
+    @inlinable public func bestScalar(_ m: Quaternion) -> (c: Double, v2: Double) {
         if self == .cubicHigh {
-            // The 24 elements of 432 give |mi|, (|mi|+|mj|)/√2 and (Σ|mi|)/2.
+            // The 24 elements of 432 give |mi|, (|mi|+|mj|)/√2 and (Σ|mi|)/2;
+            // each winner's other components follow from an orthonormal basis.
             var v0 = abs(m.a), v1 = abs(m.b), v2 = abs(m.c), v3 = abs(m.d)
             if v0 < v1 { swap(&v0, &v1) }
             if v2 < v3 { swap(&v2, &v3) }
@@ -76,20 +78,29 @@ extension LaueGroup {
             if v1 < v2 { swap(&v1, &v2) }
             let s = (v0 + v1 + v2 + v3) * 0.5
             let p = (v0 + v1) * 0.7071067811865476
-            return max(v0, max(p, s))
+            if v0 >= p && v0 >= s { return (v0, v1 * v1 + v2 * v2 + v3 * v3) }
+            if p >= s {
+                let a = v0 - v1, b = v2 + v3, c = v2 - v3
+                return (p, 0.5 * (a * a + b * b + c * c))
+            }
+            let a = v0 + v1 - v2 - v3, b = v0 - v1 + v2 - v3, c = v0 - v1 - v2 + v3
+            return (s, 0.25 * (a * a + b * b + c * c))
         }
-        var best = 0.0
+        var best = Quaternion.identity, bestC = -1.0
         for s in properOperators {
-            best = max(best, abs(Quaternion.productScalar(m, s.q)))
+            let c = abs(Quaternion.productScalar(m, s.q))
+            if c > bestC { bestC = c; best = m * s.q }
         }
-        return best
+        return (bestC, best.b * best.b + best.c * best.c + best.d * best.d)
     }
+
+    /// Largest |cos(ω/2)| over `m s`, s proper: the disorientation's cos(ω/2).
+    @inlinable public func maxAbsScalar(_ m: Quaternion) -> Double { bestScalar(m).c }
 
     /// Disorientation angle (radians) of a misorientation quaternion between two crystals of this group.
     @inlinable public func disorientationAngle(_ m: Quaternion) -> Double {
-        let c = min(1, maxAbsScalar(m))
-        // 2 acos(c) = 2 atan2(sqrt(1-c²), c); the atan2 form keeps precision near 0.
-        return 2 * atan2((max(0, (1 - c) * (1 + c))).squareRoot(), c)
+        let b = bestScalar(m)
+        return 2 * atan2(b.v2.squareRoot(), b.c)
     }
 }
 
