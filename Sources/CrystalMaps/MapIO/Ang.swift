@@ -1,0 +1,218 @@
+import Foundation
+import Crystallography
+
+/// EDAX/TSL `.ang` text maps.
+///
+/// Columns (8 to 14): φ1 Φ φ2 (radians, Bunge, TSL frame) x y (µm) IQ CI
+/// phase [SEM fit …]. A point is not indexed when CI = −1, or when its phase
+/// id is not in the header (a single-phase file may write phase 0 for its
+/// only phase). Points are placed on the grid by their x, y, so files whose
+/// rows are stored out of order read correctly. Hexagonal grids are rejected.
+/// Euler angles are kept as stored (no frame change; see ``CrystalMap``).
+public enum AngFile {
+    public static func read(_ path: String) throws(MapFileError) -> CrystalMap {
+        let text = try TextBuffer(path: path)
+        var meta: [String: String] = [:]
+        var phases: [(number: Int, name: String, formula: String, symmetry: Int?, lattice: [Double])] = []
+        var nrows: Int?, ncolsOdd: Int?, ncolsEven: Int?, xstep: Double?, ystep: Double?
+        var grid = "SqrGrid"
+        var firstData = -1
+        var columnHeaders: [String] = []
+        for li in 0..<text.lineCount {
+            guard let f = text.firstByte(li) else { continue }
+            if f != UInt8(ascii: "#") { firstData = li; break }
+            var line = text.line(li)
+            line.removeFirst()
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard !t.isEmpty else { continue }
+            let parts = t.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init)
+            guard let key = parts.first else { continue }
+            let rest = parts.dropFirst()
+            func num(_ s: String?) throws(MapFileError) -> Double {
+                guard let s, let v = Double(s) else { throw .malformed(path: path, line: li + 1, message: "header '\(key)': expected a number") }
+                return v
+            }
+            switch key.lowercased() {
+            case "phase":
+                guard let n = rest.first.flatMap({ Int($0) }) else { continue }
+                phases.append((n, "", "", nil, []))
+            case "materialname":
+                if !phases.isEmpty { phases[phases.count - 1].name = rest.joined(separator: " ") }
+            case "formula":
+                if !phases.isEmpty { phases[phases.count - 1].formula = rest.joined(separator: " ") }
+            case "symmetry":
+                if !phases.isEmpty { phases[phases.count - 1].symmetry = rest.first.flatMap { Int($0) } }
+            case "latticeconstants":
+                if !phases.isEmpty {
+                    let v = rest.compactMap { Double($0) }
+                    guard v.count == 6 else { throw .malformed(path: path, line: li + 1, message: "LatticeConstants: expected 6 numbers, found \(v.count)") }
+                    phases[phases.count - 1].lattice = v
+                }
+            case "grid": grid = rest.first ?? grid
+            case "xstep": xstep = try num(rest.first)
+            case "ystep": ystep = try num(rest.first)
+            case "ncols_odd": ncolsOdd = Int(try num(rest.first))
+            case "ncols_even": ncolsEven = Int(try num(rest.first))
+            case "nrows": nrows = Int(try num(rest.first))
+            case "column_headers":
+                columnHeaders = t.split(separator: ":", maxSplits: 1).last.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            case "x-star", "y-star", "z-star", "workingdistance", "tem_pixperum", "operator", "sampleid", "scanid":
+                meta[key.lowercased()] = rest.joined(separator: " ")
+            default: break
+            }
+        }
+        if grid.lowercased().hasPrefix("hex") {
+            throw .unsupported(path: path, message: "hexagonal grid (GRID: \(grid)); resample it to a square grid first (e.g. in OIM: Convert Scan to square grid)")
+        }
+        if let o = ncolsOdd, let e = ncolsEven, o != e {
+            throw .unsupported(path: path, message: "NCOLS_ODD \(o) ≠ NCOLS_EVEN \(e) (hexagonal layout)")
+        }
+        guard firstData >= 0 else { throw .malformed(path: path, line: nil, message: "no data lines after the header") }
+        let dataLines = (firstData..<text.lineCount).filter { text.firstByte($0) != nil }
+        let n = dataLines.count
+        let ncol: Int = text.bytes.withUnsafeBufferPointer { p in
+            countFields(p.baseAddress!, from: text.lineStarts[firstData], to: text.lineEnd(firstData))
+        }
+        guard ncol >= 8 else {
+            throw .malformed(path: path, line: firstData + 1, message: "expected at least 8 columns (φ1 Φ φ2 x y IQ CI phase), found \(ncol)")
+        }
+        if let r = nrows, let c = ncolsOdd, r * c != n {
+            throw .malformed(path: path, line: dataLines.last.map { $0 + 1 },
+                             message: "header says NROWS \(r) × NCOLS \(c) = \(r * c) points, found \(n) data lines (file truncated?)")
+        }
+        // Parse all columns in parallel.
+        var values = [Double](repeating: 0, count: n * ncol)
+        var badLine = [Int](repeating: Int.max, count: 1)
+        var badCount = [Int](repeating: 0, count: 1)
+        let lock = NSLock()
+        text.bytes.withUnsafeBufferPointer { bp in
+            let base = bp.baseAddress!
+            values.withUnsafeMutableBufferPointer { vp in
+                let out = SendablePointer(p: vp.baseAddress!)
+                parallelChunks(count: n) { range in
+                    var localBad = Int.max, localCount = 0
+                    for k in range {
+                        let li = dataLines[k]
+                        let got = parseNumbers(base, from: text.lineStarts[li], to: text.lineEnd(li), into: out.p + k * ncol, max: ncol)
+                        if got != ncol && localBad == Int.max { localBad = li; localCount = got }
+                    }
+                    if localBad != Int.max {
+                        lock.lock()
+                        if localBad < badLine[0] { badLine[0] = localBad; badCount[0] = localCount }
+                        lock.unlock()
+                    }
+                }
+            }
+        }
+        if badLine[0] != Int.max {
+            let got = badCount[0]
+            let msg = got < 0 ? "field \(-got) is not a number" : "expected \(ncol) columns, found \(got)"
+            throw .malformed(path: path, line: badLine[0] + 1, message: msg)
+        }
+        var xs = [Double](repeating: 0, count: n), ys = xs
+        for k in 0..<n { xs[k] = values[k * ncol + 3]; ys[k] = values[k * ncol + 4] }
+        let asm = try GridAssembly(path: path, xs: xs, ys: ys, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep,
+                                   firstDataLine: firstData + 1)
+        // Phases.
+        var mapPhases: [MapPhase] = []
+        for ph in phases {
+            let laue = ph.symmetry.flatMap { LaueGroup(tslSymmetryCode: $0) } ?? .cubicHigh
+            let lat = ph.lattice.count == 6 ? Lattice.angstromDegrees(ph.lattice[0], ph.lattice[1], ph.lattice[2], ph.lattice[3], ph.lattice[4], ph.lattice[5]) : .cubic(0.1)
+            let name = ph.name.isEmpty ? "phase \(ph.number)" : ph.name
+            mapPhases.append(MapPhase(id: ph.number, phase: Phase(name: name, spaceGroupNumber: 0, lattice: lat, laueGroup: laue, formula: ph.formula)))
+        }
+        // A single-phase file that writes 0 in its phase column: that 0 is the phase.
+        var ids = Set<Int>()
+        for k in 0..<n { ids.insert(Int(values[k * ncol + 7])) }
+        if mapPhases.count == 1 && !ids.contains(mapPhases[0].id) && ids.contains(0) { mapPhases[0].id = 0 }
+        var idToIndex: [Int: Int32] = [:]
+        for (i, p) in mapPhases.enumerated() { idToIndex[p.id] = Int32(i) }
+
+        let count = asm.grid.count
+        var phaseIndex = [Int32](repeating: -1, count: count)
+        var rotations = [Rotation](repeating: .identity, count: count)
+        var names = ["iq", "ci"]
+        let extra = ["sem", "fit"]
+        for j in 8..<ncol {
+            if j - 8 < extra.count { names.append(extra[j - 8]) }
+            else if j < columnHeaders.count { names.append(columnHeaders[j].lowercased()) }
+            else { names.append("col\(j + 1)") }
+        }
+        var props = [[Float]](repeating: [Float](repeating: 0, count: count), count: names.count)
+        let propColumns = [5, 6] + Array(8..<ncol)
+        for k in 0..<n {
+            let row = k * ncol
+            let px = asm.pixelOfRecord[k]
+            rotations[px] = Rotation(euler: EulerAngles(values[row], values[row + 1], values[row + 2]))
+            for (pi, c) in propColumns.enumerated() { props[pi][px] = Float(values[row + c]) }
+            let ci = values[row + 6]
+            if ci != -1, let idx = idToIndex[Int(values[row + 7])] { phaseIndex[px] = idx }
+        }
+        var properties: [String: [Float]] = [:]
+        for (i, nm) in names.enumerated() { properties[nm] = props[i] }
+        meta["format"] = "ang"
+        return CrystalMap(grid: asm.grid, phases: mapPhases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
+    }
+
+    /// Writes a 10-column TSL `.ang` (φ1 Φ φ2 x y IQ CI phase SEM fit) that
+    /// orix and OIM read. Not-indexed points get phase 0 and CI −1; phases
+    /// are numbered 1… in list order. Euler angles are written with 6 decimals.
+    public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
+        var h = ""
+        h += "# TEM_PIXperUM          1.000000\n"
+        h += "# x-star                \(map.metadata["x-star"] ?? "0.000000")\n"
+        h += "# y-star                \(map.metadata["y-star"] ?? "0.000000")\n"
+        h += "# z-star                \(map.metadata["z-star"] ?? "0.000000")\n"
+        h += "# WorkingDistance       \(map.metadata["workingdistance"] ?? "0.000000")\n#\n"
+        for (i, mp) in map.phases.enumerated() {
+            let p = mp.phase, l = p.lattice
+            h += "# Phase \(i + 1)\n# MaterialName  \t\(p.name)\n# Formula     \t\(p.formula)\n# Info\n"
+            h += "# Symmetry              \(p.laueGroup.tslSymmetryCode)\n"
+            h += String(format: "# LatticeConstants      %.3f %.3f %.3f  %.3f  %.3f  %.3f\n", l.a * 10, l.b * 10, l.c * 10,
+                        l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi)
+            h += "# NumberFamilies        0\n# Categories 0 0 0 0 0\n#\n"
+        }
+        let g = map.grid
+        h += "# GRID: SqrGrid\n"
+        h += String(format: "# XSTEP: %.6f\n# YSTEP: %.6f\n", g.stepX, g.stepY)
+        h += "# NCOLS_ODD: \(g.columns)\n# NCOLS_EVEN: \(g.columns)\n# NROWS: \(g.rows)\n#\n"
+        h += "# OPERATOR: \t\(map.metadata["operator"] ?? "")\n#\n# SAMPLEID: \t\(map.metadata["sampleid"] ?? "")\n#\n# SCANID: \t\(map.metadata["scanid"] ?? "")\n#\n"
+        h += "# Written by SwiftEBSD (Bunge Euler angles in radians, TSL frame as stored)\n"
+        let n = map.count
+        let iq = map.properties["iq"] ?? map.properties["bc"]
+        let ci = map.properties["ci"] ?? map.properties["score"]
+        let sem = map.properties["sem"]
+        let fit = map.properties["fit"] ?? map.properties["mad"]
+        var chunks: [[UInt8]] = []
+        let nChunks = max(1, min(64, n / 8192))
+        chunks = [[UInt8]](repeating: [], count: nChunks)
+        let size = (n + nChunks - 1) / nChunks
+        chunks.withUnsafeMutableBufferPointer { cp in
+            let out = SendablePointer(p: cp.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: nChunks) { c in
+                var buf: [UInt8] = []
+                buf.reserveCapacity(size * 80)
+                let lo = c * size, hi = min(n, lo + size)
+                if lo < hi { for i in lo..<hi {
+                    let e = map.rotations[i].euler
+                    let indexed = map.phaseIndex[i] >= 0
+                    let r = i / g.columns, col = i % g.columns
+                    appendFixed(&buf, e.phi1, decimals: 6); buf.append(32)
+                    appendFixed(&buf, e.Phi, decimals: 6); buf.append(32)
+                    appendFixed(&buf, e.phi2, decimals: 6); buf.append(32)
+                    appendFixed(&buf, g.x(column: col), decimals: 5); buf.append(32)
+                    appendFixed(&buf, g.y(row: r), decimals: 5); buf.append(32)
+                    appendFixed(&buf, Double(iq?[i] ?? 0), decimals: 3); buf.append(32)
+                    appendFixed(&buf, indexed ? Double(ci?[i] ?? 1) : -1, decimals: 4); buf.append(32)
+                    appendFixed(&buf, indexed ? Double(map.phaseIndex[i] + 1) : 0, decimals: 0); buf.append(32)
+                    appendFixed(&buf, Double(sem?[i] ?? 0), decimals: 3); buf.append(32)
+                    appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3); buf.append(10)
+                } }
+                out.p[c] = buf
+            }
+        }
+        var data = Data(h.utf8)
+        for c in chunks { data.append(contentsOf: c) }
+        try writeAtomically(data, to: path)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Crystallography
+
+/// Oxford Instruments (Channel 5 / AZtec) `.ctf` text maps.
+///
+/// Header: `XCells`, `YCells`, `XStep`, `YStep`, … then `Phases N`, N
+/// phase lines (`a;b;c  α;β;γ  name  LaueGroup  SpaceGroup …`, Å and
+/// degrees, Oxford Laue numbers 1–11), then a tab-separated column header
+/// (`Phase X Y Bands Error Euler1 Euler2 Euler3 MAD BC BS`). Euler angles
+/// are Bunge, in degrees, referred to the acquisition (CS0) frame and kept as
+/// stored. Phase 0 means not indexed. Lines may end in CRLF.
+public enum CtfFile {
+    public static func read(_ path: String) throws(MapFileError) -> CrystalMap {
+        let text = try TextBuffer(path: path)
+        var meta: [String: String] = [:]
+        var xcells: Int?, ycells: Int?, xstep: Double?, ystep: Double?
+        var phases: [MapPhase] = []
+        var li = 0
+        var columns: [String] = []
+        while li < text.lineCount {
+            let line = text.line(li)
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let key = fields.first ?? ""
+            if key == "Phases" {
+                guard fields.count > 1, let np = Int(fields[1]), np >= 0 else {
+                    throw .malformed(path: path, line: li + 1, message: "Phases: expected a count")
+                }
+                for k in 0..<np {
+                    let pl = li + 1 + k
+                    guard pl < text.lineCount else { throw .malformed(path: path, line: pl + 1, message: "expected \(np) phase lines, file ends") }
+                    let f = text.line(pl).split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard f.count >= 4 else { throw .malformed(path: path, line: pl + 1, message: "phase line: expected 'a;b;c<TAB>α;β;γ<TAB>name<TAB>Laue group…', found \(f.count) fields") }
+                    let abc = f[0].split(separator: ";").compactMap { Double($0) }
+                    let ang = f[1].split(separator: ";").compactMap { Double($0) }
+                    guard abc.count == 3, ang.count == 3 else { throw .malformed(path: path, line: pl + 1, message: "phase line: lattice must be 'a;b;c' and 'α;β;γ'") }
+                    guard let ln = Int(f[3]), let laue = LaueGroup(oxfordLaueNumber: ln) else {
+                        throw .malformed(path: path, line: pl + 1, message: "phase line: Laue group '\(f[3])' is not 1–11")
+                    }
+                    let sg = f.count > 4 ? Int(f[4]) ?? 0 : 0
+                    let lat = Lattice.angstromDegrees(abc[0], abc[1], abc[2], ang[0], ang[1], ang[2])
+                    phases.append(MapPhase(id: k + 1, phase: Phase(name: f[2], spaceGroupNumber: sg, lattice: lat, laueGroup: laue)))
+                }
+                li += np + 1
+                guard li < text.lineCount else { throw .malformed(path: path, line: li, message: "missing column header line after the phases") }
+                columns = text.line(li).split(whereSeparator: { $0 == "\t" || $0 == " " }).map(String.init)
+                li += 1
+                break
+            }
+            if fields.count >= 2 {
+                switch key {
+                case "XCells": xcells = Int(fields[1])
+                case "YCells": ycells = Int(fields[1])
+                case "XStep": xstep = Double(fields[1])
+                case "YStep": ystep = Double(fields[1])
+                default: meta[key] = fields[1]
+                }
+            }
+            li += 1
+        }
+        guard !columns.isEmpty else { throw .malformed(path: path, line: nil, message: "no 'Phases' section: not a .ctf file?") }
+        func col(_ name: String) -> Int? { columns.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame } }
+        guard let cPhase = col("Phase"), let cX = col("X"), let cY = col("Y"), let cE1 = col("Euler1"), let cE2 = col("Euler2"), let cE3 = col("Euler3") else {
+            throw .malformed(path: path, line: li, message: "column header must name Phase, X, Y, Euler1, Euler2, Euler3; found \(columns.joined(separator: " "))")
+        }
+        let ncol = columns.count
+        let dataLines = (li..<text.lineCount).filter { text.firstByte($0) != nil }
+        let n = dataLines.count
+        var values = [Double](repeating: 0, count: n * ncol)
+        var bad = (line: Int.max, got: 0)
+        let lock = NSLock()
+        text.bytes.withUnsafeBufferPointer { bp in
+            let base = bp.baseAddress!
+            values.withUnsafeMutableBufferPointer { vp in
+                let out = SendablePointer(p: vp.baseAddress!)
+                parallelChunks(count: n) { range in
+                    for k in range {
+                        let l = dataLines[k]
+                        let s = text.lineStarts[l], e = text.lineEnd(l)
+                        let fields = countFields(base, from: s, to: e)
+                        let got = fields != ncol ? fields : parseNumbers(base, from: s, to: e, into: out.p + k * ncol, max: ncol)
+                        if got != ncol || fields != ncol {
+                            lock.lock(); if l < bad.line { bad = (l, fields != ncol ? fields : got) }; lock.unlock()
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        if bad.line != Int.max {
+            let msg = bad.got < 0 ? "field \(-bad.got) is not a number" : "expected \(ncol) columns (\(columns.joined(separator: " "))), found \(bad.got)"
+            throw .malformed(path: path, line: bad.line + 1, message: msg)
+        }
+        var xs = [Double](repeating: 0, count: n), ys = xs
+        for k in 0..<n { xs[k] = values[k * ncol + cX]; ys[k] = values[k * ncol + cY] }
+        let asm = try GridAssembly(path: path, xs: xs, ys: ys, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
+        let count = asm.grid.count
+        var phaseIndex = [Int32](repeating: -1, count: count)
+        var rotations = [Rotation](repeating: .identity, count: count)
+        let known = Set([cPhase, cX, cY, cE1, cE2, cE3])
+        let propCols = (0..<ncol).filter { !known.contains($0) }
+        var props = [[Float]](repeating: [Float](repeating: 0, count: count), count: propCols.count)
+        let d2r = Double.pi / 180
+        for k in 0..<n {
+            let r = k * ncol, px = asm.pixelOfRecord[k]
+            rotations[px] = Rotation(euler: EulerAngles(values[r + cE1] * d2r, values[r + cE2] * d2r, values[r + cE3] * d2r))
+            let p = Int(values[r + cPhase])
+            if p >= 1 && p <= phases.count { phaseIndex[px] = Int32(p - 1) }
+            for (j, c) in propCols.enumerated() { props[j][px] = Float(values[r + c]) }
+        }
+        var properties: [String: [Float]] = [:]
+        for (j, c) in propCols.enumerated() { properties[columns[c].lowercased()] = props[j] }
+        meta["format"] = "ctf"
+        return CrystalMap(grid: asm.grid, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
+    }
+
+    /// Writes an Oxford `.ctf` (CRLF line ends, Euler angles in degrees with
+    /// 5 decimals). Not-indexed points get phase 0 and error code 3.
+    public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
+        let g = map.grid
+        var h = "Channel Text File\r\nPrj\t\(map.metadata["Prj"] ?? "SwiftEBSD")\r\nAuthor\t\(map.metadata["Author"] ?? "SwiftEBSD")\r\nJobMode\tGrid\r\n"
+        h += "XCells\t\(g.columns)\r\nYCells\t\(g.rows)\r\n"
+        h += String(format: "XStep\t%.4f\r\nYStep\t%.4f\r\n", g.stepX, g.stepY)
+        h += "AcqE1\t0\r\nAcqE2\t0\r\nAcqE3\t0\r\n"
+        h += "Euler angles refer to Sample Coordinate system (CS0)!\tMag\t0\tCoverage\t100\tDevice\t0\tKV\t\(map.metadata["KV"] ?? "20")\tTiltAngle\t\(map.metadata["TiltAngle"] ?? "70")\tTiltAxis\t0\r\n"
+        h += "Phases\t\(map.phases.count)\r\n"
+        for mp in map.phases {
+            let l = mp.phase.lattice
+            h += String(format: "%.4f;%.4f;%.4f\t%.3f;%.3f;%.3f\t", l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi)
+            h += "\(mp.phase.name)\t\(mp.phase.laueGroup.oxfordLaueNumber)\t\(mp.phase.spaceGroupNumber)\r\n"
+        }
+        h += "Phase\tX\tY\tBands\tError\tEuler1\tEuler2\tEuler3\tMAD\tBC\tBS\r\n"
+        let bands = map.properties["bands"], mad = map.properties["mad"] ?? map.properties["fit"]
+        let bc = map.properties["bc"] ?? map.properties["iq"], bs = map.properties["bs"]
+        let n = map.count
+        let nChunks = max(1, min(64, n / 8192))
+        let size = (n + nChunks - 1) / nChunks
+        var chunks = [[UInt8]](repeating: [], count: nChunks)
+        chunks.withUnsafeMutableBufferPointer { cp in
+            let out = SendablePointer(p: cp.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: nChunks) { c in
+                var buf: [UInt8] = []
+                buf.reserveCapacity(size * 70)
+                let lo = c * size, hi = min(n, lo + size)
+                if lo < hi { for i in lo..<hi {
+                    let e = map.rotations[i].euler
+                    let p = map.phaseIndex[i]
+                    let r = i / g.columns, col = i % g.columns
+                    appendFixed(&buf, Double(p + 1), decimals: 0); buf.append(9)
+                    appendFixed(&buf, g.x(column: col), decimals: 4); buf.append(9)
+                    appendFixed(&buf, g.y(row: r), decimals: 4); buf.append(9)
+                    appendFixed(&buf, Double(bands?[i] ?? 0), decimals: 0); buf.append(9)
+                    appendFixed(&buf, p >= 0 ? 0 : 3, decimals: 0); buf.append(9)
+                    appendFixed(&buf, e.phi1 * 180 / .pi, decimals: 5); buf.append(9)
+                    appendFixed(&buf, e.Phi * 180 / .pi, decimals: 5); buf.append(9)
+                    appendFixed(&buf, e.phi2 * 180 / .pi, decimals: 5); buf.append(9)
+                    appendFixed(&buf, Double(mad?[i] ?? 0), decimals: 4); buf.append(9)
+                    appendFixed(&buf, Double(bc?[i] ?? 0).rounded(), decimals: 0); buf.append(9)
+                    appendFixed(&buf, Double(bs?[i] ?? 0).rounded(), decimals: 0); buf.append(13); buf.append(10)
+                } }
+                out.p[c] = buf
+            }
+        }
+        var data = Data(h.utf8)
+        for c in chunks { data.append(contentsOf: c) }
+        try writeAtomically(data, to: path)
+    }
+}

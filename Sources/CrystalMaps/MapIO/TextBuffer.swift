@@ -1,0 +1,167 @@
+import Foundation
+
+/// A whole text file as bytes (NUL-terminated) with its line starts, for
+/// fast, allocation-free parsing of large maps. Lines end at `\n`; a
+/// trailing `\r` is treated as white space.
+struct TextBuffer {
+    let path: String
+    let bytes: [UInt8]
+    /// Start offset of each line; the line ends before the next start (or the end).
+    let lineStarts: [Int]
+
+    init(path: String) throws(MapFileError) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
+        guard let d = FileManager.default.contents(atPath: path) else { throw .cannotOpen(path: path, reason: "not readable") }
+        var b = [UInt8](d)
+        b.append(0)
+        bytes = b
+        var starts = [0]
+        starts.reserveCapacity(b.count / 40 + 1)
+        b.withUnsafeBufferPointer { p in
+            for i in 0..<(p.count - 1) where p[i] == 10 { starts.append(i + 1) }
+        }
+        if let last = starts.last, last >= b.count - 1 { starts.removeLast() }
+        lineStarts = starts
+    }
+
+    var lineCount: Int { lineStarts.count }
+    func lineEnd(_ i: Int) -> Int { i + 1 < lineStarts.count ? lineStarts[i + 1] - 1 : bytes.count - 1 }
+
+    /// The line as a String without the line break (for headers).
+    func line(_ i: Int) -> String {
+        var e = lineEnd(i)
+        let s = lineStarts[i]
+        while e > s && (bytes[e - 1] == 13 || bytes[e - 1] == 10) { e -= 1 }
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+
+    /// First non-blank byte of a line, or nil for a blank line.
+    func firstByte(_ i: Int) -> UInt8? {
+        var j = lineStarts[i]
+        let e = lineEnd(i)
+        while j < e, bytes[j] == 32 || bytes[j] == 9 || bytes[j] == 13 || bytes[j] == 10 { j += 1 }
+        return j < e ? bytes[j] : nil
+    }
+}
+
+/// Parses numbers separated by blanks, tabs or a given separator from a byte
+/// range. Decimal notation with optional sign, fraction and exponent; `nan`
+/// and `inf` are accepted.
+@inline(__always)
+func parseNumbers(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, into out: UnsafeMutablePointer<Double>, max n: Int) -> Int {
+    var i = start
+    var count = 0
+    while count < n {
+        while i < end, p[i] == 32 || p[i] == 9 || p[i] == 13 || p[i] == 10 || p[i] == 44 || p[i] == 59 { i += 1 }
+        if i >= end { break }
+        guard let v = parseDouble(p, &i, end) else { return -(count + 1) }
+        out[count] = v
+        count += 1
+    }
+    return count
+}
+
+/// Counts the fields in a byte range.
+func countFields(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+    var i = start, count = 0
+    while i < end {
+        while i < end, p[i] == 32 || p[i] == 9 || p[i] == 13 || p[i] == 10 { i += 1 }
+        if i >= end { break }
+        count += 1
+        while i < end, !(p[i] == 32 || p[i] == 9 || p[i] == 13 || p[i] == 10) { i += 1 }
+    }
+    return count
+}
+
+private let pow10: [Double] = (0...22).map { pow(10.0, Double($0)) }
+
+@inline(__always)
+func parseDouble(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Double? {
+    var neg = false
+    if p[i] == 45 { neg = true; i += 1 } else if p[i] == 43 { i += 1 }
+    guard i < end else { return nil }
+    let c0 = p[i] | 0x20
+    if c0 == 110 || c0 == 105 {  // nan / inf
+        var j = i
+        while j < end, (p[j] | 0x20) >= 97 && (p[j] | 0x20) <= 122 { j += 1 }
+        let word = String(decoding: UnsafeBufferPointer(start: p + i, count: j - i), as: UTF8.self).lowercased()
+        i = j
+        if word == "nan" { return .nan }
+        if word == "inf" || word == "infinity" { return neg ? -.infinity : .infinity }
+        return nil
+    }
+    var mant: UInt64 = 0
+    var digits = 0, exp10 = 0
+    var sawDigit = false
+    while i < end, p[i] >= 48 && p[i] <= 57 {
+        if digits < 18 { mant = mant &* 10 &+ UInt64(p[i] - 48); if mant > 0 { digits += 1 } } else { exp10 += 1 }
+        i += 1; sawDigit = true
+    }
+    if i < end, p[i] == 46 {
+        i += 1
+        while i < end, p[i] >= 48 && p[i] <= 57 {
+            if digits < 18 { mant = mant &* 10 &+ UInt64(p[i] - 48); if mant > 0 { digits += 1 }; exp10 -= 1 }
+            i += 1; sawDigit = true
+        }
+    }
+    guard sawDigit else { return nil }
+    if i < end, p[i] | 0x20 == 101 {
+        var j = i + 1
+        var eneg = false
+        if j < end, p[j] == 45 { eneg = true; j += 1 } else if j < end, p[j] == 43 { j += 1 }
+        var e = 0, any = false
+        while j < end, p[j] >= 48 && p[j] <= 57 { e = min(e * 10 + Int(p[j] - 48), 10000); j += 1; any = true }
+        if any { i = j; exp10 += eneg ? -e : e }
+    }
+    // the number must end at a separator
+    if i < end, !(p[i] == 32 || p[i] == 9 || p[i] == 13 || p[i] == 44 || p[i] == 59 || p[i] == 10) { return nil }
+    var v = Double(mant)
+    if exp10 != 0 {
+        if exp10 > 0 && exp10 <= 22 { v *= pow10[exp10] }
+        else if exp10 < 0 && exp10 >= -22 { v /= pow10[-exp10] }
+        else { v *= pow(10.0, Double(exp10)) }
+    }
+    return neg ? -v : v
+}
+
+/// Appends a fixed-point decimal to a byte buffer (fast, locale-free).
+@inline(__always)
+func appendFixed(_ buf: inout [UInt8], _ value: Double, decimals: Int) {
+    if !value.isFinite { buf.append(contentsOf: Array(value.isNaN ? "NaN".utf8 : (value > 0 ? "inf".utf8 : "-inf".utf8))); return }
+    var v = value
+    let scale = pow10[decimals]
+    let scaled = (abs(v) * scale).rounded()
+    if scaled >= 9.2e18 { buf.append(contentsOf: Array(String(format: "%.\(decimals)f", value).utf8)); return }
+    if v < 0 && scaled > 0 { buf.append(45) }
+    v = scaled
+    var n = UInt64(v)
+    var tmp = [UInt8](repeating: 48, count: 24)
+    var k = 24
+    var written = 0
+    repeat {
+        k -= 1; tmp[k] = UInt8(48 + n % 10); n /= 10; written += 1
+        if written == decimals && decimals > 0 { k -= 1; tmp[k] = 46 }
+    } while n > 0 || written <= decimals
+    if tmp[k] == 46 { k -= 1; tmp[k] = 48 }
+    buf.append(contentsOf: tmp[k...])
+}
+
+/// Writes data to `path` through a temporary file in the same folder and a
+/// rename, so the destination is either the old file or the complete new one.
+func writeAtomically(_ data: Data, to path: String) throws(MapFileError) {
+    let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent()
+    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+    do {
+        try data.write(to: tmp)
+    } catch {
+        try? FileManager.default.removeItem(at: tmp)
+        throw .writeFailed(path: path, reason: error.localizedDescription)
+    }
+    if rename(tmp.path, path) != 0 {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: tmp)
+        throw .writeFailed(path: path, reason: reason)
+    }
+}

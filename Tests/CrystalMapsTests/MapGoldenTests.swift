@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import CrystalMaps
+@testable import Crystallography
+
+/// Readers on the real files in ../shared/data/maps against orix's numbers in ../shared/golden/maps.
+@Suite struct MapGoldenTests {
+    func check(_ file: String, _ goldenName: String) throws {
+        let golden = try SharedData.json("golden/maps/\(goldenName)")
+        let map = try AngFile.read(SharedData.path("data/maps/\(file)"))
+        let shape = golden["shape_rows_cols"] as! [NSNumber]
+        #expect(map.grid.rows == shape[0].intValue && map.grid.columns == shape[1].intValue)
+        #expect(abs(map.grid.stepX - golden.double("step_x")!) < 1e-9 && abs(map.grid.stepY - golden.double("step_y")!) < 1e-9)
+        #expect(abs(map.indexedFraction - golden.double("fraction_indexed")!) < 1e-12)
+        // Phase counts by file id.
+        let counts = golden.dict("phase_id_counts")!
+        for (id, c) in counts {
+            let n = (c as! NSNumber).intValue
+            if id == "-1" { #expect(map.count - map.indexedCount == n) } else {
+                let idx = try #require(map.phases.firstIndex { $0.id == Int(id)! })
+                #expect(map.phaseCounts[idx] == n, "phase \(id)")
+            }
+        }
+        for p in golden.dicts("phases") where p.int("id")! >= 0 {
+            let mp = try #require(map.phases.first { $0.id == p.int("id")! })
+            #expect(p.string("point_group") == mp.phase.laueGroup.properGroupSymbol)
+            let abc = p.doubles("lattice_abcABG")!
+            #expect(abs(mp.phase.lattice.a * 10 - abc[0]) < 1e-9)
+        }
+        for px in golden.dicts("pixels") {
+            let r = px.int("row")!, c = px.int("col")!
+            let i = map.grid.index(row: r, column: c)
+            #expect(abs(map.grid.x(column: c) - px.double("x")!) < 1e-9 && abs(map.grid.y(row: r) - px.double("y")!) < 1e-9)
+            #expect(map.isIndexed(i) == px.bool("is_indexed")!, "pixel \(r),\(c)")
+            if map.isIndexed(i) { #expect(map.phases[Int(map.phaseIndex[i])].id == px.int("phase_id")!) }
+            let q = px.doubles("q_orix")!
+            #expect(map.rotations[i].isApproximately(Rotation(unchecked: Quaternion(q[0], q[1], q[2], q[3])), tolerance: 1e-9), "pixel \(r),\(c) rotation")
+            #expect(abs(Double(map.properties["ci"]![i]) - px.double("ci")!) < 1e-6)
+            #expect(abs(Double(map.properties["iq"]![i]) - px.double("iq")!) < 1e-4)
+        }
+    }
+
+    @Test func duplexSteelAng() throws { try check("sdss_ferrite_austenite.ang", "sdss_ferrite_austenite.json") }
+    @Test func outOfOrderIN100Ang() throws { try check("in100_ni_out_of_order.ang", "in100_out_of_order.json") }
+
+    @Test func oxfordCprCrc() throws {
+        let map = try OxfordBinaryFile.read(SharedData.path("data/maps/ni-superalloy-oxford/testDataEBSD.cpr"))
+        #expect(map.grid.columns == 359 && map.grid.rows == 243)
+        #expect(abs(map.grid.stepX - 0.12) < 1e-12)
+        #expect(map.phases.count == 1 && map.phases[0].phase.laueGroup == .cubicHigh)
+        // The .cpr's own [Job] Coverage=94.1 (%) is the indexed fraction.
+        #expect(abs(map.indexedFraction * 100 - 94.1) < 0.1, "indexed \(map.indexedFraction)")
+        // Physical sanity: Euler angles within their ranges, MAD small for indexed points.
+        let mad = map.properties["mad"]!
+        var madSum = 0.0
+        for i in 0..<map.count where map.isIndexed(i) { madSum += Double(mad[i]) }
+        let meanMAD = madSum / Double(map.indexedCount)
+        #expect(meanMAD > 0.1 && meanMAD < 2.0, "mean MAD \(meanMAD)°")
+    }
+}
+
+@Suite struct MapRoundTripTests {
+    func sample() -> CrystalMap {
+        let g = MapGrid(rows: 7, columns: 9, stepX: 0.5, stepY: 0.5)
+        var rng = SystemRandomNumberGenerator()
+        var rot: [Rotation] = [], ph: [Int32] = [], ci: [Float] = []
+        for i in 0..<g.count {
+            rot.append(Rotation(Quaternion(Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng),
+                                           Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))))
+            ph.append(i % 11 == 0 ? -1 : Int32(i % 2))
+            ci.append(Float.random(in: 0...1, using: &rng))
+        }
+        return CrystalMap(grid: g, phases: [MapPhase(id: 1, phase: .sodium), MapPhase(id: 2, phase: .sodiumPeroxide)],
+                          phaseIndex: ph, rotations: rot, properties: ["ci": ci, "iq": ci, "mad": ci, "bands": ci.map { ($0 * 10).rounded() }])
+    }
+
+    @Test(arguments: ["ang", "ctf"])
+    func writeThenRead(_ ext: String) throws {
+        let m = sample()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-rt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("map.\(ext)").path
+        try MapFile.write(m, to: path)
+        let back = try MapFile.read(path)
+        #expect(back.grid.rows == m.grid.rows && back.grid.columns == m.grid.columns)
+        #expect(back.phases.map { $0.phase.laueGroup } == [.cubicHigh, .hexagonalHigh])
+        #expect(back.phaseIndex == m.phaseIndex)
+        var worst = 0.0
+        for i in 0..<m.count { worst = max(worst, m.rotations[i].angle(to: back.rotations[i])) }
+        #expect(worst < 1e-5, "worst rotation error \(worst) rad")
+        // No temporary files left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["map.\(ext)"])
+    }
+}
