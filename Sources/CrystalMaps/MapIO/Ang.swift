@@ -168,7 +168,7 @@ public enum AngFile {
             let p = mp.phase, l = p.lattice
             h += "# Phase \(i + 1)\n# MaterialName  \t\(p.name)\n# Formula     \t\(p.formula)\n# Info\n"
             h += "# Symmetry              \(p.laueGroup.tslSymmetryCode)\n"
-            h += String(format: "# LatticeConstants      %.3f %.3f %.3f  %.3f  %.3f  %.3f\n", l.a * 10, l.b * 10, l.c * 10,
+            h += String(format: "# LatticeConstants      %.4f %.4f %.4f  %.3f  %.3f  %.3f\n", l.a * 10, l.b * 10, l.c * 10,
                         l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi)
             h += "# NumberFamilies        0\n# Categories 0 0 0 0 0\n#\n"
         }

@@ -1,0 +1,39 @@
+import Foundation
+import CImageShims
+
+/// An 8-bit PNG image (gray or RGB), rows top to bottom, read and written
+/// through libpng's simplified `png_image` API.
+public struct PNGImage: Sendable {
+    public var width: Int
+    public var height: Int
+    /// 1 (gray) or 3 (RGB).
+    public var channels: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
+        precondition(channels == 1 || channels == 3 || channels == 4)
+        precondition(pixels.count == width * height * channels)
+        self.width = width; self.height = height; self.channels = channels; self.pixels = pixels
+    }
+
+    /// Reads any PNG converted to gray (channels 1) or RGB (channels 3).
+    public static func read(_ path: String, channels: Int = 1) throws(ImageIOError) -> PNGImage {
+        guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
+        var w: UInt32 = 0, h: UInt32 = 0
+        var err = [CChar](repeating: 0, count: 256)
+        if ebsd_png_read_size(path, &w, &h, &err, 256) != 0 { throw .malformed(path: path, page: nil, message: String(cString: err)) }
+        var buf = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
+        let rc = buf.withUnsafeMutableBufferPointer { ebsd_png_read(path, Int32(channels), $0.baseAddress, $0.count, &err, 256) }
+        if rc != 0 { throw .malformed(path: path, page: nil, message: String(cString: err)) }
+        return PNGImage(width: Int(w), height: Int(h), channels: channels, pixels: buf)
+    }
+
+    /// Writes through a temporary file and a rename.
+    public func write(to path: String) throws(ImageIOError) {
+        let tmp = temporaryPath(for: path)
+        var err = [CChar](repeating: 0, count: 256)
+        let rc = pixels.withUnsafeBufferPointer { ebsd_png_write(tmp, UInt32(width), UInt32(height), Int32(channels), $0.baseAddress, &err, 256) }
+        if rc != 0 { unlink(tmp); throw .writeFailed(path: path, reason: String(cString: err)) }
+        try commit(tmp, to: path)
+    }
+}

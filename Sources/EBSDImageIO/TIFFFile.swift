@@ -1,0 +1,140 @@
+import Foundation
+import CImageShims
+import CTIFF
+
+/// A multi-page TIFF read one page at a time (constant memory), with pages
+/// of 8-bit or 16-bit unsigned integers or 32-bit floats, one sample per
+/// pixel, converted to `Float`. Strips and tiles are both handled by libtiff.
+public final class TIFFReader: @unchecked Sendable {
+    public let path: String
+    public let width: Int
+    public let height: Int
+    public let pageCount: Int
+    /// The first page's ImageDescription tag, if any.
+    public let description: String?
+    let tif: OpaquePointer
+    let lock = NSLock()
+
+    public init(_ path: String) throws(ImageIOError) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
+        ebsd_tiff_quiet()
+        guard let t = TIFFOpen(path, "r") else { throw .malformed(path: path, page: nil, message: "not a TIFF file") }
+        tif = t
+        var w: UInt32 = 0, h: UInt32 = 0
+        ebsd_tiff_get_u32(t, UInt32(TIFFTAG_IMAGEWIDTH), &w)
+        ebsd_tiff_get_u32(t, UInt32(TIFFTAG_IMAGELENGTH), &h)
+        width = Int(w); height = Int(h)
+        description = ebsd_tiff_get_string(t, UInt32(TIFFTAG_IMAGEDESCRIPTION)).map { String(cString: $0) }
+        pageCount = Int(TIFFNumberOfDirectories(t))
+        guard width > 0, height > 0 else { TIFFClose(t); throw .malformed(path: path, page: 0, message: "image has zero size") }
+    }
+    deinit { TIFFClose(tif) }
+
+    /// Reads page `index` (0-based) as width × height floats, row-major.
+    public func page(_ index: Int) throws(ImageIOError) -> [Float] {
+        lock.lock(); defer { lock.unlock() }
+        guard index >= 0, index < pageCount, TIFFSetDirectory(tif, UInt32(index)) == 1 else {
+            throw .malformed(path: path, page: index, message: "no such page (file has \(pageCount))")
+        }
+        var w: UInt32 = 0, h: UInt32 = 0, bits: UInt16 = 8, fmt: UInt16 = 1, spp: UInt16 = 1
+        ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), &w)
+        ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), &h)
+        ebsd_tiff_get_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), &bits)
+        ebsd_tiff_get_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &fmt)
+        ebsd_tiff_get_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), &spp)
+        guard Int(w) == width, Int(h) == height else { throw .malformed(path: path, page: index, message: "size \(w)×\(h) differs from page 0 (\(width)×\(height))") }
+        guard spp == 1 else { throw .malformed(path: path, page: index, message: "\(spp) samples per pixel; expected 1 (grayscale)") }
+        let bytesPerSample = Int(bits) / 8
+        guard (bits == 8 || bits == 16) && fmt == 1 || bits == 32 && fmt == 3 else {
+            throw .malformed(path: path, page: index, message: "\(bits)-bit sample format \(fmt); expected 8/16-bit unsigned or 32-bit float")
+        }
+        var raw = [UInt8](repeating: 0, count: width * height * bytesPerSample)
+        let isTiled = TIFFIsTiled(tif) != 0
+        if isTiled {
+            var tw: UInt32 = 0, th: UInt32 = 0
+            ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tw)
+            ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &th)
+            var tile = [UInt8](repeating: 0, count: Int(TIFFTileSize(tif)))
+            for ty in stride(from: 0, to: height, by: Int(th)) { for tx in stride(from: 0, to: width, by: Int(tw)) {
+                let n = tile.withUnsafeMutableBytes { TIFFReadTile(tif, $0.baseAddress, UInt32(tx), UInt32(ty), 0, 0) }
+                guard n > 0 else { throw .malformed(path: path, page: index, message: "cannot read tile at \(tx),\(ty)") }
+                for r in 0..<min(Int(th), height - ty) {
+                    let count = min(Int(tw), width - tx) * bytesPerSample
+                    let src = r * Int(tw) * bytesPerSample, dst = ((ty + r) * width + tx) * bytesPerSample
+                    raw.withUnsafeMutableBytes { d in tile.withUnsafeBytes { s in (d.baseAddress! + dst).copyMemory(from: s.baseAddress! + src, byteCount: count) } }
+                }
+            } }
+        } else {
+            let rowBytes = width * bytesPerSample
+            for r in 0..<height {
+                let ok = raw.withUnsafeMutableBytes { TIFFReadScanline(tif, $0.baseAddress! + r * rowBytes, UInt32(r), 0) }
+                guard ok == 1 else { throw .malformed(path: path, page: index, message: "cannot read row \(r) (truncated or compressed with an unsupported codec?)") }
+            }
+        }
+        var out = [Float](repeating: 0, count: width * height)
+        raw.withUnsafeBytes { b in
+            switch bits {
+            case 8: for i in 0..<out.count { out[i] = Float(b[i]) }
+            case 16: for i in 0..<out.count { out[i] = Float(b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            default: for i in 0..<out.count { out[i] = b.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
+            }
+        }
+        return out
+    }
+}
+
+/// Sample type of a written TIFF page.
+public enum TIFFSampleType: Sendable { case uint8, uint16, float32 }
+
+/// Writes multi-page grayscale TIFFs (through a temporary file and a rename).
+public enum TIFFWriter {
+    /// Writes `pages` (each width × height, row-major) with an optional
+    /// ImageDescription on the first page. Integer types are clamped and rounded.
+    public static func write(_ path: String, width: Int, height: Int, pages: [[Float]], type: TIFFSampleType = .float32,
+                             description: String? = nil) throws(ImageIOError) {
+        let tmp = temporaryPath(for: path)
+        ebsd_tiff_quiet()
+        guard let t = TIFFOpen(tmp, pages.count > 1 || width * height * pages.count * 4 > 1 << 30 ? "w8" : "w") else {
+            throw .writeFailed(path: path, reason: "cannot create \(tmp)")
+        }
+        let (bits, fmt, bps): (UInt16, UInt16, Int) = switch type {
+        case .uint8: (8, 1, 1)
+        case .uint16: (16, 1, 2)
+        case .float32: (32, 3, 4)
+        }
+        for (pi, page) in pages.enumerated() {
+            guard page.count == width * height else { TIFFClose(t); unlink(tmp); throw .writeFailed(path: path, reason: "page \(pi) has \(page.count) values, expected \(width * height)") }
+            ebsd_tiff_set_u32(t, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
+            ebsd_tiff_set_u32(t, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
+            ebsd_tiff_set_u16(t, UInt32(TIFFTAG_BITSPERSAMPLE), bits)
+            ebsd_tiff_set_u16(t, UInt32(TIFFTAG_SAMPLEFORMAT), fmt)
+            ebsd_tiff_set_u16(t, UInt32(TIFFTAG_SAMPLESPERPIXEL), 1)
+            ebsd_tiff_set_u16(t, UInt32(TIFFTAG_PHOTOMETRIC), UInt16(PHOTOMETRIC_MINISBLACK))
+            ebsd_tiff_set_u16(t, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG))
+            ebsd_tiff_set_u32(t, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(height))
+            if pages.count > 1 {
+                ebsd_tiff_set_u32(t, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_PAGE))
+            }
+            if pi == 0, let d = description { ebsd_tiff_set_string(t, UInt32(TIFFTAG_IMAGEDESCRIPTION), d) }
+            var row = [UInt8](repeating: 0, count: width * bps)
+            for r in 0..<height {
+                row.withUnsafeMutableBytes { b in
+                    for c in 0..<width {
+                        let v = page[r * width + c]
+                        switch type {
+                        case .uint8: b[c] = UInt8(max(0, min(255, v.rounded())))
+                        case .uint16: b.storeBytes(of: UInt16(max(0, min(65535, v.rounded()))), toByteOffset: 2 * c, as: UInt16.self)
+                        case .float32: b.storeBytes(of: v, toByteOffset: 4 * c, as: Float.self)
+                        }
+                    }
+                }
+                let ok = row.withUnsafeMutableBytes { TIFFWriteScanline(t, $0.baseAddress, UInt32(r), 0) }
+                guard ok == 1 else { TIFFClose(t); unlink(tmp); throw .writeFailed(path: path, reason: "libtiff could not write page \(pi) row \(r)") }
+            }
+            guard TIFFWriteDirectory(t) == 1 else { TIFFClose(t); unlink(tmp); throw .writeFailed(path: path, reason: "libtiff could not finish page \(pi)") }
+        }
+        TIFFClose(t)
+        try commit(tmp, to: path)
+    }
+}

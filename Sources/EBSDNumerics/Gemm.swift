@@ -1,0 +1,21 @@
+import CBLAS
+
+/// Single-precision matrix products through OpenBLAS `cblas_sgemm`.
+public enum Gemm {
+    /// `C (m×n) = A (m×k) · Bᵀ` where B is n×k, all row-major and contiguous:
+    /// every row of A dotted with every row of B (the shape of a normalised
+    /// cross-correlation between two pattern sets).
+    public static func rowsDotRows(_ a: UnsafePointer<Float>, m: Int, _ b: UnsafePointer<Float>, n: Int, k: Int, into c: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(k), 0, c, Int32(n))
+    }
+
+    /// Convenience over arrays.
+    public static func rowsDotRows(_ a: [Float], m: Int, _ b: [Float], n: Int, k: Int) -> [Float] {
+        precondition(a.count == m * k && b.count == n * k)
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            rowsDotRows(ap.baseAddress!, m: m, bp.baseAddress!, n: n, k: k, into: cp.baseAddress!)
+        } } }
+        return c
+    }
+}
