@@ -36,10 +36,10 @@ let package = Package(
         .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF"], cSettings: cFast),
 
         // Stage modules.
-        .target(name: "Crystallography", swiftSettings: fastMath),
+        .target(name: "Crystallography", exclude: ["README.md"], swiftSettings: fastMath),
         .target(name: "EBSDNumerics", dependencies: ["CFFTW", "CBLAS"], swiftSettings: fastMath),
         .target(name: "EBSDImageIO", dependencies: ["CImageShims"], swiftSettings: fastMath),
-        .target(name: "CrystalMaps", dependencies: ["Crystallography"], swiftSettings: fastMath),
+        .target(name: "CrystalMaps", dependencies: ["Crystallography"], exclude: ["README.md"], swiftSettings: fastMath),
 
         // Command line and benchmarks.
         .executableTarget(

@@ -125,26 +125,28 @@ func parseDouble(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Doubl
     return neg ? -v : v
 }
 
-/// Appends a fixed-point decimal to a byte buffer (fast, locale-free).
+/// Appends a fixed-point decimal to a byte buffer (fast, locale-free, no allocation).
 @inline(__always)
 func appendFixed(_ buf: inout [UInt8], _ value: Double, decimals: Int) {
     if !value.isFinite { buf.append(contentsOf: Array(value.isNaN ? "NaN".utf8 : (value > 0 ? "inf".utf8 : "-inf".utf8))); return }
-    var v = value
-    let scale = pow10[decimals]
-    let scaled = (abs(v) * scale).rounded()
+    let scaled = (abs(value) * pow10[decimals]).rounded()
     if scaled >= 9.2e18 { buf.append(contentsOf: Array(String(format: "%.\(decimals)f", value).utf8)); return }
-    if v < 0 && scaled > 0 { buf.append(45) }
-    v = scaled
-    var n = UInt64(v)
-    var tmp = [UInt8](repeating: 48, count: 24)
-    var k = 24
-    var written = 0
-    repeat {
-        k -= 1; tmp[k] = UInt8(48 + n % 10); n /= 10; written += 1
-        if written == decimals && decimals > 0 { k -= 1; tmp[k] = 46 }
-    } while n > 0 || written <= decimals
-    if tmp[k] == 46 { k -= 1; tmp[k] = 48 }
-    buf.append(contentsOf: tmp[k...])
+    if value < 0 && scaled > 0 { buf.append(45) }
+    var n = UInt64(scaled)
+    // digits, least significant first, into a small fixed buffer
+    var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &tmp) { t in
+        var k = 0
+        repeat {
+            t[k] = UInt8(48 + n % 10); n /= 10; k += 1
+        } while (n > 0 || k <= decimals) && k < 22
+        var j = k - 1
+        while j >= 0 {
+            buf.append(t[j])
+            if j == decimals && decimals > 0 { buf.append(46) }
+            j -= 1
+        }
+    }
 }
 
 /// Writes data to `path` through a temporary file in the same folder and a

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import EBSDNumerics
+
+/// The `ebsd` command-line tool: each subcommand exposes one stage.
+@main
+struct EBSD: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ebsd",
+        abstract: "Index, clean and analyse EBSD maps.",
+        discussion: """
+        Conventions: rotations are passive (sample → crystal), Bunge ZXZ Euler angles, \
+        quaternions scalar-first with product sign P = +1 (Rowenhorst et al. 2015, as orix). \
+        Map files keep their Euler angles in the frame the vendor wrote them (see `ebsd convert --frame`).
+        """,
+        version: EBSDVersion.string,
+        subcommands: [Info.self, Convert.self, IPFMap.self, Simulate.self]
+    )
+
+    static func main() {
+        OpenBLASRuntime.ensureCoreType()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+enum EBSDVersion {
+    static let string = "0.1.0"
+}
+
+/// A failure already explained on stderr in one line: `ebsd: <file>:<line>: <what>`.
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("ebsd: \(error)\n".utf8))
+    return ExitCode.failure
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import CrystalMaps
+@testable import Crystallography
+
+/// The `ebsd` binary built beside the test bundle.
+let ebsdBinary: URL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ebsd")
+
+struct RunResult { var status: Int32; var stdout: String; var stderr: String }
+
+struct MissingBinary: Error, CustomStringConvertible {
+    var description: String { "the ebsd executable was not found at \(ebsdBinary.path); swift test builds it beside the test bundle" }
+}
+
+func runEBSD(_ args: [String]) throws -> RunResult {
+    guard FileManager.default.isExecutableFile(atPath: ebsdBinary.path) else { throw MissingBinary() }
+    let p = Process()
+    p.executableURL = ebsdBinary
+    p.arguments = args
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out; p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return RunResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+/// Bad input: one-line error naming the file and line/record, non-zero exit, no output file.
+@Suite struct BadInputTests {
+    let dir: URL = {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-bad-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }()
+
+    func expectCleanFailure(_ input: String, mentions: [String]) throws {
+        let out = dir.appendingPathComponent("out-\(UUID().uuidString).ctf").path
+        let r = try runEBSD(["convert", input, out])
+        #expect(r.status != 0)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "one-line error, got: \(r.stderr)")
+        for m in mentions { #expect(r.stderr.contains(m), "error should mention '\(m)': \(r.stderr)") }
+        #expect(!FileManager.default.fileExists(atPath: out), "no output file on failure")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".out") }
+        #expect(leftovers.isEmpty, "no temporary files left: \(leftovers)")
+    }
+
+    @Test func truncatedAng() throws {
+        let src = try String(contentsOfFile: SharedData.path("data/maps/sdss_ferrite_austenite.ang"), encoding: .utf8)
+        let cut = String(src.prefix(src.count * 2 / 3))  // ends in the middle of a data line
+        let path = dir.appendingPathComponent("truncated.ang").path
+        try cut.write(toFile: path, atomically: true, encoding: .utf8)
+        // The last, partial line is reported with its line number.
+        let lastLine = cut.split(separator: "\n", omittingEmptySubsequences: false).count
+        try expectCleanFailure(path, mentions: [path, ":\(lastLine):"])
+        // Cut at a line boundary instead: the count no longer matches the header.
+        var lines = src.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeLast(500)
+        let path2 = dir.appendingPathComponent("short.ang").path
+        try lines.joined(separator: "\n").write(toFile: path2, atomically: true, encoding: .utf8)
+        try expectCleanFailure(path2, mentions: [path2, "11700"])
+    }
+
+    @Test func ctfWithWrongColumnCount() throws {
+        let m = SyntheticMapGenerator().make()
+        let path = dir.appendingPathComponent("bad.ctf").path
+        try CtfFile.write(m, to: path)
+        var text = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n")
+        let headerLines = text.firstIndex { $0.hasPrefix("Phase\tX") }! + 1
+        let victim = headerLines + 100
+        text[victim] = text[victim].split(separator: "\t").dropLast().joined(separator: "\t")
+        try text.joined(separator: "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try expectCleanFailure(path, mentions: [path, ":\(victim + 1):", "expected 11 columns"])
+    }
+
+    @Test func crcWhoseSizeDoesNotMatchCpr() throws {
+        let srcDir = SharedData.path("data/maps/ni-superalloy-oxford")
+        let cpr = dir.appendingPathComponent("cut.cpr").path, crc = dir.appendingPathComponent("cut.crc").path
+        try FileManager.default.copyItem(atPath: srcDir + "/testDataEBSD.cpr", toPath: cpr)
+        let data = try #require(FileManager.default.contents(atPath: srcDir + "/testDataEBSD.crc"))
+        try data.prefix(data.count - 1000).write(to: URL(fileURLWithPath: crc))
+        try expectCleanFailure(cpr, mentions: [crc, "does not match", "cut.cpr"])
+    }
+
+    @Test func nonexistentFile() throws {
+        let path = dir.appendingPathComponent("nope.ang").path
+        try expectCleanFailure(path, mentions: [path, "no such file"])
+        let r = try runEBSD(["info", path])
+        #expect(r.status != 0 && r.stderr.contains(path))
+    }
+
+    @Test func goodConversionAndInfo() throws {
+        let ctf = dir.appendingPathComponent("sdss.ctf").path
+        let r = try runEBSD(["convert", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ctf])
+        #expect(r.status == 0)
+        let info = try runEBSD(["info", ctf])
+        #expect(info.status == 0)
+        #expect(info.stdout.contains("100 rows × 117 columns"))
+        #expect(info.stdout.contains("indexed 11700 (100.00 %)"))
+        // --frame tsl-to-map subtracts 90° from φ1 (same rotation as g · Rz(−90°)).
+        let ang2 = dir.appendingPathComponent("sdss-map.ang").path
+        #expect(try runEBSD(["convert", "--frame", "tsl-to-map", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ang2]).status == 0)
+        let a = try AngFile.read(SharedData.path("data/maps/sdss_ferrite_austenite.ang")), b = try AngFile.read(ang2)
+        let e = a.rotations[0].euler
+        let expected = Rotation(euler: EulerAngles(e.phi1 - .pi / 2, e.Phi, e.phi2))
+        #expect(b.rotations[0].angle(to: expected) < 1e-5)
+    }
+}
