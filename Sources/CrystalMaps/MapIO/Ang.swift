@@ -80,35 +80,7 @@ public enum AngFile {
             throw .malformed(path: path, line: dataLines.last.map { $0 + 1 },
                              message: "header says NROWS \(r) × NCOLS \(c) = \(r * c) points, found \(n) data lines (file truncated?)")
         }
-        // Parse all columns in parallel.
-        var values = [Double](repeating: 0, count: n * ncol)
-        var badLine = [Int](repeating: Int.max, count: 1)
-        var badCount = [Int](repeating: 0, count: 1)
-        let lock = NSLock()
-        text.bytes.withUnsafeBufferPointer { bp in
-            let base = bp.baseAddress!
-            values.withUnsafeMutableBufferPointer { vp in
-                let out = SendablePointer(p: vp.baseAddress!)
-                parallelChunks(count: n) { range in
-                    var localBad = Int.max, localCount = 0
-                    for k in range {
-                        let li = dataLines[k]
-                        let got = parseNumbers(base, from: text.lineStarts[li], to: text.lineEnd(li), into: out.p + k * ncol, max: ncol)
-                        if got != ncol && localBad == Int.max { localBad = li; localCount = got }
-                    }
-                    if localBad != Int.max {
-                        lock.lock()
-                        if localBad < badLine[0] { badLine[0] = localBad; badCount[0] = localCount }
-                        lock.unlock()
-                    }
-                }
-            }
-        }
-        if badLine[0] != Int.max {
-            let got = badCount[0]
-            let msg = got < 0 ? "field \(-got) is not a number" : "expected \(ncol) columns, found \(got)"
-            throw .malformed(path: path, line: badLine[0] + 1, message: msg)
-        }
+        let values = try text.parseTable(lines: dataLines, columns: ncol)
         var xs = [Double](repeating: 0, count: n), ys = xs
         for k in 0..<n { xs[k] = values[k * ncol + 3]; ys[k] = values[k * ncol + 4] }
         let asm = try GridAssembly(path: path, xs: xs, ys: ys, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep,
@@ -183,36 +155,21 @@ public enum AngFile {
         let ci = map.properties["ci"] ?? map.properties["score"]
         let sem = map.properties["sem"]
         let fit = map.properties["fit"] ?? map.properties["mad"]
-        var chunks: [[UInt8]] = []
-        let nChunks = max(1, min(64, n / 8192))
-        chunks = [[UInt8]](repeating: [], count: nChunks)
-        let size = (n + nChunks - 1) / nChunks
-        chunks.withUnsafeMutableBufferPointer { cp in
-            let out = SendablePointer(p: cp.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: nChunks) { c in
-                var buf: [UInt8] = []
-                buf.reserveCapacity(size * 80)
-                let lo = c * size, hi = min(n, lo + size)
-                if lo < hi { for i in lo..<hi {
-                    let e = map.rotations[i].euler
-                    let indexed = map.phaseIndex[i] >= 0
-                    let r = i / g.columns, col = i % g.columns
-                    appendFixed(&buf, e.phi1, decimals: 6); buf.append(32)
-                    appendFixed(&buf, e.Phi, decimals: 6); buf.append(32)
-                    appendFixed(&buf, e.phi2, decimals: 6); buf.append(32)
-                    appendFixed(&buf, g.x(column: col), decimals: 5); buf.append(32)
-                    appendFixed(&buf, g.y(row: r), decimals: 5); buf.append(32)
-                    appendFixed(&buf, Double(iq?[i] ?? 0), decimals: 3); buf.append(32)
-                    appendFixed(&buf, indexed ? Double(ci?[i] ?? 1) : -1, decimals: 4); buf.append(32)
-                    appendFixed(&buf, indexed ? Double(map.phaseIndex[i] + 1) : 0, decimals: 0); buf.append(32)
-                    appendFixed(&buf, Double(sem?[i] ?? 0), decimals: 3); buf.append(32)
-                    appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3); buf.append(10)
-                } }
-                out.p[c] = buf
-            }
+        let data = renderRecords(header: h, count: n, bytesPerRecord: 80) { i, buf in
+            let e = map.rotations[i].euler
+            let indexed = map.phaseIndex[i] >= 0
+            let r = i / g.columns, col = i % g.columns
+            appendFixed(&buf, e.phi1, decimals: 6); buf.append(32)
+            appendFixed(&buf, e.Phi, decimals: 6); buf.append(32)
+            appendFixed(&buf, e.phi2, decimals: 6); buf.append(32)
+            appendFixed(&buf, g.x(column: col), decimals: 5); buf.append(32)
+            appendFixed(&buf, g.y(row: r), decimals: 5); buf.append(32)
+            appendFixed(&buf, Double(iq?[i] ?? 0), decimals: 3); buf.append(32)
+            appendFixed(&buf, indexed ? Double(ci?[i] ?? 1) : -1, decimals: 4); buf.append(32)
+            appendFixed(&buf, indexed ? Double(map.phaseIndex[i] + 1) : 0, decimals: 0); buf.append(32)
+            appendFixed(&buf, Double(sem?[i] ?? 0), decimals: 3); buf.append(32)
+            appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3); buf.append(10)
         }
-        var data = Data(h.utf8)
-        for c in chunks { data.append(contentsOf: c) }
         try writeAtomically(data, to: path)
     }
 }

@@ -65,31 +65,7 @@ public enum CtfFile {
         let ncol = columns.count
         let dataLines = (li..<text.lineCount).filter { text.firstByte($0) != nil }
         let n = dataLines.count
-        var values = [Double](repeating: 0, count: n * ncol)
-        var bad = (line: Int.max, got: 0)
-        let lock = NSLock()
-        text.bytes.withUnsafeBufferPointer { bp in
-            let base = bp.baseAddress!
-            values.withUnsafeMutableBufferPointer { vp in
-                let out = SendablePointer(p: vp.baseAddress!)
-                parallelChunks(count: n) { range in
-                    for k in range {
-                        let l = dataLines[k]
-                        let s = text.lineStarts[l], e = text.lineEnd(l)
-                        let fields = countFields(base, from: s, to: e)
-                        let got = fields != ncol ? fields : parseNumbers(base, from: s, to: e, into: out.p + k * ncol, max: ncol)
-                        if got != ncol || fields != ncol {
-                            lock.lock(); if l < bad.line { bad = (l, fields != ncol ? fields : got) }; lock.unlock()
-                            return
-                        }
-                    }
-                }
-            }
-        }
-        if bad.line != Int.max {
-            let msg = bad.got < 0 ? "field \(-bad.got) is not a number" : "expected \(ncol) columns (\(columns.joined(separator: " "))), found \(bad.got)"
-            throw .malformed(path: path, line: bad.line + 1, message: msg)
-        }
+        let values = try text.parseTable(lines: dataLines, columns: ncol, describe: columns.joined(separator: " "))
         var xs = [Double](repeating: 0, count: n), ys = xs
         for k in 0..<n { xs[k] = values[k * ncol + cX]; ys[k] = values[k * ncol + cY] }
         let asm = try GridAssembly(path: path, xs: xs, ys: ys, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
@@ -132,36 +108,22 @@ public enum CtfFile {
         let bands = map.properties["bands"], mad = map.properties["mad"] ?? map.properties["fit"]
         let bc = map.properties["bc"] ?? map.properties["iq"], bs = map.properties["bs"]
         let n = map.count
-        let nChunks = max(1, min(64, n / 8192))
-        let size = (n + nChunks - 1) / nChunks
-        var chunks = [[UInt8]](repeating: [], count: nChunks)
-        chunks.withUnsafeMutableBufferPointer { cp in
-            let out = SendablePointer(p: cp.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: nChunks) { c in
-                var buf: [UInt8] = []
-                buf.reserveCapacity(size * 70)
-                let lo = c * size, hi = min(n, lo + size)
-                if lo < hi { for i in lo..<hi {
-                    let e = map.rotations[i].euler
-                    let p = map.phaseIndex[i]
-                    let r = i / g.columns, col = i % g.columns
-                    appendFixed(&buf, Double(p + 1), decimals: 0); buf.append(9)
-                    appendFixed(&buf, g.x(column: col), decimals: 4); buf.append(9)
-                    appendFixed(&buf, g.y(row: r), decimals: 4); buf.append(9)
-                    appendFixed(&buf, Double(bands?[i] ?? 0), decimals: 0); buf.append(9)
-                    appendFixed(&buf, p >= 0 ? 0 : 3, decimals: 0); buf.append(9)
-                    appendFixed(&buf, e.phi1 * 180 / .pi, decimals: 5); buf.append(9)
-                    appendFixed(&buf, e.Phi * 180 / .pi, decimals: 5); buf.append(9)
-                    appendFixed(&buf, e.phi2 * 180 / .pi, decimals: 5); buf.append(9)
-                    appendFixed(&buf, Double(mad?[i] ?? 0), decimals: 4); buf.append(9)
-                    appendFixed(&buf, Double(bc?[i] ?? 0).rounded(), decimals: 0); buf.append(9)
-                    appendFixed(&buf, Double(bs?[i] ?? 0).rounded(), decimals: 0); buf.append(13); buf.append(10)
-                } }
-                out.p[c] = buf
-            }
+        let data = renderRecords(header: h, count: n, bytesPerRecord: 70) { i, buf in
+            let e = map.rotations[i].euler
+            let p = map.phaseIndex[i]
+            let r = i / g.columns, col = i % g.columns
+            appendFixed(&buf, Double(p + 1), decimals: 0); buf.append(9)
+            appendFixed(&buf, g.x(column: col), decimals: 4); buf.append(9)
+            appendFixed(&buf, g.y(row: r), decimals: 4); buf.append(9)
+            appendFixed(&buf, Double(bands?[i] ?? 0), decimals: 0); buf.append(9)
+            appendFixed(&buf, p >= 0 ? 0 : 3, decimals: 0); buf.append(9)
+            appendFixed(&buf, e.phi1 * 180 / .pi, decimals: 5); buf.append(9)
+            appendFixed(&buf, e.Phi * 180 / .pi, decimals: 5); buf.append(9)
+            appendFixed(&buf, e.phi2 * 180 / .pi, decimals: 5); buf.append(9)
+            appendFixed(&buf, Double(mad?[i] ?? 0), decimals: 4); buf.append(9)
+            appendFixed(&buf, Double(bc?[i] ?? 0).rounded(), decimals: 0); buf.append(9)
+            appendFixed(&buf, Double(bs?[i] ?? 0).rounded(), decimals: 0); buf.append(13); buf.append(10)
         }
-        var data = Data(h.utf8)
-        for c in chunks { data.append(contentsOf: c) }
         try writeAtomically(data, to: path)
     }
 }

@@ -36,6 +36,39 @@ struct TextBuffer {
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }
 
+    /// Parses `lines` (line indices) as rows of exactly `ncol` numbers, in
+    /// parallel; the first bad line (in file order) is reported with its
+    /// 1-based line number. `describe` names the expected columns in errors.
+    func parseTable(lines: [Int], columns ncol: Int, describe: String = "") throws(MapFileError) -> [Double] {
+        let n = lines.count
+        var values = [Double](repeating: 0, count: n * ncol)
+        var bad = (line: Int.max, got: 0)
+        let lock = NSLock()
+        bytes.withUnsafeBufferPointer { bp in
+            let base = bp.baseAddress!
+            values.withUnsafeMutableBufferPointer { vp in
+                let out = SendablePointer(p: vp.baseAddress!)
+                parallelChunks(count: n) { range in
+                    for k in range {
+                        let l = lines[k]
+                        let s = lineStarts[l], e = lineEnd(l)
+                        let fields = countFields(base, from: s, to: e)
+                        let got = fields != ncol ? fields : parseNumbers(base, from: s, to: e, into: out.p + k * ncol, max: ncol)
+                        if got != ncol {
+                            lock.lock(); if l < bad.line { bad = (l, got) }; lock.unlock()
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        if bad.line != Int.max {
+            let msg = bad.got < 0 ? "field \(-bad.got) is not a number" : "expected \(ncol) columns\(describe.isEmpty ? "" : " (\(describe))"), found \(bad.got)"
+            throw .malformed(path: path, line: bad.line + 1, message: msg)
+        }
+        return values
+    }
+
     /// First non-blank byte of a line, or nil for a blank line.
     func firstByte(_ i: Int) -> UInt8? {
         var j = lineStarts[i]
