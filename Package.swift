@@ -19,6 +19,10 @@ let package = Package(
         .library(name: "CrystalMaps", targets: ["CrystalMaps"]),
         .library(name: "EBSDImageIO", targets: ["EBSDImageIO"]),
         .library(name: "EBSDNumerics", targets: ["EBSDNumerics"]),
+        .library(name: "DetectorGeometry", targets: ["DetectorGeometry"]),
+        .library(name: "PatternSimulation", targets: ["PatternSimulation"]),
+        .library(name: "Preprocessing", targets: ["Preprocessing"]),
+        .library(name: "PatternStacks", targets: ["PatternStacks"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
         .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
     ],
@@ -40,6 +44,10 @@ let package = Package(
         .target(name: "EBSDNumerics", dependencies: ["CFFTW", "CBLAS"], swiftSettings: fastMath),
         .target(name: "EBSDImageIO", dependencies: ["CImageShims"], swiftSettings: fastMath),
         .target(name: "CrystalMaps", dependencies: ["Crystallography"], exclude: ["README.md"], swiftSettings: fastMath),
+        .target(name: "DetectorGeometry", dependencies: ["Crystallography"], swiftSettings: fastMath),
+        .target(name: "PatternSimulation", dependencies: ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics"], swiftSettings: fastMath),
+        .target(name: "Preprocessing", dependencies: ["EBSDNumerics"], swiftSettings: fastMath),
+        .target(name: "PatternStacks", dependencies: ["EBSDImageIO"], swiftSettings: fastMath),
 
         // Command line and benchmarks.
         .executableTarget(
@@ -62,6 +70,7 @@ let package = Package(
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics"]),
+        .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

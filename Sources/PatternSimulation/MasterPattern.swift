@@ -1,0 +1,80 @@
+import Foundation
+import Crystallography
+import EBSDImageIO
+
+/// A master pattern: backscatter intensity for every direction of the
+/// crystal frame, stored as two n × n pages (north z ≥ 0, south z < 0) in
+/// the modified square Lambert projection (``SquareLambert``), row-major,
+/// row index from Y and column index from X.
+///
+/// File format: a 2-page 32-bit float TIFF (page 0 north, page 1 south) with
+/// a JSON ``Description`` in the ImageDescription tag, so any image tool
+/// opens it. EMsoft master patterns exported to TIFF (e.g. the Ni pattern in
+/// `../shared/data`) read the same way, with whatever description they have.
+public struct MasterPattern: Sendable {
+    /// What the pattern is; written as JSON into the TIFF.
+    public struct Description: Codable, Sendable, Hashable {
+        public var phase: String
+        public var spaceGroup: Int
+        public var latticeAngstrom: [Double]
+        public var voltageKV: Double
+        public var projection: String = "square-lambert"
+        public var hemispheres: [String] = ["north", "south"]
+        public var model: String
+        public var minimumDAngstrom: Double?
+        public var reflectors: Int?
+        public var generator: String
+        public init(phase: String, spaceGroup: Int, latticeAngstrom: [Double], voltageKV: Double, model: String,
+                    minimumDAngstrom: Double? = nil, reflectors: Int? = nil, generator: String) {
+            self.phase = phase; self.spaceGroup = spaceGroup; self.latticeAngstrom = latticeAngstrom; self.voltageKV = voltageKV
+            self.model = model; self.minimumDAngstrom = minimumDAngstrom; self.reflectors = reflectors; self.generator = generator
+        }
+    }
+
+    public var size: Int
+    public var north: [Float]
+    public var south: [Float]
+    public var description: Description?
+
+    public init(size: Int, north: [Float], south: [Float], description: Description? = nil) {
+        precondition(north.count == size * size && south.count == size * size)
+        self.size = size; self.north = north; self.south = south; self.description = description
+    }
+
+    /// Reads a 2-page float TIFF (north, south); a 1-page file is taken as both hemispheres.
+    public static func read(_ path: String) throws(ImageIOError) -> MasterPattern {
+        let t = try TIFFReader(path)
+        guard t.width == t.height else { throw .malformed(path: path, page: 0, message: "master pattern pages must be square, got \(t.width)×\(t.height)") }
+        guard t.pageCount == 1 || t.pageCount == 2 else { throw .malformed(path: path, page: nil, message: "expected 2 pages (north, south), found \(t.pageCount)") }
+        let n = try t.page(0)
+        let s = t.pageCount == 2 ? try t.page(1) : n
+        let desc = t.description.flatMap { try? JSONDecoder().decode(Description.self, from: Data($0.utf8)) }
+        return MasterPattern(size: t.width, north: n, south: s, description: desc)
+    }
+
+    public func write(_ path: String) throws(ImageIOError) {
+        var json: String?
+        if let d = description, let data = try? JSONEncoder().encode(d) { json = String(decoding: data, as: UTF8.self) }
+        try TIFFWriter.write(path, width: size, height: size, pages: [north, south], type: .float32, description: json)
+    }
+
+    /// Bilinear intensity for a crystal direction (as EMsoft and kikuchipy:
+    /// the lower-left pixel is `floor`, neighbours clamped at the edge).
+    @inlinable public func intensity(_ v: Vector3) -> Float {
+        let sq = SquareLambert.square(v)
+        let scale = Double(size - 1) / 2
+        let fi = sq.y * scale + scale, fj = sq.x * scale + scale
+        var i = Int(fi), j = Int(fj)
+        var ip = i + 1, jp = j + 1
+        if ip >= size { ip = i }
+        if jp >= size { jp = j }
+        if i < 0 { i = ip }
+        if j < 0 { j = jp }
+        let di = Float(fi - Double(i)), dj = Float(fj - Double(j))
+        let page = v.z >= 0 ? north : south
+        return page.withUnsafeBufferPointer { p in
+            p[i * size + j] * (1 - di) * (1 - dj) + p[ip * size + j] * di * (1 - dj)
+                + p[i * size + jp] * (1 - di) * dj + p[ip * size + jp] * di * dj
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import EBSDNumerics
+
+/// How a background is removed.
+public enum BackgroundOperation: String, Sendable, CaseIterable { case subtract, divide }
+
+/// One preprocessing step on a Float32 pattern (rows × columns, row-major).
+public enum PreprocessStep: Sendable {
+    /// Remove a static background image (e.g. the vendor's, or the stack mean); then rescale to 0…255.
+    case staticBackground(image: [Float], operation: BackgroundOperation)
+    /// Remove a Gaussian-blurred copy of the pattern (σ in pixels; kikuchipy's default is width/8); then rescale to 0…255.
+    case dynamicBackground(sigma: Double, operation: BackgroundOperation)
+    /// Gaussian smoothing (σ in pixels).
+    case gaussianFilter(sigma: Double)
+    /// Average blocks of `factor × factor` pixels (the pattern shrinks).
+    case binning(factor: Int)
+    /// Set pixels outside the mask to 0 (`mask[i]` true = keep).
+    case mask([Bool])
+    /// Truncate to integer steps after clamping to 0…255, as a cast to uint8 does.
+    case quantizeUInt8
+    /// Zero mean and unit Euclidean norm (over the mask's pixels if given).
+    case normalize(mask: [Bool]?)
+}
+
+/// A composable list of steps applied in order, on all cores for a batch of
+/// patterns. Steps that shrink the pattern (binning) update the shape for
+/// the steps after them.
+public struct Preprocessor: Sendable {
+    public let rows: Int, columns: Int
+    public let steps: [PreprocessStep]
+    let blurs: [Int: GaussianBlur]
+
+    public init(rows: Int, columns: Int, steps: [PreprocessStep]) {
+        self.rows = rows; self.columns = columns; self.steps = steps
+        var blurs: [Int: GaussianBlur] = [:]
+        var r = rows, c = columns
+        for (k, s) in steps.enumerated() {
+            switch s {
+            case .dynamicBackground(let sigma, _), .gaussianFilter(let sigma): blurs[k] = GaussianBlur(rows: r, columns: c, sigma: sigma)
+            case .binning(let f): r /= f; c /= f
+            default: break
+            }
+        }
+        self.blurs = blurs
+    }
+
+    /// Shape after all steps.
+    public var outputShape: (rows: Int, columns: Int) {
+        var r = rows, c = columns
+        for s in steps { if case .binning(let f) = s { r /= f; c /= f } }
+        return (r, c)
+    }
+
+    /// Applies all steps to one pattern.
+    public func apply(_ pattern: [Float]) -> [Float] {
+        var p = pattern
+        var r = rows, c = columns
+        for (k, s) in steps.enumerated() {
+            switch s {
+            case .staticBackground(let bg, let op):
+                for i in p.indices { p[i] = op == .subtract ? p[i] - bg[i] : p[i] / (bg[i] == 0 ? 1 : bg[i]) }
+                Preprocessor.rescale(&p, 0, 255)
+            case .dynamicBackground(_, let op):
+                let bg = blurs[k]!.apply(p)
+                for i in p.indices { p[i] = op == .subtract ? p[i] - bg[i] : p[i] / (bg[i] == 0 ? 1 : bg[i]) }
+                Preprocessor.rescale(&p, 0, 255)
+            case .gaussianFilter:
+                p = blurs[k]!.apply(p)
+            case .binning(let f):
+                let nr = r / f, nc = c / f
+                var out = [Float](repeating: 0, count: nr * nc)
+                let inv = 1 / Float(f * f)
+                for i in 0..<nr { for j in 0..<nc {
+                    var s: Float = 0
+                    for a in 0..<f { for b in 0..<f { s += p[(i * f + a) * c + j * f + b] } }
+                    out[i * nc + j] = s * inv
+                } }
+                p = out; r = nr; c = nc
+            case .mask(let m):
+                for i in p.indices where !m[i] { p[i] = 0 }
+            case .quantizeUInt8:
+                for i in p.indices { p[i] = max(0, min(255, p[i])).rounded(.towardZero) }
+            case .normalize(let m):
+                Preprocessor.normalize(&p, mask: m)
+            }
+        }
+        return p
+    }
+
+    /// Applies the steps to `count` patterns stored contiguously, in parallel.
+    public func apply(batch: [Float], count: Int) -> [Float] {
+        let n = rows * columns
+        let out = outputShape
+        let m = out.rows * out.columns
+        precondition(batch.count == count * n)
+        var result = [Float](repeating: 0, count: count * m)
+        result.withUnsafeMutableBufferPointer { rb in
+            let base = SendableBuffer(p: rb.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                let q = apply(Array(batch[(k * n)..<((k + 1) * n)]))
+                q.withUnsafeBufferPointer { (base.p + k * m).update(from: $0.baseAddress!, count: m) }
+            }
+        }
+        return result
+    }
+
+    /// Linear rescale to [lo, hi] (a constant pattern becomes lo).
+    public static func rescale(_ p: inout [Float], _ lo: Float, _ hi: Float) {
+        guard let mn = p.min(), let mx = p.max() else { return }
+        let span = mx - mn
+        if span == 0 { for i in p.indices { p[i] = lo }; return }
+        let k = (hi - lo) / span
+        for i in p.indices { p[i] = (p[i] - mn) * k + lo }
+    }
+
+    /// Zero mean, unit norm (over `mask` if given; masked-out pixels set to 0).
+    public static func normalize(_ p: inout [Float], mask: [Bool]? = nil) {
+        var sum = 0.0, n = 0
+        for i in p.indices where mask?[i] ?? true { sum += Double(p[i]); n += 1 }
+        guard n > 0 else { return }
+        let mean = Float(sum / Double(n))
+        var ss = 0.0
+        for i in p.indices {
+            if mask?[i] ?? true { p[i] -= mean; ss += Double(p[i] * p[i]) } else { p[i] = 0 }
+        }
+        let inv = ss > 0 ? Float(1 / ss.squareRoot()) : 0
+        for i in p.indices { p[i] *= inv }
+    }
+
+    /// Normalised cross-correlation (Pearson) of two patterns over all pixels.
+    public static func ncc(_ a: [Float], _ b: [Float]) -> Double {
+        precondition(a.count == b.count)
+        let n = Double(a.count)
+        var sa = 0.0, sb = 0.0
+        for i in a.indices { sa += Double(a[i]); sb += Double(b[i]) }
+        let ma = sa / n, mb = sb / n
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for i in a.indices {
+            let x = Double(a[i]) - ma, y = Double(b[i]) - mb
+            sab += x * y; saa += x * x; sbb += y * y
+        }
+        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
+    }
+}
+
+struct SendableBuffer: @unchecked Sendable { let p: UnsafeMutablePointer<Float> }
+
+/// A circular mask of the detector (true inside the inscribed circle).
+public func circularMask(rows: Int, columns: Int) -> [Bool] {
+    let cy = Double(rows - 1) / 2, cx = Double(columns - 1) / 2, r = Double(min(rows, columns)) / 2
+    var m = [Bool](repeating: false, count: rows * columns)
+    for i in 0..<rows { for j in 0..<columns {
+        let dy = Double(i) - cy, dx = Double(j) - cx
+        m[i * columns + j] = dx * dx + dy * dy <= r * r
+    } }
+    return m
+}
