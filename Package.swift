@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "EBSDCommand",
             dependencies: [
-                "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO",
+                "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath

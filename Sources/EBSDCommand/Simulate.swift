@@ -2,11 +2,14 @@ import ArgumentParser
 import Foundation
 import Crystallography
 import CrystalMaps
+import DetectorGeometry
+import PatternSimulation
+import EBSDImageIO
 
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Simulate data: synthetic crystal maps (patterns and master patterns come later).",
-        subcommands: [SimulateMap.self]
+        abstract: "Simulate master patterns, detector patterns and synthetic crystal maps.",
+        subcommands: [SimulateMaster.self, SimulatePatterns.self, SimulateMap.self]
     )
 }
 
@@ -39,5 +42,86 @@ struct SimulateMap: ParsableCommand {
         g.spreadDegrees = spread; g.zeroSolutionFraction = zeroSolutions; g.seed = seed; g.phase = Phase.builtIn(named: phase)!
         do { try MapFile.write(g.make(), to: output) } catch { throw fail(error) }
         FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+    }
+}
+
+struct SimulateMaster: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "master",
+        abstract: "Simulate a kinematical master pattern (square Lambert, north + south) as a 2-page float TIFF.",
+        discussion: """
+        Every allowed reflector with d ≥ --dmin contributes a Kikuchi band of its Bragg width at the voltage, \
+        weighted by |F|² (or |F| with --intensity f). Example: \
+        ebsd simulate master --phase Na --kv 20 -o MasterPatterns/Na-20kV-kinematical.tif
+        """
+    )
+    @Option(help: "Built-in phase: \(Phase.builtIn.map(\.name).joined(separator: ", ")).") var phase = "Na"
+    @Option(help: "Accelerating voltage in kV.") var kv = 20.0
+    @Option(help: "Pixels per hemisphere side (odd).") var size = 501
+    @Option(help: "Smallest d-spacing in Å.") var dmin = 1.0
+    @Option(help: "Band weight: f2 (|F|²) or f (|F|).") var intensity = "f2"
+    @Flag(help: "Compress the TIFF losslessly (Deflate).") var compress = false
+    @Option(name: .shortAndLong, help: "Output TIFF.") var output: String
+
+    func validate() throws {
+        guard Phase.builtIn(named: phase) != nil else { throw ValidationError("unknown phase '\(phase)'") }
+        guard size >= 3, size % 2 == 1 else { throw ValidationError("--size must be odd and ≥ 3") }
+        guard (1...300).contains(kv) else { throw ValidationError("--kv must be 1…300") }
+        guard dmin > 0 else { throw ValidationError("--dmin must be positive") }
+        guard KinematicalSimulator.Intensity(rawValue: intensity) != nil else { throw ValidationError("--intensity must be f2 or f") }
+    }
+
+    func run() throws {
+        var sim = KinematicalSimulator(phase: Phase.builtIn(named: phase)!, voltage: kv * 1000)
+        sim.minimumD = dmin / 10
+        sim.intensity = KinematicalSimulator.Intensity(rawValue: intensity)!
+        let t0 = Date()
+        let mp = sim.masterPattern(size: size)
+        do { try mp.write(output, compress: compress) } catch { throw fail(error) }
+        FileHandle.standardError.write(Data(String(format: "wrote %@ (%d reflectors, %.1f s)\n", output, mp.description?.reflectors ?? 0, Date().timeIntervalSince(t0)).utf8))
+    }
+}
+
+struct SimulatePatterns: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patterns",
+        abstract: "Project a master pattern onto the detector for every pixel of a map (scan order) → multi-page TIFF.",
+        discussion: "Example: ebsd simulate patterns --master MasterPatterns/Na-20kV-kinematical.tif --orientations map.ang --pc 0.5,0.5,0.6 -o stack.tif"
+    )
+    @Option(help: "Master pattern TIFF.") var master: String
+    @Option(help: "Crystal map (.ang/.ctf/.cpr) giving one orientation per pattern.") var orientations: String
+    @OptionGroup var geometry: GeometryOptions
+    @Option(help: "Sample type of the stack: float32, uint16 or uint8 (integers are rescaled per pattern).") var type = "float32"
+    @Option(name: .shortAndLong, help: "Output multi-page TIFF.") var output: String
+
+    func validate() throws {
+        guard ["float32", "uint16", "uint8"].contains(type) else { throw ValidationError("--type must be float32, uint16 or uint8") }
+    }
+
+    func run() throws {
+        do {
+            let mp = try MasterPattern.read(master)
+            let map = try MapFile.read(orientations)
+            let det = try geometry.detector()
+            let proj = PatternProjector(master: mp, detector: det)
+            let t0 = Date()
+            let flat = proj.patterns(map.rotations)
+            let n = det.pixelCount
+            var pages: [[Float]] = []
+            pages.reserveCapacity(map.count)
+            for k in 0..<map.count {
+                var p = Array(flat[(k * n)..<((k + 1) * n)])
+                if type != "float32" {
+                    let top: Float = type == "uint8" ? 255 : 65535
+                    let mn = p.min() ?? 0, mx = p.max() ?? 1
+                    for i in p.indices { p[i] = mx > mn ? (p[i] - mn) / (mx - mn) * top : 0 }
+                }
+                pages.append(p)
+            }
+            let t: TIFFSampleType = type == "uint8" ? .uint8 : type == "uint16" ? .uint16 : .float32
+            try TIFFWriter.write(output, width: det.columns, height: det.rows, pages: pages, type: t,
+                                 description: "{\"shape\": [\(map.count), \(det.rows), \(det.columns)], \"map_shape\": [\(map.grid.rows), \(map.grid.columns)]}")
+            FileHandle.standardError.write(Data(String(format: "wrote %@ (%d patterns, %.0f patterns/s)\n", output, map.count, Double(map.count) / Date().timeIntervalSince(t0)).utf8))
+        } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }

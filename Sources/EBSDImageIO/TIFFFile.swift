@@ -91,8 +91,9 @@ public enum TIFFSampleType: Sendable { case uint8, uint16, float32 }
 public enum TIFFWriter {
     /// Writes `pages` (each width × height, row-major) with an optional
     /// ImageDescription on the first page. Integer types are clamped and rounded.
+    /// `compress` uses lossless Deflate with the matching predictor (floating-point or horizontal).
     public static func write(_ path: String, width: Int, height: Int, pages: [[Float]], type: TIFFSampleType = .float32,
-                             description: String? = nil) throws(ImageIOError) {
+                             description: String? = nil, compress: Bool = false) throws(ImageIOError) {
         let tmp = temporaryPath(for: path)
         ebsd_tiff_quiet()
         guard let t = TIFFOpen(tmp, pages.count > 1 || width * height * pages.count * 4 > 1 << 30 ? "w8" : "w") else {
@@ -112,7 +113,13 @@ public enum TIFFWriter {
             ebsd_tiff_set_u16(t, UInt32(TIFFTAG_SAMPLESPERPIXEL), 1)
             ebsd_tiff_set_u16(t, UInt32(TIFFTAG_PHOTOMETRIC), UInt16(PHOTOMETRIC_MINISBLACK))
             ebsd_tiff_set_u16(t, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG))
-            ebsd_tiff_set_u32(t, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(height))
+            if compress {
+                ebsd_tiff_set_u16(t, UInt32(TIFFTAG_COMPRESSION), UInt16(COMPRESSION_ADOBE_DEFLATE))
+                ebsd_tiff_set_u16(t, UInt32(TIFFTAG_PREDICTOR), UInt16(type == .float32 ? PREDICTOR_FLOATINGPOINT : PREDICTOR_HORIZONTAL))
+                ebsd_tiff_set_u32(t, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(min(height, 32)))
+            } else {
+                ebsd_tiff_set_u32(t, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(height))
+            }
             if pages.count > 1 {
                 ebsd_tiff_set_u32(t, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_PAGE))
             }

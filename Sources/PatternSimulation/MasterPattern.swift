@@ -52,10 +52,13 @@ public struct MasterPattern: Sendable {
         return MasterPattern(size: t.width, north: n, south: s, description: desc)
     }
 
-    public func write(_ path: String) throws(ImageIOError) {
+    /// Writes the 2-page float TIFF (`compress`: lossless Deflate + floating-point predictor).
+    public func write(_ path: String, compress: Bool = false) throws(ImageIOError) {
         var json: String?
-        if let d = description, let data = try? JSONEncoder().encode(d) { json = String(decoding: data, as: UTF8.self) }
-        try TIFFWriter.write(path, width: size, height: size, pages: [north, south], type: .float32, description: json)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        if let d = description, let data = try? enc.encode(d) { json = String(decoding: data, as: UTF8.self) }
+        try TIFFWriter.write(path, width: size, height: size, pages: [north, south], type: .float32, description: json, compress: compress)
     }
 
     /// Bilinear intensity for a crystal direction (as EMsoft and kikuchipy:
