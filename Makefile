@@ -14,7 +14,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: help setup build test demo bench clean
+.PHONY: help setup build test demo bench clean sample-maps master-patterns
 
 help:
 	@echo "make demo   - install what is missing, build (release), run the pipeline on the shipped sample"
@@ -52,11 +52,26 @@ demo: build
 	$(EBSD) ipf SampleMaps/na-deposit.ang --direction y -o $(OUT)/na-deposit-ipf-y.png
 	$(EBSD) info --json SampleMaps/na-deposit.ang > $(OUT)/na-deposit-summary.json
 	@echo
+	@echo "== pattern stack of the synthetic Na electrodeposit cross section, cleaned =="
+	$(EBSD) stack info SampleMaps/na-electrodeposit-cross-section/patterns.tif
+	$(EBSD) preprocess SampleMaps/na-electrodeposit-cross-section/patterns.tif --static-background mean --dynamic-background 7.5 --npar --type uint8 -o $(OUT)/na-electrodeposit-clean.tif
+	$(EBSD) ipf SampleMaps/na-electrodeposit-cross-section/truth.ang --direction y --scale 4 -o $(OUT)/na-electrodeposit-truth-ipf-y.png
+	@echo
 	@echo "demo outputs are in $(OUT)/"
 
 bench: setup
 	swift build -c release --product ebsd-bench
 	.build/release/ebsd-bench
+
+## Regenerates the shipped master patterns and sample maps (deterministic).
+master-patterns: build
+	for spec in "Na 20" "Na 15" "Na 10" "Li 20" "Li 15" "Li 10" "Al 20" "Cu 20"; do set -- $$spec; \
+	  $(EBSD) simulate master --phase $$1 --kv $$2 --compress -o MasterPatterns/$$1-$$2kV-kinematical.tif; done
+
+sample-maps: build
+	$(EBSD) simulate map --phase Na --elongation 2.5 -o SampleMaps/na-deposit.ang
+	for s in na-foil-topview na-electrodeposit-cross-section li-electrodeposit-cross-section; do \
+	  $(EBSD) synth $$s -o SampleMaps/$$s; done
 
 clean:
 	rm -rf .build out

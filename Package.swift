@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics"]),
-        .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "EBSDImageIO", "TestSupport"]),
+        .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

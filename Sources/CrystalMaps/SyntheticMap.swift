@@ -40,10 +40,7 @@ public struct SyntheticMapGenerator: Sendable {
         var oris: [Rotation] = []
         for _ in 0..<grains {
             seeds.append((Double.random(in: 0..<Double(columns), using: &rng), Double.random(in: 0..<Double(rows), using: &rng)))
-            // Uniform random rotation (Shoemake).
-            let u1 = Double.random(in: 0..<1, using: &rng), u2 = Double.random(in: 0..<1, using: &rng), u3 = Double.random(in: 0..<1, using: &rng)
-            let a = (1 - u1).squareRoot(), b = u1.squareRoot()
-            oris.append(Rotation(Quaternion(a * sin(2 * .pi * u2), a * cos(2 * .pi * u2), b * sin(2 * .pi * u3), b * cos(2 * .pi * u3))))
+            oris.append(SplitMix64.randomRotation(&rng))
         }
         var phaseIndex = [Int32](repeating: 0, count: grid.count)
         var rotations = [Rotation](repeating: .identity, count: grid.count)
