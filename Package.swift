@@ -60,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EBSDBench",
-            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics"],
+            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing"],
             swiftSettings: fastMath
         ),
 

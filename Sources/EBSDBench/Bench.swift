@@ -4,26 +4,12 @@ import Foundation
 import Crystallography
 import CrystalMaps
 import EBSDNumerics
+import EBSDImageIO
+import DetectorGeometry
+import PatternSimulation
+import PatternStacks
+import Preprocessing
 
-/// Disorientation angles (degrees) of pairs `p[i] = (q1, q2)` under m-3m.
-func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _ p: UnsafePointer<Double>) {
-    let group = LaueGroup.cubicHigh
-    for i in range {
-        let q1 = Quaternion(p[i * 8], p[i * 8 + 1], p[i * 8 + 2], p[i * 8 + 3])
-        let q2 = Quaternion(p[i * 8 + 4], p[i * 8 + 5], p[i * 8 + 6], p[i * 8 + 7])
-        out[i] = group.disorientationAngle(q2 * q1.conjugate) * (180 / .pi)
-    }
-}
-
-@main enum Bench {
-static func main() {
-OpenBLASRuntime.ensureCoreType()
-
-let args = CommandLine.arguments
-let quick = args.contains("--quick")
-let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-bench-\(ProcessInfo.processInfo.processIdentifier)")
-try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: scratch) }
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -35,11 +21,11 @@ func emit(_ obj: [String: Any]) {
     FileHandle.standardOutput.synchronizeFile()
 }
 
-/// Runs a peer script with python3; nil when python3/orix are missing.
-func peer(_ arguments: [String]) -> [String: Any]? {
+/// Runs a peer script with python3; nil when python3 or the peer package is missing.
+func peer(_ arguments: [String], script: String = "orix_peer.py") -> [String: Any]? {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/peers/orix_peer.py").path] + arguments
+    p.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/peers/\(script)").path] + arguments
     let out = Pipe()
     p.standardOutput = out
     p.standardError = FileHandle.nullDevice
@@ -56,8 +42,31 @@ func best(of runs: Int, _ body: () -> Void) -> Double {
     return t
 }
 
+/// Disorientation angles (degrees) of pairs `p[i] = (q1, q2)` under m-3m.
+func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _ p: UnsafePointer<Double>) {
+    let group = LaueGroup.cubicHigh
+    for i in range {
+        let q1 = Quaternion(p[i * 8], p[i * 8 + 1], p[i * 8 + 2], p[i * 8 + 3])
+        let q2 = Quaternion(p[i * 8 + 4], p[i * 8 + 5], p[i * 8 + 6], p[i * 8 + 7])
+        out[i] = group.disorientationAngle(q2 * q1.conjugate) * (180 / .pi)
+    }
+}
+
+@main enum Bench {
+static func main() {
+OpenBLASRuntime.ensureCoreType()
+
+let args = CommandLine.arguments
+if let i = args.firstIndex(of: "--stream-child"), i + 1 < args.count { streamChild(args[i + 1]); return }
+let only: String? = args.firstIndex(of: "--case").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
+func wanted(_ name: String) -> Bool { only == nil || name.hasPrefix(only!) }
+let quick = args.contains("--quick")
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-bench-\(ProcessInfo.processInfo.processIdentifier)")
+try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: scratch) }
+
 // MARK: disorientation of 1 M random pairs under m-3m
-do {
+if wanted("disorientation") {
     let n = quick ? 100_000 : 1_000_000
     var rng = SplitMix64(seed: 7)
     func randomQ() -> Quaternion {
@@ -101,7 +110,7 @@ do {
 }
 
 // MARK: write and read a 1 M-pixel .ang
-do {
+if wanted("ang") {
     var g = SyntheticMapGenerator()
     g.rows = quick ? 250 : 1000; g.columns = 1000; g.grains = 400
     let map = g.make()
@@ -120,8 +129,14 @@ do {
     emit(rec)
 }
 
+// MARK: pattern projection and preprocessing throughput (kikuchipy side by side)
+if wanted("projection") || wanted("preprocess") { patternCases(scratch: scratch, quick: quick, wanted: wanted) }
+
+// MARK: streaming a 2 GB TIFF stack: peak memory of a child process
+if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
+
 // MARK: sgemm throughput (the kernel of dictionary indexing), to show the OpenBLAS core in use
-do {
+if wanted("sgemm") {
     let m = 2048, n = 2048, k = 3600
     let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
     var c = [Float](repeating: 0, count: m * n)
@@ -132,4 +147,108 @@ do {
           "OPENBLAS_CORETYPE": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"])
 }
 }
+}
+
+func randomRotations(_ n: Int, seed: UInt64) -> [Rotation] {
+    var rng = SplitMix64(seed: seed)
+    return (0..<n).map { _ in SplitMix64.randomRotation(&rng) }
+}
+
+func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
+    let mpPath = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/kikuchipy-kinematical-master-patterns/na_20kV_lambert_north_south.tif").path
+    let ownPath = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
+    let path = FileManager.default.fileExists(atPath: mpPath) ? mpPath : ownPath
+    guard let mp = try? MasterPattern.read(path) else { emit(["case": "projection", "error": "no master pattern at \(path)"]); return }
+    for size in [60, 120] where wanted("projection") {
+        let n = quick ? 1000 : (size == 60 ? 20_000 : 5_000)
+        let rots = randomRotations(n, seed: UInt64(size))
+        let det = Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6))
+        let proj = PatternProjector(master: mp, detector: det)
+        _ = proj.patterns(Array(rots.prefix(10)))
+        let t = best(of: 3) { _ = proj.patterns(rots) }
+        var rec: [String: Any] = ["case": "projection_\(size)x\(size)", "n": n, "patterns_per_s": Double(n) / t, "threads": cores,
+                                  "master": (path as NSString).lastPathComponent]
+        let rotFile = scratch.appendingPathComponent("rot\(size).bin")
+        let qs = rots.flatMap { [$0.q.a, $0.q.b, $0.q.c, $0.q.d] }
+        try! qs.withUnsafeBytes { Data($0) }.write(to: rotFile)
+        if let r = peer(["project", path, rotFile.path, "\(size)", "\(size)", "0.5", "0.5", "0.6"], script: "kikuchipy_peer.py"),
+           let secs = r["seconds"] as? Double {
+            rec["peer"] = "kikuchipy \(r["kikuchipy"] ?? "?") EBSDMasterPattern.get_patterns"
+            rec["peer_patterns_per_s"] = Double(n) / secs
+            rec["speedup_vs_peer"] = secs / t
+        } else { rec["peer"] = "unavailable (python3 with kikuchipy not installed)" }
+        emit(rec)
+    }
+    if wanted("preprocess") {
+        let n = quick ? 500 : 4000
+        let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6))
+        let raw = PatternProjector(master: mp, detector: det).patterns(randomRotations(n, seed: 5))
+        var deg = PatternDegradation(rows: 60, columns: 60)
+        deg.seed = 9
+        var noisy = [Float]()
+        noisy.reserveCapacity(raw.count)
+        for k in 0..<n { noisy += deg.apply(Array(raw[(k * 3600)..<((k + 1) * 3600)]), index: k) }
+        let pre = Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract), .quantizeUInt8])
+        _ = pre.apply(batch: Array(noisy.prefix(36000)), count: 10)
+        let t = best(of: 3) { _ = pre.apply(batch: noisy, count: n) }
+        var rec: [String: Any] = ["case": "preprocess_dynamic_background_60x60", "n": n, "patterns_per_s": Double(n) / t, "threads": cores]
+        let f = scratch.appendingPathComponent("noisy.bin")
+        try! noisy.withUnsafeBytes { Data($0) }.write(to: f)
+        if let r = peer(["dynamic-background", f.path, "\(n)", "60", "60"], script: "kikuchipy_peer.py"), let secs = r["seconds"] as? Double {
+            rec["peer"] = "kikuchipy \(r["kikuchipy"] ?? "?") EBSD.remove_dynamic_background"
+            rec["peer_patterns_per_s"] = Double(n) / secs
+            rec["speedup_vs_peer"] = secs / t
+        }
+        emit(rec)
+    }
+}
+
+/// Writes a ≈2 GB uint16 TIFF stack, then streams it through preprocessing in a
+/// child process and reports the child's peak resident memory.
+func streamCase(scratch: URL, quick: Bool) {
+    let size = 120
+    let n = quick ? 2_000 : 75_000          // 75 000 × 120 × 120 × 2 B = 2.16 GB
+    let path = scratch.appendingPathComponent("big.tif").path
+    let t0 = now()
+    let base = (0..<(size * size)).map { Float(($0 * 7919) % 4000) }
+    do {
+        let w = try TIFFPageWriter(path, width: size, height: size, type: .uint16,
+                                   description: "{\"map_shape\": [\(n / 250), 250]}")
+        for k in 0..<n { var p = base; p[k % p.count] = 65535; try w.append(p) }
+        try w.finish()
+    } catch { emit(["case": "stream_tiff", "error": "\(error)"]); return }
+    let writeSecs = now() - t0
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    p.arguments = ["--stream-child", path]
+    let out = Pipe()
+    p.standardOutput = out
+    try! p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    var rec = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    rec["case"] = "stream_tiff_\(String(format: "%.2f", Double(bytes) / 1e9))GB"
+    rec["file_bytes"] = bytes
+    rec["write_seconds"] = writeSecs
+    emit(rec)
+    try? FileManager.default.removeItem(atPath: path)
+}
+
+/// Child: stream the stack in chunks through background removal; print peak RSS.
+func streamChild(_ path: String) {
+    let t0 = now()
+    guard let s = try? PatternStack.open(path) else { print("{\"error\": \"cannot open\"}"); return }
+    let pre = Preprocessor(rows: s.patternRows, columns: s.patternColumns, steps: [.dynamicBackground(sigma: 15, operation: .subtract)])
+    var checksum = 0.0
+    try? s.forEachChunk(size: 512) { r, data in
+        let out = pre.apply(batch: data, count: r.count)
+        checksum += Double(out[0])
+    }
+    var ru = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &ru)
+    let secs = now() - t0
+    let obj: [String: Any] = ["n": s.count, "peak_rss_mb": Double(ru.ru_maxrss) / 1024, "patterns_per_s": Double(s.count) / secs,
+                              "seconds": secs, "chunk": 512, "checksum": checksum]
+    FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
 }
