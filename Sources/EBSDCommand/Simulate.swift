@@ -55,7 +55,7 @@ struct SimulateMaster: ParsableCommand {
         ebsd simulate master --phase Na --kv 20 -o MasterPatterns/Na-20kV-kinematical.tif
         """
     )
-    @Option(help: "Built-in phase: \(Phase.builtIn.map(\.name).joined(separator: ", ")).") var phase = "Na"
+    @Option(help: "Built-in phase (\(Phase.builtIn.map(\.name).joined(separator: ", "))) or a phase .json file.") var phase = "Na"
     @Option(help: "Accelerating voltage in kV.") var kv = 20.0
     @Option(help: "Pixels per hemisphere side (odd).") var size = 501
     @Option(help: "Smallest d-spacing in Å.") var dmin = 1.0
@@ -64,7 +64,7 @@ struct SimulateMaster: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output TIFF.") var output: String
 
     func validate() throws {
-        guard Phase.builtIn(named: phase) != nil else { throw ValidationError("unknown phase '\(phase)'") }
+        do { _ = try Phase.resolve(phase) } catch { throw ValidationError("\(error)") }
         guard size >= 3, size % 2 == 1 else { throw ValidationError("--size must be odd and ≥ 3") }
         guard (1...300).contains(kv) else { throw ValidationError("--kv must be 1…300") }
         guard dmin > 0 else { throw ValidationError("--dmin must be positive") }
@@ -72,7 +72,7 @@ struct SimulateMaster: ParsableCommand {
     }
 
     func run() throws {
-        var sim = KinematicalSimulator(phase: Phase.builtIn(named: phase)!, voltage: kv * 1000)
+        var sim = KinematicalSimulator(phase: try! Phase.resolve(phase), voltage: kv * 1000)
         sim.minimumD = dmin / 10
         sim.intensity = KinematicalSimulator.Intensity(rawValue: intensity)!
         let t0 = Date()

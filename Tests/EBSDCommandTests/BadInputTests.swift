@@ -90,6 +90,25 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         #expect(r.status != 0 && r.stderr.contains(path))
     }
 
+    /// Pattern stacks through `ebsd preprocess`: a truncated TIFF and a wrong map shape.
+    @Test func badStacksThroughPreprocess() throws {
+        let src = SharedData.packageRoot.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path
+        let data = try #require(FileManager.default.contents(atPath: src))
+        let cut = dir.appendingPathComponent("cut.tif").path
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
+        for (args, mention) in [(["preprocess", cut, "--dynamic-background", "7.5"], "cut.tif"),
+                                (["preprocess", src, "--map-shape", "10x10"], "2000 patterns")] {
+            let out = dir.appendingPathComponent("clean-\(UUID().uuidString).tif").path
+            let r = try runEBSD(args + ["-o", out])
+            #expect(r.status != 0)
+            #expect(r.stderr.contains(mention), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "one line: \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out), "no output after a failure")
+            let tmp = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+            #expect(tmp.isEmpty, "temporary files left: \(tmp)")
+        }
+    }
+
     @Test func goodConversionAndInfo() throws {
         let ctf = dir.appendingPathComponent("sdss.ctf").path
         let r = try runEBSD(["convert", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ctf])
