@@ -14,12 +14,14 @@ public final class TIFFReader: @unchecked Sendable {
     public let description: String?
     let tif: OpaquePointer
     let lock = NSLock()
+    var currentPage = 0
 
     public init(_ path: String) throws(ImageIOError) {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
         ebsd_tiff_quiet()
-        guard let t = TIFFOpen(path, "r") else { throw .malformed(path: path, page: nil, message: "not a TIFF file") }
+        // "m": no memory mapping, so resident memory stays flat while a large stack streams through.
+        guard let t = TIFFOpen(path, "rm") else { throw .malformed(path: path, page: nil, message: "not a TIFF file") }
         tif = t
         var w: UInt32 = 0, h: UInt32 = 0
         ebsd_tiff_get_u32(t, UInt32(TIFFTAG_IMAGEWIDTH), &w)
@@ -34,8 +36,12 @@ public final class TIFFReader: @unchecked Sendable {
     /// Reads page `index` (0-based) as width × height floats, row-major.
     public func page(_ index: Int) throws(ImageIOError) -> [Float] {
         lock.lock(); defer { lock.unlock() }
-        guard index >= 0, index < pageCount, TIFFSetDirectory(tif, UInt32(index)) == 1 else {
-            throw .malformed(path: path, page: index, message: "no such page (file has \(pageCount))")
+        guard index >= 0, index < pageCount else { throw .malformed(path: path, page: index, message: "no such page (file has \(pageCount))") }
+        if index != currentPage {
+            // Reading on sequentially is O(1); jumping goes through libtiff's directory index.
+            let ok = index == currentPage + 1 ? TIFFReadDirectory(tif) == 1 : TIFFSetDirectory(tif, UInt32(index)) == 1
+            guard ok else { throw .malformed(path: path, page: index, message: "cannot read this page's directory (truncated file?)") }
+            currentPage = index
         }
         var w: UInt32 = 0, h: UInt32 = 0, bits: UInt16 = 8, fmt: UInt16 = 1, spp: UInt16 = 1
         ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), &w)

@@ -65,19 +65,23 @@ public struct MasterPattern: Sendable {
     /// the lower-left pixel is `floor`, neighbours clamped at the edge).
     @inlinable public func intensity(_ v: Vector3) -> Float {
         let sq = SquareLambert.square(v)
-        let scale = Double(size - 1) / 2
-        let fi = sq.y * scale + scale, fj = sq.x * scale + scale
+        let scale = Float(size - 1) / 2
+        return (v.z >= 0 ? north : south).withUnsafeBufferPointer {
+            MasterPattern.bilinear($0, size: size, row: Float(sq.y) * scale + scale, column: Float(sq.x) * scale + scale)
+        }
+    }
+
+    /// Bilinear interpolation of an n × n page at fractional (row, column).
+    @inlinable @inline(__always)
+    public static func bilinear(_ page: UnsafeBufferPointer<Float>, size n: Int, row fi: Float, column fj: Float) -> Float {
         var i = Int(fi), j = Int(fj)
         var ip = i + 1, jp = j + 1
-        if ip >= size { ip = i }
-        if jp >= size { jp = j }
+        if ip >= n { ip = i }
+        if jp >= n { jp = j }
         if i < 0 { i = ip }
         if j < 0 { j = jp }
-        let di = Float(fi - Double(i)), dj = Float(fj - Double(j))
-        let page = v.z >= 0 ? north : south
-        return page.withUnsafeBufferPointer { p in
-            p[i * size + j] * (1 - di) * (1 - dj) + p[ip * size + j] * di * (1 - dj)
-                + p[i * size + jp] * (1 - di) * dj + p[ip * size + jp] * di * dj
-        }
+        let di = fi - Float(i), dj = fj - Float(j)
+        return page[i * n + j] * (1 - di) * (1 - dj) + page[ip * n + j] * di * (1 - dj)
+            + page[i * n + jp] * (1 - di) * dj + page[ip * n + jp] * di * dj
     }
 }

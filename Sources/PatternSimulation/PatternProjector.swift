@@ -68,17 +68,7 @@ public struct PatternProjector: Sendable {
                     X = sgn * s * fourOverPi * atanf(x / y)
                     Y = sgn * s
                 }
-                let fi = Y * scale + scale, fj = X * scale + scale
-                var i = Int(fi), j = Int(fj)
-                var ip = i + 1, jp = j + 1
-                if ip >= n { ip = i }
-                if jp >= n { jp = j }
-                if i < 0 { i = ip }
-                if j < 0 { j = jp }
-                let di = fi - Float(i), dj = fj - Float(j)
-                let page = z >= 0 ? north : south
-                out[p] = page[i * n + j] * (1 - di) * (1 - dj) + page[ip * n + j] * di * (1 - dj)
-                    + page[i * n + jp] * (1 - di) * dj + page[ip * n + jp] * di * dj
+                out[p] = MasterPattern.bilinear(z >= 0 ? north : south, size: n, row: Y * scale + scale, column: X * scale + scale)
             }
         } } }
     }

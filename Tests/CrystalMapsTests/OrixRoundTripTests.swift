@@ -5,14 +5,7 @@ import TestSupport
 @testable import Crystallography
 
 /// Is Python with orix installed? (The round trip through orix runs only then.)
-let orixAvailable: Bool = {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import orix"]
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    do { try p.run(); p.waitUntilExit(); return p.terminationStatus == 0 } catch { return false }
-}()
+let orixAvailable = pythonModuleAvailable("orix")
 
 /// Writes .ang and .ctf, reads them back with orix (PyPI), and compares orientations.
 @Suite(.enabled(if: orixAvailable, "python3 with orix is not installed"))

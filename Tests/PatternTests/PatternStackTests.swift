@@ -4,13 +4,7 @@ import TestSupport
 @testable import PatternStacks
 @testable import EBSDImageIO
 
-let kikuchipyAvailable: Bool = {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import kikuchipy"]
-    p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-    do { try p.run(); p.waitUntilExit(); return p.terminationStatus == 0 } catch { return false }
-}()
+let kikuchipyAvailable = pythonModuleAvailable("kikuchipy")
 
 /// Test files of the vendor layouts, written here byte by byte.
 enum VendorFixtures {

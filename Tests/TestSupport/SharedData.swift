@@ -34,3 +34,13 @@ extension Dictionary where Key == String, Value == Any {
     public func string(_ k: String) -> String? { self[k] as? String }
     public func bool(_ k: String) -> Bool? { (self[k] as? NSNumber)?.boolValue }
 }
+
+/// True when `python3 -c "import <module>"` succeeds (peer tools are optional).
+public func pythonModuleAvailable(_ module: String) -> Bool {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import \(module)"]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    do { try p.run(); p.waitUntilExit(); return p.terminationStatus == 0 } catch { return false }
+}
