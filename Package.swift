@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "PatternSimulation", targets: ["PatternSimulation"]),
         .library(name: "Preprocessing", targets: ["Preprocessing"]),
         .library(name: "PatternStacks", targets: ["PatternStacks"]),
+        .library(name: "Grains", targets: ["Grains"]),
+        .library(name: "MapCleanup", targets: ["MapCleanup"]),
+        .library(name: "MapPictures", targets: ["MapPictures"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
         .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
     ],
@@ -48,12 +51,16 @@ let package = Package(
         .target(name: "PatternSimulation", dependencies: ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics"], swiftSettings: fastMath),
         .target(name: "Preprocessing", dependencies: ["EBSDNumerics"], swiftSettings: fastMath),
         .target(name: "PatternStacks", dependencies: ["EBSDImageIO"], swiftSettings: fastMath),
+        .target(name: "Grains", dependencies: ["Crystallography", "CrystalMaps"], swiftSettings: fastMath),
+        .target(name: "MapCleanup", dependencies: ["Crystallography", "CrystalMaps", "Grains"], swiftSettings: fastMath),
+        .target(name: "MapPictures", dependencies: ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO"], swiftSettings: fastMath),
 
         // Command line and benchmarks.
         .executableTarget(
             name: "EBSDCommand",
             dependencies: [
                 "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks",
+                "Grains", "MapCleanup", "MapPictures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -71,6 +78,7 @@ let package = Package(
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics"]),
         .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "EBSDImageIO", "TestSupport"]),
+        .testTarget(name: "PostProcessingTests", dependencies: ["Grains", "MapCleanup", "MapPictures", "CrystalMaps", "Crystallography", "PatternSimulation", "PatternStacks", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

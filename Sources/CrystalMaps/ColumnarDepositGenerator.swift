@@ -4,7 +4,7 @@ import Crystallography
 /// Synthetic cross-section of an electrodeposit (as in the reference study's
 /// Li and Na anodes): columnar grains whose boundaries run perpendicular to
 /// the current-collector interface (the bottom row), column widths drawn
-/// uniformly from `widthRange` (µm), gently wavy boundaries, a few pores at
+/// log-uniformly from `widthRange` (µm), gently wavy boundaries, a few pores at
 /// the interface (not indexable), plus the defects a clean-up must handle:
 /// a cluster of pixels in one grain replaced by the 60°<111> pseudo-symmetric
 /// variant and isolated wild spikes.
@@ -13,8 +13,8 @@ import Crystallography
 /// carrying the pseudo-symmetric cluster and the wild spikes, with the pixel
 /// lists of each defect.
 public struct ColumnarDepositGenerator: Sendable {
-    public var rows = 40
-    public var columns = 64
+    public var rows = 32
+    public var columns = 128
     public var step = 2.5                  // µm
     public var widthRange = 10.0...150.0   // µm
     public var pores = 3
@@ -42,7 +42,8 @@ public struct ColumnarDepositGenerator: Sendable {
         // Column boundaries (µm from the left), then wavy in y.
         var edges: [Double] = [0]
         while edges.last! < Double(columns) * step {
-            edges.append(edges.last! + Double.random(in: widthRange, using: &rng))
+            let w = exp(Double.random(in: log(widthRange.lowerBound)...log(widthRange.upperBound), using: &rng))
+            edges.append(edges.last! + w)
         }
         let nGrains = edges.count - 1
         let oris = (0..<nGrains).map { _ in SplitMix64.randomRotation(&rng) }
@@ -99,6 +100,9 @@ public struct ColumnarDepositGenerator: Sendable {
         while spikes.count < wildSpikes, let i = pool.randomElement(using: &rng) {
             let r = i / columns, c = i % columns
             if r == 0 || c == 0 || r == rows - 1 || c == columns - 1 || spikes.contains(where: { abs($0 / columns - r) <= 2 && abs($0 % columns - c) <= 2 }) { continue }
+            // a wild spike sits inside a grain: all 8 neighbours indexed and of the same grain
+            let nb = [-columns - 1, -columns, -columns + 1, -1, 1, columns - 1, columns, columns + 1].map { i + $0 }
+            if !nb.allSatisfy({ phaseIndex[$0] >= 0 && grainOf[$0] == grainOf[i] }) { continue }
             indexed.rotations[i] = SplitMix64.randomRotation(&rng)
             spikes.append(i)
         }

@@ -28,10 +28,11 @@ struct Synth: ParsableCommand {
     @Argument(help: "Sample: \(Sample.allCases.map(\.rawValue).joined(separator: ", ")).") var sample: Sample
     @Option(help: "Master pattern (default: MasterPatterns/<phase>-20kV-kinematical.tif).") var master: String?
     @OptionGroup var geometry: GeometryOptions
-    @Option var seed: UInt64 = 7
+    @Option(help: "Random seed (default: 7, or 8 for the Li cross-section).") var seed: UInt64?
     @Option(name: .shortAndLong, help: "Output folder.") var output: String
 
     func run() throws {
+        let seed = self.seed ?? (sample == .liElectrodepositCrossSection ? 8 : 7)
         let phase: Phase = sample == .liElectrodepositCrossSection ? .lithium : .sodium
         let mpPath = master ?? "MasterPatterns/\(phase.name)-20kV-kinematical.tif"
         do {
@@ -55,7 +56,7 @@ struct Synth: ParsableCommand {
                 let r = g.make()
                 truth = r.truth; indexed = r.asIndexed
                 pores = Set(r.porePixels); poor = Set(r.wildSpikePixels)
-                notes.append("Columnar grains 10–150 µm wide, boundaries perpendicular to the current-collector interface (bottom row), 2.5 µm steps, 40 × 64 pixels; cross section (use IPF-Y).")
+                notes.append("Columnar grains 10–150 µm wide, boundaries perpendicular to the current-collector interface (bottom row), 2.5 µm steps, 32 × 128 pixels (80 × 320 µm); cross section (use IPF-Y).")
                 notes.append("Pores at the interface: \(r.porePixels.count) pixels (patterns carry background and noise only; not indexed in the truth).")
                 notes.append("`indexed.ang` = truth with \(r.pseudoSymmetricPixels.count) pixels of one grain replaced by their 60°<111> pseudo-symmetric variant (pixel indices \(r.pseudoSymmetricPixels.map(String.init).joined(separator: ", "))) and \(r.wildSpikePixels.count) wild spikes (random orientations at pixels \(r.wildSpikePixels.map(String.init).joined(separator: ", ")), whose patterns have 30 % of the normal band contrast). The patterns themselves always show the true orientation.")
             }
@@ -89,6 +90,7 @@ struct Synth: ParsableCommand {
     }
 
     func readme(truth: CrystalMap, detector d: Detector, masterPath: String, phase: Phase, notes: [String]) throws {
+        let seed = self.seed ?? (sample == .liElectrodepositCrossSection ? 8 : 7)
         func f(_ p: PatternCenter) -> String { String(format: "(%.6g, %.6g, %.6g)", p.x, p.y, p.z) }
         var s = "# \(sample.rawValue)\n\nSynthetic \(phase.name) sample made by this project:\n\n"
         s += "```\nebsd synth \(sample.rawValue) --seed \(seed) --pc \(geometry.pc) --convention \(geometry.convention) --pattern-shape \(geometry.patternShape) --sample-tilt \(geometry.sampleTilt) --detector-tilt \(geometry.detectorTilt) -o <folder>\n```\n\n"

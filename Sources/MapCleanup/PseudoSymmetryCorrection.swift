@@ -1,0 +1,161 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import Grains
+
+/// Pseudo-symmetry correction: grain fragments related to the grain that
+/// surrounds them by a pseudo-symmetry operator (default for cubic phases:
+/// 60° about <111>) are rotated back.
+///
+/// The map is segmented at `segmentationDegrees`; a fragment of at most
+/// `maximumFragmentPixels` whose boundary is mostly (≥ half of its contacts)
+/// shared with one grain, and whose mean orientation maps onto that grain's
+/// within `toleranceDegrees` by one of the operator's symmetric variants
+/// (`g' = v g`, v = s·op·s⁻¹ or its inverse), is a candidate.
+///
+/// Guard against real Σ3 twins: twins are lamellae with straight, parallel
+/// boundaries, so a candidate whose fitted ellipse has an aspect ratio of at
+/// least `twinAspectRatio` (and at least `twinMinimumPixels`) is left alone,
+/// as is any fragment larger than `maximumFragmentPixels`.
+///
+/// With `verify` (given the pattern stack and master pattern, the caller
+/// compares the NCC of both orientations on the raw pattern), a pixel is
+/// flipped only when its pattern prefers the flipped orientation — as the
+/// reference study checked every correction on the patterns.
+public struct PseudoSymmetryCorrection: CleanupStep {
+    public var operators: [Rotation]
+    public var toleranceDegrees = 5.0
+    public var segmentationDegrees = 5.0
+    public var maximumFragmentPixels = 200
+    public var twinAspectRatio = 3.0
+    public var twinMinimumPixels = 10
+    /// (pixel, current rotation, flipped rotation) → true to flip.
+    public var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
+    public var name: String { "pseudo-symmetry" }
+
+    public init(operators: [Rotation], toleranceDegrees: Double = 5, verify: (@Sendable (Int, Rotation, Rotation) -> Bool)? = nil) {
+        self.operators = operators; self.toleranceDegrees = toleranceDegrees; self.verify = verify
+    }
+
+    /// Parses "ANGLE@UVW", e.g. "60@111" (degrees about the crystal direction [111]).
+    public static func parseOperator(_ s: String) throws(CleanupError) -> Rotation {
+        let parts = s.split(separator: "@")
+        guard parts.count == 2, let angle = Double(parts[0]), angle > 0, angle < 360 else {
+            throw CleanupError("pseudo-symmetry operator '\(s)' must be ANGLE@UVW, e.g. 60@111")
+        }
+        let digits = parts[1].replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
+        var axis: [Double] = []
+        var sign = 1.0
+        for ch in digits {
+            if ch == "-" { sign = -1; continue }
+            guard let d = ch.wholeNumberValue else { throw CleanupError("pseudo-symmetry operator '\(s)': axis '\(parts[1])' must be three digits like 111 or 1-10") }
+            axis.append(sign * Double(d)); sign = 1
+        }
+        guard axis.count == 3, axis.contains(where: { $0 != 0 }) else { throw CleanupError("pseudo-symmetry operator '\(s)': axis must have three indices, not all zero") }
+        return Rotation(axis: Vector3(axis[0], axis[1], axis[2]), angle: angle * .pi / 180)
+    }
+
+    /// All symmetric variants of the operators (and their inverses) in `group`.
+    func variants(_ group: LaueGroup) -> [Rotation] {
+        var out: [Rotation] = []
+        for op in operators { for o in [op, op.inverse] { for s in group.properOperators {
+            let v = s * o * s.inverse
+            if !out.contains(where: { $0.isApproximately(v, tolerance: 1e-9) }) { out.append(v) }
+        } } }
+        return out
+    }
+
+    public func apply(_ map: CrystalMap) throws -> (CrystalMap, CleanupReport) {
+        guard toleranceDegrees > 0, segmentationDegrees > 0 else { throw CleanupError("pseudo-symmetry: tolerances must be > 0°") }
+        guard !operators.isEmpty else { throw CleanupError("pseudo-symmetry: no operator given") }
+        let gm = GrainSegmentation(thresholdDegrees: segmentationDegrees, connectivity: .eight).segment(map)
+        let labels = gm.labels
+        let cols = map.grid.columns
+        // Boundary contacts per fragment: neighbour grain → count (4-neighbours).
+        var contacts = [[Int32: Int]](repeating: [:], count: gm.grains.count)
+        for i in 0..<map.count where labels[i] >= 0 {
+            let r = i / cols, c = i % cols
+            for (dr, dc) in [(0, 1), (1, 0), (0, -1), (-1, 0)] {
+                let rr = r + dr, cc = c + dc
+                guard rr >= 0, rr < map.grid.rows, cc >= 0, cc < cols else { continue }
+                let l = labels[rr * cols + cc]
+                if l >= 0 && l != labels[i] { contacts[Int(labels[i])][l, default: 0] += 1 }
+            }
+        }
+        var pixelsOf = [[Int]](repeating: [], count: gm.grains.count)
+        for i in 0..<map.count where labels[i] >= 0 { pixelsOf[Int(labels[i])].append(i) }
+        var out = map
+        var fragmentsFlipped = 0, pixelsFlipped = 0, confirmed = 0, rejected = 0, twins = 0
+        let cosTol = cosHalf(degrees: toleranceDegrees)
+        for f in gm.grains where f.pixelCount <= maximumFragmentPixels {
+            let cs = contacts[f.id]
+            guard let (sid, sc) = cs.max(by: { $0.value < $1.value }) else { continue }
+            let total = cs.values.reduce(0, +)
+            guard 2 * sc >= total else { continue }
+            let s = gm.grains[Int(sid)]
+            guard s.phaseIndex == f.phaseIndex, s.pixelCount > f.pixelCount else { continue }
+            let group = map.phases[f.phaseIndex].phase.laueGroup
+            var best: Rotation?, bestC = cosTol
+            for v in variants(group) {
+                let c = group.maxAbsScalar(s.meanOrientation.q * (v * f.meanOrientation).q.conjugate)
+                if c >= bestC { bestC = c; best = v }
+            }
+            guard let v = best else { continue }
+            if f.aspectRatio >= twinAspectRatio && f.pixelCount >= twinMinimumPixels { twins += f.pixelCount; continue }
+            var any = false
+            for i in pixelsOf[f.id] {
+                let flipped = v * map.rotations[i]
+                if let check = verify {
+                    if check(i, map.rotations[i], flipped) { confirmed += 1 } else { rejected += 1; continue }
+                }
+                out.rotations[i] = flipped
+                pixelsFlipped += 1; any = true
+            }
+            if any { fragmentsFlipped += 1 }
+        }
+        var counts: [(String, Int)] = [("fragments corrected", fragmentsFlipped), ("pixels corrected", pixelsFlipped),
+                                       ("twin-like pixels left alone", twins)]
+        if verify != nil { counts += [("flips confirmed by patterns", confirmed), ("flips rejected by patterns", rejected)] }
+        return (out, CleanupReport(step: name, counts: counts))
+    }
+}
+
+/// Dissolves grains smaller than `minimumPixels` into their neighbours:
+/// their pixels take, from the border inwards, the mean orientation of the
+/// neighbouring grain that most of their already-assigned neighbours belong to.
+public struct MinimumGrainSize: CleanupStep {
+    public var minimumPixels: Int
+    public var thresholdDegrees = 10.0
+    public var name: String { "minimum grain size \(minimumPixels)" }
+    public init(minimumPixels: Int, thresholdDegrees: Double = 10) { self.minimumPixels = minimumPixels; self.thresholdDegrees = thresholdDegrees }
+
+    public func apply(_ map: CrystalMap) throws -> (CrystalMap, CleanupReport) {
+        guard minimumPixels >= 1 else { throw CleanupError("minimum grain size must be ≥ 1 pixel") }
+        guard thresholdDegrees > 0 else { throw CleanupError("minimum grain size: threshold must be > 0°") }
+        let gm = GrainSegmentation(thresholdDegrees: thresholdDegrees).segment(map)
+        var label = gm.labels
+        var pending = Set<Int>()
+        for i in 0..<map.count where label[i] >= 0 && gm.grains[Int(label[i])].pixelCount < minimumPixels { pending.insert(i) }
+        var out = map
+        let dissolved = pending.count
+        while !pending.isEmpty {
+            var assign: [(Int, Int32)] = []
+            for i in pending {
+                var votes: [Int32: Int] = [:]
+                for j in map.neighbours(of: i) where !pending.contains(j) && label[j] >= 0 && gm.grains[Int(label[j])].pixelCount >= minimumPixels {
+                    votes[label[j], default: 0] += 1
+                }
+                if let (g, _) = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) { assign.append((i, g)) }
+            }
+            if assign.isEmpty { break }  // isolated small grains with no big neighbour stay as they are
+            for (i, g) in assign {
+                let grain = gm.grains[Int(g)]
+                out.rotations[i] = grain.meanOrientation
+                out.phaseIndex[i] = Int32(grain.phaseIndex)
+                label[i] = g
+                pending.remove(i)
+            }
+        }
+        return (out, CleanupReport(step: name, counts: [("pixels reassigned", dissolved - pending.count), ("left (no large neighbour)", pending.count)]))
+    }
+}
