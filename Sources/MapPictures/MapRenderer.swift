@@ -1,0 +1,226 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import Grains
+
+/// What a map picture shows in each pixel.
+public enum MapLayer: Sendable {
+    /// IPF colours along a sample direction (x, y or z).
+    case ipf(Vector3)
+    /// A fixed colour per phase.
+    case phase
+    /// A random (hash) colour per grain of a segmentation.
+    case grains(GrainMap)
+    /// A scalar per pixel on a blue–green–yellow ramp from `range` (e.g. KAM in degrees).
+    case scalar([Float], range: ClosedRange<Float>, label: String)
+}
+
+/// Publication map pictures: each map pixel becomes an `scale × scale`
+/// block (crisp, integer up-scaling), with HAGB drawn black and LAGB white
+/// on the pixel edges (as in the reference study), not-indexed pixels in
+/// `unindexedColor`, optional band-contrast/IQ shading, and a footer with a
+/// scale bar in real units and, for IPF maps, the colour-key triangle.
+public struct MapRenderer: Sendable {
+    public var scale = 4
+    public var boundaries: BoundaryMap?
+    public var highColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    public var lowColor: (UInt8, UInt8, UInt8) = (255, 255, 255)
+    public var unindexedColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    /// Multiply colours by this per-pixel quality (normalised to 0…1 from its 1st–99th percentile).
+    public var shading: [Float]?
+    public var scaleBar = true
+    public var legend = true
+
+    public init(scale: Int = 4) { self.scale = scale }
+
+    public func render(_ map: CrystalMap, _ layer: MapLayer) -> RGBImage {
+        let g = map.grid, s = scale
+        let w = g.columns * s, mapH = g.rows * s
+        let footer = (scaleBar || legend) ? max(70, min(220, w / 4)) : 0
+        var img = RGBImage(width: w, height: mapH + footer)
+        let colors = pixelColors(map, layer)
+        let shade = shading.map(MapRenderer.normalise)
+        for i in 0..<map.count {
+            var c = colors[i]
+            if let sh = shade, map.isIndexed(i) {
+                let f = Double(sh[i])
+                c = (UInt8(Double(c.0) * f), UInt8(Double(c.1) * f), UInt8(Double(c.2) * f))
+            }
+            img.fillRect(x: (i % g.columns) * s, y: (i / g.columns) * s, w: s, h: s, c)
+        }
+        if let b = boundaries {
+            // LAGB first, then HAGB on top; each drawn on the shared pixel edge.
+            for pass in [BoundaryKind.low, .high] {
+                let col = pass == .high ? highColor : lowColor
+                let t = max(1, s / 4)
+                for i in 0..<map.count {
+                    let r = i / g.columns, c = i % g.columns
+                    if b.right[i] == pass { img.fillRect(x: (c + 1) * s - t / 2 - (t % 2 == 0 ? 0 : 0), y: r * s, w: t, h: s, col) }
+                    if b.down[i] == pass { img.fillRect(x: c * s, y: (r + 1) * s - t / 2, w: s, h: t, col) }
+                }
+            }
+        }
+        if footer > 0 {
+            if scaleBar { drawScaleBar(&img, grid: g, top: mapH, footer: footer) }
+            if legend {
+                switch layer {
+                case .ipf(let d):
+                    if let phase = map.phases.first?.phase {
+                        let key = IPFKeyImage.render(phase.laueGroup, size: footer - 16)
+                        img.blit(key, x: w - key.width - 8, y: mapH + 8)
+                        let dir = d.x == 1 ? "X" : d.y == 1 ? "Y" : "Z"
+                        img.text("IPF-\(dir)", x: w - key.width - 8 - RGBImage.textWidth("IPF-X", scale: 2) - 10, y: mapH + 10, scale: 2)
+                    }
+                case .scalar(_, let range, let label):
+                    drawRamp(&img, x: w - 150, y: mapH + 14, range: range, label: label)
+                default: break
+                }
+            }
+        }
+        return img
+    }
+
+    func pixelColors(_ map: CrystalMap, _ layer: MapLayer) -> [(UInt8, UInt8, UInt8)] {
+        var out = [(UInt8, UInt8, UInt8)](repeating: unindexedColor, count: map.count)
+        switch layer {
+        case .ipf(let d):
+            let keys = map.phases.map { IPFColorKey($0.phase.laueGroup) }
+            out.withUnsafeMutableBufferPointer { ob in
+                let o = ColorPointer(p: ob.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: map.grid.rows) { r in
+                    for c in 0..<map.grid.columns {
+                        let i = r * map.grid.columns + c
+                        guard map.phaseIndex[i] >= 0 else { continue }
+                        o.p[i] = keys[Int(map.phaseIndex[i])].color(crystalDirection: map.rotations[i].apply(d)).bytes
+                    }
+                }
+            }
+        case .phase:
+            let palette: [(UInt8, UInt8, UInt8)] = [(230, 60, 50), (40, 120, 220), (60, 180, 80), (240, 190, 40), (150, 80, 200), (40, 200, 200)]
+            for i in 0..<map.count where map.phaseIndex[i] >= 0 { out[i] = palette[Int(map.phaseIndex[i]) % palette.count] }
+        case .grains(let gm):
+            for i in 0..<map.count where gm.labels[i] >= 0 {
+                var h = UInt64(gm.labels[i]) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                out[i] = (UInt8(60 + (h & 0xBF)), UInt8(60 + ((h >> 8) & 0xBF)), UInt8(60 + ((h >> 16) & 0xBF)))
+            }
+        case .scalar(let v, let range, _):
+            for i in 0..<map.count where v[i].isFinite { out[i] = MapRenderer.ramp((v[i] - range.lowerBound) / max(1e-12, range.upperBound - range.lowerBound)) }
+        }
+        return out
+    }
+
+    /// A blue → green → yellow ramp (viridis-like) for t ∈ 0…1.
+    public static func ramp(_ t: Float) -> (UInt8, UInt8, UInt8) {
+        let stops: [(Float, Float, Float)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+        let x = min(1, max(0, t)) * Float(stops.count - 1)
+        let i = min(stops.count - 2, Int(x)), f = x - Float(i)
+        let a = stops[i], b = stops[i + 1]
+        return (UInt8(a.0 + (b.0 - a.0) * f), UInt8(a.1 + (b.1 - a.1) * f), UInt8(a.2 + (b.2 - a.2) * f))
+    }
+
+    static func normalise(_ v: [Float]) -> [Float] {
+        let finite = v.filter { $0.isFinite }.sorted()
+        guard finite.count > 1 else { return v.map { _ in 1 } }
+        let lo = finite[finite.count / 100], hi = finite[(finite.count * 99) / 100]
+        return v.map { $0.isFinite && hi > lo ? min(1, max(0.15, ($0 - lo) / (hi - lo))) : 1 }
+    }
+
+    /// A "nice" bar length (1, 2 or 5 × 10ⁿ µm) about a fifth of the map width.
+    public static func niceLength(_ target: Double) -> Double {
+        let p = pow(10, floor(log10(target)))
+        for m in [5.0, 2.0, 1.0] where m * p <= target { return m * p }
+        return p
+    }
+
+    func drawScaleBar(_ img: inout RGBImage, grid g: MapGrid, top: Int, footer: Int) {
+        let widthMicrons = Double(g.columns) * g.stepX
+        let len = MapRenderer.niceLength(widthMicrons / 5)
+        let px = Int((len / g.stepX * Double(scale)).rounded())
+        let y = top + footer / 2
+        img.fillRect(x: 10, y: y, w: px, h: max(4, scale), (0, 0, 0))
+        let label = len >= 1 ? String(format: "%g µm", len) : String(format: "%g µm", len)
+        img.text(label, x: 10, y: y - 22, scale: 2)
+    }
+
+    func drawRamp(_ img: inout RGBImage, x: Int, y: Int, range: ClosedRange<Float>, label: String) {
+        for k in 0..<128 { img.fillRect(x: x + k, y: y + 18, w: 1, h: 14, MapRenderer.ramp(Float(k) / 127)) }
+        img.text(String(format: "%g", range.lowerBound), x: x, y: y + 36, scale: 2)
+        let hi = String(format: "%g", range.upperBound)
+        img.text(hi, x: x + 128 - RGBImage.textWidth(hi), y: y + 36, scale: 2)
+        img.text(label, x: x, y: y, scale: 2)
+    }
+}
+
+struct ColorPointer: @unchecked Sendable { let p: UnsafeMutablePointer<(UInt8, UInt8, UInt8)> }
+
+extension RGBImage {
+    public mutating func blit(_ o: RGBImage, x: Int, y: Int) {
+        for yy in 0..<o.height { for xx in 0..<o.width {
+            let k = 3 * (yy * o.width + xx)
+            set(x + xx, y + yy, (o.pixels[k], o.pixels[k + 1], o.pixels[k + 2]))
+        } }
+    }
+}
+
+/// The IPF colour key of a Laue group drawn in its standard stereographic
+/// triangle (projection from the south pole, as orix), with the corner directions labelled.
+public enum IPFKeyImage {
+    public static func render(_ group: LaueGroup, size: Int) -> RGBImage {
+        let key = IPFColorKey(group)
+        let sector = group.fundamentalSector
+        // Bounds of the projected sector from points on its boundary and vertices.
+        var pts: [(Double, Double)] = []
+        let samples = 200
+        for i in 0...samples { for j in 0...samples {
+            let v = SquareLambertLike.hemisphere(Double(i) / Double(samples), Double(j) / Double(samples))
+            if sector.contains(v) { pts.append(stereo(v)) }
+        } }
+        guard !pts.isEmpty else { return RGBImage(width: size, height: size) }
+        let minX = pts.map(\.0).min()!, maxX = pts.map(\.0).max()!, minY = pts.map(\.1).min()!, maxY = pts.map(\.1).max()!
+        let labelSpace = 16
+        let inner = size - 2 * labelSpace
+        let span = max(maxX - minX, maxY - minY, 1e-9)
+        var img = RGBImage(width: size, height: size)
+        for py in 0..<inner { for px in 0..<inner {
+            let x = minX + (Double(px) + 0.5) / Double(inner) * span
+            let y = maxY - (Double(py) + 0.5) / Double(inner) * span
+            let r2 = x * x + y * y
+            let v = Vector3(2 * x, 2 * y, 1 - r2) / (1 + r2)
+            if sector.contains(v) { img.set(px + labelSpace, py + labelSpace, key.color(crystalDirection: v).bytes) }
+        } }
+        // corner labels
+        for vtx in sector.vertices {
+            let (x, y) = stereo(vtx)
+            let px = Int((x - minX) / span * Double(inner)) + labelSpace, py = Int((maxY - y) / span * Double(inner)) + labelSpace
+            let label = millerLabel(vtx)
+            let tx = min(size - RGBImage.textWidth(label, scale: 1) - 1, max(0, px - RGBImage.textWidth(label, scale: 1) / 2))
+            let ty = py < size / 2 ? max(0, py - 12) : min(size - 8, py + 4)
+            img.text(label, x: tx, y: ty, scale: 1)
+        }
+        return img
+    }
+
+    static func stereo(_ v: Vector3) -> (Double, Double) { let u = v.unit; return (u.x / (1 + u.z), u.y / (1 + u.z)) }
+
+    /// Smallest integer indices for a unit direction, e.g. [101].
+    static func millerLabel(_ v: Vector3) -> String {
+        for m in 1...6 {
+            let s = v / max(abs(v.x), abs(v.y), abs(v.z)) * Double(m)
+            let r = (s.x.rounded(), s.y.rounded(), s.z.rounded())
+            if abs(s.x - r.0) < 0.05 && abs(s.y - r.1) < 0.05 && abs(s.z - r.2) < 0.05 {
+                return "[" + [r.0, r.1, r.2].map { String(Int($0)) }.joined() + "]"
+            }
+        }
+        return ""
+    }
+}
+
+/// Uniform-ish sampling of the northern hemisphere for bounds.
+enum SquareLambertLike {
+    static func hemisphere(_ a: Double, _ b: Double) -> Vector3 {
+        let phi = 2 * .pi * a, ct = b
+        let st = (1 - ct * ct).squareRoot()
+        return Vector3(st * cos(phi), st * sin(phi), ct)
+    }
+}
