@@ -43,6 +43,9 @@ int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channe
     png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
     image.width = width; image.height = height;
     image.format = channels == 1 ? PNG_FORMAT_GRAY : (channels == 4 ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB);
+#ifdef PNG_IMAGE_FLAG_FAST
+    image.flags |= PNG_IMAGE_FLAG_FAST;
+#endif
     if (!png_image_write_to_file(&image, path, 0, pixels, 0, NULL)) { copy_msg(err, errlen, image.message); return 1; }
     return 0;
 }

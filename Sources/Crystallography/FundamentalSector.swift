@@ -59,7 +59,10 @@ public struct FundamentalSector: Sendable {
     }
 
     /// True if `v` is inside or on the boundary (tolerance 1e-9).
-    @inlinable public func contains(_ v: Vector3) -> Bool { normals.allSatisfy { $0.dot(v) > -1e-9 } }
+    @inlinable public func contains(_ v: Vector3) -> Bool {
+        for n in normals where n.dot(v) <= -1e-9 { return false }
+        return true
+    }
 
     /// The symmetric copy of the direction `v` inside the sector (the Laue
     /// group's operators, the inversion included, act on directions). A
@@ -67,6 +70,14 @@ public struct FundamentalSector: Sendable {
     /// copies inside, the one closest to the sector centre is taken (this
     /// only matters on the boundary, where several copies touch the sector).
     public func reduce(_ v: Vector3) -> Vector3 {
+        if laueGroup == .cubicHigh {
+            // m-3m holds every signed permutation: the copy in z ≥ x ≥ y ≥ 0 is the sorted absolute values.
+            var a = abs(v.x), b = abs(v.y), c = abs(v.z)
+            if a > b { swap(&a, &b) }
+            if b > c { swap(&b, &c) }
+            if a > b { swap(&a, &b) }
+            return Vector3(b, a, c)
+        }
         if contains(v) { return v }
         var best = v, bestDot = -Double.infinity, bestInside = false
         for op in laueGroup.operators {

@@ -160,16 +160,20 @@ extension Orientation {
     public static func mean(_ orientations: [Orientation]) -> Orientation? {
         guard let first = orientations.first else { return nil }
         let group = first.laueGroup
+        let ops = group.properOperators.map { $0.q }
         var mean = first.rotation.q
         for _ in 0..<20 {
+            // dot(mean, s q) = dot(s* mean, q): rotate the mean once per operator, then 4-term dots per member.
+            let probes = ops.map { $0.conjugate * mean }
             var sum = Quaternion(0, 0, 0, 0)
             for o in orientations {
-                var best = o.rotation.q, bestDot = mean.dot(o.rotation.q)
-                for s in group.properOperators.dropFirst() {
-                    let c = s.q * o.rotation.q
-                    let d = mean.dot(c)
-                    if abs(d) > abs(bestDot) { bestDot = d; best = c }
+                let q = o.rotation.q
+                var bestK = 0, bestDot = probes[0].dot(q)
+                for k in 1..<probes.count {
+                    let d = probes[k].dot(q)
+                    if abs(d) > abs(bestDot) { bestDot = d; bestK = k }
                 }
+                var best = bestK == 0 ? q : ops[bestK] * q
                 if bestDot < 0 { best = -best }
                 sum = Quaternion(sum.a + best.a, sum.b + best.b, sum.c + best.c, sum.d + best.d)
             }

@@ -53,6 +53,13 @@ public struct WildSpikeRemoval: CleanupStep {
                 for c in 0..<map.grid.columns {
                     let i = r * map.grid.columns + c
                     guard map.phaseIndex[i] >= 0 else { continue }
+                    // fast reject: a pixel that agrees with any neighbour is no spike
+                    var agrees = false
+                    for (dr, dc) in [(0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1)] {
+                        let rr = r + dr, cc = c + dc
+                        if rr >= 0, rr < map.grid.rows, cc >= 0, cc < map.grid.columns, map.disorientationCosHalf(i, rr * map.grid.columns + cc) >= cosT { agrees = true; break }
+                    }
+                    if agrees { continue }
                     let nb = map.neighbours(of: i)
                     guard nb.allSatisfy({ map.phaseIndex[$0] >= 0 }) else { continue }
                     guard nb.allSatisfy({ map.disorientationCosHalf(i, $0) < cosT }) else { continue }

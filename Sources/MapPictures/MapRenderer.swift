@@ -84,14 +84,14 @@ public struct MapRenderer: Sendable {
         var out = [(UInt8, UInt8, UInt8)](repeating: unindexedColor, count: map.count)
         switch layer {
         case .ipf(let d):
-            let keys = map.phases.map { IPFColorKey($0.phase.laueGroup) }
+            let keys = map.phases.map { IPFColorKey($0.phase.laueGroup).lookupTable() }
             out.withUnsafeMutableBufferPointer { ob in
                 let o = ColorPointer(p: ob.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: map.grid.rows) { r in
                     for c in 0..<map.grid.columns {
                         let i = r * map.grid.columns + c
                         guard map.phaseIndex[i] >= 0 else { continue }
-                        o.p[i] = keys[Int(map.phaseIndex[i])].color(crystalDirection: map.rotations[i].apply(d)).bytes
+                        o.p[i] = keys[Int(map.phaseIndex[i])].color(crystalDirection: map.rotations[i].apply(d))
                     }
                 }
             }
