@@ -40,24 +40,31 @@ test: setup
 
 demo: build
 	@mkdir -p $(OUT)
-	@echo "== ebsd info on the shipped synthetic Na deposit map (made by: ebsd simulate map) =="
-	$(EBSD) info SampleMaps/na-deposit.ang
-	@echo
-	@echo "== convert .ang -> .ctf and read it back =="
-	$(EBSD) convert SampleMaps/na-deposit.ang $(OUT)/na-deposit.ctf
-	$(EBSD) info $(OUT)/na-deposit.ctf
-	@echo
-	@echo "== IPF maps =="
-	$(EBSD) ipf SampleMaps/na-deposit.ang --direction z -o $(OUT)/na-deposit-ipf-z.png
-	$(EBSD) ipf SampleMaps/na-deposit.ang --direction y -o $(OUT)/na-deposit-ipf-y.png
-	$(EBSD) info --json SampleMaps/na-deposit.ang > $(OUT)/na-deposit-summary.json
-	@echo
-	@echo "== pattern stack of the synthetic Na electrodeposit cross section, cleaned =="
+	@echo "== 1. the shipped synthetic Na electrodeposit (cross section): map, pattern stack =="
+	$(EBSD) info SampleMaps/na-electrodeposit-cross-section/indexed.ang
 	$(EBSD) stack info SampleMaps/na-electrodeposit-cross-section/patterns.tif
-	$(EBSD) preprocess SampleMaps/na-electrodeposit-cross-section/patterns.tif --static-background mean --dynamic-background 7.5 --npar --type uint8 -o $(OUT)/na-electrodeposit-clean.tif
-	$(EBSD) ipf SampleMaps/na-electrodeposit-cross-section/truth.ang --direction y --scale 4 -o $(OUT)/na-electrodeposit-truth-ipf-y.png
 	@echo
-	@echo "demo outputs are in $(OUT)/"
+	@echo "== 2. clean-up as in the reference study: wild spikes, fill 6 then 5, 60°<111> checked on the raw patterns =="
+	$(EBSD) clean SampleMaps/na-electrodeposit-cross-section/indexed.ang --wild-spikes --fill 6,5 --pseudo-symmetry 60@111 \
+	  --patterns SampleMaps/na-electrodeposit-cross-section/patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif \
+	  --pc 0.5,0.5,0.6 --dynamic-background 7.5 -o $(OUT)/na-electrodeposit-clean.ang
+	@echo
+	@echo "== 3. grains (HAGB 10°, LAGB 2°) =="
+	$(EBSD) grains $(OUT)/na-electrodeposit-clean.ang --hagb 10 --lagb 2 --csv $(OUT)/grains.csv --json $(OUT)/grain-statistics.json
+	@echo
+	@echo "== 4. pictures =="
+	$(EBSD) ipf $(OUT)/na-electrodeposit-clean.ang --direction y --boundaries -o $(OUT)/na-electrodeposit-ipf-y.png
+	$(EBSD) ipf SampleMaps/na-electrodeposit-cross-section/indexed.ang --direction y --boundaries -o $(OUT)/na-electrodeposit-before-cleanup-ipf-y.png
+	$(EBSD) ipf SampleMaps/na-deposit.ang --direction z --boundaries --scale 3 -o $(OUT)/na-deposit-ipf-z.png
+	$(EBSD) plot grains SampleMaps/na-deposit.ang --scale 3 --boundaries -o $(OUT)/na-deposit-grains.png
+	$(EBSD) plot kam SampleMaps/na-deposit.ang --scale 3 -o $(OUT)/na-deposit-kam.png
+	$(EBSD) plot histogram SampleMaps/na-deposit.ang -o $(OUT)/na-deposit-grain-sizes.svg
+	$(EBSD) plot ipf SampleMaps/na-deposit.ang --direction z -o $(OUT)/na-deposit-ipf-density.png
+	$(EBSD) preprocess SampleMaps/na-electrodeposit-cross-section/patterns.tif --static-background mean --dynamic-background 7.5 --npar --type uint8 -o $(OUT)/na-electrodeposit-patterns-clean.tif
+	$(EBSD) convert $(OUT)/na-electrodeposit-clean.ang $(OUT)/na-electrodeposit-clean.ctf
+	@echo
+	@echo "demo outputs (pictures, tables, cleaned map and patterns) are in $(OUT)/:"
+	@ls -1 $(OUT)
 
 bench: setup
 	swift build -c release --product ebsd-bench

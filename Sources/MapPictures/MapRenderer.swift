@@ -52,7 +52,7 @@ public struct MapRenderer: Sendable {
             // LAGB first, then HAGB on top; each drawn on the shared pixel edge.
             for pass in [BoundaryKind.low, .high] {
                 let col = pass == .high ? highColor : lowColor
-                let t = max(1, s / 4)
+                let t = max(1, s / 2)
                 for i in 0..<map.count {
                     let r = i / g.columns, c = i % g.columns
                     if b.right[i] == pass { img.fillRect(x: (c + 1) * s - t / 2 - (t % 2 == 0 ? 0 : 0), y: r * s, w: t, h: s, col) }
@@ -61,12 +61,14 @@ public struct MapRenderer: Sendable {
             }
         }
         if footer > 0 {
-            if scaleBar { drawScaleBar(&img, grid: g, top: mapH, footer: footer) }
+            var used = 0
+            if scaleBar { used = drawScaleBar(&img, grid: g, top: mapH, footer: footer) }
             if legend {
                 switch layer {
                 case .ipf(let d):
-                    if let phase = map.phases.first?.phase {
-                        let key = IPFKeyImage.render(phase.laueGroup, size: footer - 16)
+                    let keySize = min(footer - 16, w - used - 16 - RGBImage.textWidth("IPF-X", scale: 2) - 10)
+                    if let phase = map.phases.first?.phase, keySize >= 40 {
+                        let key = IPFKeyImage.render(phase.laueGroup, size: keySize)
                         img.blit(key, x: w - key.width - 8, y: mapH + 8)
                         let dir = d.x == 1 ? "X" : d.y == 1 ? "Y" : "Z"
                         img.text("IPF-\(dir)", x: w - key.width - 8 - RGBImage.textWidth("IPF-X", scale: 2) - 10, y: mapH + 10, scale: 2)
@@ -84,14 +86,18 @@ public struct MapRenderer: Sendable {
         var out = [(UInt8, UInt8, UInt8)](repeating: unindexedColor, count: map.count)
         switch layer {
         case .ipf(let d):
-            let keys = map.phases.map { IPFColorKey($0.phase.laueGroup).lookupTable() }
+            // The colour table is used where the key is continuous (three-cornered sectors);
+            // m-3's key has hue jumps on its boundary (as MTEX warns), so it is evaluated exactly.
+            let keys = map.phases.map { IPFColorKey($0.phase.laueGroup) }
+            let tables = keys.map { $0.sector.vertices.count == 3 ? $0.lookupTable() : nil }
             out.withUnsafeMutableBufferPointer { ob in
                 let o = ColorPointer(p: ob.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: map.grid.rows) { r in
                     for c in 0..<map.grid.columns {
                         let i = r * map.grid.columns + c
                         guard map.phaseIndex[i] >= 0 else { continue }
-                        o.p[i] = keys[Int(map.phaseIndex[i])].color(crystalDirection: map.rotations[i].apply(d))
+                        let p = Int(map.phaseIndex[i]), v = map.rotations[i].apply(d)
+                        o.p[i] = tables[p]?.color(crystalDirection: v) ?? keys[p].color(crystalDirection: v).bytes
                     }
                 }
             }
@@ -133,14 +139,17 @@ public struct MapRenderer: Sendable {
         return p
     }
 
-    func drawScaleBar(_ img: inout RGBImage, grid g: MapGrid, top: Int, footer: Int) {
+    /// Draws the bar and its label at the left of the footer; returns the width used.
+    @discardableResult
+    func drawScaleBar(_ img: inout RGBImage, grid g: MapGrid, top: Int, footer: Int) -> Int {
         let widthMicrons = Double(g.columns) * g.stepX
         let len = MapRenderer.niceLength(widthMicrons / 5)
         let px = Int((len / g.stepX * Double(scale)).rounded())
         let y = top + footer / 2
         img.fillRect(x: 10, y: y, w: px, h: max(4, scale), (0, 0, 0))
-        let label = len >= 1 ? String(format: "%g µm", len) : String(format: "%g µm", len)
+        let label = String(format: "%g µm", len)
         img.text(label, x: 10, y: y - 22, scale: 2)
+        return 10 + max(px, RGBImage.textWidth(label, scale: 2))
     }
 
     func drawRamp(_ img: inout RGBImage, x: Int, y: Int, range: ClosedRange<Float>, label: String) {

@@ -17,7 +17,9 @@ public struct RGBImage: Sendable {
         pixels[o] = c.0; pixels[o + 1] = c.1; pixels[o + 2] = c.2
     }
     public mutating func fillRect(x: Int, y: Int, w: Int, h: Int, _ c: (UInt8, UInt8, UInt8)) {
-        for yy in max(0, y)..<min(height, y + h) { for xx in max(0, x)..<min(width, x + w) { set(xx, yy, c) } }
+        let y0 = max(0, y), y1 = min(height, y + h), x0 = max(0, x), x1 = min(width, x + w)
+        guard y0 < y1, x0 < x1 else { return }
+        for yy in y0..<y1 { for xx in x0..<x1 { set(xx, yy, c) } }
     }
     /// Draws text with the built-in 5 × 7 font, `scale` image pixels per font pixel.
     public mutating func text(_ s: String, x: Int, y: Int, scale: Int = 2, color: (UInt8, UInt8, UInt8) = (0, 0, 0)) {

@@ -109,6 +109,35 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         }
     }
 
+    /// Post-processing commands: a map with no indexed pixel, a threshold ≤ 0, an unknown
+    /// pseudo-symmetry operator, an output folder that does not exist.
+    @Test func postProcessingBadInput() throws {
+        var m = SyntheticMapGenerator().make()
+        for i in 0..<m.count { m.phaseIndex[i] = -1 }
+        let empty = dir.appendingPathComponent("empty.ang").path
+        try AngFile.write(m, to: empty)
+        let good = SharedData.packageRoot.appendingPathComponent("SampleMaps/na-deposit.ang").path
+        let out = dir.appendingPathComponent("o.ang").path, png = dir.appendingPathComponent("o.png").path
+        let cases: [([String], String)] = [
+            (["clean", empty, "--fill", "6,5", "-o", out], "no indexed pixel"),
+            (["grains", empty, "--csv", dir.appendingPathComponent("g.csv").path], "no indexed pixel"),
+            (["ipf", empty, "-o", png], "no indexed pixel"),
+            (["clean", good, "--fill", "6,5", "--tolerance", "0", "-o", out], "tolerance"),
+            (["grains", good, "--hagb", "-5"], "lagb"),
+            (["clean", good, "--pseudo-symmetry", "60@1x1", "-o", out], "pseudo-symmetry operator"),
+            (["clean", good, "--pseudo-symmetry", "banana", "-o", out], "ANGLE@UVW"),
+            (["clean", good, "--wild-spikes", "-o", dir.appendingPathComponent("nope/o.ang").path], "does not exist"),
+            (["ipf", good, "-o", dir.appendingPathComponent("nope/o.png").path], "does not exist"),
+        ]
+        for (args, mention) in cases {
+            let r = try runEBSD(args)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "empty.ang" }
+        #expect(left.isEmpty, "no partial files: \(left)")
+    }
+
     @Test func goodConversionAndInfo() throws {
         let ctf = dir.appendingPathComponent("sdss.ctf").path
         let r = try runEBSD(["convert", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ctf])

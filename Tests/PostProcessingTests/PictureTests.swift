@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Grains
+@testable import MapPictures
+@testable import CrystalMaps
+@testable import Crystallography
+@testable import EBSDImageIO
+
+@Suite struct PictureTests {
+    /// IPF map pixels (drawn through the fast colour table) agree with orix's colours.
+    @Test(arguments: ["m-3m", "6/mmm", "m-3", "4/mmm"])
+    func ipfMapColoursMatchGolden(_ sym: String) throws {
+        let rec = try #require(try SharedData.json("golden/ipf_colors.json").dict("groups")?.dict(sym))
+        let group = try #require(LaueGroup(symbol: sym))
+        let recs = rec.dicts("orientations")
+        let rots = recs.map { o -> Rotation in let q = o.doubles("q")!; return Rotation(Quaternion(q[0], q[1], q[2], q[3])) }
+        let phase = Phase(name: "test", spaceGroupNumber: 0, lattice: .cubic(0.4), laueGroup: group)
+        let map = CrystalMap(grid: MapGrid(rows: 1, columns: rots.count, stepX: 1, stepY: 1), phases: [MapPhase(id: 1, phase: phase)],
+                             phaseIndex: [Int32](repeating: 0, count: rots.count), rotations: rots)
+        var r = MapRenderer(scale: 1)
+        r.scaleBar = false; r.legend = false
+        let img = r.render(map, .ipf(Vector3(0, 1, 0)))
+        var worst = 0.0, checked = 0
+        for (k, o) in recs.enumerated() {
+            let y = o.dict("ipf_y")!
+            if y.bool("orix_sector_outside") == true { continue }
+            let e = y.doubles("rgb")!
+            for ch in 0..<3 { worst = max(worst, abs(Double(img.pixels[3 * k + ch]) / 255 - e[ch])) }
+            checked += 1
+        }
+        #expect(checked > 190)
+        #expect(worst <= 0.03, "\(sym): worst channel difference \(worst) (8-bit, colour table)")
+    }
+
+    @Test func boundariesScaleBarAndKey() throws {
+        // two grains side by side, 20° apart: the shared edge is drawn black
+        let a = Rotation(euler: .degrees(0, 0, 0)), b = Rotation(axis: Vector3(0, 0, 1), angle: 20 * .pi / 180)
+        let m = makeMap(rows: 10, columns: 20, step: 5, { _, c in c < 10 ? 0 : 1 }, [a, b])
+        var r = MapRenderer(scale: 4)
+        r.boundaries = BoundaryMap(m)
+        let img = r.render(m, .ipf(Vector3(0, 0, 1)))
+        #expect(img.width == 80 && img.height > 40)
+        func px(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) { let o = 3 * (y * img.width + x); return (img.pixels[o], img.pixels[o + 1], img.pixels[o + 2]) }
+        #expect(px(39, 20) == (0, 0, 0) && px(40, 20) == (0, 0, 0), "HAGB on the edge between columns 9 and 10")
+        #expect(px(20, 20) == (255, 0, 0), "[001] ∥ z is red")
+        // scale bar: 100 µm map width → a 20 µm bar = 4 pixels × 4 = 16 image pixels of black in the footer
+        #expect(MapRenderer.niceLength(20) == 20 && MapRenderer.niceLength(37) == 20 && MapRenderer.niceLength(0.7) == 0.5)
+        let barRow = 40 + max(70, min(220, 80 / 4)) / 2
+        let black = (0..<img.width).filter { px($0, barRow) == (0, 0, 0) }.count
+        #expect(black == 16, "scale bar \(black) px")
+        // key: the [001] corner is red
+        let key = IPFKeyImage.render(.cubicHigh, size: 120)
+        let corner = (0..<key.height).flatMap { y in (0..<key.width).map { (x: $0, y: y) } }.filter {
+            let o = 3 * ($0.y * key.width + $0.x)
+            return key.pixels[o] > 240 && key.pixels[o + 1] < 30 && key.pixels[o + 2] < 30
+        }
+        #expect(!corner.isEmpty)
+    }
+
+    @Test func writesPNGandTIFF16() throws {
+        let m = makeMap(rows: 6, columns: 8, { _, _ in 0 }, [Rotation(euler: .degrees(10, 20, 30))])
+        let img = MapRenderer(scale: 2).render(m, .ipf(Vector3(0, 0, 1)))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try img.writePNG(dir.appendingPathComponent("a.png").path)
+        let back = try PNGImage.read(dir.appendingPathComponent("a.png").path, channels: 3)
+        #expect(back.pixels == img.pixels)
+        try img.writeTIFF16(dir.appendingPathComponent("a.tif").path)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("a.tif").path))
+        let svg = Plots.histogramSVG(edges: [0, 1, 2], number: [0.5, 0.5], area: [0.2, 0.8], title: "t")
+        #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"))
+    }
+}
