@@ -13,9 +13,9 @@ import Crystallography
 /// carrying the pseudo-symmetric cluster and the wild spikes, with the pixel
 /// lists of each defect.
 public struct ColumnarDepositGenerator: Sendable {
-    public var rows = 32
-    public var columns = 128
-    public var step = 2.5                  // µm
+    public var rows = 24
+    public var columns = 100
+    public var step = 3.0                  // µm
     public var widthRange = 10.0...150.0   // µm
     public var pores = 3
     public var poreRadius = 2.0...4.0      // pixels

@@ -56,7 +56,7 @@ struct Synth: ParsableCommand {
                 let r = g.make()
                 truth = r.truth; indexed = r.asIndexed
                 pores = Set(r.porePixels); poor = Set(r.wildSpikePixels)
-                notes.append("Columnar grains 10–150 µm wide, boundaries perpendicular to the current-collector interface (bottom row), 2.5 µm steps, 32 × 128 pixels (80 × 320 µm); cross section (use IPF-Y).")
+                notes.append("Columnar grains 10–150 µm wide, boundaries perpendicular to the current-collector interface (bottom row), 3 µm steps, 24 × 100 pixels (72 × 300 µm); cross section (use IPF-Y).")
                 notes.append("Pores at the interface: \(r.porePixels.count) pixels (patterns carry background and noise only; not indexed in the truth).")
                 notes.append("`indexed.ang` = truth with \(r.pseudoSymmetricPixels.count) pixels of one grain replaced by their 60°<111> pseudo-symmetric variant (pixel indices \(r.pseudoSymmetricPixels.map(String.init).joined(separator: ", "))) and \(r.wildSpikePixels.count) wild spikes (random orientations at pixels \(r.wildSpikePixels.map(String.init).joined(separator: ", ")), whose patterns have 30 % of the normal band contrast). The patterns themselves always show the true orientation.")
             }
