@@ -94,6 +94,7 @@ func makeMap(rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) ->
         let (out, report) = try PseudoSymmetryCorrection(operators: [twin]).apply(m)
         let untouched = twinPixels.filter { out.rotations[$0] == m.rotations[$0] }.count
         #expect(Double(untouched) >= 0.99 * Double(twinPixels.count), "twins untouched \(untouched)/\(twinPixels.count); \(report)")
+        print("Σ3 twin lamellae left untouched: \(untouched)/\(twinPixels.count); \(report)")
         // …while a small compact fragment inside a grain is corrected.
         var m2 = m
         for r in 20..<24 { for c in 20..<23 { m2.rotations[r * 120 + c] = twin * parents[0] } }

@@ -31,6 +31,7 @@ import TestSupport
         }
         #expect(checked > 190)
         #expect(worst <= 0.03, "\(sym): worst channel difference \(worst) (8-bit, colour table)")
+        print("IPF map pixels vs orix \(sym): worst channel difference \(worst)")
     }
 
     @Test func boundariesScaleBarAndKey() throws {
