@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Preprocessing", targets: ["Preprocessing"]),
         .library(name: "PatternStacks", targets: ["PatternStacks"]),
         .library(name: "Grains", targets: ["Grains"]),
+        .library(name: "HoughIndexing", targets: ["HoughIndexing"]),
         .library(name: "MapCleanup", targets: ["MapCleanup"]),
         .library(name: "MapPictures", targets: ["MapPictures"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
@@ -52,6 +53,7 @@ let package = Package(
         .target(name: "Preprocessing", dependencies: ["EBSDNumerics"], swiftSettings: fastMath),
         .target(name: "PatternStacks", dependencies: ["EBSDImageIO"], swiftSettings: fastMath),
         .target(name: "Grains", dependencies: ["Crystallography", "CrystalMaps"], swiftSettings: fastMath),
+        .target(name: "HoughIndexing", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
         .target(name: "MapCleanup", dependencies: ["Crystallography", "CrystalMaps", "Grains"], swiftSettings: fastMath),
         .target(name: "MapPictures", dependencies: ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO"], swiftSettings: fastMath),
 
@@ -60,7 +62,7 @@ let package = Package(
             name: "EBSDCommand",
             dependencies: [
                 "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks",
-                "Grains", "MapCleanup", "MapPictures",
+                "Grains", "MapCleanup", "MapPictures", "HoughIndexing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics"]),
         .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "PostProcessingTests", dependencies: ["Grains", "MapCleanup", "MapPictures", "CrystalMaps", "Crystallography", "PatternSimulation", "PatternStacks", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "TestSupport"]),
+        .testTarget(name: "IndexingTests", dependencies: ["HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

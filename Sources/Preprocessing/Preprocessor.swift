@@ -20,6 +20,8 @@ public enum PreprocessStep: Sendable {
     case quantizeUInt8
     /// Zero mean and unit Euclidean norm (over the mask's pixels if given).
     case normalize(mask: [Bool]?)
+    /// Clamp intensities to their `lower`…`upper` percentiles (e.g. 2…98), taming bright zone axes.
+    case clipPercentiles(lower: Double, upper: Double)
 }
 
 /// A composable list of steps applied in order, on all cores for a batch of
@@ -82,6 +84,11 @@ public struct Preprocessor: Sendable {
                 for i in p.indices { p[i] = max(0, min(255, p[i])).rounded(.towardZero) }
             case .normalize(let m):
                 Preprocessor.normalize(&p, mask: m)
+            case .clipPercentiles(let lo, let hi):
+                let sorted = p.sorted()
+                let a = sorted[min(sorted.count - 1, Int(lo / 100 * Double(sorted.count - 1)))]
+                let b = sorted[min(sorted.count - 1, Int(hi / 100 * Double(sorted.count - 1)))]
+                for i in p.indices { p[i] = min(b, max(a, p[i])) }
             }
         }
         return p

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A detected Kikuchi band: line angle θ (radians), signed gnomonic distance
+/// ρ, and its strength in the enhanced Radon transform.
+public struct Band: Sendable, Hashable {
+    public var theta: Double
+    public var rho: Double
+    public var strength: Float
+}
+
+/// Enhances bands in a Radon transform with a separable kernel — the
+/// negative second derivative of a Gaussian across ρ (matched to the band
+/// width) times a Gaussian along θ — and picks the strongest local maxima
+/// with sub-cell refinement. θ wraps: (θ + π, ρ) is (θ, −ρ).
+public struct BandDetector: Sendable {
+    public let radon: RadonTransform
+    public var bandCount = 9
+    let kernelRho: [Float]
+    let kernelTheta: [Float]
+    let minimumCount: Float
+    public var suppressionRadius = (theta: 4, rho: 3)
+
+    /// - Parameter bandWidth: expected band width in ρ cells.
+    public init(radon: RadonTransform, bandWidth: Double = 2, bandCount: Int = 9) {
+        self.radon = radon
+        self.bandCount = bandCount
+        let s = max(0.7, bandWidth / 2)
+        let rr = Int((3 * s).rounded(.up))
+        var kr = (-rr...rr).map { i -> Float in
+            let x = Double(i) / s
+            return Float((1 - x * x) * exp(-x * x / 2))
+        }
+        let mean = kr.reduce(0, +) / Float(kr.count)
+        kr = kr.map { $0 - mean }
+        kernelRho = kr
+        let st = 1.0, rt = 2
+        let kt = (-rt...rt).map { Float(exp(-Double($0 * $0) / (2 * st * st))) }
+        let ks = kt.reduce(0, +)
+        kernelTheta = kt.map { $0 / ks }
+        minimumCount = (radon.counts.max() ?? 1) * 0.15
+    }
+
+    /// Bands of one Radon transform (`[θ][ρ]`, NaN for empty cells).
+    public func detect(_ transform: [Float]) -> [Band] {
+        let nt = radon.thetaCount, nr = radon.rhoCount
+        // fill empty / poorly sampled cells with the row mean
+        var t0 = transform
+        for t in 0..<nt {
+            var s: Float = 0, k: Float = 0
+            for r in 0..<nr where t0[t * nr + r].isFinite && radon.counts[t * nr + r] >= minimumCount { s += t0[t * nr + r]; k += 1 }
+            let m = k > 0 ? s / k : 0
+            for r in 0..<nr where !(t0[t * nr + r].isFinite && radon.counts[t * nr + r] >= minimumCount) { t0[t * nr + r] = m }
+        }
+        // convolve along ρ
+        let hr = kernelRho.count / 2
+        var a = [Float](repeating: 0, count: nt * nr)
+        for t in 0..<nt { for r in 0..<nr {
+            var s: Float = 0
+            for (k, w) in kernelRho.enumerated() {
+                let rr = min(nr - 1, max(0, r + k - hr))
+                s += w * t0[t * nr + rr]
+            }
+            a[t * nr + r] = s
+        } }
+        // smooth along θ (wrapping with ρ flip)
+        let ht = kernelTheta.count / 2
+        var e = [Float](repeating: 0, count: nt * nr)
+        for t in 0..<nt { for r in 0..<nr {
+            var s: Float = 0
+            for (k, w) in kernelTheta.enumerated() {
+                var tt = t + k - ht, rr = r
+                if tt < 0 { tt += nt; rr = nr - 1 - r } else if tt >= nt { tt -= nt; rr = nr - 1 - r }
+                s += w * a[tt * nr + rr]
+            }
+            e[t * nr + r] = radon.counts[t * nr + r] >= minimumCount ? s : -.infinity
+        } }
+        // local maxima, strongest first, with suppression
+        func value(_ t: Int, _ r: Int) -> Float {
+            var tt = t, rr = r
+            if tt < 0 { tt += nt; rr = nr - 1 - r } else if tt >= nt { tt -= nt; rr = nr - 1 - r }
+            guard rr >= 0, rr < nr else { return -.infinity }
+            return e[tt * nr + rr]
+        }
+        var candidates: [(Int, Int, Float)] = []
+        for t in 0..<nt { for r in 1..<(nr - 1) {
+            let v = e[t * nr + r]
+            guard v > 0 else { continue }
+            var isMax = true
+            for dt in -1...1 { for dr in -1...1 where (dt != 0 || dr != 0) && value(t + dt, r + dr) > v { isMax = false } }
+            if isMax { candidates.append((t, r, v)) }
+        } }
+        candidates.sort { $0.2 > $1.2 }
+        var chosen: [(Int, Int, Float)] = []
+        for c in candidates {
+            let close = chosen.contains { o in
+                var dt = abs(o.0 - c.0), dr = abs(o.1 - c.1)
+                if dt > nt / 2 { dt = nt - dt; dr = abs(o.1 - (nr - 1 - c.1)) }
+                return dt <= suppressionRadius.theta && dr <= suppressionRadius.rho
+            }
+            if !close { chosen.append(c) }
+            if chosen.count == bandCount { break }
+        }
+        return chosen.map { c in
+            let (t, r, v) = c
+            // parabolic sub-cell refinement
+            func refine(_ m: Float, _ z: Float, _ p: Float) -> Double {
+                let d = m - 2 * z + p
+                return d < 0 ? Double(0.5 * (m - p) / d) : 0
+            }
+            let dr = refine(value(t, r - 1), v, value(t, r + 1))
+            let dt = refine(value(t - 1, r), v, value(t + 1, r))
+            let line = radon.line(theta: Double(t) + max(-0.5, min(0.5, dt)), rho: Double(r) + max(-0.5, min(0.5, dr)))
+            return Band(theta: line.theta, rho: line.rho, strength: v)
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Crystallography
+
+/// Plane normals of a phase's strongest reflector families, for matching bands.
+public struct ReflectorLibrary: Sendable {
+    public let phase: Phase
+    /// Unit plane normals in the Cartesian crystal frame, one per ±g pair.
+    public let normals: [Vector3]
+    /// Library pairs sorted by their acute inter-planar angle (radians).
+    let pairs: [(i: Int16, j: Int16, angle: Float)]
+
+    /// The `familyCount` families with the largest |F|²·multiplicity among
+    /// d ≥ `minimumD` (nm), skipping families parallel to one already taken.
+    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07) {
+        self.phase = phase
+        let fams = phase.reflectorFamilies(minimumD: minimumD)
+            .sorted { $0.structureFactor * $0.structureFactor * Double($0.multiplicity) > $1.structureFactor * $1.structureFactor * Double($1.multiplicity) }
+        var normals: [Vector3] = []
+        var taken = 0
+        for f in fams {
+            var add: [Vector3] = []
+            for m in f.members {
+                let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
+                if normals.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) || add.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) { continue }
+                add.append(n)
+            }
+            if add.isEmpty { continue }
+            normals += add
+            taken += 1
+            if taken == familyCount { break }
+        }
+        self.normals = normals
+        var p: [(Int16, Int16, Float)] = []
+        for i in normals.indices { for j in normals.indices where j > i {
+            p.append((Int16(i), Int16(j), Float(acos(min(1, abs(normals[i].dot(normals[j])))))))
+        } }
+        pairs = p.sorted { $0.2 < $1.2 }.map { (i: $0.0, j: $0.1, angle: $0.2) }
+    }
+}
+
+/// The result of indexing one pattern.
+public struct IndexingSolution: Sendable {
+    public var rotation: Rotation
+    public var phaseIndex: Int
+    /// Bands detected and bands explained by the solution.
+    public var bandsDetected: Int
+    public var bandsMatched: Int
+    /// Confidence index: (votes of best − votes of the best distinct runner-up) / bands detected.
+    public var confidence: Double
+    /// Mean angular deviation between the fitted and detected band normals (degrees).
+    public var fit: Double
+}
+
+/// Indexes a set of band normals (sample frame) against reflector libraries:
+/// every pair of bands is matched with every library pair of the same
+/// inter-planar angle (± `pairTolerance`), each match gives a trial
+/// orientation (TRIAD), the trial that explains most bands (within
+/// `fitTolerance`) wins, and its matched bands are fitted by least squares
+/// (Horn's quaternion method).
+public struct BandIndexer: Sendable {
+    public var libraries: [ReflectorLibrary]
+    public var pairTolerance = 2 * Double.pi / 180
+    public var fitTolerance = 2 * Double.pi / 180
+    public var minimumMatched = 3
+
+    public init(libraries: [ReflectorLibrary]) { self.libraries = libraries }
+
+    public func index(_ n: [Vector3]) -> IndexingSolution? {
+        var best: IndexingSolution?
+        for (pi, lib) in libraries.enumerated() {
+            guard var s = index(n, lib) else { continue }
+            s.phaseIndex = pi
+            if best == nil || s.bandsMatched > best!.bandsMatched || (s.bandsMatched == best!.bandsMatched && s.fit < best!.fit) { best = s }
+        }
+        return best
+    }
+
+    /// Rotation mapping sample vectors s1, s2 onto crystal vectors c1, c2 (exactly for the first, in-plane for the second).
+    static func triad(_ s1: Vector3, _ s2: Vector3, _ c1: Vector3, _ c2: Vector3) -> RotationMatrix {
+        RotationMatrix(rowMajor: triadElements(s1, s2, c1, c2))
+    }
+
+    /// Row-major elements of the TRIAD rotation (no allocation but the result).
+    @inline(__always) static func triadElements(_ s1: Vector3, _ s2: Vector3, _ c1: Vector3, _ c2: Vector3) -> [Double] {
+        let a2 = s1.cross(s2).unit, a3 = s1.cross(a2)
+        let b2 = c1.cross(c2).unit, b3 = c1.cross(b2)
+        // M = B Aᵀ with the frames as columns
+        let r0 = c1 * s1.x + b2 * a2.x + b3 * a3.x
+        let r1 = c1 * s1.y + b2 * a2.y + b3 * a3.y
+        let r2 = c1 * s1.z + b2 * a2.z + b3 * a3.z
+        return [r0.x, r1.x, r2.x, r0.y, r1.y, r2.y, r0.z, r1.z, r2.z]
+    }
+
+    func index(_ n: [Vector3], _ lib: ReflectorLibrary) -> IndexingSolution? {
+        let nb = n.count
+        guard nb >= 3 else { return nil }
+        let cosFit = cos(fitTolerance)
+        let normals = lib.normals
+        var candidates: [(RotationMatrix, Int)] = []
+        var bestCount = 0
+        for i in 0..<nb { for j in (i + 1)..<nb {
+            let dotij = n[i].dot(n[j])
+            let alpha = Float(acos(min(1, abs(dotij))))
+            // library pairs within tolerance (binary search on the sorted angles)
+            var lo = 0, hi = lib.pairs.count
+            while lo < hi { let mid = (lo + hi) / 2; if lib.pairs[mid].angle < alpha - Float(pairTolerance) { lo = mid + 1 } else { hi = mid } }
+            var k = lo
+            while k < lib.pairs.count && lib.pairs[k].angle <= alpha + Float(pairTolerance) {
+                let a = normals[Int(lib.pairs[k].i)]
+                var b = normals[Int(lib.pairs[k].j)]
+                if (a.dot(b) < 0) != (dotij < 0) { b = -b }
+                for (x, y) in [(a, b), (b, a)] {
+                    let e = BandIndexer.triadElements(n[i], n[j], x, y)
+                    var count = 0
+                    for m in 0..<nb {
+                        let s = n[m]
+                        let v = Vector3(e[0] * s.x + e[1] * s.y + e[2] * s.z, e[3] * s.x + e[4] * s.y + e[5] * s.z, e[6] * s.x + e[7] * s.y + e[8] * s.z)
+                        for c in normals where abs(v.dot(c)) >= cosFit { count += 1; break }
+                        if count + (nb - 1 - m) < max(minimumMatched, bestCount - 1) { break }
+                    }
+                    if count >= max(minimumMatched, bestCount - 1) { candidates.append((RotationMatrix(rowMajor: e), count)); bestCount = max(bestCount, count) }
+                }
+                k += 1
+            }
+        } }
+        guard bestCount >= minimumMatched else { return nil }
+        // Refine every top candidate by least squares; keep the best fit.
+        var best: (Rotation, Int, Double)?
+        for (g, count) in candidates where count == bestCount {
+            let (rot, matched, fit) = refine(Rotation(matrix: g), n, normals, cosFit)
+            if best == nil || matched > best!.1 || (matched == best!.1 && fit < best!.2) { best = (rot, matched, fit) }
+        }
+        guard let (rot, matched, fit) = best else { return nil }
+        // runner-up: best vote count among candidates far (> 5°) from the solution
+        let group = lib.phase.laueGroup
+        let cos5 = cos(2.5 * Double.pi / 180)
+        var second = 0
+        for (g, count) in candidates where count > second {
+            let q = Rotation(matrix: g).q
+            if group.maxAbsScalar(q * rot.q.conjugate) < cos5 { second = count }
+        }
+        return IndexingSolution(rotation: rot, phaseIndex: 0, bandsDetected: nb, bandsMatched: matched,
+                                confidence: Double(matched - min(second, matched)) / Double(nb), fit: fit * 180 / .pi)
+    }
+
+    /// Least-squares rotation from the bands matched by `start` (two passes).
+    func refine(_ start: Rotation, _ n: [Vector3], _ normals: [Vector3], _ cosFit: Double) -> (Rotation, Int, Double) {
+        var g = start
+        var matched = 0, fit = 0.0
+        for _ in 0..<2 {
+            var pairsS: [Vector3] = [], pairsC: [Vector3] = []
+            for m in n {
+                let v = g.apply(m)
+                var best = normals[0], bd = -1.0
+                for c in normals { let d = abs(v.dot(c)); if d > bd { bd = d; best = v.dot(c) < 0 ? -c : c } }
+                if bd >= cosFit { pairsS.append(m); pairsC.append(best) }
+            }
+            guard pairsS.count >= 2 else { break }
+            g = Horn.rotation(from: pairsS, to: pairsC)
+            matched = pairsS.count
+            fit = zip(pairsS, pairsC).reduce(0) { $0 + g.apply($1.0).angle(to: $1.1) } / Double(matched)
+        }
+        return (g, matched, fit)
+    }
+}
+
+/// Horn's (1987) closed-form absolute orientation with unit quaternions: the
+/// rotation R (as ``Rotation``, so `R.apply(s) = q s q*`) minimising Σ |R sₖ − cₖ|².
+public enum Horn {
+    public static func rotation(from s: [Vector3], to c: [Vector3]) -> Rotation {
+        var S = [[Double]](repeating: [0, 0, 0], count: 3)
+        for (a, b) in zip(s, c) {
+            let av = [a.x, a.y, a.z], bv = [b.x, b.y, b.z]
+            for i in 0..<3 { for j in 0..<3 { S[i][j] += av[i] * bv[j] } }
+        }
+        let (xx, xy, xz, yx, yy, yz, zx, zy, zz) = (S[0][0], S[0][1], S[0][2], S[1][0], S[1][1], S[1][2], S[2][0], S[2][1], S[2][2])
+        let N: [[Double]] = [
+            [xx + yy + zz, yz - zy, zx - xz, xy - yx],
+            [yz - zy, xx - yy - zz, xy + yx, zx + xz],
+            [zx - xz, xy + yx, -xx + yy - zz, yz + zy],
+            [xy - yx, zx + xz, yz + zy, -xx - yy + zz],
+        ]
+        let v = largestEigenvector(N)
+        return Rotation(Quaternion(v[0], v[1], v[2], v[3]))
+    }
+
+    /// Largest-eigenvalue eigenvector of a symmetric 4 × 4 matrix (cyclic Jacobi).
+    static func largestEigenvector(_ m: [[Double]]) -> [Double] {
+        var a = m
+        var v = (0..<4).map { i in (0..<4).map { $0 == i ? 1.0 : 0.0 } }
+        for _ in 0..<50 {
+            var off = 0.0
+            for p in 0..<4 { for q in (p + 1)..<4 { off += a[p][q] * a[p][q] } }
+            if off < 1e-24 { break }
+            for p in 0..<4 { for q in (p + 1)..<4 where abs(a[p][q]) > 1e-300 {
+                let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
+                let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
+                let c = 1 / (t * t + 1).squareRoot(), s = t * c
+                for k in 0..<4 {
+                    let akp = a[k][p], akq = a[k][q]
+                    a[k][p] = c * akp - s * akq; a[k][q] = s * akp + c * akq
+                }
+                for k in 0..<4 {
+                    let apk = a[p][k], aqk = a[q][k]
+                    a[p][k] = c * apk - s * aqk; a[q][k] = s * apk + c * aqk
+                }
+                for k in 0..<4 {
+                    let vkp = v[k][p], vkq = v[k][q]
+                    v[k][p] = c * vkp - s * vkq; v[k][q] = s * vkp + c * vkq
+                }
+            } }
+        }
+        var best = 0
+        for i in 1..<4 where a[i][i] > a[best][best] { best = i }
+        return (0..<4).map { v[$0][best] }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import DetectorGeometry
+import PatternStacks
+import Preprocessing
+
+/// Hough indexing, the classic route: background removal → Radon transform in
+/// gnomonic coordinates → band enhancement and peak detection → band normals
+/// in the sample frame → triplet-style pair voting against each phase's
+/// reflector library → least-squares fit. All look-up tables are built once
+/// per detector; patterns are indexed in parallel and streamed in chunks.
+public struct HoughIndexer: Sendable {
+    public let detector: Detector
+    public let indexer: BandIndexer
+    public let radon: RadonTransform
+    public let bands: BandDetector
+    public let preprocessor: Preprocessor
+    public let phases: [Phase]
+
+    /// - Parameters:
+    ///   - thetaCount, rhoCount: Hough resolution (0 = one ρ cell per detector pixel).
+    ///   - bandCount: bands per pattern (the reference study used 6–11).
+    ///   - voltage: sets the expected band width from the strongest reflector's Bragg angle.
+    public init(detector: Detector, phases: [Phase], thetaCount: Int = 180, rhoCount: Int = 0, bandCount: Int = 11,
+                voltage: Double = 20_000, familyCount: Int = 4, dynamicBackgroundSigma: Double? = nil, gaussianSigma: Double = 1,
+                clip: (Double, Double)? = nil, bandWidthScale: Double = 2) {
+        self.detector = detector
+        self.phases = phases
+        let libs = phases.map { ReflectorLibrary(phase: $0, familyCount: familyCount) }
+        indexer = BandIndexer(libraries: libs)
+        radon = RadonTransform(detector: detector, thetaCount: thetaCount, rhoCount: rhoCount)
+        let fam = phases[0].reflectorFamilies(minimumD: 0.07).max { $0.structureFactor * $0.structureFactor * Double($0.multiplicity) < $1.structureFactor * $1.structureFactor * Double($1.multiplicity) }
+        let twoTheta = 2 * (fam?.braggAngle(voltage: voltage) ?? 0.015)
+        let cell = 2 * radon.rhoMax / Double(radon.rhoCount)
+        bands = BandDetector(radon: radon, bandWidth: max(1, bandWidthScale * twoTheta / cell), bandCount: bandCount)
+        // Background removal, then a light Gaussian. The band-enhancement kernel is made
+        // `bandWidthScale` (2) times the Bragg width of the strongest reflector: a kernel
+        // matched to the bare 2θ found mostly false bands through bright zone axes; the wider one
+        // raised the dev Na sets from 58 % to 100 % (120 px) and 4 % to ~85 % (60 px) within 2°.
+        preprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: [
+            .dynamicBackground(sigma: dynamicBackgroundSigma ?? Double(detector.columns) / 8, operation: .subtract),
+        ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : []) + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
+    }
+
+    /// A copy with another band detector.
+    public init(copy o: HoughIndexer, bands: BandDetector) {
+        detector = o.detector; indexer = o.indexer; radon = o.radon; self.bands = bands; phases = o.phases; preprocessor = o.preprocessor
+    }
+
+    /// A copy with another band indexer and optional Gaussian pre-filter (σ px).
+    public init(copy o: HoughIndexer, indexer: BandIndexer, gaussian: Double = 0) {
+        detector = o.detector; self.indexer = indexer; radon = o.radon; bands = o.bands; phases = o.phases
+        preprocessor = gaussian > 0 ? Preprocessor(rows: o.detector.rows, columns: o.detector.columns,
+                                                   steps: o.preprocessor.steps + [.gaussianFilter(sigma: gaussian)]) : o.preprocessor
+    }
+
+    /// Sample-frame unit normals of detected bands.
+    public func bandNormals(_ bands: [Band]) -> [Vector3] {
+        let m = detector.sampleToDetector
+        return bands.map { (m[0] * cos($0.theta) + m[1] * sin($0.theta) - m[2] * $0.rho).unit }
+    }
+
+    /// Indexes one pattern (raw intensities, rows × columns).
+    public func index(_ pattern: [Float]) -> (IndexingSolution?, [Band]) {
+        let p = preprocessor.apply(pattern)
+        var t = [Float](repeating: 0, count: radon.thetaCount * radon.rhoCount)
+        p.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
+        let b = bands.detect(t)
+        return (indexer.index(bandNormals(b)), b)
+    }
+
+    /// Indexes `count` patterns stored contiguously, in parallel.
+    public func index(batch: [Float], count: Int) -> [IndexingSolution?] {
+        let n = detector.pixelCount
+        var out = [IndexingSolution?](repeating: nil, count: count)
+        out.withUnsafeMutableBufferPointer { ob in
+            let o = SolutionPointer(p: ob.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                o.p[k] = index(Array(batch[(k * n)..<((k + 1) * n)])).0
+            }
+        }
+        return out
+    }
+
+    /// Indexes a whole stack in chunks (constant memory) into a crystal map.
+    public func index(stack: PatternStack, step: Double = 1, chunk: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> CrystalMap {
+        let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
+        var rotations = [Rotation](repeating: .identity, count: grid.count)
+        var phaseIndex = [Int32](repeating: -1, count: grid.count)
+        var ci = [Float](repeating: -1, count: grid.count), fit = [Float](repeating: 0, count: grid.count)
+        var nb = [Float](repeating: 0, count: grid.count), nm = nb
+        try stack.forEachChunk(size: chunk) { r, data in
+            let sols = index(batch: data, count: r.count)
+            for (k, s) in sols.enumerated() {
+                let i = r.lowerBound + k
+                guard let s else { continue }
+                rotations[i] = s.rotation; phaseIndex[i] = Int32(s.phaseIndex)
+                ci[i] = Float(s.confidence); fit[i] = Float(s.fit); nb[i] = Float(s.bandsDetected); nm[i] = Float(s.bandsMatched)
+            }
+            progress?(r.upperBound)
+        }
+        return CrystalMap(grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
+                          rotations: rotations, properties: ["ci": ci, "fit": fit, "bands": nb, "bands_matched": nm],
+                          metadata: ["operator": "SwiftEBSD Hough indexing"])
+    }
+}
+
+struct SolutionPointer: @unchecked Sendable { let p: UnsafeMutablePointer<IndexingSolution?> }

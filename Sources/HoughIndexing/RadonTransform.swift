@@ -1,0 +1,79 @@
+import Foundation
+import Crystallography
+import DetectorGeometry
+
+/// The Radon (Hough) transform of a pattern in gnomonic coordinates: for each
+/// line angle θ ∈ [0, π) and signed distance ρ, the mean intensity of the
+/// pixels whose gnomonic coordinates (x, y) satisfy x cos θ + y sin θ ≈ ρ.
+/// A Kikuchi band (a plane through the source point) is a straight line in
+/// the gnomonic projection, so it becomes a peak. Everything that depends on
+/// the detector is computed once: each pixel's ρ bin for every θ.
+public struct RadonTransform: Sendable {
+    public let thetaCount: Int
+    public let rhoCount: Int
+    public let rhoMax: Double
+    public let detector: Detector
+    /// bins[pixel * thetaCount + t] = ρ bin of the pixel at θ_t (−1: pixel masked out).
+    let bins: [Int32]
+    /// Number of pixels per (θ, ρ) cell.
+    let counts: [Float]
+    let pixels: Int
+
+    /// - Parameters: `thetaCount` angles over 180°, `rhoCount` bins over ±ρmax (the
+    ///   gnomonic radius of the largest circle inscribed in the detector around the PC), circular mask.
+    public init(detector: Detector, thetaCount: Int = 180, rhoCount: Int = 0, pcIndex: Int = 0) {
+        self.detector = detector
+        self.thetaCount = thetaCount
+        let rows = detector.rows, cols = detector.columns
+        let pc = detector.pc(at: pcIndex)
+        // inscribed circle around the detector centre, in gnomonic units
+        let radiusPx = Double(min(rows, cols)) / 2 - 0.5
+        let pixelGn = 1 / (pc.z * Double(rows))
+        let cx = Double(cols) / 2, cy = Double(rows) / 2
+        var xs = [Double](), ys = [Double](), keep = [Bool]()
+        var rmax = 0.0
+        for r in 0..<rows { for c in 0..<cols {
+            let dx = Double(c) + 0.5 - cx, dy = Double(r) + 0.5 - cy
+            let inside = dx * dx + dy * dy <= radiusPx * radiusPx
+            let g = detector.gnomonic(row: r, column: c, pcIndex: pcIndex)
+            xs.append(g.x); ys.append(g.y); keep.append(inside)
+            if inside { rmax = max(rmax, (g.x * g.x + g.y * g.y).squareRoot()) }
+        } }
+        rhoMax = rmax
+        let nr = rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn).rounded())
+        self.rhoCount = nr
+        pixels = rows * cols
+        var bins = [Int32](repeating: -1, count: pixels * thetaCount)
+        var counts = [Float](repeating: 0, count: thetaCount * nr)
+        for p in 0..<pixels where keep[p] {
+            for t in 0..<thetaCount {
+                let th = Double(t) * .pi / Double(thetaCount)
+                let rho = xs[p] * cos(th) + ys[p] * sin(th)
+                let b = Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))
+                if b >= 0 && b < nr { bins[p * thetaCount + t] = Int32(b); counts[t * nr + b] += 1 }
+            }
+        }
+        self.bins = bins
+        self.counts = counts
+    }
+
+    /// θ (radians) and ρ (gnomonic) of a fractional cell.
+    public func line(theta t: Double, rho r: Double) -> (theta: Double, rho: Double) {
+        (t * .pi / Double(thetaCount), (r + 0.5) / Double(rhoCount) * 2 * rhoMax - rhoMax)
+    }
+
+    /// Mean intensity per cell, `[θ][ρ]` row-major; cells with fewer than `minCount` pixels are NaN.
+    public func transform(_ pattern: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, minCount: Float = 3) {
+        let n = thetaCount * rhoCount
+        for i in 0..<n { out[i] = 0 }
+        bins.withUnsafeBufferPointer { b in
+            for p in 0..<pixels {
+                let v = pattern[p]
+                let base = p * thetaCount
+                if b[base] < 0 { continue }
+                for t in 0..<thetaCount { out[t * rhoCount + Int(b[base + t])] += v }
+            }
+        }
+        for i in 0..<n { out[i] = counts[i] >= minCount ? out[i] / counts[i] : .nan }
+    }
+}
