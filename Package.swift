@@ -69,7 +69,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "EBSDBench",
-            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures"],
+            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing"],
             swiftSettings: fastMath
         ),
 

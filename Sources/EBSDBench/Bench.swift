@@ -12,6 +12,7 @@ import Preprocessing
 import Grains
 import MapCleanup
 import MapPictures
+import HoughIndexing
 
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -137,6 +138,9 @@ if wanted("projection") || wanted("preprocess") { patternCases(scratch: scratch,
 
 // MARK: post-processing a 1000 × 1000 map: clean + grains + statistics + IPF PNG
 if wanted("postprocess") { postprocessCase(scratch: scratch, quick: quick) }
+
+// MARK: Hough indexing of the dev Na sets, PyEBSDIndex side by side
+if wanted("hough") { houghCase(scratch: scratch) }
 
 // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
 if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
@@ -294,4 +298,42 @@ func postprocessCase(scratch: URL, quick: Bool) {
         rec["speedup_vs_peer_labelling"] = secs / times["grains_s"]!
     } else { rec["peer"] = "unavailable (python3 with pyebsdindex not installed)" }
     emit(rec)
+}
+
+func houghCase(scratch: URL) {
+    for set in ["na-kinematical-60px", "na-kinematical-120px"] {
+        let dir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/\(set)").path
+        guard let stack = try? PatternStack.open(dir + "/patterns.tif"),
+              let tdata = FileManager.default.contents(atPath: dir + "/truth.json"),
+              let tj = try? JSONSerialization.jsonObject(with: tdata) as? [String: Any], let qs = tj["quaternions_wxyz"] as? [[Double]] else {
+            emit(["case": "hough_\(set)", "error": "dev data not found at \(dir)"]); continue
+        }
+        let n = stack.count, size = stack.patternRows
+        let data = try! stack.read(0..<n)
+        let t0 = now()
+        let hi = HoughIndexer(detector: Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
+        let setup = now() - t0
+        var sols: [IndexingSolution?] = []
+        let t = best(of: 3) { sols = hi.index(batch: data, count: n) }
+        var errs: [Double] = []
+        for k in 0..<n {
+            let truth = Orientation(Rotation(Quaternion(qs[k][0], qs[k][1], qs[k][2], qs[k][3])), .cubicHigh)
+            errs.append(sols[k].map { Orientation($0.rotation, .cubicHigh).disorientationAngle(to: truth) * 180 / .pi } ?? 180)
+        }
+        var rec: [String: Any] = ["case": "hough_\(set)", "n": n, "patterns_per_s": Double(n) / t, "setup_s": setup, "threads": cores,
+                                  "within_2deg": Double(errs.filter { $0 <= 2 }.count) / Double(n), "median_deg": errs.sorted()[n / 2]]
+        let pf = scratch.appendingPathComponent("pats.bin"), tf = scratch.appendingPathComponent("truth.bin")
+        try! data.withUnsafeBytes { Data($0) }.write(to: pf)
+        try! qs.flatMap { $0 }.withUnsafeBytes { Data($0) }.write(to: tf)
+        if let p = peer([pf.path, "\(n)", "\(size)", "\(size)", tf.path, "0.5", "0.5", "0.6"], script: "pyebsdindex_hough_peer.py"),
+           let secs = p["seconds"] as? Double {
+            rec["peer"] = "PyEBSDIndex \(p["pyebsdindex"] ?? "?") CPU"
+            rec["peer_patterns_per_s"] = Double(n) / secs
+            rec["peer_startup_s"] = p["startup_seconds"]
+            rec["peer_within_2deg"] = p["within_2deg"]
+            rec["peer_median_deg"] = p["median_deg"]
+            rec["speedup_vs_peer"] = secs / t
+        } else { rec["peer"] = "unavailable (python3 with pyebsdindex not installed)" }
+        emit(rec)
+    }
 }

@@ -138,6 +138,22 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         #expect(left.isEmpty, "no partial files: \(left)")
     }
 
+    /// `ebsd index hough`: pattern size ≠ detector, unknown phase, PC outside (0, 1) — refused before any work.
+    @Test func houghBadInput() throws {
+        let stack = SharedData.packageRoot.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path
+        let out = dir.appendingPathComponent("h.ang").path
+        let cases: [([String], String)] = [
+            (["index", "hough", stack, "--pattern-shape", "80x80", "-o", out], "80x80"),
+            (["index", "hough", stack, "--phase", "Unobtainium", "-o", out], "Unobtainium"),
+            (["index", "hough", stack, "--pc", "1.3,0.5,0.6", "-o", out], "pattern centre"),
+        ]
+        for (args, mention) in cases {
+            let r = try runEBSD(args)
+            #expect(r.status != 0 && r.stderr.contains(mention), "\(args): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
     @Test func goodConversionAndInfo() throws {
         let ctf = dir.appendingPathComponent("sdss.ctf").path
         let r = try runEBSD(["convert", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ctf])
