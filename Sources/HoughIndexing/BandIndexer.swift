@@ -62,6 +62,9 @@ public struct BandIndexer: Sendable {
     public var pairTolerance = 2 * Double.pi / 180
     public var fitTolerance = 2 * Double.pi / 180
     public var minimumMatched = 3
+    /// Trial orientations come from pairs among the strongest `seedBands` bands only
+    /// (the strongest are the most reliable); votes count all bands.
+    public var seedBands = 7
 
     public init(libraries: [ReflectorLibrary]) { self.libraries = libraries }
 
@@ -98,7 +101,8 @@ public struct BandIndexer: Sendable {
         let normals = lib.normals
         var candidates: [(RotationMatrix, Int)] = []
         var bestCount = 0
-        for i in 0..<nb { for j in (i + 1)..<nb {
+        let ns = min(nb, seedBands)
+        for i in 0..<ns { for j in (i + 1)..<ns {
             let dotij = n[i].dot(n[j])
             let alpha = Float(acos(min(1, abs(dotij))))
             // library pairs within tolerance (binary search on the sorted angles)
@@ -124,15 +128,22 @@ public struct BandIndexer: Sendable {
             }
         } }
         guard bestCount >= minimumMatched else { return nil }
-        // Refine every top candidate by least squares; keep the best fit.
-        var best: (Rotation, Int, Double)?
+        // Refine the distinct top candidates (many band pairs give the same orientation) by least squares.
+        let group = lib.phase.laueGroup
+        let cosSame = cos(0.5 * Double.pi / 180)
+        var distinct: [Rotation] = []
         for (g, count) in candidates where count == bestCount {
-            let (rot, matched, fit) = refine(Rotation(matrix: g), n, normals, cosFit)
+            let r = Rotation(matrix: g)
+            if !distinct.contains(where: { group.maxAbsScalar($0.q * r.q.conjugate) > cosSame }) { distinct.append(r) }
+            if distinct.count == 12 { break }
+        }
+        var best: (Rotation, Int, Double)?
+        for r in distinct {
+            let (rot, matched, fit) = refine(r, n, normals, cosFit)
             if best == nil || matched > best!.1 || (matched == best!.1 && fit < best!.2) { best = (rot, matched, fit) }
         }
         guard let (rot, matched, fit) = best else { return nil }
         // runner-up: best vote count among candidates far (> 5°) from the solution
-        let group = lib.phase.laueGroup
         let cos5 = cos(2.5 * Double.pi / 180)
         var second = 0
         for (g, count) in candidates where count > second {

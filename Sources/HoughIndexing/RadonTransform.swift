@@ -13,8 +13,11 @@ public struct RadonTransform: Sendable {
     public let rhoCount: Int
     public let rhoMax: Double
     public let detector: Detector
-    /// bins[pixel * thetaCount + t] = ρ bin of the pixel at θ_t (−1: pixel masked out).
+    /// θ-major: bins[t * activePixels + k] = ρ bin of active pixel k at θ_t (each θ row's
+    /// accumulators then stay in L1 cache).
     let bins: [Int32]
+    /// Indices of the pixels inside the mask.
+    let active: [Int32]
     /// Number of pixels per (θ, ρ) cell.
     let counts: [Float]
     let pixels: Int
@@ -43,17 +46,20 @@ public struct RadonTransform: Sendable {
         let nr = rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn).rounded())
         self.rhoCount = nr
         pixels = rows * cols
-        var bins = [Int32](repeating: -1, count: pixels * thetaCount)
+        let act = (0..<pixels).filter { keep[$0] }
+        var bins = [Int32](repeating: 0, count: act.count * thetaCount)
         var counts = [Float](repeating: 0, count: thetaCount * nr)
-        for p in 0..<pixels where keep[p] {
-            for t in 0..<thetaCount {
-                let th = Double(t) * .pi / Double(thetaCount)
-                let rho = xs[p] * cos(th) + ys[p] * sin(th)
-                let b = Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))
-                if b >= 0 && b < nr { bins[p * thetaCount + t] = Int32(b); counts[t * nr + b] += 1 }
+        for t in 0..<thetaCount {
+            let th = Double(t) * .pi / Double(thetaCount)
+            let ct = cos(th), st = sin(th)
+            for (k, p) in act.enumerated() {
+                let rho = xs[p] * ct + ys[p] * st
+                let b = min(nr - 1, max(0, Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))))
+                bins[t * act.count + k] = Int32(b); counts[t * nr + b] += 1
             }
         }
         self.bins = bins
+        self.active = act.map { Int32($0) }
         self.counts = counts
     }
 
@@ -66,14 +72,16 @@ public struct RadonTransform: Sendable {
     public func transform(_ pattern: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, minCount: Float = 3) {
         let n = thetaCount * rhoCount
         for i in 0..<n { out[i] = 0 }
-        bins.withUnsafeBufferPointer { b in
-            for p in 0..<pixels {
-                let v = pattern[p]
-                let base = p * thetaCount
-                if b[base] < 0 { continue }
-                for t in 0..<thetaCount { out[t * rhoCount + Int(b[base + t])] += v }
+        let na = active.count
+        var values = [Float](repeating: 0, count: na)
+        active.withUnsafeBufferPointer { a in for k in 0..<na { values[k] = pattern[Int(a[k])] } }
+        bins.withUnsafeBufferPointer { b in values.withUnsafeBufferPointer { v in
+            for t in 0..<thetaCount {
+                let row = out + t * rhoCount
+                let bt = b.baseAddress! + t * na
+                for k in 0..<na { row[Int(bt[k])] += v[k] }
             }
-        }
+        } }
         for i in 0..<n { out[i] = counts[i] >= minCount ? out[i] / counts[i] : .nan }
     }
 }
