@@ -62,6 +62,7 @@ OpenBLASRuntime.ensureCoreType()
 
 let args = CommandLine.arguments
 if let i = args.firstIndex(of: "--stream-child"), i + 1 < args.count { streamChild(args[i + 1]); return }
+if let i = args.firstIndex(of: "--hough-child"), i + 1 < args.count { houghChild(args[i + 1]); return }
 let only: String? = args.firstIndex(of: "--case").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 func wanted(_ name: String) -> Bool { only == nil || name.hasPrefix(only!) }
 let quick = args.contains("--quick")
@@ -140,7 +141,10 @@ if wanted("projection") || wanted("preprocess") { patternCases(scratch: scratch,
 if wanted("postprocess") { postprocessCase(scratch: scratch, quick: quick) }
 
 // MARK: Hough indexing of the dev Na sets, PyEBSDIndex side by side
-if wanted("hough") { houghCase(scratch: scratch) }
+if wanted("hough") && only != "hough-stream" { houghCase(scratch: scratch) }
+
+// MARK: Hough indexing a generated stack of 200 000 patterns: peak memory of a child process
+if wanted("hough-stream") || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
 
 // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
 if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
@@ -336,4 +340,57 @@ func houghCase(scratch: URL) {
         } else { rec["peer"] = "unavailable (python3 with pyebsdindex not installed)" }
         emit(rec)
     }
+}
+
+/// Writes a 200 000-pattern uint8 stack (1000 distinct simulated, noisy Na patterns
+/// repeated) and indexes it in a child process, reporting the child's peak memory.
+func houghStreamCase(scratch: URL, quick: Bool) {
+    let n = quick ? 5_000 : 200_000, size = 60
+    let path = scratch.appendingPathComponent("hough-stack.tif").path
+    let mpPath = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
+    guard let mp = try? MasterPattern.read(mpPath) else { emit(["case": "hough_stream", "error": "no master pattern"]); return }
+    let det = Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6))
+    let rots = randomRotations(1000, seed: 77)
+    let clean = PatternProjector(master: mp, detector: det).patterns(rots)
+    var deg = PatternDegradation(rows: size, columns: size)
+    deg.seed = 5
+    let distinct = (0..<1000).map { deg.apply(Array(clean[($0 * size * size)..<(($0 + 1) * size * size)]), index: $0) }
+    let t0 = now()
+    do {
+        let w = try TIFFPageWriter(path, width: size, height: size, type: .uint8, description: "{\"map_shape\": [\(n / 500), 500]}")
+        for k in 0..<n { try w.append(distinct[k % 1000]) }
+        try w.finish()
+    } catch { emit(["case": "hough_stream", "error": "\(error)"]); return }
+    let writeSecs = now() - t0
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    p.arguments = ["--hough-child", path]
+    let out = Pipe()
+    p.standardOutput = out
+    try! p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    var rec = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    rec["case"] = "hough_stream_\(n)"
+    rec["write_seconds"] = writeSecs
+    emit(rec)
+    try? FileManager.default.removeItem(atPath: path)
+}
+
+func houghChild(_ path: String) {
+    let t0 = now()
+    guard let s = try? PatternStack.open(path) else { print("{\"error\": \"cannot open\"}"); return }
+    let hi = HoughIndexer(detector: Detector(rows: s.patternRows, columns: s.patternColumns, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
+    var rss: [Double] = []
+    let map = try! hi.index(stack: s, chunk: 1024, progress: { done in
+        if done % 20480 == 0 || done == s.count {
+            var ru = rusage(); getrusage(RUSAGE_SELF.rawValue, &ru); rss.append(Double(ru.ru_maxrss) / 1024)
+        }
+    })
+    var ru = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &ru)
+    let secs = now() - t0
+    let obj: [String: Any] = ["n": s.count, "indexed_fraction": map.indexedFraction, "peak_rss_mb": Double(ru.ru_maxrss) / 1024,
+                              "rss_mb_during": rss, "patterns_per_s": Double(s.count) / secs, "seconds": secs]
+    FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
 }
