@@ -144,7 +144,7 @@ if wanted("postprocess") { postprocessCase(scratch: scratch, quick: quick) }
 if wanted("hough") && only != "hough-stream" { houghCase(scratch: scratch) }
 
 // MARK: Hough indexing a generated stack of 200 000 patterns: peak memory of a child process
-if wanted("hough-stream") || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
+if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
 
 // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
 if wanted("stream") { streamCase(scratch: scratch, quick: quick) }

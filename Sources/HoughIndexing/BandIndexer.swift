@@ -9,12 +9,15 @@ public struct ReflectorLibrary: Sendable {
     /// Library pairs sorted by their acute inter-planar angle (radians).
     let pairs: [(i: Int16, j: Int16, angle: Float)]
 
-    /// The `familyCount` families with the largest |F|²·multiplicity among
-    /// d ≥ `minimumD` (nm), skipping families parallel to one already taken.
-    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07) {
+    /// The `familyCount` families of largest d-spacing among those with |F| at
+    /// least `minimumRelativeF` of the strongest (d ≥ `minimumD` nm), skipping
+    /// families parallel to one already taken — for bcc {110}, {200}, {211}, {310}
+    /// and for fcc {111}, {200}, {220}, {311}, the classic Hough lists.
+    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07, minimumRelativeF: Double = 0.1) {
         self.phase = phase
-        let fams = phase.reflectorFamilies(minimumD: minimumD)
-            .sorted { $0.structureFactor * $0.structureFactor * Double($0.multiplicity) > $1.structureFactor * $1.structureFactor * Double($1.multiplicity) }
+        let all = phase.reflectorFamilies(minimumD: minimumD)
+        let fmax = all.map(\.structureFactor).max() ?? 0
+        let fams = all.filter { $0.structureFactor >= minimumRelativeF * fmax }.sorted { $0.d > $1.d }
         var normals: [Vector3] = []
         var taken = 0
         for f in fams {
