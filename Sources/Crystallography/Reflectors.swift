@@ -53,8 +53,6 @@ extension Phase {
     /// cancel to rounding error).
     public func reflectorFamilies(minimumD: Double, debyeWaller: Bool = false) -> [ReflectorFamily] {
         let cell = unitCellAtoms
-        let B = lattice.reciprocalMatrix
-        _ = B
         let hmax = Int((lattice.a / minimumD).rounded(.up)) + 1
         let kmax = Int((lattice.b / minimumD).rounded(.up)) + 1
         let lmax = Int((lattice.c / minimumD).rounded(.up)) + 1

@@ -233,15 +233,7 @@ func streamCase(scratch: URL, quick: Bool) {
     } catch { emit(["case": "stream_tiff", "error": "\(error)"]); return }
     let writeSecs = now() - t0
     let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-    p.arguments = ["--stream-child", path]
-    let out = Pipe()
-    p.standardOutput = out
-    try! p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    var rec = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    var rec = runSelf(["--stream-child", path])
     rec["case"] = "stream_tiff_\(String(format: "%.2f", Double(bytes) / 1e9))GB"
     rec["file_bytes"] = bytes
     rec["write_seconds"] = writeSecs
@@ -362,15 +354,7 @@ func houghStreamCase(scratch: URL, quick: Bool) {
         try w.finish()
     } catch { emit(["case": "hough_stream", "error": "\(error)"]); return }
     let writeSecs = now() - t0
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-    p.arguments = ["--hough-child", path]
-    let out = Pipe()
-    p.standardOutput = out
-    try! p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    var rec = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    var rec = runSelf(["--hough-child", path])
     rec["case"] = "hough_stream_\(n)"
     rec["write_seconds"] = writeSecs
     emit(rec)
@@ -393,4 +377,18 @@ func houghChild(_ path: String) {
     let obj: [String: Any] = ["n": s.count, "indexed_fraction": map.indexedFraction, "peak_rss_mb": Double(ru.ru_maxrss) / 1024,
                               "rss_mb_during": rss, "patterns_per_s": Double(s.count) / secs, "seconds": secs]
     FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
+}
+
+/// Runs this benchmark binary again with `arguments` (a child whose peak memory is
+/// its own) and returns the JSON object it prints.
+func runSelf(_ arguments: [String]) -> [String: Any] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    p.arguments = arguments
+    let out = Pipe()
+    p.standardOutput = out
+    guard (try? p.run()) != nil else { return ["error": "cannot start the child process"] }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? ["error": "child exited with \(p.terminationStatus)"]
 }

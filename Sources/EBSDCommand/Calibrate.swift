@@ -24,11 +24,7 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         do {
-            let det = try geometry.detector()
-            let s = try PatternStack.open(stack, mapShape: try map.shape())
-            guard s.patternRows == det.rows, s.patternColumns == det.columns else {
-                throw ValidationError("\(stack): patterns are \(s.patternRows)x\(s.patternColumns) px but --pattern-shape is \(det.rows)x\(det.columns)")
-            }
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
             let idx = patterns.map { $0.split(separator: ",").compactMap { Int($0) } } ?? (0..<9).map { $0 * max(1, s.count / 9) }.filter { $0 < s.count }
             for i in idx where i < 0 || i >= s.count { throw ValidationError("pattern index \(i) is outside the stack (0…\(s.count - 1))") }
             let bg = try staticBackground.map { try PatternStack.open($0, mapShape: (1, 1)).read(0..<1) }

@@ -66,12 +66,8 @@ struct Clean: ParsableCommand {
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
             if let sp = patterns, let mpPath = master {
-                let stack = try PatternStack.open(sp, mapShape: (map.grid.rows, map.grid.columns))
+                let (det, stack) = try geometry.detectorAndStack(sp, mapShape: (map.grid.rows, map.grid.columns))
                 let mp = try MasterPattern.read(mpPath)
-                let det = try geometry.detector()
-                guard det.rows == stack.patternRows, det.columns == stack.patternColumns else {
-                    throw ValidationError("--pattern-shape \(det.rows)x\(det.columns) does not match the stack's \(stack.patternRows)x\(stack.patternColumns)")
-                }
                 let proj = PatternProjector(master: mp, detector: det)
                 let pre = Preprocessor(rows: det.rows, columns: det.columns,
                                        steps: dynamicBackground > 0 ? [.dynamicBackground(sigma: dynamicBackground, operation: .subtract)] : [])

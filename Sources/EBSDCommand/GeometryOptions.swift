@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Crystallography
 import DetectorGeometry
+import PatternStacks
 
 /// The detector options shared by every command that needs a detector, so
 /// users learn them once.
@@ -32,5 +33,17 @@ struct GeometryOptions: ParsableArguments {
                          sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
         guard d.pc().z > 0 else { throw ValidationError("the pattern centre must have a positive detector distance (PCz)") }
         return d
+    }
+}
+
+extension GeometryOptions {
+    /// The detector and the stack at `path`, checking that the patterns have the detector's shape.
+    func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?) throws -> (Detector, PatternStack) {
+        let det = try detector()
+        let s = try PatternStack.open(path, mapShape: mapShape)
+        guard s.patternRows == det.rows, s.patternColumns == det.columns else {
+            throw ValidationError("\(path): patterns are \(s.patternRows)x\(s.patternColumns) px but --pattern-shape is \(det.rows)x\(det.columns)")
+        }
+        return (det, s)
     }
 }

@@ -41,11 +41,7 @@ struct IndexHough: ParsableCommand {
 
     func run() throws {
         do {
-            let det = try geometry.detector()
-            let s = try PatternStack.open(stack, mapShape: try map.shape())
-            guard s.patternRows == det.rows, s.patternColumns == det.columns else {
-                throw ValidationError("\(stack): patterns are \(s.patternRows)x\(s.patternColumns) px but --pattern-shape is \(det.rows)x\(det.columns)")
-            }
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
             let hi = HoughIndexer(detector: det, phases: try phase.map { try Phase.resolve($0) }, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000)
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()

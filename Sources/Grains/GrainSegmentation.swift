@@ -133,10 +133,9 @@ public struct GrainSegmentation: Sendable {
                     let r = i / cols, c = i % cols
                     sx += Double(c) * dx; sy += Double(r) * dy
                     if r == 0 || c == 0 || r == rows - 1 || c == cols - 1 { edge = true }
-                    for (dr, dc) in [(0, 1), (0, -1)] {
+                    for dc in [1, -1] {
                         let cc = c + dc
                         if cc < 0 || cc >= cols || labels[r * cols + cc] != Int32(g) { perimeterEdgesY += 1 }
-                        _ = dr
                     }
                     for dr in [1, -1] {
                         let rr = r + dr

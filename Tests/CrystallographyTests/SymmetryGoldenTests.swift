@@ -102,8 +102,6 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
         let rec = try #require(try SharedData.json("golden/ipf_colors.json").dict("groups")?.dict(sym))
         let g = try #require(LaueGroup(symbol: sym))
         let key = IPFColorKey(g)
-        let c = rec.dicts("fundamental_sector_center").first ?? [:]
-        _ = c
         let center = vec((rec["fundamental_sector_center"] as! [[Double]])[0]).unit
         #expect((key.sector.center - center).norm < 1e-6, "centre \(key.sector.center) vs \(center)")
         var worst = 0.0, checked = 0

@@ -12,12 +12,8 @@ import TestSupport
     /// refinement) and lowers the misfit. (It does not get within 0.01: the Hough misfit is
     /// nearly flat there — see the printed misfit at the reference PC.)
     @Test func realNickelPC() throws {
-        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
-        let pcs = meta["pc_bruker_per_pattern"] as! [[Double]]
-        let mean = PatternCenter(pcs.map { $0[0] }.reduce(0, +) / 9, pcs.map { $0[1] }.reduce(0, +) / 9, pcs.map { $0[2] }.reduce(0, +) / 9)
-        let stack = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3))
-        let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
-        let pats = try (0..<9).map { k -> [Float] in var p = try stack.read(k..<(k + 1)); for i in p.indices { p[i] -= bg[i] }; return p }
+        let ni = try NickelData()
+        let mean = ni.meanPC, pats = ni.patterns
         let cal = PCCalibration(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.nickel])
         let start = PatternCenter(mean.x + 0.03, mean.y - 0.03, mean.z + 0.03)
         let (pc, misfit) = cal.calibrate(pats, start: start)

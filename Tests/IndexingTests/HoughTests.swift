@@ -59,20 +59,12 @@ import TestSupport
 
     /// Real Ni patterns with their mean PC: all 9 within 1° of the reference orientations.
     @Test func realNickel() throws {
-        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
-        let pcs = meta["pc_bruker_per_pattern"] as! [[Double]]
-        let mean = PatternCenter(pcs.map { $0[0] }.reduce(0, +) / 9, pcs.map { $0[1] }.reduce(0, +) / 9, pcs.map { $0[2] }.reduce(0, +) / 9)
-        let eulers = meta["reference_orientations_bunge_rad"] as! [[Double]]
-        let hi = HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.nickel])
-        let stack = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3))
-        let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
+        let ni = try NickelData()
+        let hi = HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel])
         var errs: [Double] = []
         for k in 0..<9 {
-            var p = try stack.read(k..<(k + 1))
-            for i in p.indices { p[i] -= bg[i] }
-            let s = try #require(hi.index(p).0)
-            let ref = Orientation(Rotation(euler: EulerAngles(eulers[k][0], eulers[k][1], eulers[k][2])), .cubicHigh)
-            errs.append(Orientation(s.rotation, .cubicHigh).disorientationAngle(to: ref) * 180 / .pi)
+            let s = try #require(hi.index(ni.patterns[k]).0)
+            errs.append(Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh)) * 180 / .pi)
         }
         print("Hough real Ni errors (°): \(errs.map { String(format: "%.2f", $0) }.joined(separator: " "))")
         #expect(errs.allSatisfy { $0 < 1 })

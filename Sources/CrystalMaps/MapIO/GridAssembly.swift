@@ -29,7 +29,6 @@ struct GridAssembly {
         }
         var pix = [Int](repeating: 0, count: n)
         var taken = [Bool](repeating: false, count: n)
-        var inOrder = true
         for k in 0..<n {
             let c = Int(((xs[k] - x0) / dx).rounded())
             let r = Int(((ys[k] - y0) / dy).rounded())
@@ -40,9 +39,7 @@ struct GridAssembly {
             if taken[idx] { throw .malformed(path: path, line: firstDataLine + k, message: "duplicate point at x \(xs[k]), y \(ys[k])") }
             taken[idx] = true
             pix[k] = idx
-            if idx != k { inOrder = false }
         }
-        _ = inOrder
         pixelOfRecord = pix
         grid = MapGrid(rows: rws, columns: cols, stepX: dx, stepY: dy, originX: x0, originY: y0)
     }
