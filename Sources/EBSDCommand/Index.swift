@@ -27,9 +27,11 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Hough angle steps over 180°.") var thetaSteps = 180
     @Option(help: "Map step in µm (for the output grid).") var step = 1.0
     @Option(help: "Accelerating voltage in kV (band width).") var kv = 20.0
+    @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families: Int?
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
+        if let f = families, !(3...8).contains(f) { throw ValidationError("--families must be 3…8") }
         for p in phase { do { _ = try Phase.resolve(p) } catch { throw ValidationError("\(error)") } }
         guard (3...20).contains(bands) else { throw ValidationError("--bands must be 3…20") }
         guard (30...720).contains(thetaSteps) else { throw ValidationError("--theta-steps must be 30…720") }
@@ -42,7 +44,8 @@ struct IndexHough: ParsableCommand {
     func run() throws {
         do {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
-            let hi = HoughIndexer(detector: det, phases: try phase.map { try Phase.resolve($0) }, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000)
+            let hi = HoughIndexer(detector: det, phases: try phase.map { try Phase.resolve($0) }, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000,
+                                  familyCount: families ?? (phase.count > 1 ? 5 : 4))
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()
             let m = try hi.index(stack: s, step: step, progress: { progress.update($0) })

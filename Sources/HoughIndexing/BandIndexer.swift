@@ -13,7 +13,7 @@ public struct ReflectorLibrary: Sendable {
     /// least `minimumRelativeF` of the strongest (d ≥ `minimumD` nm), skipping
     /// families parallel to one already taken — for bcc {110}, {200}, {211}, {310}
     /// and for fcc {111}, {200}, {220}, {311}, the classic Hough lists.
-    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07, minimumRelativeF: Double = 0.1) {
+    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07, minimumRelativeF: Double = 0.25) {
         self.phase = phase
         let all = phase.reflectorFamilies(minimumD: minimumD)
         let fmax = all.map(\.structureFactor).max() ?? 0
@@ -71,14 +71,23 @@ public struct BandIndexer: Sendable {
 
     public init(libraries: [ReflectorLibrary]) { self.libraries = libraries }
 
+    /// The best solution over all libraries: most bands matched, then smallest fit.
     public func index(_ n: [Vector3]) -> IndexingSolution? {
         var best: IndexingSolution?
-        for (pi, lib) in libraries.enumerated() {
-            guard var s = index(n, lib) else { continue }
-            s.phaseIndex = pi
+        for s in indexEach(n) {
+            guard let s else { continue }
             if best == nil || s.bandsMatched > best!.bandsMatched || (s.bandsMatched == best!.bandsMatched && s.fit < best!.fit) { best = s }
         }
         return best
+    }
+
+    /// One solution (or nil) per library, each with its `phaseIndex` set.
+    public func indexEach(_ n: [Vector3]) -> [IndexingSolution?] {
+        libraries.enumerated().map { pi, lib in
+            guard var s = index(n, lib) else { return nil }
+            s.phaseIndex = pi
+            return s
+        }
     }
 
     /// Rotation mapping sample vectors s1, s2 onto crystal vectors c1, c2 (exactly for the first, in-plane for the second).

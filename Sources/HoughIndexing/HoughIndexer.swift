@@ -17,6 +17,11 @@ public struct HoughIndexer: Sendable {
     public let bands: BandDetector
     public let preprocessor: Preprocessor
     public let phases: [Phase]
+    /// Phase choice between solutions within `phaseMatchSlack` matched bands of the best: by band widths.
+    public let widthCheck: BandWidthCheck?
+    public var phaseMatchSlack = 2
+    /// The preprocessing for the width check: as `preprocessor` but without the Gaussian filter, which would widen every band.
+    let widthPreprocessor: Preprocessor
 
     /// - Parameters:
     ///   - thetaCount, rhoCount: Hough resolution (0 = one ρ cell per detector pixel).
@@ -27,6 +32,7 @@ public struct HoughIndexer: Sendable {
                 clip: (Double, Double)? = nil, bandWidthScale: Double = 2) {
         self.detector = detector
         self.phases = phases
+        widthCheck = phases.count > 1 ? BandWidthCheck(phases: phases, voltage: voltage) : nil
         let libs = phases.map { ReflectorLibrary(phase: $0, familyCount: familyCount) }
         indexer = BandIndexer(libraries: libs)
         radon = RadonTransform(detector: detector, thetaCount: thetaCount, rhoCount: rhoCount)
@@ -43,16 +49,18 @@ public struct HoughIndexer: Sendable {
         preprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: [
             factor > 1 ? .dynamicBackgroundBinned(sigma: bgSigma, factor: factor, operation: .subtract) : .dynamicBackground(sigma: bgSigma, operation: .subtract),
         ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : []) + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
+        widthPreprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: preprocessor.steps.filter {
+            if case .gaussianFilter = $0 { return false } else { return true } })
     }
 
     /// A copy with another band detector.
     public init(copy o: HoughIndexer, bands: BandDetector) {
-        detector = o.detector; indexer = o.indexer; radon = o.radon; self.bands = bands; phases = o.phases; preprocessor = o.preprocessor
+        detector = o.detector; indexer = o.indexer; radon = o.radon; self.bands = bands; phases = o.phases; widthCheck = o.widthCheck; phaseMatchSlack = o.phaseMatchSlack; widthPreprocessor = o.widthPreprocessor; preprocessor = o.preprocessor
     }
 
     /// A copy with another band indexer and optional Gaussian pre-filter (σ px).
     public init(copy o: HoughIndexer, indexer: BandIndexer, gaussian: Double = 0) {
-        detector = o.detector; self.indexer = indexer; radon = o.radon; bands = o.bands; phases = o.phases
+        detector = o.detector; self.indexer = indexer; radon = o.radon; bands = o.bands; phases = o.phases; widthCheck = o.widthCheck; phaseMatchSlack = o.phaseMatchSlack; widthPreprocessor = o.widthPreprocessor
         preprocessor = gaussian > 0 ? Preprocessor(rows: o.detector.rows, columns: o.detector.columns,
                                                    steps: o.preprocessor.steps + [.gaussianFilter(sigma: gaussian)]) : o.preprocessor
     }
@@ -69,7 +77,16 @@ public struct HoughIndexer: Sendable {
         var t = [Float](repeating: 0, count: radon.thetaCount * radon.rhoCount)
         p.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
         let b = bands.detect(t)
-        return (indexer.index(bandNormals(b)), b)
+        let normals = bandNormals(b)
+        guard let widthCheck else { return (indexer.index(normals), b) }
+        let each = indexer.indexEach(normals).compactMap { $0 }
+        guard let top = each.map(\.bandsMatched).max() else { return (nil, b) }
+        let close = each.filter { $0.bandsMatched >= top - phaseMatchSlack }
+        if close.count == 1 { return (close[0], b) }
+        let q = widthPreprocessor.apply(pattern)
+        q.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
+        let scored = close.map { ($0, widthCheck.score(phase: $0.phaseIndex, rotation: $0.rotation, bands: b, normals: normals, transform: t, radon: radon) ?? -.infinity) }
+        return (scored.max { $0.1 < $1.1 }!.0, b)
     }
 
     /// Indexes `count` patterns stored contiguously, in parallel.

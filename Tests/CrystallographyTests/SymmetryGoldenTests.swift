@@ -124,3 +124,22 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
         #expect(checked > 550)
     }
 }
+
+/// Cubochoric fundamental-zone sampling against orix's sample counts.
+@Suite struct OrientationSamplingTests {
+    @Test func countsMatchOrix() throws {
+        let rows = try SharedData.json("golden/fundamental_zone.json")["sample_counts"] as! [[String: Any]]
+        var checked = 0
+        for r in rows {
+            let res = r.double("resolution_deg")!
+            // 1.5° (5.8 M grid points) is left to the benchmark; the rest run here.
+            guard res >= 2 else { continue }
+            let g = try #require(LaueGroup(symbol: r["laue_group"] as! String))
+            #expect(OrientationSampling.semiEdgeSteps(resolution: res) == r.int("semi_edge_steps"))
+            let n = OrientationSampling.fundamentalZone(g, resolution: res).count
+            #expect(n == r.int("n_with_laue_group"), "\(g) at \(res)°: \(n)")
+            checked += 1
+        }
+        #expect(checked == 6)
+    }
+}
