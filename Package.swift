@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "PatternStacks", targets: ["PatternStacks"]),
         .library(name: "Grains", targets: ["Grains"]),
         .library(name: "HoughIndexing", targets: ["HoughIndexing"]),
+        .library(name: "PatternMatching", targets: ["PatternMatching"]),
         .library(name: "MapCleanup", targets: ["MapCleanup"]),
         .library(name: "MapPictures", targets: ["MapPictures"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
@@ -54,6 +55,7 @@ let package = Package(
         .target(name: "PatternStacks", dependencies: ["EBSDImageIO"], swiftSettings: fastMath),
         .target(name: "Grains", dependencies: ["Crystallography", "CrystalMaps"], swiftSettings: fastMath),
         .target(name: "HoughIndexing", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
+        .target(name: "PatternMatching", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
         .target(name: "MapCleanup", dependencies: ["Crystallography", "CrystalMaps", "Grains"], swiftSettings: fastMath),
         .target(name: "MapPictures", dependencies: ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO"], swiftSettings: fastMath),
 
@@ -62,14 +64,14 @@ let package = Package(
             name: "EBSDCommand",
             dependencies: [
                 "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks",
-                "Grains", "MapCleanup", "MapPictures", "HoughIndexing",
+                "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
         .executableTarget(
             name: "EBSDBench",
-            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing"],
+            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching"],
             swiftSettings: fastMath
         ),
 
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "PostProcessingTests", dependencies: ["Grains", "MapCleanup", "MapPictures", "CrystalMaps", "Crystallography", "PatternSimulation", "PatternStacks", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "IndexingTests", dependencies: ["HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDImageIO", "TestSupport"]),
+        .testTarget(name: "MatchingTests", dependencies: ["PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDNumerics", "TestSupport"]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

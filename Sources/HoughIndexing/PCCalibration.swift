@@ -1,4 +1,5 @@
 import Foundation
+import EBSDNumerics
 import Crystallography
 import DetectorGeometry
 
@@ -42,31 +43,8 @@ public struct PCCalibration: Sendable {
     }
 
     func nelderMead(_ patterns: [[Float]], start: PatternCenter, step: Double) -> (pc: PatternCenter, misfit: Double) {
-        func f(_ v: [Double]) -> Double { objective(PatternCenter(v[0], v[1], v[2]), patterns) }
-        var simplex: [[Double]] = [[start.x, start.y, start.z]]
-        for k in 0..<3 { var v = simplex[0]; v[k] += step; simplex.append(v) }
-        var values = simplex.map(f)
-        for _ in 0..<iterations {
-            let order = values.indices.sorted { values[$0] < values[$1] }
-            simplex = order.map { simplex[$0] }; values = order.map { values[$0] }
-            let centroid = (0..<3).map { k in (0..<3).reduce(0.0) { $0 + simplex[$1][k] } / 3 }
-            func along(_ t: Double) -> [Double] { (0..<3).map { centroid[$0] + t * (simplex[3][$0] - centroid[$0]) } }
-            let r = along(-1), fr = f(r)
-            if fr < values[0] {
-                let e = along(-2), fe = f(e)
-                if fe < fr { simplex[3] = e; values[3] = fe } else { simplex[3] = r; values[3] = fr }
-            } else if fr < values[2] {
-                simplex[3] = r; values[3] = fr
-            } else {
-                let c = along(0.5), fc = f(c)
-                if fc < values[3] { simplex[3] = c; values[3] = fc } else {
-                    for i in 1...3 { simplex[i] = (0..<3).map { simplex[0][$0] + 0.5 * (simplex[i][$0] - simplex[0][$0]) }; values[i] = f(simplex[i]) }
-                }
-            }
-            let spread = (1...3).map { i in (0..<3).map { abs(simplex[i][$0] - simplex[0][$0]) }.max()! }.max()!
-            if spread < 1e-4 { break }
-        }
-        let b = values.indices.min { values[$0] < values[$1] }!
-        return (PatternCenter(simplex[b][0], simplex[b][1], simplex[b][2]), values[b])
+        let r = NelderMead(tolerance: 1e-4, maxIterations: iterations).minimize({ objective(PatternCenter($0[0], $0[1], $0[2]), patterns) },
+                                                                              start: [start.x, start.y, start.z], step: [step, step, step])
+        return (PatternCenter(r.x[0], r.x[1], r.x[2]), r.value)
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import Crystallography
+import DetectorGeometry
+import EBSDNumerics
+import PatternSimulation
+
+/// The refined result for one pattern.
+public struct RefinedPattern: Sendable {
+    public var rotation: Rotation
+    public var pc: PatternCenter
+    public var score: Float
+    /// Which start won: 0 = the given orientation, i > 0 = pseudo-symmetry variant i − 1.
+    public var variant: Int
+    public var evaluations: Int
+}
+
+/// Refines orientations (and optionally the pattern centre) by maximising the
+/// NCC between a measured pattern and the pattern projected on the fly, with
+/// Nelder–Mead. The orientation is varied as `exp(ω) · g` — a small rotation
+/// vector ω (radians) applied in the crystal frame — so the search is the same
+/// near any orientation; the PC (Bruker) is varied directly.
+///
+/// Pseudo-symmetry: with `variants` (crystal-frame operators, e.g. every
+/// symmetric copy of 60° about ⟨111⟩), each start `v · g` is refined too and
+/// the best score wins.
+public struct OrientationRefiner: Sendable {
+    public let signal: PatternSignal
+    public let master: MasterPattern
+    public let projector: PatternProjector
+    /// Initial simplex size for the orientation (radians; default 1°) and the PC (fraction; default 0.005).
+    public var orientationStep = 1.0 * Double.pi / 180
+    public var pcStep = 0.005
+    public var refinePC = false
+    public var variants: [Rotation] = []
+    public var optimizer = NelderMead(tolerance: 2e-5, maxIterations: 300)
+    /// Nelder–Mead restarts from the result with a simplex a quarter the size.
+    public var restarts = 1
+
+    public init(signal: PatternSignal, master: MasterPattern) {
+        self.signal = signal
+        self.master = master
+        projector = PatternProjector(master: master, detector: signal.detector)
+    }
+
+    /// Refines one prepared measured pattern (`signal.length` floats) from `start`, using PC `pc`.
+    public func refine(prepared: UnsafePointer<Float>, start: Rotation, pc: PatternCenter) -> RefinedPattern {
+        let np = signal.detector.pixelCount
+        var scratch = [Float](repeating: 0, count: 2 * np), packed = [Float](repeating: 0, count: signal.length)
+        let fixedProjector = pcProjector(pc)
+        var best: RefinedPattern?
+        for (vi, s) in ([Rotation.identity] + variants).enumerated() {
+            let g0 = s * start
+            let r: (x: [Double], value: Double, evaluations: Int) = scratch.withUnsafeMutableBufferPointer { sb in packed.withUnsafeMutableBufferPointer { pb in
+                func rotation(_ x: [Double]) -> Rotation { Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * g0 }
+                let f: ([Double]) -> Double = refinePC ? { x in
+                    let p = PatternCenter(x[3], x[4], x[5])
+                    guard p.z > 0 else { return 1 }
+                    return -Double(signal.score(prepared, pcProjector(p), rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
+                } : { x in
+                    -Double(signal.score(prepared, fixedProjector, rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
+                }
+                var x = refinePC ? [0, 0, 0, pc.x, pc.y, pc.z] : [0, 0, 0]
+                var step = refinePC ? [orientationStep, orientationStep, orientationStep, pcStep, pcStep, pcStep] : [orientationStep, orientationStep, orientationStep]
+                var value = 0.0, evaluations = 0
+                // a restart with a smaller simplex frees Nelder–Mead from a collapsed simplex
+                for _ in 0...restarts {
+                    let r = optimizer.minimize(f, start: x, step: step)
+                    x = r.x; value = r.value; evaluations += r.evaluations
+                    step = step.map { $0 / 4 }
+                }
+                return (x, value, evaluations)
+            } }
+            let g = Rotation(rotationVector: Vector3(r.x[0], r.x[1], r.x[2])) * g0
+            let out = RefinedPattern(rotation: g, pc: refinePC ? PatternCenter(r.x[3], r.x[4], r.x[5]) : pc, score: Float(-r.value),
+                                     variant: vi, evaluations: r.evaluations + (best?.evaluations ?? 0))
+            if best == nil || out.score > best!.score { best = out } else { best!.evaluations = out.evaluations }
+        }
+        return best!
+    }
+
+    /// Refines many patterns in parallel: `prepared` is `[count × signal.length]`, one start and one PC per pattern
+    /// (`pcs` may hold one PC for all).
+    public func refine(prepared: [Float], starts: [Rotation], pcs: [PatternCenter]) -> [RefinedPattern] {
+        let n = signal.length
+        var out = [RefinedPattern?](repeating: nil, count: starts.count)
+        prepared.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { ob in
+            let p = SendablePointer(pp.baseAddress!), o = SendableMutablePointer(ob.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: starts.count) { k in
+                o.p[k] = refine(prepared: p.p + k * n, start: starts[k], pc: pcs.count == 1 ? pcs[0] : pcs[k])
+            }
+        } }
+        return out.map { $0! }
+    }
+
+    /// A projector on this detector with another (single) PC.
+    func pcProjector(_ pc: PatternCenter) -> PatternProjector {
+        if signal.detector.pcs.count == 1 && signal.detector.pcs[0] == pc { return projector }
+        var d = signal.detector
+        d.pcs = [pc]
+        return PatternProjector(master: master, detector: d)
+    }
+}
+
+extension Rotation {
+    /// The rotation of angle |v| about v (radians); the identity for v = 0.
+    public init(rotationVector v: Vector3) {
+        let a = v.norm
+        self = a < 1e-15 ? .identity : Rotation(axis: v, angle: a)
+    }
+}
