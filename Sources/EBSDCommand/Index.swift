@@ -6,7 +6,7 @@ import HoughIndexing
 import PatternStacks
 
 struct Index: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Index a pattern stack into a crystal map.", subcommands: [IndexHough.self])
+    static let configuration = CommandConfiguration(abstract: "Index a pattern stack into a crystal map.", subcommands: [IndexHough.self, IndexMatch.self, IndexHybrid.self])
 }
 
 struct IndexHough: ParsableCommand {

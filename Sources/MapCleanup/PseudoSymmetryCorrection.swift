@@ -56,7 +56,7 @@ public struct PseudoSymmetryCorrection: CleanupStep {
     }
 
     /// All symmetric variants of the operators (and their inverses) in `group`.
-    func variants(_ group: LaueGroup) -> [Rotation] {
+    public func variants(_ group: LaueGroup) -> [Rotation] {
         var out: [Rotation] = []
         for op in operators { for o in [op, op.inverse] { for s in group.properOperators {
             let v = s * o * s.inverse

@@ -1,0 +1,284 @@
+import ArgumentParser
+import Foundation
+import Crystallography
+import CrystalMaps
+import DetectorGeometry
+import HoughIndexing
+import MapCleanup
+import PatternMatching
+import PatternSimulation
+import PatternStacks
+import Preprocessing
+
+/// Options shared by `index match`, `index hybrid` and `refine`: the master
+/// pattern and how measured and simulated patterns are made comparable.
+struct MatchingOptions: ParsableArguments {
+    @Option(help: "Master pattern TIFF (e.g. MasterPatterns/Na-20kV-kinematical.tif).") var master: String
+    @Option(help: "Phase the master pattern shows (built-in name or .json); default: the master pattern's own.") var phase: String?
+    @Option(help: "Static background: an image file, 'mean' (the stack mean) or 'none'.") var staticBackground = "mean"
+    @Option(help: "Dynamic background σ in px (0 = none; default width/8).") var dynamicBackground: Double?
+    @Option(help: "Gaussian filter σ in px on the measured patterns (weak patterns; 0 = none).") var gaussian = 0.0
+    @Option(help: "Bin measured patterns by this factor before matching (simulated ones are made at the binned size).") var binning = 1
+    @Option(help: "Point-spread σ in px given to simulated patterns (0 = none).") var psf = 0.0
+    @Flag(help: "Match only inside the circle inscribed in the pattern.") var circularMask = false
+    @Option(help: "Memory budget, e.g. 512MB, 2GB.") var memory = "2GB"
+
+    func bytes() throws -> Int {
+        let s = memory.uppercased().trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("GB", 1_073_741_824), ("G", 1_073_741_824), ("MB", 1_048_576), ("M", 1_048_576), ("KB", 1024), ("B", 1)]
+        for (u, f) in units where s.hasSuffix(u) {
+            if let v = Double(s.dropLast(u.count)), v > 0 { return Int(v * f) }
+        }
+        throw ValidationError("--memory '\(memory)' must be a size like 512MB or 2GB")
+    }
+
+    func validate() throws {
+        _ = try bytes()
+        guard binning >= 1, gaussian >= 0, psf >= 0, (dynamicBackground ?? 1) >= 0 else { throw ValidationError("--binning must be ≥ 1; --gaussian, --psf and --dynamic-background ≥ 0") }
+    }
+
+    /// The master pattern, checked against --phase.
+    func masterAndPhase() throws -> (MasterPattern, Phase) {
+        let mp = try MasterPattern.read(master)
+        let mpPhase = mp.description?.phase
+        if let name = phase {
+            let p = try Phase.resolve(name)
+            if let mpPhase, mpPhase.lowercased() != p.name.lowercased() {
+                throw ValidationError("\(master) is a master pattern of \(mpPhase), not of --phase \(p.name)")
+            }
+            return (mp, p)
+        }
+        guard let mpPhase, let p = try? Phase.resolve(mpPhase) else {
+            throw ValidationError("\(master) does not name its phase; give --phase")
+        }
+        return (mp, p)
+    }
+
+    /// The matching signal for patterns of `detector`'s shape from `stack`.
+    func signal(detector det: Detector, stack: PatternStack) throws -> PatternSignal {
+        guard det.rows % binning == 0, det.columns % binning == 0 else { throw ValidationError("--binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns") }
+        var steps: [PreprocessStep] = []
+        switch staticBackground.lowercased() {
+        case "none": break
+        case "mean": steps.append(.staticBackground(image: try stack.meanPattern(), operation: .subtract))
+        default:
+            let bg = try PatternStack.open(staticBackground, mapShape: (1, 1)).read(0..<1)
+            guard bg.count == det.pixelCount else { throw ValidationError("\(staticBackground): background is not \(det.rows)x\(det.columns) px") }
+            steps.append(.staticBackground(image: bg, operation: .subtract))
+        }
+        let sigma = dynamicBackground ?? Double(det.columns) / 8
+        if sigma > 0 { steps.append(.dynamicBackground(sigma: sigma, operation: .subtract)) }
+        if gaussian > 0 { steps.append(.gaussianFilter(sigma: gaussian)) }
+        if binning > 1 { steps.append(.binning(factor: binning)) }
+        var small = det
+        small.rows /= binning; small.columns /= binning
+        let mask = circularMask ? Preprocessing.circularMask(rows: small.rows, columns: small.columns) : nil
+        return PatternSignal(detector: small, experimental: Preprocessor(rows: det.rows, columns: det.columns, steps: steps), mask: mask, simulatedBlurSigma: psf)
+    }
+}
+
+/// Options for refinement and the neighbour check.
+struct RefineOptions: ParsableArguments {
+    @Flag(help: "Refine the pattern centre per pattern too.") var refinePC = false
+    @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry: [String] = []
+    @Option(help: "Neighbour check: pixels below this NCC (or not indexed) try their neighbours' orientations (0 = off).") var neighbourCheck = 0.0
+
+    func refiner(signal: PatternSignal, master: MasterPattern, group: LaueGroup) throws -> OrientationRefiner {
+        var r = OrientationRefiner(signal: signal, master: master)
+        r.refinePC = refinePC
+        if !pseudoSymmetry.isEmpty {
+            let ops = try pseudoSymmetry.map { s in do { return try PseudoSymmetryCorrection.parseOperator(s) } catch { throw ValidationError("\(error)") } }
+            r.variants = PseudoSymmetryCorrection(operators: ops).variants(group)
+        }
+        return r
+    }
+}
+
+/// Runs refinement (and the neighbour check) over a map, streaming the stack in chunks.
+func refineMap(_ map: CrystalMap, stack: PatternStack, signal: PatternSignal, master: MasterPattern, options: RefineOptions,
+               pixels: [Int]? = nil, label: String = "refine") throws -> CrystalMap {
+    let group = map.phases.first?.phase.laueGroup ?? .cubicHigh
+    let refiner = try options.refiner(signal: signal, master: master, group: group)
+    var out = map
+    var score = map.properties[MapProperty.score] ?? [Float](repeating: 0, count: map.count)
+    let todo = pixels ?? (0..<map.count).filter { map.isIndexed($0) }
+    let progress = ProgressReporter(total: todo.count, label: label)
+    var variantWins = 0
+    let chunk = 512
+    var done = 0
+    for start in stride(from: 0, to: todo.count, by: chunk) {
+        let ids = Array(todo[start..<min(todo.count, start + chunk)])
+        var raw: [Float] = []
+        raw.reserveCapacity(ids.count * stack.patternSize)
+        for i in ids { raw += try stack.read(i..<(i + 1)) }
+        let res = refiner.refine(prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] }, pcs: [signal.detector.pc()])
+        for (k, i) in ids.enumerated() {
+            out.rotations[i] = res[k].rotation; score[i] = res[k].score
+            if res[k].variant > 0 { variantWins += 1 }
+        }
+        done += ids.count
+        progress.update(done)
+    }
+    out.properties[MapProperty.score] = score
+    out.properties[MapProperty.confidenceIndex] = score
+    if !options.pseudoSymmetry.isEmpty { FileHandle.standardError.write(Data("pseudo-symmetry: a variant won in \(variantWins) of \(todo.count) patterns\n".utf8)) }
+    if options.neighbourCheck > 0 {
+        let check = NeighbourCheck(threshold: Float(options.neighbourCheck))
+        let (m, changed, checked) = try check.apply(out, scores: score, signal: signal, projector: refiner.projector) { i in
+            signal.prepareExperimental(try stack.read(i..<(i + 1)), count: 1)
+        }
+        out = m
+        FileHandle.standardError.write(Data("neighbour check: \(checked) pixels below \(options.neighbourCheck) or not indexed, \(changed) changed\n".utf8))
+    }
+    return out
+}
+
+struct IndexMatch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "match",
+        abstract: "Dictionary indexing: NCC against patterns simulated for a cubochoric sample of the fundamental zone (cblas_sgemm).",
+        discussion: """
+        Example: ebsd index match SampleMaps/na-foil-topview/patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif \
+        --resolution 2 --pc 0.5,0.5,0.6 --pattern-shape 60x60 --refine -o map.ang. The dictionary and the stack are processed in \
+        blocks that fit --memory. The best NCC is written as the score (and CI) column.
+        """
+    )
+    @Argument(help: "Pattern stack.") var stack: String
+    @OptionGroup var geometry: GeometryOptions
+    @OptionGroup var map: MapShapeOption
+    @OptionGroup var matching: MatchingOptions
+    @OptionGroup var refineOptions: RefineOptions
+    @Option(help: "Orientation sampling resolution in degrees (the reference study: 2).") var resolution = 2.0
+    @Option(help: "Best matches kept per pattern.") var topK = 5
+    @Flag(help: "Refine every orientation after matching.") var refine = false
+    @Option(help: "Map step in µm.") var step = 1.0
+    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+
+    func validate() throws {
+        guard resolution > 0, resolution <= 20 else { throw ValidationError("--resolution must be in (0, 20] degrees") }
+        guard (1...50).contains(topK) else { throw ValidationError("--top-k must be 1…50") }
+        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
+        try requireOutputFolder(output)
+    }
+
+    func run() throws {
+        do {
+            let (mp, phase) = try matching.masterAndPhase()
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
+            let signal = try matching.signal(detector: det, stack: s)
+            let rotations = OrientationSampling.fundamentalZone(phase.laueGroup, resolution: resolution)
+            var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
+            di.k = topK; di.memoryBytes = try matching.bytes()
+            let blocks = di.blockSizes(measured: s.count)
+            FileHandle.standardError.write(Data("dictionary: \(rotations.count) orientations at \(resolution)°, \(signal.length) px per pattern; blocks of \(blocks.dictionary) simulated × \(blocks.measured) measured\n".utf8))
+            let t0 = Date()
+            let progress = ProgressReporter(total: s.count, label: "match")
+            let r = try di.match(stack: s) { done, total in progress.update(Int(Double(done) / Double(total) * Double(s.count))) }
+            var m = di.crystalMap(r, grid: MapGrid(rows: s.mapRows, columns: s.mapColumns, stepX: step, stepY: step), phase: phase)
+            FileHandle.standardError.write(Data(String(format: "matched %d patterns at %.1f patterns/s\n", s.count, Double(s.count) / Date().timeIntervalSince(t0)).utf8))
+            if refine || refineOptions.neighbourCheck > 0 {
+                let t1 = Date()
+                m = try refineMap(m, stack: s, signal: signal, master: mp, options: refineOptions)
+                FileHandle.standardError.write(Data(String(format: "refined at %.1f patterns/s\n", Double(s.count) / Date().timeIntervalSince(t1)).utf8))
+            }
+            try MapFile.write(m, to: output)
+            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+        } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+}
+
+struct Refine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Refine the orientations of a crystal map (e.g. a Hough or dictionary result) against its patterns by NCC (Nelder–Mead).",
+        discussion: "Example: ebsd refine hough.ang patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif --pc 0.5,0.5,0.6 -o refined.ang"
+    )
+    @Argument(help: "Crystal map to start from (.ang/.ctf/.cpr).") var map: String
+    @Argument(help: "Pattern stack in the map's scan order.") var stack: String
+    @OptionGroup var geometry: GeometryOptions
+    @OptionGroup var matching: MatchingOptions
+    @OptionGroup var refineOptions: RefineOptions
+    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+
+    func validate() throws {
+        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
+        try requireOutputFolder(output)
+    }
+
+    func run() throws {
+        do {
+            let (mp, _) = try matching.masterAndPhase()
+            let start = try MapFile.read(map)
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: (start.grid.rows, start.grid.columns))
+            guard s.count == start.count else { throw ValidationError("\(stack) holds \(s.count) patterns but \(map) has \(start.count) pixels") }
+            let signal = try matching.signal(detector: det, stack: s)
+            let t0 = Date()
+            let m = try refineMap(start, stack: s, signal: signal, master: mp, options: refineOptions)
+            FileHandle.standardError.write(Data(String(format: "refined %d patterns at %.1f patterns/s\n", start.indexedCount, Double(start.indexedCount) / Date().timeIntervalSince(t0)).utf8))
+            try MapFile.write(m, to: output)
+            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+        } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+}
+
+struct IndexHybrid: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hybrid",
+        abstract: "Hough first; dictionary matching only where Hough is unsure (low CI or few bands); then refine all.",
+        discussion: """
+        Example: ebsd index hybrid patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif --pc 0.5,0.5,0.6 -o map.ang. \
+        Pixels with Hough CI below --ci-threshold or fewer than --min-bands matched bands are matched against the dictionary.
+        """
+    )
+    @Argument(help: "Pattern stack.") var stack: String
+    @OptionGroup var geometry: GeometryOptions
+    @OptionGroup var map: MapShapeOption
+    @OptionGroup var matching: MatchingOptions
+    @OptionGroup var refineOptions: RefineOptions
+    @Option(help: "Orientation sampling resolution of the dictionary in degrees.") var resolution = 2.0
+    @Option(help: "Hough CI below which a pixel goes to the dictionary.") var ciThreshold = 0.2
+    @Option(help: "Fewest matched Hough bands a pixel may have and skip the dictionary.") var minBands = 6
+    @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = 20.0
+    @Option(help: "Map step in µm.") var step = 1.0
+    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+
+    func validate() throws {
+        guard resolution > 0, resolution <= 20 else { throw ValidationError("--resolution must be in (0, 20] degrees") }
+        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
+        try requireOutputFolder(output)
+    }
+
+    func run() throws {
+        do {
+            let (mp, phase) = try matching.masterAndPhase()
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
+            let signal = try matching.signal(detector: det, stack: s)
+            let t0 = Date()
+            let hough = HoughIndexer(detector: det, phases: [phase], voltage: kv * 1000)
+            let hp = ProgressReporter(total: s.count, label: "hough")
+            var m = try hough.index(stack: s, step: step, progress: { hp.update($0) })
+            let ci = m.properties["ci"] ?? [], bands = m.properties["bands_matched"] ?? []
+            let unsure = (0..<m.count).filter { !m.isIndexed($0) || ci[$0] < Float(ciThreshold) || bands[$0] < Float(minBands) }
+            FileHandle.standardError.write(Data(String(format: "hough: %.1f s; %d of %d pixels go to the dictionary\n", Date().timeIntervalSince(t0), unsure.count, m.count).utf8))
+            if !unsure.isEmpty {
+                let rotations = OrientationSampling.fundamentalZone(phase.laueGroup, resolution: resolution)
+                var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
+                di.memoryBytes = try matching.bytes()
+                let mpb = ProgressReporter(total: unsure.count, label: "match")
+                let r = try di.match(count: unsure.count, read: { range in
+                    var raw: [Float] = []
+                    for i in unsure[range] { raw += try s.read(i..<(i + 1)) }
+                    return raw
+                }, progress: { d, t in mpb.update(Int(Double(d) / Double(t) * Double(unsure.count))) })
+                for (k, i) in unsure.enumerated() {
+                    m.rotations[i] = rotations[Int(r.indices[k * r.k])]; m.phaseIndex[i] = 0
+                }
+            }
+            m.phases = [MapPhase(id: 1, phase: phase)]
+            let t1 = Date()
+            m = try refineMap(m, stack: s, signal: signal, master: mp, options: refineOptions)
+            FileHandle.standardError.write(Data(String(format: "refined at %.1f patterns/s; total %.1f s\n", Double(m.count) / Date().timeIntervalSince(t1), Date().timeIntervalSince(t0)).utf8))
+            try MapFile.write(m, to: output)
+            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+        } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+}
