@@ -13,6 +13,7 @@ import Grains
 import MapCleanup
 import MapPictures
 import HoughIndexing
+import PatternMatching
 
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -149,8 +150,10 @@ if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, qui
 // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
 if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
 
+if wanted("match") { matchCase(scratch: scratch, quick: quick) }
+
 // MARK: sgemm throughput (the kernel of dictionary indexing), to show the OpenBLAS core in use
-if wanted("sgemm") {
+if wanted("sgemm") || wanted("match") {
     let m = 2048, n = 2048, k = 3600
     let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
     var c = [Float](repeating: 0, count: m * n)
@@ -391,4 +394,58 @@ func runSelf(_ arguments: [String]) -> [String: Any] {
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? ["error": "child exited with \(p.terminationStatus)"]
+}
+
+/// Dictionary indexing + refinement on the dev Na 60 px set (500 patterns, 2° dictionary; --quick: 100
+/// patterns, 4°), our own |F| kinematical Na master pattern for both tools, side by side with kikuchipy.
+func matchCase(scratch: URL, quick: Bool) {
+    let dev = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/na-kinematical-60px")
+    guard let stack = try? PatternStack.open(dev.appendingPathComponent("patterns.tif").path),
+          let tj = try? JSONSerialization.jsonObject(with: Data(contentsOf: dev.appendingPathComponent("truth.json"))) as? [String: Any],
+          let tq = tj["quaternions_wxyz"] as? [[Double]] else { emit(["case": "match", "skipped": "../shared/dev/na-kinematical-60px not found"]); return }
+    let n = quick ? 100 : 500, res = quick ? 4.0 : 2.0
+    var sim = KinematicalSimulator(phase: .sodium, voltage: 20_000)
+    sim.intensity = .structureFactor
+    let master = sim.masterPattern(size: 501)
+    let mpPath = scratch.appendingPathComponent("na-f-master.tif").path
+    try? master.write(mpPath)
+    let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, tilt: 0)
+    let raw = try! stack.read(0..<n)
+    let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [
+        .staticBackground(image: try! stack.meanPattern(), operation: .subtract), .dynamicBackground(sigma: 7.5, operation: .subtract),
+    ]), simulatedBlurSigma: 0.8)
+    let truth = tq.prefix(n).map { Orientation(Rotation(Quaternion($0[0], $0[1], $0[2], $0[3])), .cubicHigh) }
+    func errors(_ r: [Rotation]) -> (Double, Double) {
+        let e = zip(r, truth).map { Orientation($0, .cubicHigh).disorientationAngle(to: $1) * 180 / .pi }.sorted()
+        return (Double(e.filter { $0 <= 2 }.count) / Double(e.count), e[e.count / 2])
+    }
+    let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: res)
+    let di = DictionaryIndexer(signal: signal, master: master, rotations: rotations)
+    let t0 = now()
+    let r = try! di.match(count: n, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) })
+    let tMatch = now() - t0
+    let dictRot = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
+    let (w0, m0) = errors(dictRot)
+    let t1 = now()
+    let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [det.pc()])
+    let tRefine = now() - t1
+    let (w1, m1) = errors(refined.map(\.rotation))
+    let flops = 2.0 * Double(n) * Double(rotations.count) * Double(signal.length)
+    var rec: [String: Any] = ["case": "match_na60_\(Int(res))deg", "patterns": n, "dictionary": rotations.count,
+                              "generation_patterns_per_s": Double(rotations.count) / r.simulationSeconds,
+                              "matching_patterns_per_s": Double(n) / r.comparisonSeconds, "matching_gflops": flops / r.comparisonSeconds / 1e9,
+                              "total_patterns_per_s": Double(n) / tMatch, "refine_patterns_per_s": Double(n) / tRefine,
+                              "dictionary_within2": w0, "dictionary_median_deg": m0, "refined_within2": w1, "refined_median_deg": m1]
+    if let p = peer(["match", mpPath, dev.appendingPathComponent("patterns.tif").path, dev.appendingPathComponent("truth.json").path, "\(n)", "\(res)", "0.5", "0.5", "0.6"], script: "kikuchipy_peer.py"),
+       let g = p["generation_seconds"] as? Double, let m = p["match_seconds"] as? Double, let rf = p["refine_seconds"] as? Double {
+        rec["peer"] = "kikuchipy \(p["kikuchipy"] ?? "?") get_patterns / dictionary_indexing / refine_orientation (Nelder-Mead)"
+        rec["peer_generation_patterns_per_s"] = Double(rotations.count) / g
+        rec["peer_matching_patterns_per_s"] = Double(n) / m
+        rec["peer_refine_patterns_per_s"] = Double(n) / rf
+        rec["peer_dictionary_within2"] = p["dictionary_within2"]; rec["peer_refined_median_deg"] = p["refined_median_deg"]
+        rec["ratio_generation"] = (Double(rotations.count) / r.simulationSeconds) / (Double(rotations.count) / g)
+        rec["ratio_matching"] = (Double(n) / r.comparisonSeconds) / (Double(n) / m)
+        rec["ratio_refine"] = (Double(n) / tRefine) / (Double(n) / rf)
+    } else { rec["peer"] = "unavailable (python3 with kikuchipy not installed)" }
+    emit(rec)
 }

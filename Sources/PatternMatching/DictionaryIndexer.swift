@@ -14,6 +14,9 @@ public struct MatchResult: Sendable {
     public var indices: [Int32]
     /// NCC scores, `[count × k]`.
     public var scores: [Float]
+    /// Seconds spent simulating the dictionary and comparing (sgemm + top-k).
+    public var simulationSeconds = 0.0
+    public var comparisonSeconds = 0.0
 
     public init(count: Int, k: Int) {
         self.count = count; self.k = k
@@ -68,15 +71,19 @@ public struct DictionaryIndexer: Sendable {
         var done = 0
         for db in 0..<dBlocks {
             let d0 = db * dc, d1 = min(rotations.count, d0 + dc), nd = d1 - d0
+            let ts = DispatchTime.now().uptimeNanoseconds
             dict.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[d0..<d1], into: $0.baseAddress!) }
+            result.simulationSeconds += Double(DispatchTime.now().uptimeNanoseconds - ts) / 1e9
             var e0 = 0
             while e0 < count {
                 let e1 = min(count, e0 + ec), ne = e1 - e0
                 let exp = keep ? [] : signal.prepareExperimental(try read(e0..<e1), count: ne)
+                let tc = DispatchTime.now().uptimeNanoseconds
                 (keep ? prepared : exp).withUnsafeBufferPointer { ep in dict.withUnsafeBufferPointer { dp in sims.withUnsafeMutableBufferPointer { sp in
                     Gemm.rowsDotRows(ep.baseAddress! + (keep ? e0 * n : 0), m: ne, dp.baseAddress!, n: nd, k: n, into: sp.baseAddress!)
                 } } }
                 Self.keepTop(sims, rows: ne, columns: nd, offset: Int32(d0), into: &result, firstRow: e0)
+                result.comparisonSeconds += Double(DispatchTime.now().uptimeNanoseconds - tc) / 1e9
                 e0 = e1
                 done += ne
                 progress?(done, count * dBlocks)
