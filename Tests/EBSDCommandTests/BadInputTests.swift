@@ -109,6 +109,29 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         }
     }
 
+    /// Pattern matching: a master pattern of another phase than --phase, a detector bigger than the
+    /// stack's patterns, a resolution ≤ 0 — refused before any work, no output.
+    @Test func matchingBadInput() throws {
+        let root = SharedData.packageRoot
+        let stack = root.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path
+        let li = root.appendingPathComponent("MasterPatterns/Li-20kV-kinematical.tif").path
+        let na = root.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
+        let out = dir.appendingPathComponent("m.ang").path
+        let cases: [([String], String)] = [
+            (["index", "match", stack, "--master", li, "--phase", "Na", "-o", out], "not of --phase Na"),
+            (["index", "match", stack, "--master", na, "--pattern-shape", "120x120", "-o", out], "--pattern-shape is 120x120"),
+            (["index", "match", stack, "--master", na, "--resolution", "0", "-o", out], "--resolution"),
+            (["index", "hybrid", stack, "--master", na, "--resolution", "-2", "-o", out], "--resolution"),
+            (["refine", root.appendingPathComponent("SampleMaps/na-foil-topview/truth.ang").path, stack, "--master", li, "--phase", "Na", "-o", out], "not of --phase Na"),
+        ]
+        for (args, mention) in cases {
+            let r = try runEBSD(args)
+            #expect(r.status != 0, "\(args)")
+            #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out), "no output after a failure")
+        }
+    }
+
     /// Post-processing commands: a map with no indexed pixel, a threshold ≤ 0, an unknown
     /// pseudo-symmetry operator, an output folder that does not exist.
     @Test func postProcessingBadInput() throws {
