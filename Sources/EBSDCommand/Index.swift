@@ -37,8 +37,7 @@ struct IndexHough: ParsableCommand {
         guard (30...720).contains(thetaSteps) else { throw ValidationError("--theta-steps must be 30…720") }
         let d = try geometry.detector().pc()
         guard d.x > 0, d.x < 1, d.y > 0, d.y < 1, d.z > 0 else { throw ValidationError("the pattern centre (Bruker \(d.x), \(d.y), \(d.z)) must have x, y in (0, 1) and z > 0") }
-        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
-        try requireOutputFolder(output)
+        try requireMapOutput(output)
     }
 
     func run() throws {

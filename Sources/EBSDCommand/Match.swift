@@ -18,7 +18,7 @@ struct MatchingOptions: ParsableArguments {
     @Option(help: "Static background: an image file, 'mean' (the stack mean) or 'none'.") var staticBackground = "mean"
     @Option(help: "Dynamic background σ in px (0 = none; default width/8).") var dynamicBackground: Double?
     @Option(help: "Gaussian filter σ in px on the measured patterns (weak patterns; 0 = none).") var gaussian = 0.0
-    @Option(help: "Bin measured patterns by this factor before matching (simulated ones are made at the binned size).") var binning = 1
+    @Option(name: .customLong("match-binning"), help: "Bin measured patterns by this factor before matching (simulated ones are made at the binned size).") var binning = 1
     @Option(help: "Point-spread σ in px given to simulated patterns (0 = none).") var psf = 0.0
     @Flag(help: "Match only inside the circle inscribed in the pattern.") var circularMask = false
     @Option(help: "Memory budget, e.g. 512MB, 2GB.") var memory = "2GB"
@@ -34,7 +34,7 @@ struct MatchingOptions: ParsableArguments {
 
     func validate() throws {
         _ = try bytes()
-        guard binning >= 1, gaussian >= 0, psf >= 0, (dynamicBackground ?? 1) >= 0 else { throw ValidationError("--binning must be ≥ 1; --gaussian, --psf and --dynamic-background ≥ 0") }
+        guard binning >= 1, gaussian >= 0, psf >= 0, (dynamicBackground ?? 1) >= 0 else { throw ValidationError("--match-binning must be ≥ 1; --gaussian, --psf and --dynamic-background ≥ 0") }
     }
 
     /// The master pattern, checked against --phase.
@@ -56,7 +56,7 @@ struct MatchingOptions: ParsableArguments {
 
     /// The matching signal for patterns of `detector`'s shape from `stack`.
     func signal(detector det: Detector, stack: PatternStack) throws -> PatternSignal {
-        guard det.rows % binning == 0, det.columns % binning == 0 else { throw ValidationError("--binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns") }
+        guard det.rows % binning == 0, det.columns % binning == 0 else { throw ValidationError("--match-binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns") }
         var steps: [PreprocessStep] = []
         switch staticBackground.lowercased() {
         case "none": break
@@ -155,10 +155,9 @@ struct IndexMatch: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
-        guard resolution > 0, resolution <= 20 else { throw ValidationError("--resolution must be in (0, 20] degrees") }
+        try requireResolution(resolution)
         guard (1...50).contains(topK) else { throw ValidationError("--top-k must be 1…50") }
-        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
-        try requireOutputFolder(output)
+        try requireMapOutput(output)
     }
 
     func run() throws {
@@ -200,8 +199,7 @@ struct Refine: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
-        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
-        try requireOutputFolder(output)
+        try requireMapOutput(output)
     }
 
     func run() throws {
@@ -242,9 +240,8 @@ struct IndexHybrid: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
-        guard resolution > 0, resolution <= 20 else { throw ValidationError("--resolution must be in (0, 20] degrees") }
-        guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
-        try requireOutputFolder(output)
+        try requireResolution(resolution)
+        try requireMapOutput(output)
     }
 
     func run() throws {
@@ -281,4 +278,15 @@ struct IndexHybrid: ParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
+}
+
+/// A map output path: .ang or .ctf, in a folder that exists.
+func requireMapOutput(_ output: String) throws {
+    guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else { throw ValidationError("output must end in .ang or .ctf") }
+    try requireOutputFolder(output)
+}
+
+/// A dictionary sampling resolution in degrees.
+func requireResolution(_ r: Double) throws {
+    guard r > 0, r <= 20 else { throw ValidationError("--resolution must be in (0, 20] degrees") }
 }
