@@ -32,9 +32,9 @@ public struct OrientationRefiner: Sendable {
     public var pcStep = 0.005
     public var refinePC = false
     public var variants: [Rotation] = []
-    public var optimizer = NelderMead(tolerance: 2e-5, maxIterations: 300)
+    public var optimizer = NelderMead(tolerance: 1e-4, maxIterations: 300)
     /// Nelder–Mead restarts from the result with a simplex a quarter the size.
-    public var restarts = 1
+    public var restarts = 0
 
     public init(signal: PatternSignal, master: MasterPattern) {
         self.signal = signal
