@@ -1,1 +1,9 @@
 #include <cblas.h>
+#include <stddef.h>
+
+/* LAPACK's symmetric eigensolver (MRRR), from OpenBLAS's bundled LAPACK; Fortran
+   calling convention with the hidden character-length arguments at the end. */
+void ssyevr_(const char *jobz, const char *range, const char *uplo, const int *n, float *a, const int *lda,
+             const float *vl, const float *vu, const int *il, const int *iu, const float *abstol, int *m,
+             float *w, float *z, const int *ldz, int *isuppz, float *work, const int *lwork, int *iwork,
+             const int *liwork, int *info, size_t jobz_len, size_t range_len, size_t uplo_len);

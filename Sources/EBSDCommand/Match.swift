@@ -151,11 +151,14 @@ struct IndexMatch: ParsableCommand {
     @Option(help: "Orientation sampling resolution in degrees (the reference study: 2).") var resolution = 2.0
     @Option(help: "Best matches kept per pattern.") var topK = 5
     @Flag(help: "Refine every orientation after matching.") var refine = false
+    @Flag(help: "Fast matcher: dictionary compressed to its leading principal components, exact NCC of the best candidates.") var fast = false
+    @Option(help: "Principal components kept by --fast.") var components = 128
     @Option(help: "Map step in µm.") var step = 1.0
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
         try requireResolution(resolution)
+        guard (8...1024).contains(components) else { throw ValidationError("--components must be 8…1024") }
         guard (1...50).contains(topK) else { throw ValidationError("--top-k must be 1…50") }
         try requireMapOutput(output)
     }
@@ -172,7 +175,23 @@ struct IndexMatch: ParsableCommand {
             FileHandle.standardError.write(Data("dictionary: \(rotations.count) orientations at \(resolution)°, \(signal.length) px per pattern; blocks of \(blocks.dictionary) simulated × \(blocks.measured) measured\n".utf8))
             let t0 = Date()
             let progress = ProgressReporter(total: s.count, label: "match")
-            let r = try di.match(stack: s) { done, total in progress.update(Int(Double(done) / Double(total) * Double(s.count))) }
+            let r: MatchResult
+            if fast {
+                guard let cd = CompressedDictionary(signal: signal, master: mp, rotations: rotations, components: components) else { throw ValidationError("the dictionary's principal components could not be computed (LAPACK ssyevr failed)") }
+                FileHandle.standardError.write(Data(String(format: "compressed dictionary: %d components keep %.1f %% of the energy (%.1f s)\n", cd.components, 100 * cd.energyKept, Date().timeIntervalSince(t0)).utf8))
+                var fm = FastMatcher(signal: signal, master: mp, dictionary: cd)
+                fm.candidates = max(topK, fm.candidates)
+                var all = MatchResult(count: s.count, k: fm.candidates)
+                let chunk = max(256, min(65_536, (try matching.bytes() / 4) / (4 * signal.length)))
+                try s.forEachChunk(size: chunk) { range, raw in
+                    let part = fm.match(prepared: signal.prepareExperimental(raw, count: range.count), count: range.count)
+                    for i in 0..<(range.count * fm.candidates) { all.indices[range.lowerBound * fm.candidates + i] = part.indices[i]; all.scores[range.lowerBound * fm.candidates + i] = part.scores[i] }
+                    progress.update(range.upperBound)
+                }
+                r = all
+            } else {
+                r = try di.match(stack: s) { done, total in progress.update(Int(Double(done) / Double(total) * Double(s.count))) }
+            }
             var m = di.crystalMap(r, grid: MapGrid(rows: s.mapRows, columns: s.mapColumns, stepX: step, stepY: step), phase: phase)
             FileHandle.standardError.write(Data(String(format: "matched %d patterns at %.1f patterns/s\n", s.count, Double(s.count) / Date().timeIntervalSince(t0)).utf8))
             if refine || refineOptions.neighbourCheck > 0 {

@@ -70,6 +70,12 @@ import TestSupport
         let (w0, m0) = Self.summary(set.errors(dictRot))
         let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [set.detector.pc()])
         let (w1, m1) = Self.summary(set.errors(refined.map(\.rotation)))
+        // The fast matcher (PCA-compressed dictionary + exact NCC of 4 candidates) finds the same best.
+        let compressed = try #require(CompressedDictionary(signal: signal, master: master, rotations: rotations, trainingCount: 3000))
+        let fast = FastMatcher(signal: signal, master: master, dictionary: compressed).match(prepared: signal.prepareExperimental(raw, count: n), count: n)
+        let same = (0..<n).filter { fast.indices[$0 * fast.k] == r.indices[$0 * r.k] }.count
+        print("fast matcher: same best as the full dictionary for \(same)/\(n); energy kept \(compressed.energyKept)")
+        #expect(same >= n * 95 / 100)
         print(String(format: "Na 60 px, 3° dictionary (%d): %.1f %% within 2°, median %.2f°; refined: %.1f %%, median %.3f°", rotations.count, 100 * w0, m0, 100 * w1, m1))
         // A 3° grid leaves up to ~2.5° to the nearest sample: ~83 % within 2° (99.3 % at 2°, bench).
         #expect(w0 >= 0.8)
