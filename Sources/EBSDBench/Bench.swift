@@ -406,6 +406,7 @@ func matchCase(scratch: URL, quick: Bool) {
     let n = quick ? 100 : 500, res = quick ? 4.0 : 2.0
     var sim = KinematicalSimulator(phase: .sodium, voltage: 20_000)
     sim.intensity = .structureFactor
+    sim.debyeWaller = false
     let master = sim.masterPattern(size: 501)
     let mpPath = scratch.appendingPathComponent("na-f-master.tif").path
     try? master.write(mpPath)

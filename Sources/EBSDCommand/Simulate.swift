@@ -60,6 +60,7 @@ struct SimulateMaster: ParsableCommand {
     @Option(help: "Pixels per hemisphere side (odd).") var size = 501
     @Option(help: "Smallest d-spacing in Å.") var dmin = 1.0
     @Option(help: "Band weight: f2 (|F|²) or f (|F|).") var intensity = "f2"
+    @Flag(help: "No Debye–Waller damping of the structure factors.") var noDebyeWaller = false
     @Flag(help: "Compress the TIFF losslessly (Deflate).") var compress = false
     @Option(name: .shortAndLong, help: "Output TIFF.") var output: String
 
@@ -75,6 +76,7 @@ struct SimulateMaster: ParsableCommand {
         var sim = KinematicalSimulator(phase: try! Phase.resolve(phase), voltage: kv * 1000)
         sim.minimumD = dmin / 10
         sim.intensity = KinematicalSimulator.Intensity(rawValue: intensity)!
+        sim.debyeWaller = !noDebyeWaller
         let t0 = Date()
         let mp = sim.masterPattern(size: size)
         do { try mp.write(output, compress: compress) } catch { throw fail(error) }

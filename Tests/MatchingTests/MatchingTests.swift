@@ -34,10 +34,13 @@ import TestSupport
 
     static var projectRoot: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path }
 
-    /// Our own kinematical Na master pattern with |F| band weights (as the dev set's simulator).
+    /// Our own kinematical Na master pattern with |F| band weights and no Debye–Waller damping —
+    /// the physics of the dev set's simulator (kikuchipy/diffsims); with our defaults (|F|², Debye–Waller)
+    /// the refined median is 0.21–0.42° instead of 0.19°: a dictionary must look like the measurement.
     static func sodiumMaster() -> MasterPattern {
         var sim = KinematicalSimulator(phase: .sodium, voltage: 20_000)
         sim.intensity = .structureFactor
+        sim.debyeWaller = false
         return sim.masterPattern(size: 501)
     }
 
@@ -79,9 +82,7 @@ import TestSupport
         print(String(format: "Na 60 px, 3° dictionary (%d): %.1f %% within 2°, median %.2f°; refined: %.1f %%, median %.3f°", rotations.count, 100 * w0, m0, 100 * w1, m1))
         // A 3° grid leaves up to ~2.5° to the nearest sample: ~83 % within 2° (99.3 % at 2°, bench).
         #expect(w0 >= 0.8)
-        // The issue asks for a median ≤ 0.2°; 0.21° is where NCC maximisation lands here even
-        // when started from the truth (noise floor; see the issue note) — regression guard:
-        #expect(w1 == 1 && m1 <= 0.23)
+        #expect(w1 == 1 && m1 <= 0.2)
     }
 
     /// Real Ni: EMsoft's master pattern, dictionary on the mean PC, refinement with each pattern's PC.
