@@ -39,31 +39,12 @@ test: setup
 	swift test
 
 demo: build
-	@mkdir -p $(OUT)
-	@echo "== 1. the shipped synthetic Na electrodeposit (cross section): map, pattern stack =="
-	$(EBSD) info SampleMaps/na-electrodeposit-cross-section/indexed.ang
-	$(EBSD) stack info SampleMaps/na-electrodeposit-cross-section/patterns.tif
+	@echo "== the reference study's protocol on the shipped synthetic Na electrodeposit (SampleMaps/reference-protocol.yaml) =="
+	@echo "   Hough -> dictionary matching at 2 deg -> refinement -> neighbour check -> wild spikes -> fill 6, 5"
+	@echo "   -> 60 deg <111> pseudo-symmetry checked on the patterns -> grains -> IPF-Y/IPF-Z maps -> report"
+	$(EBSD) pipeline SampleMaps/reference-protocol.yaml --output $(OUT) --fresh
 	@echo
-	@echo "== 2. clean-up as in the reference study: wild spikes, fill 6 then 5, 60°<111> checked on the raw patterns =="
-	$(EBSD) clean SampleMaps/na-electrodeposit-cross-section/indexed.ang --wild-spikes --fill 6,5 --pseudo-symmetry 60@111 \
-	  --patterns SampleMaps/na-electrodeposit-cross-section/patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif \
-	  --pc 0.5,0.5,0.6 --dynamic-background 7.5 -o $(OUT)/na-electrodeposit-clean.ang
-	@echo
-	@echo "== 3. grains (HAGB 10°, LAGB 2°) =="
-	$(EBSD) grains $(OUT)/na-electrodeposit-clean.ang --hagb 10 --lagb 2 --csv $(OUT)/grains.csv --json $(OUT)/grain-statistics.json
-	@echo
-	@echo "== 4. pictures =="
-	$(EBSD) ipf $(OUT)/na-electrodeposit-clean.ang --direction y --boundaries -o $(OUT)/na-electrodeposit-ipf-y.png
-	$(EBSD) ipf SampleMaps/na-electrodeposit-cross-section/indexed.ang --direction y --boundaries -o $(OUT)/na-electrodeposit-before-cleanup-ipf-y.png
-	$(EBSD) ipf SampleMaps/na-deposit.ang --direction z --boundaries --scale 3 -o $(OUT)/na-deposit-ipf-z.png
-	$(EBSD) plot grains SampleMaps/na-deposit.ang --scale 3 --boundaries -o $(OUT)/na-deposit-grains.png
-	$(EBSD) plot kam SampleMaps/na-deposit.ang --scale 3 -o $(OUT)/na-deposit-kam.png
-	$(EBSD) plot histogram SampleMaps/na-deposit.ang -o $(OUT)/na-deposit-grain-sizes.svg
-	$(EBSD) plot ipf SampleMaps/na-deposit.ang --direction z -o $(OUT)/na-deposit-ipf-density.png
-	$(EBSD) preprocess SampleMaps/na-electrodeposit-cross-section/patterns.tif --static-background mean --dynamic-background 7.5 --npar --type uint8 -o $(OUT)/na-electrodeposit-patterns-clean.tif
-	$(EBSD) convert $(OUT)/na-electrodeposit-clean.ang $(OUT)/na-electrodeposit-clean.ctf
-	@echo
-	@echo "demo outputs (pictures, tables, cleaned map and patterns) are in $(OUT)/:"
+	@echo "demo outputs (report.html, report.md, maps after every step, pictures, grains.csv) are in $(OUT)/:"
 	@ls -1 $(OUT)
 
 bench: setup

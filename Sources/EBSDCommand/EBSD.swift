@@ -14,7 +14,7 @@ struct EBSD: ParsableCommand {
         Map files keep their Euler angles in the frame the vendor wrote them (see `ebsd convert --frame`).
         """,
         version: EBSDVersion.string,
-        subcommands: [Info.self, Convert.self, Index.self, Refine.self, Calibrate.self, Clean.self, GrainsCommand.self, IPFMap.self, Plot.self, Stack.self, Preprocess.self, Simulate.self, Synth.self]
+        subcommands: [PipelineCommand.self, Info.self, Convert.self, Index.self, Refine.self, Calibrate.self, Clean.self, GrainsCommand.self, IPFMap.self, Plot.self, Stack.self, Preprocess.self, Simulate.self, Synth.self]
     )
 
     static func main() {

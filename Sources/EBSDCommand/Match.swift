@@ -153,6 +153,7 @@ struct IndexMatch: ParsableCommand {
     @Flag(help: "Refine every orientation after matching.") var refine = false
     @Flag(help: "Fast matcher: dictionary compressed to its leading principal components, exact NCC of the best candidates.") var fast = false
     @Option(help: "Principal components kept by --fast.") var components = 128
+    @Option(help: "Leave patterns whose best NCC is below this not indexed (noise, pores).") var minScore: Double?
     @Option(help: "Map step in µm.") var step = 1.0
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
@@ -192,7 +193,7 @@ struct IndexMatch: ParsableCommand {
             } else {
                 r = try di.match(stack: s) { done, total in progress.update(Int(Double(done) / Double(total) * Double(s.count))) }
             }
-            var m = di.crystalMap(r, grid: MapGrid(rows: s.mapRows, columns: s.mapColumns, stepX: step, stepY: step), phase: phase)
+            var m = di.crystalMap(r, grid: MapGrid(rows: s.mapRows, columns: s.mapColumns, stepX: step, stepY: step), phase: phase, minimumScore: Float(minScore ?? -1))
             FileHandle.standardError.write(Data(String(format: "matched %d patterns at %.1f patterns/s\n", s.count, Double(s.count) / Date().timeIntervalSince(t0)).utf8))
             if refine || refineOptions.neighbourCheck > 0 {
                 let t1 = Date()

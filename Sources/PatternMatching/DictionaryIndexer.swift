@@ -116,13 +116,15 @@ public struct DictionaryIndexer: Sendable {
         try match(count: stack.count, read: { try stack.read($0) }, progress: progress)
     }
 
-    /// The best match of every pattern as a crystal map (NCC in `score` and `ci`).
-    public func crystalMap(_ r: MatchResult, grid: MapGrid, phase: Phase) -> CrystalMap {
+    /// The best match of every pattern as a crystal map (NCC in `score` and `ci`); patterns whose
+    /// best NCC is below `minimumScore` (noise, pores, overlapping grains) are left not indexed.
+    public func crystalMap(_ r: MatchResult, grid: MapGrid, phase: Phase, minimumScore: Float = -1) -> CrystalMap {
         var rot = [Rotation](repeating: .identity, count: r.count)
         var pi = [Int32](repeating: -1, count: r.count)
         var score = [Float](repeating: 0, count: r.count)
         for i in 0..<r.count where r.indices[i * r.k] >= 0 {
-            rot[i] = rotations[Int(r.indices[i * r.k])]; pi[i] = 0; score[i] = r.scores[i * r.k]
+            rot[i] = rotations[Int(r.indices[i * r.k])]; score[i] = r.scores[i * r.k]
+            pi[i] = score[i] >= minimumScore ? 0 : -1
         }
         return CrystalMap(grid: grid, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: pi, rotations: rot,
                           properties: [MapProperty.score: score, MapProperty.confidenceIndex: score],

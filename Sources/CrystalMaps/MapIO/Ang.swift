@@ -165,7 +165,9 @@ public enum AngFile {
             appendFixed(&buf, g.x(column: col), decimals: 5); buf.append(32)
             appendFixed(&buf, g.y(row: r), decimals: 5); buf.append(32)
             appendFixed(&buf, Double(iq?[i] ?? 0), decimals: 3); buf.append(32)
-            appendFixed(&buf, indexed ? Double(ci?[i] ?? 1) : -1, decimals: 4); buf.append(32)
+            // CI −1 means "not indexed" to every .ang reader: an indexed pixel (e.g. one filled
+            // from its neighbours after it had been a zero solution) gets at least 0.
+            appendFixed(&buf, indexed ? max(0, Double(ci?[i] ?? 1)) : -1, decimals: 4); buf.append(32)
             appendFixed(&buf, indexed ? Double(map.phaseIndex[i] + 1) : 0, decimals: 0); buf.append(32)
             appendFixed(&buf, Double(sem?[i] ?? 0), decimals: 3); buf.append(32)
             appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3); buf.append(10)

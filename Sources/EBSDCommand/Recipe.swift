@@ -1,0 +1,177 @@
+import Foundation
+import Yams
+
+/// A pipeline recipe (YAML): the inputs and the ordered steps of a protocol.
+///
+///     name: reference protocol
+///     output: ../out/reference-protocol        # relative to the recipe's folder
+///     inputs:
+///       patterns: na-electrodeposit-cross-section/patterns.tif
+///       map_shape: 24x100
+///       step_um: 3
+///       detector: {pattern_shape: 60x60, pc: [0.5, 0.5, 0.6], convention: bruker, sample_tilt: 70, detector_tilt: 0}
+///       phases: [Na]
+///       master_patterns: {Na: ../MasterPatterns/Na-20kV-kinematical.tif}
+///     steps:
+///       - hough: {bands: 9}
+///       - match: {resolution: 2}
+///       - refine: {}
+///       - wild_spikes: {}
+///       - fill: {neighbours: [6, 5]}
+///       - grains: {hagb: 10, lagb: 2}
+///       - ipf: {directions: [y, z], boundaries: true}
+///
+/// Paths are relative to the recipe file's folder.
+struct Recipe: Decodable {
+    var name: String?
+    var output: String?
+    var inputs: RecipeInputs
+    var steps: [RecipeStep]
+
+    static func load(_ path: String) throws -> (Recipe, text: String) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RecipeError("\(path): cannot read the recipe") }
+        let text = String(decoding: data, as: UTF8.self)
+        do {
+            return (try YAMLDecoder().decode(Recipe.self, from: text), text)
+        } catch let e as DecodingError {
+            throw RecipeError("\(path): \(Self.describe(e))")
+        } catch {
+            throw RecipeError("\(path): not a valid YAML recipe (\(error))")
+        }
+    }
+
+    static func describe(_ e: DecodingError) -> String {
+        func where_(_ p: [CodingKey]) -> String { p.isEmpty ? "top level" : p.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        switch e {
+        case .keyNotFound(let k, let c): return "missing '\(k.stringValue)' at \(where_(c.codingPath))"
+        case .typeMismatch(let t, let c): return "at \(where_(c.codingPath)): expected \(t) (\(c.debugDescription))"
+        case .valueNotFound(let t, let c): return "at \(where_(c.codingPath)): expected a \(t) value"
+        case .dataCorrupted(let c): return "at \(where_(c.codingPath)): \(c.debugDescription)"
+        @unknown default: return "\(e)"
+        }
+    }
+}
+
+struct RecipeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct RecipeInputs: Decodable {
+    var patterns: String?
+    var map: String?
+    var mapShape: String?
+    var stepMicrons: Double?
+    var detector: RecipeDetector?
+    var phases: [String]
+    var masterPatterns: [String: String]?
+    var voltageKV: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case patterns, map, detector, phases
+        case mapShape = "map_shape", stepMicrons = "step_um", masterPatterns = "master_patterns", voltageKV = "voltage_kv"
+    }
+}
+
+struct RecipeDetector: Decodable {
+    var patternShape: String?
+    var pc: [Double]
+    var convention: String?
+    var sampleTilt: Double?
+    var detectorTilt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case pc, convention
+        case patternShape = "pattern_shape", sampleTilt = "sample_tilt", detectorTilt = "detector_tilt"
+    }
+}
+
+/// One step: a mapping with a single key (the step's name) and its parameters.
+struct RecipeStep: Decodable {
+    var name: String
+    var params: StepParameters
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard c.allKeys.count == 1, let k = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a step is one name with its parameters, e.g. '- fill: {neighbours: [6, 5]}'"))
+        }
+        name = k.stringValue
+        params = (try? c.decodeNil(forKey: k)) == true ? StepParameters() : try c.decode(StepParameters.self, forKey: k)
+    }
+}
+
+/// Every parameter any step takes (each step reads its own; unknown keys are refused).
+struct StepParameters: Decodable, Hashable {
+    var bands: Int?
+    var resolution: Double?
+    var fast: Bool?
+    var components: Int?
+    var psf: Double?
+    var staticBackground: String?
+    var dynamicBackground: Double?
+    var memory: String?
+    var threshold: Double?
+    var minScore: Double?
+    var neighbours: [Int]?
+    var tolerance: Double?
+    var maxHole: Int?
+    var `operator`: [String]?
+    var verify: Bool?
+    var refinePC: Bool?
+    var pseudoSymmetry: [String]?
+    var minSize: Int?
+    var hagb: Double?
+    var lagb: Double?
+    var directions: [String]?
+    var boundaries: Bool?
+    var scale: Int?
+
+    init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case bands, resolution, fast, components, psf, memory, threshold, neighbours, tolerance, verify, hagb, lagb, directions, boundaries, scale
+        case `operator`
+        case staticBackground = "static_background", dynamicBackground = "dynamic_background", maxHole = "max_hole"
+        case refinePC = "refine_pc", pseudoSymmetry = "pseudo_symmetry", minSize = "min_size", minScore = "min_score"
+    }
+
+    init(from decoder: Decoder) throws {
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        let any = try decoder.container(keyedBy: RecipeStep.Key.self)
+        for k in any.allKeys where !known.contains(k.stringValue) {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [k], debugDescription: "unknown parameter '\(k.stringValue)' (known: \(known.sorted().joined(separator: ", ")))"))
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bands = try c.decodeIfPresent(Int.self, forKey: .bands)
+        resolution = try c.decodeIfPresent(Double.self, forKey: .resolution)
+        fast = try c.decodeIfPresent(Bool.self, forKey: .fast)
+        components = try c.decodeIfPresent(Int.self, forKey: .components)
+        psf = try c.decodeIfPresent(Double.self, forKey: .psf)
+        staticBackground = try c.decodeIfPresent(String.self, forKey: .staticBackground)
+        dynamicBackground = try c.decodeIfPresent(Double.self, forKey: .dynamicBackground)
+        memory = try c.decodeIfPresent(String.self, forKey: .memory)
+        threshold = try c.decodeIfPresent(Double.self, forKey: .threshold)
+        minScore = try c.decodeIfPresent(Double.self, forKey: .minScore)
+        neighbours = try c.decodeIfPresent([Int].self, forKey: .neighbours)
+        tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance)
+        maxHole = try c.decodeIfPresent(Int.self, forKey: .maxHole)
+        if let one = try? c.decodeIfPresent(String.self, forKey: .operator) { `operator` = [one] } else { `operator` = try c.decodeIfPresent([String].self, forKey: .operator) }
+        verify = try c.decodeIfPresent(Bool.self, forKey: .verify)
+        refinePC = try c.decodeIfPresent(Bool.self, forKey: .refinePC)
+        pseudoSymmetry = try c.decodeIfPresent([String].self, forKey: .pseudoSymmetry)
+        minSize = try c.decodeIfPresent(Int.self, forKey: .minSize)
+        hagb = try c.decodeIfPresent(Double.self, forKey: .hagb)
+        lagb = try c.decodeIfPresent(Double.self, forKey: .lagb)
+        directions = try c.decodeIfPresent([String].self, forKey: .directions)
+        boundaries = try c.decodeIfPresent(Bool.self, forKey: .boundaries)
+        scale = try c.decodeIfPresent(Int.self, forKey: .scale)
+    }
+}
