@@ -20,10 +20,56 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
+/// Prints one JSON record, and appends it to the file named by EBSD_BENCH_RECORDS (set by the
+/// top-level run) for the summary table and bench.json.
 func emit(_ obj: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
     FileHandle.standardOutput.write(data + Data("\n".utf8))
     FileHandle.standardOutput.synchronizeFile()
+    if let path = ProcessInfo.processInfo.environment["EBSD_BENCH_RECORDS"], let h = FileHandle(forWritingAtPath: path) {
+        h.seekToEndOfFile(); h.write(data + Data("\n".utf8)); try? h.close()
+    }
+}
+
+/// The summary at the end of a run: one table of every case (ours, peer, ratio) on stdout,
+/// and all records in `bench.json` (written through a temporary file and a rename).
+func summarize(records path: String, to output: String) {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+    var records: [[String: Any]] = []
+    for line in text.split(separator: "\n") {
+        if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { records.append(o) }
+    }
+    // (label, our value, unit, peer value, ratio)
+    let metrics: [(String, String, String, String?, String?)] = [
+        ("", "ns_per_item", "ns/item", "peer_ns_per_item", "speedup_vs_peer"),
+        ("", "patterns_per_s", "patterns/s", "peer_patterns_per_s", "speedup_vs_peer"),
+        ("", "gflops", "GFLOP/s", nil, nil),
+        (" generation", "generation_patterns_per_s", "patterns/s", "peer_generation_patterns_per_s", "ratio_generation"),
+        (" matching", "matching_patterns_per_s", "patterns/s", "peer_matching_patterns_per_s", "ratio_matching"),
+        (" matching", "matching_gflops", "GFLOP/s", nil, nil),
+        (" refinement", "refine_patterns_per_s", "patterns/s", "peer_refine_patterns_per_s", "ratio_refine"),
+        (" fast matcher", "fast_patterns_per_s", "patterns/s", nil, nil),
+        (" total", "total_s", "s", "peer_s", "speedup_vs_peer_labelling"),
+    ]
+    func num(_ v: Any?) -> String {
+        guard let d = v as? Double else { return v.map { "\($0)" } ?? "—" }
+        return d >= 100 ? String(format: "%.0f", d) : d >= 1 ? String(format: "%.2f", d) : String(format: "%.3g", d)
+    }
+    var rows: [String] = []
+    for r in records {
+        let name = r["case"] as? String ?? "?"
+        for (label, key, unit, peerKey, ratioKey) in metrics where r[key] != nil {
+            rows.append("| \(name)\(label) | \(num(r[key])) \(unit) | \(peerKey.map { num(r[$0]) } ?? "—") | \(ratioKey.map { num(r[$0]) } ?? "—") |")
+        }
+    }
+    print("\n| case | SwiftEBSD | peer | ratio |\n|---|---|---|---|\n" + rows.joined(separator: "\n"))
+    let doc: [String: Any] = ["date": ISO8601DateFormatter().string(from: Date()), "cores": cores, "records": records]
+    if let data = try? JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]) {
+        let tmp = output + ".tmp"
+        if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, output) == 0 {
+            FileHandle.standardError.write(Data("wrote \(output) (\(records.count) records)\n".utf8))
+        }
+    }
 }
 
 /// Runs a peer script with python3; nil when python3 or the peer package is missing.
@@ -69,7 +115,14 @@ func wanted(_ name: String) -> Bool { only == nil || name.hasPrefix(only!) }
 let quick = args.contains("--quick")
 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-bench-\(ProcessInfo.processInfo.processIdentifier)")
 try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: scratch) }
+let recordsPath = scratch.appendingPathComponent("records.jsonl").path
+FileManager.default.createFile(atPath: recordsPath, contents: nil)
+setenv("EBSD_BENCH_RECORDS", recordsPath, 1)
+defer {
+    unsetenv("EBSD_BENCH_RECORDS")
+    summarize(records: recordsPath, to: "bench.json")
+    try? FileManager.default.removeItem(at: scratch)
+}
 
 // MARK: disorientation of 1 M random pairs under m-3m
 if wanted("disorientation") {
