@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "MapPictures", targets: ["MapPictures"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
         .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
+        .executable(name: "fuzz-readers", targets: ["FuzzReaders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,6 +77,9 @@ let package = Package(
             dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching"],
             swiftSettings: fastMath
         ),
+
+        // libFuzzer harness for every file reader (see the file's header for the build line).
+        .executableTarget(name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks"]),
 
         // Tests. TestSupport finds ../shared (golden numbers, real data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -18,6 +18,16 @@ import PatternMatching
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// This process's peak resident memory (VmHWM in /proc/self/status, MB). Not getrusage's
+/// ru_maxrss: Linux carries that across exec, so a child started by a large parent would
+/// report the parent's peak.
+func peakRSSMegabytes() -> Double {
+    guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "") else { return -1 }
+    return kb / 1024
+}
+
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 /// Prints one JSON record, and appends it to the file named by EBSD_BENCH_RECORDS (set by the
@@ -49,7 +59,8 @@ func summarize(records path: String, to output: String) {
         (" matching", "matching_gflops", "GFLOP/s", nil, nil),
         (" refinement", "refine_patterns_per_s", "patterns/s", "peer_refine_patterns_per_s", "ratio_refine"),
         (" fast matcher", "fast_patterns_per_s", "patterns/s", nil, nil),
-        (" total", "total_s", "s", "peer_s", "speedup_vs_peer_labelling"),
+        (" grain labelling", "grains_s", "s", "peer_s", "speedup_vs_peer_labelling"),
+        (" clean + grains + statistics + IPF PNG", "total_s", "s", nil, nil),
     ]
     func num(_ v: Any?) -> String {
         guard let d = v as? Double else { return v.map { "\($0)" } ?? "—" }
@@ -307,10 +318,8 @@ func streamChild(_ path: String) {
         let out = pre.apply(batch: data, count: r.count)
         checksum += Double(out[0])
     }
-    var ru = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &ru)
     let secs = now() - t0
-    let obj: [String: Any] = ["n": s.count, "peak_rss_mb": Double(ru.ru_maxrss) / 1024, "patterns_per_s": Double(s.count) / secs,
+    let obj: [String: Any] = ["n": s.count, "peak_rss_mb": peakRSSMegabytes(), "patterns_per_s": Double(s.count) / secs,
                               "seconds": secs, "chunk": 512, "checksum": checksum]
     FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
 }
@@ -424,13 +433,11 @@ func houghChild(_ path: String) {
     var rss: [Double] = []
     let map = try! hi.index(stack: s, chunk: 1024, progress: { done in
         if done % 20480 == 0 || done == s.count {
-            var ru = rusage(); getrusage(RUSAGE_SELF.rawValue, &ru); rss.append(Double(ru.ru_maxrss) / 1024)
+            rss.append(peakRSSMegabytes())
         }
     })
-    var ru = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &ru)
     let secs = now() - t0
-    let obj: [String: Any] = ["n": s.count, "indexed_fraction": map.indexedFraction, "peak_rss_mb": Double(ru.ru_maxrss) / 1024,
+    let obj: [String: Any] = ["n": s.count, "indexed_fraction": map.indexedFraction, "peak_rss_mb": peakRSSMegabytes(),
                               "rss_mb_during": rss, "patterns_per_s": Double(s.count) / secs, "seconds": secs]
     FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
 }
@@ -481,7 +488,9 @@ func matchCase(scratch: URL, quick: Bool) {
     let dictRot = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
     let (w0, m0) = errors(dictRot)
     let t1 = now()
-    let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [det.pc()])
+    var refiner = OrientationRefiner(signal: signal, master: master)
+    if let st = ProcessInfo.processInfo.environment["REFINE_STEP"] { refiner.orientationStep = Double(st)! * .pi / 180 }
+    let refined = refiner.refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [det.pc()])
     let tRefine = now() - t1
     let (w1, m1) = errors(refined.map(\.rotation))
     // the fast matcher: PCA-compressed dictionary (128 components), exact NCC of the 4 best candidates
@@ -499,7 +508,7 @@ func matchCase(scratch: URL, quick: Bool) {
     var rec: [String: Any] = ["case": "match_na60_\(Int(res))deg", "patterns": n, "dictionary": rotations.count,
                               "generation_patterns_per_s": Double(rotations.count) / r.simulationSeconds,
                               "matching_patterns_per_s": Double(n) / r.comparisonSeconds, "matching_gflops": flops / r.comparisonSeconds / 1e9,
-                              "total_patterns_per_s": Double(n) / tMatch, "refine_patterns_per_s": Double(n) / tRefine,
+                              "total_patterns_per_s": Double(n) / tMatch, "refine_patterns_per_s": Double(n) / tRefine, "refine_evaluations_per_pattern": Double(refined.map(\.evaluations).reduce(0, +)) / Double(n),
                               "dictionary_within2": w0, "dictionary_median_deg": m0, "refined_within2": w1, "refined_median_deg": m1,
                               "fast_components": compressed.components, "fast_energy_kept": compressed.energyKept, "fast_build_seconds": tBuild,
                               "fast_patterns_per_s": Double(n) / tFast, "fast_within2": wf, "fast_median_deg": mf, "fast_same_best_as_full": Double(same) / Double(n)]

@@ -79,7 +79,8 @@ struct MatchingOptions: ParsableArguments {
 
 /// Options for refinement and the neighbour check.
 struct RefineOptions: ParsableArguments {
-    @Flag(help: "Refine the pattern centre per pattern too.") var refinePC = false
+    @Flag(help: "Refine the pattern centre per pattern too (reported as a median; the map keeps one PC).") var refinePC = false
+    @Option(help: "Refine one PC for the whole map: per-pattern PC refinement on this many well-matched patterns spread over the map, median PC, then every orientation with it (0 = off).") var mapPC = 0
     @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry: [String] = []
     @Option(help: "Neighbour check: pixels below this NCC (or not indexed) try their neighbours' orientations (0 = off).") var neighbourCheck = 0.0
 
@@ -98,8 +99,28 @@ struct RefineOptions: ParsableArguments {
 func refineMap(_ map: CrystalMap, stack: PatternStack, signal: PatternSignal, master: MasterPattern, options: RefineOptions,
                pixels: [Int]? = nil, label: String = "refine") throws -> CrystalMap {
     let group = map.phases.first?.phase.laueGroup ?? .cubicHigh
+    var signal = signal
+    if options.mapPC > 0 {
+        // the best-scoring indexed pixels, one per stretch of the map, refine their own PCs; the median is the map's PC
+        let scores = map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex] ?? [Float](repeating: 1, count: map.count)
+        let indexed = (0..<map.count).filter { map.isIndexed($0) }
+        let stretch = max(1, indexed.count / options.mapPC)
+        let picks = stride(from: 0, to: indexed.count, by: stretch).compactMap { s in indexed[s..<min(indexed.count, s + stretch)].max { scores[$0] < scores[$1] } }
+        var raw: [Float] = []
+        for i in picks { raw += try stack.read(i..<(i + 1)) }
+        var r = OrientationRefiner(signal: signal, master: master)
+        r.refinePC = true
+        let res = r.refine(prepared: signal.prepareExperimental(raw, count: picks.count), starts: picks.map { map.rotations[$0] }, pcs: [signal.detector.pc()])
+        func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+        let pc = PatternCenter(median(res.map(\.pc.x)), median(res.map(\.pc.y)), median(res.map(\.pc.z)))
+        let old = signal.detector.pc()
+        FileHandle.standardError.write(Data(String(format: "map PC (Bruker) from %d patterns: %.4f %.4f %.4f (was %.4f %.4f %.4f)\n", picks.count, pc.x, pc.y, pc.z, old.x, old.y, old.z).utf8))
+        signal = signal.with(patternCenter: pc)
+    }
     let refiner = try options.refiner(signal: signal, master: master, group: group)
     var out = map
+    if options.mapPC > 0 { let pc = signal.detector.pc(); out.metadata["pattern_center_bruker"] = String(format: "%.5f %.5f %.5f", pc.x, pc.y, pc.z) }
+    var refinedPCs: [PatternCenter] = []
     var score = map.properties[MapProperty.score] ?? [Float](repeating: 0, count: map.count)
     let todo = pixels ?? (0..<map.count).filter { map.isIndexed($0) }
     let progress = ProgressReporter(total: todo.count, label: label)
@@ -115,12 +136,17 @@ func refineMap(_ map: CrystalMap, stack: PatternStack, signal: PatternSignal, ma
         for (k, i) in ids.enumerated() {
             out.rotations[i] = res[k].rotation; score[i] = res[k].score
             if res[k].variant > 0 { variantWins += 1 }
+            if options.refinePC { refinedPCs.append(res[k].pc) }
         }
         done += ids.count
         progress.update(done)
     }
     out.properties[MapProperty.score] = score
     out.properties[MapProperty.confidenceIndex] = score
+    if !refinedPCs.isEmpty {
+        func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+        FileHandle.standardError.write(Data(String(format: "per-pattern PCs (Bruker): median %.4f %.4f %.4f over %d patterns\n", median(refinedPCs.map(\.x)), median(refinedPCs.map(\.y)), median(refinedPCs.map(\.z)), refinedPCs.count).utf8))
+    }
     if !options.pseudoSymmetry.isEmpty { FileHandle.standardError.write(Data("pseudo-symmetry: a variant won in \(variantWins) of \(todo.count) patterns\n".utf8)) }
     if options.neighbourCheck > 0 {
         let check = NeighbourCheck(threshold: Float(options.neighbourCheck))

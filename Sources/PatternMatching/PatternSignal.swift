@@ -31,6 +31,17 @@ public struct PatternSignal: Sendable {
         active = (0..<detector.pixelCount).filter { mask?[$0] ?? true }.map { Int32($0) }
     }
 
+    /// The same signal on a detector with one other pattern centre (Bruker).
+    public func with(patternCenter pc: PatternCenter) -> PatternSignal {
+        var d = detector
+        d.pcs = [pc]
+        return PatternSignal(copy: self, detector: d)
+    }
+
+    init(copy o: PatternSignal, detector: Detector) {
+        self.detector = detector; experimental = o.experimental; active = o.active; simulatedBlur = o.simulatedBlur
+    }
+
     /// Packs the active pixels of `pattern` into `out` (length `length`), zero mean, unit norm.
     @inline(__always) public func pack(_ pattern: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let n = active.count

@@ -1,0 +1,77 @@
+// Coverage-guided fuzzing of every file reader (libFuzzer).
+//
+// Build (a separate scratch folder, so the normal build is untouched):
+//   swift build -c release --product fuzz-readers --scratch-path .build-fuzz \
+//       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master):
+//   FUZZ_READER=ang .build-fuzz/release/fuzz-readers -max_total_time=600 Fuzz/corpus/ang
+// Without -DFUZZING the same executable replays files (regression runs):
+//   FUZZ_READER=ang .build/debug/fuzz-readers Fuzz/crashes/ang/*
+import Foundation
+import CrystalMaps
+import EBSDImageIO
+import PatternSimulation
+import PatternStacks
+
+/// Writes the input to a per-process temporary file with the reader's extension and reads it.
+/// Any thrown error is a correct outcome; only a crash, a hang or a sanitizer report is a finding.
+func exercise(_ data: Data, reader: String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-fuzz-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    switch reader {
+    case "ang", "ctf":
+        let p = dir.appendingPathComponent("x.\(reader)").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        _ = try? MapFile.read(p)
+    case "cpr":
+        // first half: .cpr text, second half: .crc binary (split at the first NUL or in the middle)
+        let cut = data.firstIndex(of: 0) ?? data.count / 2
+        let cpr = dir.appendingPathComponent("x.cpr").path, crc = dir.appendingPathComponent("x.crc").path
+        FileManager.default.createFile(atPath: cpr, contents: data.prefix(upTo: cut))
+        FileManager.default.createFile(atPath: crc, contents: data.suffix(from: cut))
+        _ = try? MapFile.read(cpr)
+    case "tiff", "up1", "up2", "ebsp":
+        let p = dir.appendingPathComponent("x.\(reader == "tiff" ? "tif" : reader)").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        if let s = try? PatternStack.open(p), s.count > 0 {
+            _ = try? s.read(0..<min(s.count, 4))
+        }
+    case "nordif":
+        let folder = dir.appendingPathComponent("nordif")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let cut = data.firstIndex(of: 0) ?? data.count / 2
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("Setting.txt").path, contents: data.prefix(upTo: cut))
+        FileManager.default.createFile(atPath: folder.appendingPathComponent("Pattern.dat").path, contents: data.suffix(from: cut))
+        if let s = try? PatternStack.open(folder.path), s.count > 0 { _ = try? s.read(0..<min(s.count, 4)) }
+    case "png":
+        let p = dir.appendingPathComponent("x.png").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        _ = try? PNGImage.read(p)
+    case "master":
+        let p = dir.appendingPathComponent("x.tif").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        _ = try? MasterPattern.read(p)
+    default:
+        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master")
+    }
+}
+
+let fuzzReader = ProcessInfo.processInfo.environment["FUZZ_READER"] ?? "ang"
+
+#if FUZZING
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    exercise(Data(bytes: bytes, count: size), reader: fuzzReader)
+    return 0
+}
+#else
+@main enum FuzzReplay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let d = FileManager.default.contents(atPath: path) else { continue }
+            exercise(d, reader: fuzzReader)
+            print("ok \(path)")
+        }
+    }
+}
+#endif
