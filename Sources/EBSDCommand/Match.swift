@@ -54,6 +54,14 @@ struct MatchingOptions: ParsableArguments {
         return (mp, p)
     }
 
+    /// Master pattern, phase, detector, stack and signal of a matching command, all checked.
+    func setUp(stack path: String, geometry: GeometryOptions, mapShape: (rows: Int, columns: Int)?) throws
+        -> (MasterPattern, Phase, Detector, PatternStack, PatternSignal) {
+        let (mp, phase) = try masterAndPhase()
+        let (det, s) = try geometry.detectorAndStack(path, mapShape: mapShape)
+        return (mp, phase, det, s, try signal(detector: det, stack: s))
+    }
+
     /// The matching signal for patterns of `detector`'s shape from `stack`.
     func signal(detector det: Detector, stack: PatternStack) throws -> PatternSignal {
         guard det.rows % binning == 0, det.columns % binning == 0 else { throw ValidationError("--match-binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns") }
@@ -192,9 +200,7 @@ struct IndexMatch: ParsableCommand {
 
     func run() throws {
         do {
-            let (mp, phase) = try matching.masterAndPhase()
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
-            let signal = try matching.signal(detector: det, stack: s)
+            let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape())
             let rotations = OrientationSampling.fundamentalZone(phase.laueGroup, resolution: resolution)
             var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
             di.k = topK; di.memoryBytes = try matching.bytes()
@@ -226,8 +232,7 @@ struct IndexMatch: ParsableCommand {
                 m = try refineMap(m, stack: s, signal: signal, master: mp, options: refineOptions)
                 FileHandle.standardError.write(Data(String(format: "refined at %.1f patterns/s\n", Double(s.count) / Date().timeIntervalSince(t1)).utf8))
             }
-            try MapFile.write(m, to: output)
-            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+            try writeMap(m, to: output)
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }
@@ -258,8 +263,7 @@ struct Refine: ParsableCommand {
             let t0 = Date()
             let m = try refineMap(start, stack: s, signal: signal, master: mp, options: refineOptions)
             FileHandle.standardError.write(Data(String(format: "refined %d patterns at %.1f patterns/s\n", start.indexedCount, Double(start.indexedCount) / Date().timeIntervalSince(t0)).utf8))
-            try MapFile.write(m, to: output)
-            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+            try writeMap(m, to: output)
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }
@@ -292,9 +296,7 @@ struct IndexHybrid: ParsableCommand {
 
     func run() throws {
         do {
-            let (mp, phase) = try matching.masterAndPhase()
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
-            let signal = try matching.signal(detector: det, stack: s)
+            let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape())
             let t0 = Date()
             let hough = HoughIndexer(detector: det, phases: [phase], voltage: kv * 1000)
             let hp = ProgressReporter(total: s.count, label: "hough")
@@ -320,8 +322,7 @@ struct IndexHybrid: ParsableCommand {
             let t1 = Date()
             m = try refineMap(m, stack: s, signal: signal, master: mp, options: refineOptions)
             FileHandle.standardError.write(Data(String(format: "refined at %.1f patterns/s; total %.1f s\n", Double(m.count) / Date().timeIntervalSince(t1), Date().timeIntervalSince(t0)).utf8))
-            try MapFile.write(m, to: output)
-            FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+            try writeMap(m, to: output)
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }
@@ -335,4 +336,10 @@ func requireMapOutput(_ output: String) throws {
 /// A dictionary sampling resolution in degrees.
 func requireResolution(_ r: Double) throws {
     guard r > 0, r <= 20 else { throw ValidationError("--resolution must be in (0, 20] degrees") }
+}
+
+/// Writes a map (temporary file + rename) and says so on stderr.
+func writeMap(_ m: CrystalMap, to output: String) throws {
+    try MapFile.write(m, to: output)
+    FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
 }

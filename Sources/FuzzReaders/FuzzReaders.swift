@@ -2,7 +2,8 @@
 //
 // Build (a separate scratch folder, so the normal build is untouched):
 //   swift build -c release --product fuzz-readers --scratch-path .build-fuzz \
-//       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+//       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+// (Debian's gold linker fails on the libFuzzer objects; lld links them.)
 // Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master):
 //   FUZZ_READER=ang .build-fuzz/release/fuzz-readers -max_total_time=600 Fuzz/corpus/ang
 // Without -DFUZZING the same executable replays files (regression runs):
@@ -59,10 +60,20 @@ func exercise(_ data: Data, reader: String) {
 let fuzzReader = ProcessInfo.processInfo.environment["FUZZ_READER"] ?? "ang"
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    exercise(Data(bytes: bytes, count: size), reader: fuzzReader)
-    return 0
+// libFuzzer's own driver, entered from the executable's entry point (SwiftPM links `main` to
+// FuzzReaders_main, so libFuzzer's main is not pulled in).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("FuzzReaders_main")
+public func fuzzReadersMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var c = argc
+    var v = argv
+    return LLVMFuzzerRunDriver(&c, &v) { bytes, size in
+        exercise(bytes.map { Data(bytes: $0, count: size) } ?? Data(), reader: fuzzReader)
+        return 0
+    }
 }
 #else
 @main enum FuzzReplay {
