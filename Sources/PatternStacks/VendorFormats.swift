@@ -24,6 +24,12 @@ public func NordifSource(_ path: String) throws(PatternStackError) -> RawRecordS
         if section == "[Area]" && key == "Number of samples" && f.count > 1 { samples = pair(f[1]) }
     }
     guard let res = resolution else { throw .malformed(path: settings, pattern: nil, message: "no '[Acquisition settings] Resolution WxH' line") }
+    guard (1...8192).contains(res.0), (1...8192).contains(res.1) else {
+        throw .malformed(path: settings, pattern: nil, message: "pattern resolution \(res.0)x\(res.1) is not plausible (1…8192 px a side)")
+    }
+    if let s = samples, !((1...1_000_000).contains(s.0) && (1...1_000_000).contains(s.1)) {
+        throw .malformed(path: settings, pattern: nil, message: "number of samples \(s.0)x\(s.1) is not plausible")
+    }
     let n = res.0 * res.1
     let size = fileSize(path)
     guard size % n == 0 else { throw .malformed(path: path, pattern: size / n, message: "size \(size) bytes is not a whole number of \(res.0)×\(res.1) patterns (truncated?)") }
@@ -56,7 +62,11 @@ public func EdaxUPSource(_ path: String) throws(PatternStackError) -> RawRecordS
         let nx = u32(17), ny = u32(21)
         let hex = head[25] != 0
         if hex { throw .malformed(path: path, pattern: nil, message: "hexagonal scan grid; resample it to a square grid first") }
-        guard nx * ny * per + offset <= size else {
+        guard (1...1_000_000).contains(nx), (1...1_000_000).contains(ny) else {
+            throw .malformed(path: path, pattern: nil, message: "header map size \(ny) × \(nx) is not plausible")
+        }
+        let (total, overflow) = (nx * ny).multipliedReportingOverflow(by: per)
+        guard !overflow, total + offset <= size else {
             throw .malformed(path: path, pattern: inFile, message: "header says \(ny) × \(nx) patterns of \(width)×\(height), but the file holds only \(inFile) (truncated or header mismatch)")
         }
         shape = (ny, nx)
@@ -103,6 +113,7 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
         while n == 0 || tableStart + 8 * table.count < min(firstPattern, size) {
             let v = try i64(tableStart + 8 * table.count)
             table.append(v)
+            if v < 0 || v >= Int64(size) { throw .malformed(path: path, pattern: table.count - 1, message: "pattern position \(v) lies outside the file (\(size) bytes)") }
             if v != 0 { firstPattern = min(firstPattern, Int(v)) }
             n = table.count
             if table.count > 50_000_000 || (firstPattern == Int.max && tableStart + 8 * table.count >= size) {

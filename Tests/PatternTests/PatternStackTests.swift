@@ -163,6 +163,31 @@ enum VendorFixtures {
         }
     }
 
+    /// Crashes the fuzzer found (2026-11-25), now clear errors: an EDAX header whose map size
+    /// overflows the byte count, a NORDIF resolution of 0x0 (division by zero), an Oxford
+    /// position table with a negative position (overflow).
+    @Test func fuzzerFindings() throws {
+        let up = dir.appendingPathComponent("huge.up1").path
+        _ = VendorFixtures.up(up, version: 3, rows: 8, cols: 6, mapRows: 2, mapCols: 3, twoBytes: false)
+        var d = try Data(contentsOf: URL(fileURLWithPath: up))
+        d.replaceSubrange(17..<25, with: [UInt8](repeating: 0xFF, count: 8))   // map columns and rows 2³² − 1
+        try d.write(to: URL(fileURLWithPath: up))
+        do { _ = try PatternStack.open(up); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
+
+        let nordif = dir.appendingPathComponent("nordif0")
+        try FileManager.default.createDirectory(at: nordif, withIntermediateDirectories: true)
+        try "[Acquisition settings]\nResolution\t0x0\n[Area]\nNumber of samples\t2x2\n".write(to: nordif.appendingPathComponent("Setting.txt"), atomically: true, encoding: .utf8)
+        try Data(count: 64).write(to: nordif.appendingPathComponent("Pattern.dat"))
+        do { _ = try PatternStack.open(nordif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("resolution 0x0"), "\(error)") }
+
+        let ebsp = dir.appendingPathComponent("neg.ebsp").path
+        _ = VendorFixtures.ebsp(ebsp, version: 4, rows: 6, cols: 5, n: 4)
+        var e = try Data(contentsOf: URL(fileURLWithPath: ebsp))
+        e.replaceSubrange(9..<17, with: withUnsafeBytes(of: Int64.min.littleEndian) { Array($0) })   // first table entry
+        try e.write(to: URL(fileURLWithPath: ebsp))
+        do { _ = try PatternStack.open(ebsp); Issue.record("should fail") } catch { #expect("\(error)".contains("outside the file"), "\(error)") }
+    }
+
     @Test func folderWithOneImageOfAnotherSize() throws {
         let folder = dir.appendingPathComponent("odd")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
