@@ -105,6 +105,7 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
             } catch let e as PatternStackError { throw e } catch { throw .malformed(path: path, pattern: nil, message: "\(error)") }
         }
         let first = try i64(0)
+        guard first > -1000 else { throw .malformed(path: path, pattern: nil, message: "version \(first) is not an .ebsp version (stored as −1 … −999)") }
         let version = first < 0 ? Int(-first) : 0
         let tableStart = version == 0 ? 0 : (version > 3 ? 9 : 8)
         // The table's length is not stored: it ends where the first pattern (in file order) begins.

@@ -186,6 +186,11 @@ enum VendorFixtures {
         e.replaceSubrange(9..<17, with: withUnsafeBytes(of: Int64.min.littleEndian) { Array($0) })   // first table entry
         try e.write(to: URL(fileURLWithPath: ebsp))
         do { _ = try PatternStack.open(ebsp); Issue.record("should fail") } catch { #expect("\(error)".contains("outside the file"), "\(error)") }
+
+        // the fuzzer's input crash-3c26cf5a…: a first int64 of Int64.min (negating it overflowed)
+        let minVersion = dir.appendingPathComponent("min.ebsp").path
+        try Data([0, 0, 0, 0, 0, 0, 0, 0x80]).write(to: URL(fileURLWithPath: minVersion))
+        do { _ = try PatternStack.open(minVersion); Issue.record("should fail") } catch { #expect("\(error)".contains("not an .ebsp version"), "\(error)") }
     }
 
     @Test func folderWithOneImageOfAnotherSize() throws {
