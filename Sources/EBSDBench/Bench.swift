@@ -490,6 +490,7 @@ func matchCase(scratch: URL, quick: Bool) {
     let t1 = now()
     var refiner = OrientationRefiner(signal: signal, master: master)
     if let st = ProcessInfo.processInfo.environment["REFINE_STEP"] { refiner.orientationStep = Double(st)! * .pi / 180 }
+    if let tol = ProcessInfo.processInfo.environment["REFINE_TOL"] { refiner.optimizer.tolerance = Double(tol)! }
     let refined = refiner.refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [det.pc()])
     let tRefine = now() - t1
     let (w1, m1) = errors(refined.map(\.rotation))
