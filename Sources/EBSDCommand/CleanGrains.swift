@@ -67,15 +67,7 @@ struct Clean: ParsableCommand {
             var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
             if let sp = patterns, let mpPath = master {
                 let (det, stack) = try geometry.detectorAndStack(sp, mapShape: (map.grid.rows, map.grid.columns))
-                let mp = try MasterPattern.read(mpPath)
-                let proj = PatternProjector(master: mp, detector: det)
-                let pre = Preprocessor(rows: det.rows, columns: det.columns,
-                                       steps: dynamicBackground > 0 ? [.dynamicBackground(sigma: dynamicBackground, operation: .subtract)] : [])
-                verify = { i, current, flipped in
-                    guard let p = try? stack.read(i..<(i + 1)) else { return false }
-                    let e = pre.apply(p)
-                    return Preprocessor.ncc(e, proj.pattern(flipped)) > Preprocessor.ncc(e, proj.pattern(current))
-                }
+                verify = patternCheck(stack: stack, master: try MasterPattern.read(mpPath), detector: det, dynamicBackground: dynamicBackground)
             }
             var steps: [any CleanupStep] = []
             for s in order.split(separator: ",") {
@@ -167,6 +159,20 @@ struct GrainsCommand: ParsableCommand {
                 try writeText(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self), to: json)
             }
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+}
+
+/// The pseudo-symmetry flip check on the raw patterns: a flip of pixel i from `current` to `flipped`
+/// is confirmed when the flipped orientation's simulated pattern matches the pixel's own pattern
+/// (dynamic background σ px removed; 0 = none) better by NCC.
+func patternCheck(stack: PatternStack, master: MasterPattern, detector: Detector, dynamicBackground: Double) -> @Sendable (Int, Rotation, Rotation) -> Bool {
+    let proj = PatternProjector(master: master, detector: detector)
+    let pre = Preprocessor(rows: detector.rows, columns: detector.columns,
+                           steps: dynamicBackground > 0 ? [.dynamicBackground(sigma: dynamicBackground, operation: .subtract)] : [])
+    return { i, current, flipped in
+        guard let p = try? stack.read(i..<(i + 1)) else { return false }
+        let e = pre.apply(p)
+        return Preprocessor.ncc(e, proj.pattern(flipped)) > Preprocessor.ncc(e, proj.pattern(current))
     }
 }
 

@@ -114,8 +114,7 @@ func refineMap(_ map: CrystalMap, stack: PatternStack, signal: PatternSignal, ma
         let indexed = (0..<map.count).filter { map.isIndexed($0) }
         let stretch = max(1, indexed.count / options.mapPC)
         let picks = stride(from: 0, to: indexed.count, by: stretch).compactMap { s in indexed[s..<min(indexed.count, s + stretch)].max { scores[$0] < scores[$1] } }
-        var raw: [Float] = []
-        for i in picks { raw += try stack.read(i..<(i + 1)) }
+        let raw = try readPatterns(stack, picks)
         var r = OrientationRefiner(signal: signal, master: master)
         r.refinePC = true
         let res = r.refine(prepared: signal.prepareExperimental(raw, count: picks.count), starts: picks.map { map.rotations[$0] }, pcs: [signal.detector.pc()])
@@ -137,9 +136,7 @@ func refineMap(_ map: CrystalMap, stack: PatternStack, signal: PatternSignal, ma
     var done = 0
     for start in stride(from: 0, to: todo.count, by: chunk) {
         let ids = Array(todo[start..<min(todo.count, start + chunk)])
-        var raw: [Float] = []
-        raw.reserveCapacity(ids.count * stack.patternSize)
-        for i in ids { raw += try stack.read(i..<(i + 1)) }
+        let raw = try readPatterns(stack, ids)
         let res = refiner.refine(prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] }, pcs: [signal.detector.pc()])
         for (k, i) in ids.enumerated() {
             out.rotations[i] = res[k].rotation; score[i] = res[k].score
@@ -309,11 +306,7 @@ struct IndexHybrid: ParsableCommand {
                 var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
                 di.memoryBytes = try matching.bytes()
                 let mpb = ProgressReporter(total: unsure.count, label: "match")
-                let r = try di.match(count: unsure.count, read: { range in
-                    var raw: [Float] = []
-                    for i in unsure[range] { raw += try s.read(i..<(i + 1)) }
-                    return raw
-                }, progress: { d, t in mpb.update(Int(Double(d) / Double(t) * Double(unsure.count))) })
+                let r = try di.match(count: unsure.count, read: { range in try readPatterns(s, Array(unsure[range])) }, progress: { d, t in mpb.update(Int(Double(d) / Double(t) * Double(unsure.count))) })
                 for (k, i) in unsure.enumerated() {
                     m.rotations[i] = rotations[Int(r.indices[k * r.k])]; m.phaseIndex[i] = 0
                 }
@@ -342,4 +335,18 @@ func requireResolution(_ r: Double) throws {
 func writeMap(_ m: CrystalMap, to output: String) throws {
     try MapFile.write(m, to: output)
     FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
+}
+
+/// The patterns of map pixels `ids` (ascending), read as contiguous runs rather than one by one.
+func readPatterns(_ stack: PatternStack, _ ids: [Int]) throws -> [Float] {
+    var raw: [Float] = []
+    raw.reserveCapacity(ids.count * stack.patternSize)
+    var k = 0
+    while k < ids.count {
+        var e = k + 1
+        while e < ids.count && ids[e] == ids[e - 1] + 1 { e += 1 }
+        raw += try stack.read(ids[k]..<(ids[e - 1] + 1))
+        k = e
+    }
+    return raw
 }

@@ -232,10 +232,11 @@ struct Pipeline {
             let m = try hi.index(stack: stack!, step: step_, progress: { progress.update($0) })
             return (m, "")
         case "match":
-            let signal = try matchingOptions(p).signal(detector: detector!, stack: stack!)
+            let options = try matchingOptions(p)
+            let signal = try options.signal(detector: detector!, stack: stack!)
             let rotations = OrientationSampling.fundamentalZone(phases[0].laueGroup, resolution: p.resolution ?? 2)
             var di = DictionaryIndexer(signal: signal, master: master(), rotations: rotations)
-            di.memoryBytes = try matchingOptions(p).bytes()
+            di.memoryBytes = try options.bytes()
             let progress = ProgressReporter(total: stack!.count, label: "match")
             let r = try di.match(stack: stack!) { d, t in progress.update(Int(Double(d) / Double(t) * Double(stack!.count))) }
             let m = di.crystalMap(r, grid: MapGrid(rows: stack!.mapRows, columns: stack!.mapColumns, stepX: step_, stepY: step_), phase: phases[0], minimumScore: Float(p.minScore ?? -1))
@@ -261,17 +262,8 @@ struct Pipeline {
             case "wild_spikes": c = WildSpikeRemoval(toleranceDegrees: tol)
             case "fill": c = ZeroSolutionFill(neighbourCounts: p.neighbours ?? [6, 5], toleranceDegrees: tol, maximumHolePixels: p.maxHole ?? 10)
             case "pseudo_symmetry":
-                var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
-                if p.verify == true {
-                    let proj = PatternProjector(master: master(), detector: detector!)
-                    let pre = Preprocessor(rows: detector!.rows, columns: detector!.columns, steps: [.dynamicBackground(sigma: Double(detector!.columns) / 8, operation: .subtract)])
-                    let s = stack!
-                    verify = { i, current, flipped in
-                        guard let raw = try? s.read(i..<(i + 1)) else { return false }
-                        let e = pre.apply(raw)
-                        return Preprocessor.ncc(e, proj.pattern(flipped)) > Preprocessor.ncc(e, proj.pattern(current))
-                    }
-                }
+                let verify = p.verify == true
+                    ? patternCheck(stack: stack!, master: master(), detector: detector!, dynamicBackground: Double(detector!.columns) / 8) : nil
                 c = PseudoSymmetryCorrection(operators: try (p.operator ?? []).map { try PseudoSymmetryCorrection.parseOperator($0) }, verify: verify)
             default: c = MinimumGrainSize(minimumPixels: p.minSize ?? 5, thresholdDegrees: tol)
             }
