@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PipelineRecipes
 import Crystallography
 import CrystalMaps
 import DetectorGeometry

@@ -1,4 +1,5 @@
 import Foundation
+import PipelineRecipes
 import CrystalMaps
 import Grains
 

@@ -29,8 +29,17 @@ public final class TIFFReader: @unchecked Sendable {
         width = Int(w); height = Int(h)
         description = ebsd_tiff_get_string(t, UInt32(TIFFTAG_IMAGEDESCRIPTION)).map { String(cString: $0) }
         pageCount = Int(TIFFNumberOfDirectories(t))
-        guard width > 0, height > 0 else { TIFFClose(t); throw .malformed(path: path, page: 0, message: "image has zero size") }
+        // (every stored property is set, so a throw from here on runs deinit, which closes the file)
+        guard width > 0, height > 0 else { throw .malformed(path: path, page: 0, message: "image has zero size") }
+        // Patterns and master patterns are at most a few thousand pixels a side; a header claiming
+        // more than 2²⁶ pixels per page (8192 × 8192) is corrupt, and would be allocated before the read fails.
+        guard width * height <= TIFFReader.maximumPixels else {
+            throw .malformed(path: path, page: 0, message: "image of \(width) × \(height) pixels is not plausible (more than \(TIFFReader.maximumPixels) pixels per page)")
+        }
     }
+
+    /// The largest page this reader accepts (2²⁶ pixels).
+    public static let maximumPixels = 1 << 26
     deinit { TIFFClose(tif) }
 
     /// Reads page `index` (0-based) as width × height floats, row-major.

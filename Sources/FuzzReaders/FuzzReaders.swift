@@ -4,7 +4,7 @@
 //   swift build -c release --product fuzz-readers --scratch-path .build-fuzz \
 //       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 // (Debian's gold linker fails on the libFuzzer objects; lld links them.)
-// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master):
+// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe):
 //   FUZZ_READER=ang .build-fuzz/release/fuzz-readers -max_total_time=600 Fuzz/corpus/ang
 // Without -DFUZZING the same executable replays files (regression runs):
 //   FUZZ_READER=ang .build/debug/fuzz-readers Fuzz/crashes/ang/*
@@ -13,6 +13,7 @@ import CrystalMaps
 import EBSDImageIO
 import PatternSimulation
 import PatternStacks
+import PipelineRecipes
 
 /// Writes the input to a per-process temporary file with the reader's extension and reads it.
 /// Any thrown error is a correct outcome; only a crash, a hang or a sanitizer report is a finding.
@@ -52,8 +53,10 @@ func exercise(_ data: Data, reader: String) {
         let p = dir.appendingPathComponent("x.tif").path
         FileManager.default.createFile(atPath: p, contents: data)
         _ = try? MasterPattern.read(p)
+    case "recipe":
+        _ = try? Recipe.parse(String(decoding: data, as: UTF8.self), path: "fuzz.yaml")
     default:
-        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master")
+        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe")
     }
 }
 

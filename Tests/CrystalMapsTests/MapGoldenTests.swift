@@ -94,3 +94,22 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["map.\(ext)"])
     }
 }
+
+/// Inputs the fuzzer found (Fuzz/crashes/): each one crashed a reader (a huge number converted to
+/// an integer); now each is a clean error naming the file and line.
+@Suite struct MapFuzzerFindings {
+    @Test(arguments: [("ang", "NROWS"), ("ctf", "outside the")])
+    func crashInputsAreCleanErrors(reader: String, mention: String) throws {
+        let folder = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/\(reader)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("crash-") }
+        #expect(!files.isEmpty)
+        for f in files {
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).\(reader)")
+            try FileManager.default.copyItem(at: folder.appendingPathComponent(f), to: copy)
+            defer { try? FileManager.default.removeItem(at: copy) }
+            do { _ = try MapFile.read(copy.path); Issue.record("\(f) should fail") } catch {
+                #expect("\(error)".contains(mention) && "\(error)".contains(copy.path), "\(f): \(error)")
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import PatternSimulation
 @testable import PatternStacks
 @testable import EBSDImageIO
 
@@ -191,6 +192,14 @@ enum VendorFixtures {
         let minVersion = dir.appendingPathComponent("min.ebsp").path
         try Data([0, 0, 0, 0, 0, 0, 0, 0x80]).write(to: URL(fileURLWithPath: minVersion))
         do { _ = try PatternStack.open(minVersion); Issue.record("should fail") } catch { #expect("\(error)".contains("not an .ebsp version"), "\(error)") }
+
+        // the fuzzer's TIFF crash-94e074c6…: a page of 65529 × 65535 pixels was allocated before
+        // the read could fail (33 GB)
+        let huge = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/tiff/crash-94e074c6006d0495d2b209476fc051dfc1ab5b48")
+        let hugeTif = dir.appendingPathComponent("huge.tif")
+        try FileManager.default.copyItem(at: huge, to: hugeTif)
+        do { _ = try PatternStack.open(hugeTif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
+        do { _ = try MasterPattern.read(hugeTif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
     }
 
     @Test func folderWithOneImageOfAnotherSize() throws {

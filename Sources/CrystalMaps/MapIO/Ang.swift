@@ -32,6 +32,12 @@ public enum AngFile {
                 guard let s, let v = Double(s) else { throw .malformed(path: path, line: li + 1, message: "header '\(key)': expected a number") }
                 return v
             }
+            func count(_ s: String?) throws(MapFileError) -> Int {
+                guard let i = Int(fileValue: try num(s)), i >= 0, i <= 100_000_000 else {
+                    throw .malformed(path: path, line: li + 1, message: "header '\(key)': expected a count from 0 to 100000000")
+                }
+                return i
+            }
             switch key.lowercased() {
             case "phase":
                 guard let n = rest.first.flatMap({ Int($0) }) else { continue }
@@ -51,9 +57,9 @@ public enum AngFile {
             case "grid": grid = rest.first ?? grid
             case "xstep": xstep = try num(rest.first)
             case "ystep": ystep = try num(rest.first)
-            case "ncols_odd": ncolsOdd = Int(try num(rest.first))
-            case "ncols_even": ncolsEven = Int(try num(rest.first))
-            case "nrows": nrows = Int(try num(rest.first))
+            case "ncols_odd": ncolsOdd = try count(rest.first)
+            case "ncols_even": ncolsEven = try count(rest.first)
+            case "nrows": nrows = try count(rest.first)
             case "column_headers":
                 columnHeaders = t.split(separator: ":", maxSplits: 1).last.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
             case "x-star", "y-star", "z-star", "workingdistance", "tem_pixperum", "operator", "sampleid", "scanid":
@@ -95,7 +101,7 @@ public enum AngFile {
         }
         // A single-phase file that writes 0 in its phase column: that 0 is the phase.
         var ids = Set<Int>()
-        for k in 0..<n { ids.insert(Int(values[k * ncol + 7])) }
+        for k in 0..<n { ids.insert(Int(fileValue: values[k * ncol + 7]) ?? -1) }
         if mapPhases.count == 1 && !ids.contains(mapPhases[0].id) && ids.contains(0) { mapPhases[0].id = 0 }
         var idToIndex: [Int: Int32] = [:]
         for (i, p) in mapPhases.enumerated() { idToIndex[p.id] = Int32(i) }
@@ -118,7 +124,7 @@ public enum AngFile {
             rotations[px] = Rotation(euler: EulerAngles(values[row], values[row + 1], values[row + 2]))
             for (pi, c) in propColumns.enumerated() { props[pi][px] = Float(values[row + c]) }
             let ci = values[row + 6]
-            if ci != -1, let idx = idToIndex[Int(values[row + 7])] { phaseIndex[px] = idx }
+            if ci != -1, let idx = idToIndex[Int(fileValue: values[row + 7]) ?? -1] { phaseIndex[px] = idx }
         }
         var properties: [String: [Float]] = [:]
         for (i, nm) in names.enumerated() { properties[nm] = props[i] }

@@ -79,7 +79,7 @@ public enum CtfFile {
         for k in 0..<n {
             let r = k * ncol, px = asm.pixelOfRecord[k]
             rotations[px] = Rotation(euler: EulerAngles(values[r + cE1] * d2r, values[r + cE2] * d2r, values[r + cE3] * d2r))
-            let p = Int(values[r + cPhase])
+            let p = Int(fileValue: values[r + cPhase]) ?? 0
             if p >= 1 && p <= phases.count { phaseIndex[px] = Int32(p - 1) }
             for (j, c) in propCols.enumerated() { props[j][px] = Float(values[r + c]) }
         }

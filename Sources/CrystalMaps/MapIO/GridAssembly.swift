@@ -22,20 +22,25 @@ struct GridAssembly {
         let dx = stepX ?? step(xs, x0) ?? 1
         let dy = stepY ?? step(ys, y0) ?? dx
         guard dx > 0, dy > 0 else { throw .malformed(path: path, line: nil, message: "step sizes must be positive (XSTEP \(dx), YSTEP \(dy))") }
-        let cols = columns ?? (Int(((xs.max()! - x0) / dx).rounded()) + 1)
-        let rws = rows ?? (Int(((ys.max()! - y0) / dy).rounded()) + 1)
-        guard cols > 0, rws > 0, cols * rws == n else {
-            throw .malformed(path: path, line: nil, message: "expected \(rws) rows × \(cols) columns = \(rws * cols) data points, found \(n) (file truncated or header wrong?)")
+        // grid extents from the data (bounded by the point count: a grid of n points has ≤ n columns)
+        func extent(_ v: [Double], _ origin: Double, _ d: Double) -> Int {
+            let e = ((v.max()! - origin) / d).rounded() + 1
+            return e.isFinite && e <= Double(n) ? Int(e) : n + 1
+        }
+        let cols = columns ?? extent(xs, x0, dx)
+        let rws = rows ?? extent(ys, y0, dy)
+        let (total, overflow) = cols.multipliedReportingOverflow(by: rws)
+        guard cols > 0, rws > 0, !overflow, total == n else {
+            throw .malformed(path: path, line: nil, message: "expected \(rws) rows × \(cols) columns = \(overflow ? "too many" : String(total)) data points, found \(n) (file truncated or header wrong?)")
         }
         var pix = [Int](repeating: 0, count: n)
         var taken = [Bool](repeating: false, count: n)
         for k in 0..<n {
-            let c = Int(((xs[k] - x0) / dx).rounded())
-            let r = Int(((ys[k] - y0) / dy).rounded())
-            guard c >= 0, c < cols, r >= 0, r < rws else {
+            let cd = ((xs[k] - x0) / dx).rounded(), rd = ((ys[k] - y0) / dy).rounded()
+            guard cd >= 0, cd < Double(cols), rd >= 0, rd < Double(rws) else {
                 throw .malformed(path: path, line: firstDataLine + k, message: "point (x \(xs[k]), y \(ys[k])) lies outside the \(rws) × \(cols) grid")
             }
-            let idx = r * cols + c
+            let idx = Int(rd) * cols + Int(cd)
             if taken[idx] { throw .malformed(path: path, line: firstDataLine + k, message: "duplicate point at x \(xs[k]), y \(ys[k])") }
             taken[idx] = true
             pix[k] = idx

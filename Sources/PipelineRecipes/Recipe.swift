@@ -22,17 +22,22 @@ import Yams
 ///       - ipf: {directions: [y, z], boundaries: true}
 ///
 /// Paths are relative to the recipe file's folder.
-struct Recipe: Decodable {
-    var name: String?
-    var output: String?
-    var inputs: RecipeInputs
-    var steps: [RecipeStep]
+public struct Recipe: Decodable {
+    public var name: String?
+    public var output: String?
+    public var inputs: RecipeInputs
+    public var steps: [RecipeStep]
 
-    static func load(_ path: String) throws -> (Recipe, text: String) {
+    public static func load(_ path: String) throws -> (Recipe, text: String) {
         guard let data = FileManager.default.contents(atPath: path) else { throw RecipeError("\(path): cannot read the recipe") }
         let text = String(decoding: data, as: UTF8.self)
+        return (try parse(text, path: path), text)
+    }
+
+    /// Parses recipe text; errors name `path` and the place in the YAML.
+    public static func parse(_ text: String, path: String) throws -> Recipe {
         do {
-            return (try YAMLDecoder().decode(Recipe.self, from: text), text)
+            return try YAMLDecoder().decode(Recipe.self, from: text)
         } catch let e as DecodingError {
             throw RecipeError("\(path): \(Self.describe(e))")
         } catch {
@@ -40,7 +45,7 @@ struct Recipe: Decodable {
         }
     }
 
-    static func describe(_ e: DecodingError) -> String {
+    public static func describe(_ e: DecodingError) -> String {
         func where_(_ p: [CodingKey]) -> String { p.isEmpty ? "top level" : p.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch e {
         case .keyNotFound(let k, let c): return "missing '\(k.stringValue)' at \(where_(c.codingPath))"
@@ -52,20 +57,20 @@ struct Recipe: Decodable {
     }
 }
 
-struct RecipeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+public struct RecipeError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }
 
-struct RecipeInputs: Decodable {
-    var patterns: String?
-    var map: String?
-    var mapShape: String?
-    var stepMicrons: Double?
-    var detector: RecipeDetector?
-    var phases: [String]
-    var masterPatterns: [String: String]?
-    var voltageKV: Double?
+public struct RecipeInputs: Decodable {
+    public var patterns: String?
+    public var map: String?
+    public var mapShape: String?
+    public var stepMicrons: Double?
+    public var detector: RecipeDetector?
+    public var phases: [String]
+    public var masterPatterns: [String: String]?
+    public var voltageKV: Double?
 
     enum CodingKeys: String, CodingKey {
         case patterns, map, detector, phases
@@ -73,12 +78,12 @@ struct RecipeInputs: Decodable {
     }
 }
 
-struct RecipeDetector: Decodable {
-    var patternShape: String?
-    var pc: [Double]
-    var convention: String?
-    var sampleTilt: Double?
-    var detectorTilt: Double?
+public struct RecipeDetector: Decodable {
+    public var patternShape: String?
+    public var pc: [Double]
+    public var convention: String?
+    public var sampleTilt: Double?
+    public var detectorTilt: Double?
 
     enum CodingKeys: String, CodingKey {
         case pc, convention
@@ -87,18 +92,18 @@ struct RecipeDetector: Decodable {
 }
 
 /// One step: a mapping with a single key (the step's name) and its parameters.
-struct RecipeStep: Decodable {
-    var name: String
-    var params: StepParameters
+public struct RecipeStep: Decodable {
+    public var name: String
+    public var params: StepParameters
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    public struct Key: CodingKey {
+        public var stringValue: String
+        public var intValue: Int? { nil }
+        public init(stringValue: String) { self.stringValue = stringValue }
+        public init?(intValue: Int) { nil }
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard c.allKeys.count == 1, let k = c.allKeys.first else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a step is one name with its parameters, e.g. '- fill: {neighbours: [6, 5]}'"))
@@ -109,32 +114,32 @@ struct RecipeStep: Decodable {
 }
 
 /// Every parameter any step takes (each step reads its own; unknown keys are refused).
-struct StepParameters: Decodable, Hashable {
-    var bands: Int?
-    var resolution: Double?
-    var fast: Bool?
-    var components: Int?
-    var psf: Double?
-    var staticBackground: String?
-    var dynamicBackground: Double?
-    var memory: String?
-    var threshold: Double?
-    var minScore: Double?
-    var neighbours: [Int]?
-    var tolerance: Double?
-    var maxHole: Int?
-    var `operator`: [String]?
-    var verify: Bool?
-    var refinePC: Bool?
-    var pseudoSymmetry: [String]?
-    var minSize: Int?
-    var hagb: Double?
-    var lagb: Double?
-    var directions: [String]?
-    var boundaries: Bool?
-    var scale: Int?
+public struct StepParameters: Decodable, Hashable {
+    public var bands: Int?
+    public var resolution: Double?
+    public var fast: Bool?
+    public var components: Int?
+    public var psf: Double?
+    public var staticBackground: String?
+    public var dynamicBackground: Double?
+    public var memory: String?
+    public var threshold: Double?
+    public var minScore: Double?
+    public var neighbours: [Int]?
+    public var tolerance: Double?
+    public var maxHole: Int?
+    public var `operator`: [String]?
+    public var verify: Bool?
+    public var refinePC: Bool?
+    public var pseudoSymmetry: [String]?
+    public var minSize: Int?
+    public var hagb: Double?
+    public var lagb: Double?
+    public var directions: [String]?
+    public var boundaries: Bool?
+    public var scale: Int?
 
-    init() {}
+    public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case bands, resolution, fast, components, psf, memory, threshold, neighbours, tolerance, verify, hagb, lagb, directions, boundaries, scale
@@ -143,7 +148,7 @@ struct StepParameters: Decodable, Hashable {
         case refinePC = "refine_pc", pseudoSymmetry = "pseudo_symmetry", minSize = "min_size", minScore = "min_score"
     }
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let known = Set(CodingKeys.allCases.map(\.rawValue))
         let any = try decoder.container(keyedBy: RecipeStep.Key.self)
         for k in any.allKeys where !known.contains(k.stringValue) {
