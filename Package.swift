@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "EBSDNumerics", targets: ["EBSDNumerics"]),
         .library(name: "DetectorGeometry", targets: ["DetectorGeometry"]),
         .library(name: "PatternSimulation", targets: ["PatternSimulation"]),
+        .library(name: "DynamicalSimulation", targets: ["DynamicalSimulation"]),
         .library(name: "Preprocessing", targets: ["Preprocessing"]),
         .library(name: "PatternStacks", targets: ["PatternStacks"]),
         .library(name: "Grains", targets: ["Grains"]),
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "PatternMatching", targets: ["PatternMatching"]),
         .library(name: "MapCleanup", targets: ["MapCleanup"]),
         .library(name: "MapPictures", targets: ["MapPictures"]),
+        .library(name: "PipelineRecipes", targets: ["PipelineRecipes"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
         .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
         .executable(name: "fuzz-readers", targets: ["FuzzReaders"]),
@@ -53,12 +55,14 @@ let package = Package(
         .target(name: "CrystalMaps", dependencies: ["Crystallography"], exclude: ["README.md"], swiftSettings: fastMath),
         .target(name: "DetectorGeometry", dependencies: ["Crystallography"], swiftSettings: fastMath),
         .target(name: "PatternSimulation", dependencies: ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics"], swiftSettings: fastMath),
+        .target(name: "DynamicalSimulation", dependencies: ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS"], swiftSettings: fastMath),
         .target(name: "Preprocessing", dependencies: ["EBSDNumerics"], swiftSettings: fastMath),
         .target(name: "PatternStacks", dependencies: ["EBSDImageIO"], swiftSettings: fastMath),
         .target(name: "Grains", dependencies: ["Crystallography", "CrystalMaps"], swiftSettings: fastMath),
         .target(name: "HoughIndexing", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
         .target(name: "PatternMatching", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
         .target(name: "MapCleanup", dependencies: ["Crystallography", "CrystalMaps", "Grains"], swiftSettings: fastMath),
+        .target(name: "PipelineRecipes", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: fastMath),
         .target(name: "MapPictures", dependencies: ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO"], swiftSettings: fastMath),
 
         // Command line and benchmarks.
@@ -66,20 +70,19 @@ let package = Package(
             name: "EBSDCommand",
             dependencies: [
                 "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks",
-                "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
+                "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "PipelineRecipes", "DynamicalSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: fastMath
         ),
         .executableTarget(
             name: "EBSDBench",
-            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching"],
+            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "DynamicalSimulation"],
             swiftSettings: fastMath
         ),
 
         // libFuzzer harness for every file reader (see the file's header for the build line).
-        .executableTarget(name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks"]),
+        .executableTarget(name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "PipelineRecipes"]),
 
         // Tests. TestSupport finds ../shared (golden numbers, real data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "PostProcessingTests", dependencies: ["Grains", "MapCleanup", "MapPictures", "CrystalMaps", "Crystallography", "PatternSimulation", "PatternStacks", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "IndexingTests", dependencies: ["HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDImageIO", "TestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDNumerics", "TestSupport"]),
+        .testTarget(name: "DynamicalSimulationTests", dependencies: ["DynamicalSimulation", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "DetectorGeometry", "Crystallography", "TestSupport"]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

@@ -15,6 +15,11 @@ public enum ScatteringFactors {
     /// f_e in Å for element `symbol` at reciprocal length `g` (Å⁻¹, g = 1/d).
     public static func electron(_ symbol: String, g: Double) -> Double? {
         guard let z = atomicNumber(symbol) else { return nil }
+        return electron(atomicNumber: z, g: g)
+    }
+
+    /// f_e in Å for atomic number `z` (1…103) at `g` (Å⁻¹), without the symbol lookup (for hot loops).
+    @inlinable public static func electron(atomicNumber z: Int, g: Double) -> Double {
         let p = lobato[z - 1]
         let g2 = g * g
         var f = 0.0

@@ -215,6 +215,7 @@ if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, qui
 if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
 
 if wanted("match") { matchCase(scratch: scratch, quick: quick) }
+if wanted("dynamical") { dynamicalCase(scratch: scratch, quick: quick) }
 
 // MARK: sgemm throughput (the kernel of dictionary indexing), to show the OpenBLAS core in use
 if wanted("sgemm") || wanted("match") {

@@ -66,3 +66,49 @@ public enum SymmetricEigen {
         return (vectors, values)
     }
 }
+
+extension SymmetricEigen {
+    /// All eigenvalues (ascending) and eigenvectors of a symmetric n×n matrix, with
+    /// workspace kept between calls (one per thread) so repeated solves do not allocate.
+    public struct Workspace {
+        public private(set) var capacity: Int
+        var work: [Float], iwork: [Int32], isuppz: [Int32]
+        public init(capacity n: Int) {
+            capacity = max(1, n)
+            // LAPACK's documented minima for ssyevr: lwork ≥ 26n, liwork ≥ 10n; keep the optimal size if larger.
+            var lw = 26 * capacity, liw = 10 * capacity
+            var jobz = CChar(UInt8(ascii: "V")), range = CChar(UInt8(ascii: "A")), uplo = CChar(UInt8(ascii: "U"))
+            var nn = Int32(capacity), lda = Int32(capacity), il: Int32 = 1, iu = Int32(capacity), found: Int32 = 0, info: Int32 = 0
+            var vl: Float = 0, vu: Float = 0, abstol: Float = 0, wq: Float = 0, iwq: Int32 = 0, q: Int32 = -1, qi: Int32 = -1
+            var a = [Float](repeating: 0, count: 1), w = [Float](repeating: 0, count: capacity), z = [Float](repeating: 0, count: 1)
+            var sup = [Int32](repeating: 0, count: 2 * capacity)
+            ssyevr_(&jobz, &range, &uplo, &nn, &a, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &lda, &sup, &wq, &q, &iwq, &qi, &info, 1, 1, 1)
+            if info == 0 { lw = max(lw, Int(wq)); liw = max(liw, Int(iwq)) }
+            work = [Float](repeating: 0, count: lw)
+            iwork = [Int32](repeating: 0, count: liw)
+            isuppz = [Int32](repeating: 0, count: 2 * capacity)
+        }
+
+        /// Solves for all eigenpairs of the symmetric matrix in `a` (n×n, either storage
+        /// order; `a` is overwritten). Eigenvalues go to `values` (ascending, n), eigenvectors
+        /// to `vectors` as rows of length n (n×n). Returns LAPACK's info (0 = success).
+        public mutating func solve(_ a: UnsafeMutablePointer<Float>, n: Int, values: UnsafeMutablePointer<Float>, vectors: UnsafeMutablePointer<Float>) -> Int32 {
+            precondition(n <= capacity, "matrix larger than the workspace")
+            var jobz = CChar(UInt8(ascii: "V")), range = CChar(UInt8(ascii: "A")), uplo = CChar(UInt8(ascii: "U"))
+            var nn = Int32(n), lda = Int32(n), il: Int32 = 1, iu = Int32(n), found: Int32 = 0, info: Int32 = 0
+            var vl: Float = 0, vu: Float = 0, abstol: Float = 0
+            var lw = Int32(work.count), liw = Int32(iwork.count), ldz = Int32(n)
+            work.withUnsafeMutableBufferPointer { wk in iwork.withUnsafeMutableBufferPointer { iw in isuppz.withUnsafeMutableBufferPointer { sp in
+                ssyevr_(&jobz, &range, &uplo, &nn, a, &lda, &vl, &vu, &il, &iu, &abstol, &found, values, vectors, &ldz, sp.baseAddress!,
+                        wk.baseAddress!, &lw, iw.baseAddress!, &liw, &info, 1, 1, 1)
+            } } }
+            return info
+        }
+    }
+}
+
+/// OpenBLAS's own thread count, so callers that already run one solve per core can keep BLAS single-threaded.
+public enum BLASThreads {
+    public static var count: Int { Int(openblas_get_num_threads()) }
+    public static func set(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+}

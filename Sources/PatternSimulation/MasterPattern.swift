@@ -24,6 +24,14 @@ public struct MasterPattern: Sendable {
         public var minimumDAngstrom: Double?
         public var reflectors: Int?
         public var generator: String
+        /// Dynamical patterns: simulated energy bins (keV), their Monte Carlo weights,
+        /// the backscatter yield, the number of directions solved and the run times (s).
+        public var energyBinsKeV: [Double]?
+        public var energyWeights: [Double]?
+        public var backscatterYield: Double?
+        public var computedDirections: Int?
+        public var meanBeams: [Double]?
+        public var seconds: [String: Double]?
         public init(phase: String, spaceGroup: Int, latticeAngstrom: [Double], voltageKV: Double, model: String,
                     minimumDAngstrom: Double? = nil, reflectors: Int? = nil, generator: String) {
             self.phase = phase; self.spaceGroup = spaceGroup; self.latticeAngstrom = latticeAngstrom; self.voltageKV = voltageKV

@@ -177,6 +177,22 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         }
     }
 
+    /// `ebsd simulate master --dynamical`: refused up front, nothing written.
+    @Test func dynamicalMasterBadInput() throws {
+        let out = dir.appendingPathComponent("m.tif").path
+        let cases: [([String], String)] = [
+            (["simulate", "master", "--dynamical", "--phase", "Na2O2", "--size", "11", "-o", out], "centrosymmetric"),
+            (["simulate", "master", "--dynamical", "--phase", "Na", "--kv", "20", "--emin", "25", "-o", out], "--emin"),
+            (["simulate", "master", "--dynamical", "--phase", "Na", "--bethe", "8,4", "-o", out], "--bethe"),
+            (["simulate", "master", "--dynamical", "--phase", "Na", "--size", "400", "-o", out], "--size"),
+        ]
+        for (args, mention) in cases {
+            let r = try runEBSD(args)
+            #expect(r.status != 0 && r.stderr.contains(mention), "\(args): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
     @Test func goodConversionAndInfo() throws {
         let ctf = dir.appendingPathComponent("sdss.ctf").path
         let r = try runEBSD(["convert", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ctf])
