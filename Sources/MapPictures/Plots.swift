@@ -36,24 +36,46 @@ public enum Plots {
         return s + "</svg>\n"
     }
 
+    /// Grain-size histogram as a PNG-ready image: number- (blue) and area-weighted (orange)
+    /// fractions per ECD bin, with axis ticks in µm and %, axis titles and a legend.
     public static func histogramPNG(edges: [Double], number: [Double], area: [Double]) -> RGBImage {
-        let w = 640, h = 400, left = 60, bottom = 50, top = 30
+        let w = 640, h = 400, left = 64, bottom = 56, top = 40
         var img = RGBImage(width: w, height: h)
         let pw = w - left - 20, ph = h - top - bottom
         let ymax = max(number.max() ?? 0, area.max() ?? 0, 1e-9)
         let n = number.count, bw = pw / max(1, n)
+        let blue: (UInt8, UInt8, UInt8) = (76, 114, 176), orange: (UInt8, UInt8, UInt8) = (221, 132, 82)
         for k in 0..<n {
             let hn = Int(number[k] / ymax * Double(ph)), ha = Int(area[k] / ymax * Double(ph))
-            img.fillRect(x: left + k * bw + 1, y: top + ph - hn, w: bw / 2 - 1, h: hn, (76, 114, 176))
-            img.fillRect(x: left + k * bw + bw / 2, y: top + ph - ha, w: bw / 2 - 1, h: ha, (221, 132, 82))
+            img.fillRect(x: left + k * bw + 1, y: top + ph - hn, w: bw / 2 - 1, h: hn, blue)
+            img.fillRect(x: left + k * bw + bw / 2, y: top + ph - ha, w: bw / 2 - 1, h: ha, orange)
         }
         img.fillRect(x: left, y: top + ph, w: pw, h: 2, (0, 0, 0))
         img.fillRect(x: left - 2, y: top, w: 2, h: ph, (0, 0, 0))
+        // x ticks: bin edges in µm
         for k in stride(from: 0, through: n, by: max(1, n / 5)) {
             let label = String(format: "%.3g", edges[k])
-            img.text(label, x: left + k * bw - RGBImage.textWidth(label, scale: 1) / 2, y: top + ph + 8, scale: 1)
+            img.fillRect(x: left + k * bw, y: top + ph + 2, w: 1, h: 4, (0, 0, 0))
+            img.text(label, x: left + k * bw - RGBImage.textWidth(label, scale: 1) / 2, y: top + ph + 9, scale: 1)
         }
-        img.text("µm", x: w / 2, y: h - 18, scale: 2)
+        let xTitle = "ECD (µm)"
+        img.text(xTitle, x: left + pw / 2 - RGBImage.textWidth(xTitle, scale: 2) / 2, y: h - 22, scale: 2)
+        // y ticks: fractions in %
+        let steps = 4
+        for t in 0...steps {
+            let v = ymax * Double(t) / Double(steps)
+            let y = top + ph - Int(Double(ph) * Double(t) / Double(steps))
+            img.fillRect(x: left - 6, y: y, w: 4, h: 1, (0, 0, 0))
+            let label = String(format: "%.0f", v * 100)
+            img.text(label, x: left - 9 - RGBImage.textWidth(label, scale: 1), y: y - 3, scale: 1)
+        }
+        img.text("%", x: left - 34, y: top - 24, scale: 2)
+        // legend
+        let lx = w - 220
+        img.fillRect(x: lx, y: 12, w: 12, h: 12, blue)
+        img.text("NUMBER", x: lx + 18, y: 14, scale: 1)
+        img.fillRect(x: lx + 90, y: 12, w: 12, h: 12, orange)
+        img.text("AREA", x: lx + 108, y: 14, scale: 1)
         return img
     }
 
