@@ -492,6 +492,10 @@ func matchCase(scratch: URL, quick: Bool) {
     var refiner = OrientationRefiner(signal: signal, master: master)
     if let st = ProcessInfo.processInfo.environment["REFINE_STEP"] { refiner.orientationStep = Double(st)! * .pi / 180 }
     if let tol = ProcessInfo.processInfo.environment["REFINE_TOL"] { refiner.optimizer.tolerance = Double(tol)! }
+    if let q = ProcessInfo.processInfo.environment["REFINE_QM"] {   // "initial,final,shrink" in degrees, or "nm" for Nelder–Mead
+        let v = q.split(separator: ",").compactMap { Double($0) }
+        refiner.quadraticModel = v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
+    }
     let refined = refiner.refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [det.pc()])
     let tRefine = now() - t1
     let (w1, m1) = errors(refined.map(\.rotation))

@@ -2,6 +2,7 @@ import Foundation
 import Crystallography
 import DetectorGeometry
 import DynamicalSimulation
+import EBSDNumerics
 import PatternMatching
 import PatternSimulation
 import Preprocessing
@@ -57,10 +58,16 @@ func dynamicalCase(scratch: URL, quick: Bool) {
         let starts = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
         let (w, m) = errors(starts)
         rec["\(label)_dictionary_within2"] = w; rec["\(label)_dictionary_median_deg"] = m
-        let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: starts, pcs: [det.pc()])
+        var refiner = OrientationRefiner(signal: signal, master: master)
+        if let q = ProcessInfo.processInfo.environment["REFINE_QM"] {
+            let v = q.split(separator: ",").compactMap { Double($0) }
+            refiner.quadraticModel = v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
+        }
+        let refined = refiner.refine(prepared: signal.prepareExperimental(raw, count: n), starts: starts, pcs: [det.pc()])
         let (w1, m1) = errors(refined.map(\.rotation))
         rec["\(label)_refined_within2"] = w1; rec["\(label)_refined_median_deg"] = m1
         rec["\(label)_mean_ncc"] = Double(refined.map(\.score).reduce(0, +)) / Double(n)
+        rec["\(label)_refine_evaluations_per_pattern"] = Double(refined.map(\.evaluations).reduce(0, +)) / Double(n)
     }
     rec["na_patterns"] = n
     rec["dictionary"] = rotations.count

@@ -91,10 +91,12 @@ struct RefineOptions: ParsableArguments {
     @Option(help: "Refine one PC for the whole map: per-pattern PC refinement on this many well-matched patterns spread over the map, median PC, then every orientation with it (0 = off).") var mapPC = 0
     @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry: [String] = []
     @Option(help: "Neighbour check: pixels below this NCC (or not indexed) try their neighbours' orientations (0 = off).") var neighbourCheck = 0.0
+    @Flag(help: "Faster orientation search by successive quadratic models (about 50 instead of 64 projections per pattern; as precise as Nelder–Mead on kinematical-like patterns, slightly less on very sharp ones).") var fastRefine = false
 
     func refiner(signal: PatternSignal, master: MasterPattern, group: LaueGroup) throws -> OrientationRefiner {
         var r = OrientationRefiner(signal: signal, master: master)
         r.refinePC = refinePC
+        if fastRefine { r.quadraticModel = OrientationRefiner.fastSearch }
         if !pseudoSymmetry.isEmpty {
             let ops = try pseudoSymmetry.map { s in do { return try PseudoSymmetryCorrection.parseOperator(s) } catch { throw ValidationError("\(error)") } }
             r.variants = PseudoSymmetryCorrection(operators: ops).variants(group)

@@ -16,7 +16,7 @@ public struct RefinedPattern: Sendable {
 
 /// Refines orientations (and optionally the pattern centre) by maximising the
 /// NCC between a measured pattern and the pattern projected on the fly, with
-/// Nelder–Mead. The orientation is varied as `exp(ω) · g` — a small rotation
+/// successive quadratic models (orientation only) or Nelder–Mead (with the PC). The orientation is varied as `exp(ω) · g` — a small rotation
 /// vector ω (radians) applied in the crystal frame — so the search is the same
 /// near any orientation; the PC (Bruker) is varied directly.
 ///
@@ -37,6 +37,14 @@ public struct OrientationRefiner: Sendable {
     public var optimizer = NelderMead(tolerance: 2e-4, maxIterations: 300)
     /// Nelder–Mead restarts from the result with a simplex a quarter the size.
     public var restarts = 0
+    /// Optional faster orientation-only search by successive quadratic models
+    /// (``QuadraticModelAscent``; ``fastSearch`` gives h = 1°, ⅓°, 0.11°, 0.1°: about 50 evaluations
+    /// per pattern instead of 64). Measured: on the dev Na 60 px set (kinematical patterns) median
+    /// error 0.187° vs Nelder–Mead's 0.195° at 1.3× the rate; on sharper patterns (from the
+    /// dynamical Na master) a little less precise (median 0.073° vs 0.064°). nil (default): Nelder–Mead.
+    /// The PC search always uses Nelder–Mead.
+    public var quadraticModel: QuadraticModelAscent? = nil
+    public static let fastSearch = QuadraticModelAscent(initialStep: Double.pi / 180, finalStep: 0.1 * Double.pi / 180, shrink: 3)
 
     public init(signal: PatternSignal, master: MasterPattern) {
         self.signal = signal
@@ -60,6 +68,10 @@ public struct OrientationRefiner: Sendable {
                     return -Double(signal.score(prepared, pcProjector(p), rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
                 } : { x in
                     -Double(signal.score(prepared, fixedProjector, rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
+                }
+                if !refinePC, let qm = quadraticModel {
+                    let r = qm.maximize({ w in Double(signal.score(prepared, fixedProjector, Rotation(rotationVector: w) * g0, scratch: sb.baseAddress!, packed: pb.baseAddress!)) }, start: .zero)
+                    return ([r.x.x, r.x.y, r.x.z], -r.value, r.evaluations)
                 }
                 var x = refinePC ? [0, 0, 0, pc.x, pc.y, pc.z] : [0, 0, 0]
                 var step = refinePC ? [orientationStep, orientationStep, orientationStep, pcStep, pcStep, pcStep] : [orientationStep, orientationStep, orientationStep]

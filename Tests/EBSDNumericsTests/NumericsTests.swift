@@ -54,3 +54,26 @@ import Testing
         }
     }
 }
+
+/// The quadratic-model ascent on a correlated Gaussian peak (the shape of an NCC around the
+/// right orientation): it must find the known maximum from 1° away, in at most 41 evaluations.
+@Suite struct QuadraticModelAscentTests {
+    @Test func findsCorrelatedGaussianPeak() {
+        let d = Double.pi / 180
+        let peak = SIMD3<Double>(0.6 * d, -0.5 * d, 0.3 * d)
+        // inverse covariance with strong off-diagonal terms (widths ~0.5°)
+        let m: [[Double]] = [[1.0, 0.5, 0.2], [0.5, 1.2, -0.3], [0.2, -0.3, 0.8]].map { $0.map { $0 / (0.5 * d * 0.5 * d) } }
+        func f(_ x: SIMD3<Double>) -> Double {
+            let u = x - peak
+            var q = 0.0
+            for i in 0..<3 { for j in 0..<3 { q += u[i] * m[i][j] * u[j] } }
+            return 0.4 * exp(-0.5 * q) + 0.05
+        }
+        let qm = QuadraticModelAscent(initialStep: d, finalStep: 0.1 * d, shrink: 3)
+        let r = qm.maximize(f, start: .zero)
+        let err = ((r.x - peak) * (r.x - peak)).sum().squareRoot() / d
+        #expect(err < 0.01, "error \(err)°")
+        #expect(r.evaluations <= 61)
+        #expect(abs(r.value - 0.45) < 1e-4)
+    }
+}
