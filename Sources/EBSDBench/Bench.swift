@@ -373,7 +373,8 @@ func houghCase(scratch: URL) {
         let n = stack.count, size = stack.patternRows
         let data = try! stack.read(0..<n)
         let t0 = now()
-        let hi = HoughIndexer(detector: Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
+        var hi = HoughIndexer(detector: Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
+        if ProcessInfo.processInfo.environment["HOUGH_RADON"] == "0" { hi.radonRefinement = nil }
         let setup = now() - t0
         var sols: [IndexingSolution?] = []
         let t = best(of: 3) { sols = hi.index(batch: data, count: n) }

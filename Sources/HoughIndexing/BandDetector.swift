@@ -41,7 +41,10 @@ public struct BandDetector: Sendable {
     }
 
     /// Bands of one Radon transform (`[θ][ρ]`, NaN for empty cells).
-    public func detect(_ transform: [Float]) -> [Band] {
+    public func detect(_ transform: [Float]) -> [Band] { detect(enhanced: enhance(transform)) }
+
+    /// The band-enhanced transform (`[θ][ρ]`; −∞ in poorly sampled cells).
+    public func enhance(_ transform: [Float]) -> [Float] {
         let nt = radon.thetaCount, nr = radon.rhoCount
         // fill empty / poorly sampled cells with the row mean
         var t0 = transform
@@ -74,6 +77,12 @@ public struct BandDetector: Sendable {
             }
             e[t * nr + r] = radon.counts[t * nr + r] >= minimumCount ? s : -.infinity
         } }
+        return e
+    }
+
+    /// Bands (strongest local maxima) of an enhanced transform from ``enhance(_:)``.
+    public func detect(enhanced e: [Float]) -> [Band] {
+        let nt = radon.thetaCount, nr = radon.rhoCount
         // local maxima, strongest first, with suppression
         func value(_ t: Int, _ r: Int) -> Float {
             var tt = t, rr = r

@@ -20,6 +20,10 @@ public struct HoughIndexer: Sendable {
     /// Phase choice between solutions within `phaseMatchSlack` matched bands of the best: by band widths.
     public let widthCheck: BandWidthCheck?
     public var phaseMatchSlack = 2
+    /// Final orientation refinement on the enhanced Radon transform, with every band of the
+    /// reflector library (nil: off). Dev Na sets: 120 px median error 0.244° → 0.202°, 60 px
+    /// 94.6 % → 96.8 % within 2° and median 0.60° → 0.43°, for 1–7 % of the time.
+    public var radonRefinement: RadonRefinement?
     /// The preprocessing for the width check: as `preprocessor` but without the Gaussian filter, which would widen every band.
     let widthPreprocessor: Preprocessor
 
@@ -40,6 +44,7 @@ public struct HoughIndexer: Sendable {
         let twoTheta = 2 * (fam?.braggAngle(voltage: voltage) ?? 0.015)
         let cell = 2 * radon.rhoMax / Double(radon.rhoCount)
         bands = BandDetector(radon: radon, bandWidth: max(1, bandWidthScale * twoTheta / cell), bandCount: bandCount)
+        radonRefinement = RadonRefinement(radon: radon)
         // Background removal, then a light Gaussian. The band-enhancement kernel is made
         // `bandWidthScale` (2) times the Bragg width of the strongest reflector: a kernel
         // matched to the bare 2θ found mostly false bands through bright zone axes; the wider one
@@ -56,11 +61,13 @@ public struct HoughIndexer: Sendable {
     /// A copy with another band detector.
     public init(copy o: HoughIndexer, bands: BandDetector) {
         detector = o.detector; indexer = o.indexer; radon = o.radon; self.bands = bands; phases = o.phases; widthCheck = o.widthCheck; phaseMatchSlack = o.phaseMatchSlack; widthPreprocessor = o.widthPreprocessor; preprocessor = o.preprocessor
+        radonRefinement = o.radonRefinement
     }
 
     /// A copy with another band indexer and optional Gaussian pre-filter (σ px).
     public init(copy o: HoughIndexer, indexer: BandIndexer, gaussian: Double = 0) {
         detector = o.detector; self.indexer = indexer; radon = o.radon; bands = o.bands; phases = o.phases; widthCheck = o.widthCheck; phaseMatchSlack = o.phaseMatchSlack; widthPreprocessor = o.widthPreprocessor
+        radonRefinement = o.radonRefinement
         preprocessor = gaussian > 0 ? Preprocessor(rows: o.detector.rows, columns: o.detector.columns,
                                                    steps: o.preprocessor.steps + [.gaussianFilter(sigma: gaussian)]) : o.preprocessor
     }
@@ -76,17 +83,23 @@ public struct HoughIndexer: Sendable {
         let p = preprocessor.apply(pattern)
         var t = [Float](repeating: 0, count: radon.thetaCount * radon.rhoCount)
         p.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
-        let b = bands.detect(t)
+        let enhanced = bands.enhance(t)
+        let b = bands.detect(enhanced: enhanced)
         let normals = bandNormals(b)
-        guard let widthCheck else { return (indexer.index(normals), b) }
+        func refined(_ s: IndexingSolution?) -> IndexingSolution? {
+            guard var s, let rr = radonRefinement else { return s }
+            s.rotation = rr.refine(enhanced: enhanced, start: s.rotation, crystalNormals: indexer.libraries[s.phaseIndex].normals)
+            return s
+        }
+        guard let widthCheck else { return (refined(indexer.index(normals)), b) }
         let each = indexer.indexEach(normals).compactMap { $0 }
         guard let top = each.map(\.bandsMatched).max() else { return (nil, b) }
         let close = each.filter { $0.bandsMatched >= top - phaseMatchSlack }
-        if close.count == 1 { return (close[0], b) }
+        if close.count == 1 { return (refined(close[0]), b) }
         let q = widthPreprocessor.apply(pattern)
         q.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
         let scored = close.map { ($0, widthCheck.score(phase: $0.phaseIndex, rotation: $0.rotation, bands: b, normals: normals, transform: t, radon: radon) ?? -.infinity) }
-        return (scored.max { $0.1 < $1.1 }!.0, b)
+        return (refined(scored.max { $0.1 < $1.1 }!.0), b)
     }
 
     /// Indexes `count` patterns stored contiguously, in parallel.

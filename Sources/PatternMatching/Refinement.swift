@@ -117,10 +117,3 @@ public struct OrientationRefiner: Sendable {
     }
 }
 
-extension Rotation {
-    /// The rotation of angle |v| about v (radians); the identity for v = 0.
-    public init(rotationVector v: Vector3) {
-        let a = v.norm
-        self = a < 1e-15 ? .identity : Rotation(axis: v, angle: a)
-    }
-}
