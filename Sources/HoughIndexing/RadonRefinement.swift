@@ -5,7 +5,7 @@ import EBSDNumerics
 
 /// Refines a Hough solution on the band-enhanced Radon transform itself: the
 /// orientation (a small rotation vector applied to the solution, Nelder–Mead)
-/// that maximises the sum of the enhanced transform, interpolated bilinearly,
+/// that maximises the sum of the enhanced transform, interpolated (cubic),
 /// at the predicted (θ, ρ) of every band of the phase's reflector library
 /// that crosses the inner 85 % of the detector circle — typically 20–40
 /// bands rather than the 6–11 detected peaks, and without the peak picking's
@@ -39,20 +39,32 @@ public struct RadonRefinement: Sendable {
         return (theta / .pi * Double(radon.thetaCount), (rho + radon.rhoMax) / (2 * radon.rhoMax) * Double(radon.rhoCount) - 0.5)
     }
 
-    /// Bilinear value of the enhanced transform at fractional (t, r); θ wraps with ρ mirrored.
+    /// Value of the enhanced transform at fractional (t, r) by Catmull–Rom (cubic) interpolation over
+    /// the 4 × 4 neighbouring cells — smooth, so the optimum is not locked to cell centres as with
+    /// bilinear interpolation; θ wraps with ρ mirrored. nil near an edge or an empty cell.
     @inline(__always) func value(_ e: UnsafeBufferPointer<Float>, _ t: Double, _ r: Double) -> Float? {
         let nt = radon.thetaCount, nr = radon.rhoCount
         let t0 = Int(t.rounded(.down)), r0 = Int(r.rounded(.down))
         let ft = Float(t - Double(t0)), fr = Float(r - Double(r0))
+        @inline(__always) func weights(_ x: Float) -> (Float, Float, Float, Float) {
+            let x2 = x * x, x3 = x2 * x
+            return (-0.5 * x3 + x2 - 0.5 * x, 1.5 * x3 - 2.5 * x2 + 1, -1.5 * x3 + 2 * x2 + 0.5 * x, 0.5 * x3 - 0.5 * x2)
+        }
+        let wt = weights(ft), wr = weights(fr)
+        let wts = [wt.0, wt.1, wt.2, wt.3], wrs = [wr.0, wr.1, wr.2, wr.3]
         var acc: Float = 0
-        for (dt, wt) in [(0, 1 - ft), (1, ft)] { for (dr, wr) in [(0, 1 - fr), (1, fr)] {
-            var tt = t0 + dt, rr = r0 + dr
-            if tt >= nt { tt -= nt; rr = nr - 1 - rr } else if tt < 0 { tt += nt; rr = nr - 1 - rr }
-            guard rr >= 0, rr < nr else { return nil }
-            let v = e[tt * nr + rr]
-            guard v.isFinite else { return nil }
-            acc += wt * wr * v
-        } }
+        for i in 0..<4 {
+            var tt = t0 + i - 1, flip = false
+            if tt >= nt { tt -= nt; flip = true } else if tt < 0 { tt += nt; flip = true }
+            for j in 0..<4 {
+                var rr = r0 + j - 1
+                if flip { rr = nr - 1 - rr }
+                guard rr >= 0, rr < nr else { return nil }
+                let v = e[tt * nr + rr]
+                guard v.isFinite else { return nil }
+                acc += wts[i] * wrs[j] * v
+            }
+        }
         return acc
     }
 
