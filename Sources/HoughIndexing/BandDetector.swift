@@ -46,37 +46,57 @@ public struct BandDetector: Sendable {
     /// The band-enhanced transform (`[θ][ρ]`; −∞ in poorly sampled cells).
     public func enhance(_ transform: [Float]) -> [Float] {
         let nt = radon.thetaCount, nr = radon.rhoCount
-        // fill empty / poorly sampled cells with the row mean
         var t0 = transform
-        for t in 0..<nt {
-            var s: Float = 0, k: Float = 0
-            for r in 0..<nr where t0[t * nr + r].isFinite && radon.counts[t * nr + r] >= minimumCount { s += t0[t * nr + r]; k += 1 }
-            let m = k > 0 ? s / k : 0
-            for r in 0..<nr where !(t0[t * nr + r].isFinite && radon.counts[t * nr + r] >= minimumCount) { t0[t * nr + r] = m }
-        }
-        // convolve along ρ
-        let hr = kernelRho.count / 2
         var a = [Float](repeating: 0, count: nt * nr)
-        for t in 0..<nt { for r in 0..<nr {
-            var s: Float = 0
-            for (k, w) in kernelRho.enumerated() {
-                let rr = min(nr - 1, max(0, r + k - hr))
-                s += w * t0[t * nr + rr]
-            }
-            a[t * nr + r] = s
-        } }
-        // smooth along θ (wrapping with ρ flip)
-        let ht = kernelTheta.count / 2
         var e = [Float](repeating: 0, count: nt * nr)
-        for t in 0..<nt { for r in 0..<nr {
-            var s: Float = 0
-            for (k, w) in kernelTheta.enumerated() {
-                var tt = t + k - ht, rr = r
-                if tt < 0 { tt += nt; rr = nr - 1 - r } else if tt >= nt { tt -= nt; rr = nr - 1 - r }
-                s += w * a[tt * nr + rr]
+        let hr = kernelRho.count / 2, ht = kernelTheta.count / 2
+        radon.counts.withUnsafeBufferPointer { cnt in t0.withUnsafeMutableBufferPointer { tb in
+        a.withUnsafeMutableBufferPointer { ab in e.withUnsafeMutableBufferPointer { eb in
+        kernelRho.withUnsafeBufferPointer { kr in kernelTheta.withUnsafeBufferPointer { kt in
+            let c = cnt.baseAddress!, t = tb.baseAddress!, ap = ab.baseAddress!, ep = eb.baseAddress!
+            // fill empty / poorly sampled cells with the row mean
+            for th in 0..<nt {
+                let row = t + th * nr, crow = c + th * nr
+                var s: Float = 0, k: Float = 0
+                for r in 0..<nr where row[r].isFinite && crow[r] >= minimumCount { s += row[r]; k += 1 }
+                let m = k > 0 ? s / k : 0
+                for r in 0..<nr where !(row[r].isFinite && crow[r] >= minimumCount) { row[r] = m }
             }
-            e[t * nr + r] = radon.counts[t * nr + r] >= minimumCount ? s : -.infinity
-        } }
+            // convolve along ρ (edges clamped; interior without index checks)
+            let nk = kr.count
+            for th in 0..<nt {
+                let row = t + th * nr, out = ap + th * nr
+                for r in 0..<nr {
+                    var acc: Float = 0
+                    if r >= hr && r + hr < nr {
+                        let base = row + (r - hr)
+                        for k in 0..<nk { acc += kr[k] * base[k] }
+                    } else {
+                        for k in 0..<nk { acc += kr[k] * row[min(nr - 1, max(0, r + k - hr))] }
+                    }
+                    out[r] = acc
+                }
+            }
+            // smooth along θ (wrapping with ρ mirrored), whole rows at a time
+            for th in 0..<nt {
+                let out = ep + th * nr
+                for r in 0..<nr { out[r] = 0 }
+                for k in 0..<kt.count {
+                    var tt = th + k - ht
+                    let w = kt[k]
+                    if tt >= 0 && tt < nt {
+                        let src = ap + tt * nr
+                        for r in 0..<nr { out[r] += w * src[r] }
+                    } else {
+                        tt = tt < 0 ? tt + nt : tt - nt
+                        let src = ap + tt * nr
+                        for r in 0..<nr { out[r] += w * src[nr - 1 - r] }
+                    }
+                }
+                let crow = c + th * nr
+                for r in 0..<nr where crow[r] < minimumCount { out[r] = -.infinity }
+            }
+        } } } } } }
         return e
     }
 
@@ -91,13 +111,26 @@ public struct BandDetector: Sendable {
             return e[tt * nr + rr]
         }
         var candidates: [(Int, Int, Float)] = []
-        for t in 0..<nt { for r in 1..<(nr - 1) {
-            let v = e[t * nr + r]
-            guard v > 0 else { continue }
-            var isMax = true
-            for dt in -1...1 { for dr in -1...1 where (dt != 0 || dr != 0) && value(t + dt, r + dr) > v { isMax = false } }
-            if isMax { candidates.append((t, r, v)) }
-        } }
+        e.withUnsafeBufferPointer { eb in
+            let ep = eb.baseAddress!
+            for t in 0..<nt {
+                let interior = t > 0 && t < nt - 1
+                for r in 1..<(nr - 1) {
+                    let mid = ep + t * nr + r
+                    let v = mid[0]
+                    guard v > 0 else { continue }
+                    if interior {
+                        let up = mid - nr, dn = mid + nr
+                        if mid[-1] > v || mid[1] > v || up[-1] > v || up[0] > v || up[1] > v || dn[-1] > v || dn[0] > v || dn[1] > v { continue }
+                    } else {
+                        var isMax = true
+                        for dt in -1...1 { for dr in -1...1 where (dt != 0 || dr != 0) && value(t + dt, r + dr) > v { isMax = false } }
+                        if !isMax { continue }
+                    }
+                    candidates.append((t, r, v))
+                }
+            }
+        }
         candidates.sort { $0.2 > $1.2 }
         var chosen: [(Int, Int, Float)] = []
         for c in candidates {

@@ -83,6 +83,12 @@ public struct HoughIndexer: Sendable {
         let p = preprocessor.apply(pattern)
         var t = [Float](repeating: 0, count: radon.thetaCount * radon.rhoCount)
         p.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
+        return solve(pattern, transform: t)
+    }
+
+    /// Band detection and indexing of one pattern whose Radon transform (of the preprocessed pattern) is given.
+    func solve(_ pattern: [Float], transform: [Float]) -> (IndexingSolution?, [Band]) {
+        var t = transform
         let enhanced = bands.enhance(t)
         let b = bands.detect(enhanced: enhanced)
         let normals = bandNormals(b)
@@ -102,14 +108,23 @@ public struct HoughIndexer: Sendable {
         return (refined(scored.max { $0.1 < $1.1 }!.0), b)
     }
 
-    /// Indexes `count` patterns stored contiguously, in parallel.
-    public func index(batch: [Float], count: Int) -> [IndexingSolution?] {
-        let n = detector.pixelCount
+    /// Indexes `count` patterns stored contiguously, in parallel: groups of `group` patterns share one
+    /// pass of the Radon transform over its bin table (``RadonTransform/transform(batch:count:into:minCount:)``).
+    public func index(batch: [Float], count: Int, group: Int = 8) -> [IndexingSolution?] {
+        let n = detector.pixelCount, tn = radon.thetaCount * radon.rhoCount
         var out = [IndexingSolution?](repeating: nil, count: count)
+        let groups = (count + group - 1) / group
         out.withUnsafeMutableBufferPointer { ob in
             let o = SolutionPointer(p: ob.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                o.p[k] = index(Array(batch[(k * n)..<((k + 1) * n)])).0
+            DispatchQueue.concurrentPerform(iterations: groups) { g in
+                let lo = g * group, m = min(count, lo + group) - lo
+                var pre = [Float](repeating: 0, count: m * n)
+                for k in 0..<m { pre.replaceSubrange((k * n)..<((k + 1) * n), with: preprocessor.apply(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]))) }
+                var t = [Float](repeating: 0, count: m * tn)
+                pre.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: m, into: $0.baseAddress!) } }
+                for k in 0..<m {
+                    o.p[lo + k] = solve(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)])).0
+                }
             }
         }
         return out

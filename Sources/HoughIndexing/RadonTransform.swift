@@ -14,8 +14,8 @@ public struct RadonTransform: Sendable {
     public let rhoMax: Double
     public let detector: Detector
     /// θ-major: bins[t * activePixels + k] = ρ bin of active pixel k at θ_t (each θ row's
-    /// accumulators then stay in L1 cache).
-    let bins: [Int32]
+    /// accumulators then stay in L1 cache). 16-bit, so the table is half the memory traffic.
+    let bins: [UInt16]
     /// Indices of the pixels inside the mask.
     let active: [Int32]
     /// Number of pixels per (θ, ρ) cell.
@@ -43,11 +43,11 @@ public struct RadonTransform: Sendable {
             if inside { rmax = max(rmax, (g.x * g.x + g.y * g.y).squareRoot()) }
         } }
         rhoMax = rmax
-        let nr = rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn).rounded())
+        let nr = min(Int(UInt16.max), rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn).rounded()))
         self.rhoCount = nr
         pixels = rows * cols
         let act = (0..<pixels).filter { keep[$0] }
-        var bins = [Int32](repeating: 0, count: act.count * thetaCount)
+        var bins = [UInt16](repeating: 0, count: act.count * thetaCount)
         var counts = [Float](repeating: 0, count: thetaCount * nr)
         for t in 0..<thetaCount {
             let th = Double(t) * .pi / Double(thetaCount)
@@ -55,7 +55,7 @@ public struct RadonTransform: Sendable {
             for (k, p) in act.enumerated() {
                 let rho = xs[p] * ct + ys[p] * st
                 let b = min(nr - 1, max(0, Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))))
-                bins[t * act.count + k] = Int32(b); counts[t * nr + b] += 1
+                bins[t * act.count + k] = UInt16(b); counts[t * nr + b] += 1
             }
         }
         self.bins = bins
@@ -70,18 +70,51 @@ public struct RadonTransform: Sendable {
 
     /// Mean intensity per cell, `[θ][ρ]` row-major; cells with fewer than `minCount` pixels are NaN.
     public func transform(_ pattern: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, minCount: Float = 3) {
+        transform(batch: pattern, count: 1, into: out, minCount: minCount)
+    }
+
+    /// The transforms of `count` patterns stored contiguously (`count × rows × columns`) into
+    /// `count × thetaCount × rhoCount`. One pass over the bin table serves every pattern of the
+    /// batch, so the table (several MB at 120 px and more) is read once per batch, not per pattern.
+    public func transform(batch patterns: UnsafePointer<Float>, count m: Int, into out: UnsafeMutablePointer<Float>, minCount: Float = 3) {
         let n = thetaCount * rhoCount
-        for i in 0..<n { out[i] = 0 }
+        for i in 0..<(m * n) { out[i] = 0 }
         let na = active.count
-        var values = [Float](repeating: 0, count: na)
-        active.withUnsafeBufferPointer { a in for k in 0..<na { values[k] = pattern[Int(a[k])] } }
-        bins.withUnsafeBufferPointer { b in values.withUnsafeBufferPointer { v in
+        // values pixel-major (k, then pattern), so the innermost loop adds one pixel's values of all
+        // patterns into m independent rows: no chain of dependent adds into one accumulator cell
+        var values = [Float](repeating: 0, count: m * na)
+        active.withUnsafeBufferPointer { a in
+            for b in 0..<m { for k in 0..<na { values[k * m + b] = patterns[b * pixels + Int(a[k])] } }
+        }
+        bins.withUnsafeBufferPointer { bb in values.withUnsafeBufferPointer { v in
+            let vp = v.baseAddress!
             for t in 0..<thetaCount {
+                let bt = bb.baseAddress! + t * na
                 let row = out + t * rhoCount
-                let bt = b.baseAddress! + t * na
-                for k in 0..<na { row[Int(bt[k])] += v[k] }
+                if m == 1 {
+                    for k in 0..<na { row[Int(bt[k])] += vp[k] }
+                } else if m == 8 {
+                    // the usual group size, unrolled
+                    for k in 0..<na {
+                        let cell = row + Int(bt[k])
+                        let vk = vp + k * 8
+                        cell[0] += vk[0]; cell[n] += vk[1]; cell[2 * n] += vk[2]; cell[3 * n] += vk[3]
+                        cell[4 * n] += vk[4]; cell[5 * n] += vk[5]; cell[6 * n] += vk[6]; cell[7 * n] += vk[7]
+                    }
+                } else {
+                    for k in 0..<na {
+                        let cell = row + Int(bt[k])
+                        let vk = vp + k * m
+                        for b in 0..<m { cell[b * n] += vk[b] }
+                    }
+                }
             }
         } }
-        for i in 0..<n { out[i] = counts[i] >= minCount ? out[i] / counts[i] : .nan }
+        counts.withUnsafeBufferPointer { c in
+            for b in 0..<m {
+                let o = out + b * n
+                for i in 0..<n { o[i] = c[i] >= minCount ? o[i] / c[i] : .nan }
+            }
+        }
     }
 }
