@@ -22,6 +22,7 @@ struct MatchingOptions: ParsableArguments {
     @Option(help: "Point-spread σ in px given to simulated patterns (0 = none).") var psf = 0.0
     @Flag(help: "Match only inside the circle inscribed in the pattern.") var circularMask = false
     @Option(help: "Memory budget, e.g. 512MB, 2GB.") var memory = "2GB"
+    @Option(help: "Keep the prepared dictionary in this file: read when it matches the master, detector, signal and resolution, else (re)written.") var dictionaryCache: String?
 
     func bytes() throws -> Int {
         let s = memory.uppercased().trimmingCharacters(in: .whitespaces)
@@ -33,6 +34,10 @@ struct MatchingOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if let c = dictionaryCache {
+            let dir = (c as NSString).deletingLastPathComponent
+            guard FileManager.default.isWritableFile(atPath: dir.isEmpty ? "." : dir) else { throw ValidationError("--dictionary-cache \(c): its folder does not exist or is not writable") }
+        }
         _ = try bytes()
         guard binning >= 1, gaussian >= 0, psf >= 0, (dynamicBackground ?? 1) >= 0 else { throw ValidationError("--match-binning must be ≥ 1; --gaussian, --psf and --dynamic-background ≥ 0") }
     }
@@ -203,6 +208,7 @@ struct IndexMatch: ParsableCommand {
             let rotations = OrientationSampling.fundamentalZone(phase.laueGroup, resolution: resolution)
             var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
             di.k = topK; di.memoryBytes = try matching.bytes()
+            di.cache = matching.dictionaryCache.map(DictionaryCache.init)
             let blocks = di.blockSizes(measured: s.count)
             FileHandle.standardError.write(Data("dictionary: \(rotations.count) orientations at \(resolution)°, \(signal.length) px per pattern; blocks of \(blocks.dictionary) simulated × \(blocks.measured) measured\n".utf8))
             let t0 = Date()
@@ -225,7 +231,8 @@ struct IndexMatch: ParsableCommand {
                 r = try di.match(stack: s) { done, total in progress.update(Int(Double(done) / Double(total) * Double(s.count))) }
             }
             var m = di.crystalMap(r, grid: MapGrid(rows: s.mapRows, columns: s.mapColumns, stepX: step, stepY: step), phase: phase, minimumScore: Float(minScore ?? -1))
-            FileHandle.standardError.write(Data(String(format: "matched %d patterns at %.1f patterns/s\n", s.count, Double(s.count) / Date().timeIntervalSince(t0)).utf8))
+            FileHandle.standardError.write(Data(String(format: "matched %d patterns at %.1f patterns/s (dictionary %@ %.1f s)\n", s.count, Double(s.count) / Date().timeIntervalSince(t0),
+                                                       r.dictionaryFromCache ? "read from the cache in" : (matching.dictionaryCache != nil ? "simulated and cached in" : "simulated in"), r.simulationSeconds).utf8))
             if refine || refineOptions.neighbourCheck > 0 {
                 let t1 = Date()
                 m = try refineMap(m, stack: s, signal: signal, master: mp, options: refineOptions)
@@ -307,6 +314,7 @@ struct IndexHybrid: ParsableCommand {
                 let rotations = OrientationSampling.fundamentalZone(phase.laueGroup, resolution: resolution)
                 var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
                 di.memoryBytes = try matching.bytes()
+                di.cache = matching.dictionaryCache.map(DictionaryCache.init)
                 let mpb = ProgressReporter(total: unsure.count, label: "match")
                 let r = try di.match(count: unsure.count, read: { range in try readPatterns(s, Array(unsure[range])) }, progress: { d, t in mpb.update(Int(Double(d) / Double(t) * Double(unsure.count))) })
                 for (k, i) in unsure.enumerated() {

@@ -17,6 +17,8 @@ public struct MatchResult: Sendable {
     /// Seconds spent simulating the dictionary and comparing (sgemm + top-k).
     public var simulationSeconds = 0.0
     public var comparisonSeconds = 0.0
+    /// Whether the dictionary was read from a ``DictionaryCache`` file.
+    public var dictionaryFromCache = false
 
     public init(count: Int, k: Int) {
         self.count = count; self.k = k
@@ -39,6 +41,8 @@ public struct DictionaryIndexer: Sendable {
     public let rotations: [Rotation]
     public var k = 5
     public var memoryBytes = 2 << 30
+    /// Keep the prepared dictionary in this file (read it when it matches; else write it).
+    public var cache: DictionaryCache?
 
     public init(signal: PatternSignal, master: MasterPattern, rotations: [Rotation]) {
         self.signal = signal
@@ -69,10 +73,31 @@ public struct DictionaryIndexer: Sendable {
         var sims = [Float](repeating: 0, count: ec * dc)
         let dBlocks = (rotations.count + dc - 1) / dc
         var done = 0
+        let key = cache.map { _ in DictionaryCache.key(self) }
+        let cacheReader = cache.flatMap { $0.reader(key: key!, count: rotations.count, length: n) }
+        var cacheWriter = cacheReader == nil ? cache.flatMap { $0.writer(key: key!, count: rotations.count, length: n) } : nil
+        result.dictionaryFromCache = cacheReader != nil
+        defer {
+            try? cacheReader?.close()
+            if let (fh, tmp) = cacheWriter { try? fh.close(); try? FileManager.default.removeItem(atPath: tmp) }   // incomplete
+        }
         for db in 0..<dBlocks {
             let d0 = db * dc, d1 = min(rotations.count, d0 + dc), nd = d1 - d0
             let ts = DispatchTime.now().uptimeNanoseconds
-            dict.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[d0..<d1], into: $0.baseAddress!) }
+            if let fh = cacheReader, let data = try? fh.read(upToCount: nd * n * 4), data.count == nd * n * 4 {
+                dict.withUnsafeMutableBytes { d in data.withUnsafeBytes { d.copyMemory(from: $0) } }
+            } else {
+                dict.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[d0..<d1], into: $0.baseAddress!) }
+                if let (fh, _) = cacheWriter {
+                    do { try fh.write(contentsOf: dict.withUnsafeBytes { Data($0.prefix(nd * n * 4)) }) } catch { cacheWriter = nil }
+                }
+            }
+            if db == dBlocks - 1, let (fh, tmp) = cacheWriter, let c = cache {
+                try? fh.close()
+                _ = try? FileManager.default.removeItem(atPath: c.path)
+                if (try? FileManager.default.moveItem(atPath: tmp, toPath: c.path)) == nil { try? FileManager.default.removeItem(atPath: tmp) }
+                cacheWriter = nil
+            }
             result.simulationSeconds += Double(DispatchTime.now().uptimeNanoseconds - ts) / 1e9
             var e0 = 0
             while e0 < count {

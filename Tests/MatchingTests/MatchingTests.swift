@@ -130,3 +130,35 @@ import TestSupport
         #expect(sumPC >= sumFixed - 1e-4)
     }
 }
+
+/// The dictionary disk cache: written on the first run, read on the second (same results), ignored
+/// and rewritten when the geometry changes.
+@Suite struct DictionaryCacheTests {
+    @Test func writeReadInvalidate() throws {
+        let mp = try MasterPattern.read(SharedData.packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path)
+        let stack = try PatternStack.open(SharedData.path("dev/na-kinematical-60px/patterns.tif"))
+        let raw = try stack.read(0..<20)
+        let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: 10)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dict-\(UUID().uuidString).bin").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        func run(_ pc: PatternCenter) throws -> MatchResult {
+            let det = Detector(rows: 60, columns: 60, pc: pc, sampleTilt: 70, tilt: 0)
+            let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)]))
+            var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
+            di.memoryBytes = 64 << 20   // several dictionary blocks
+            di.cache = DictionaryCache(path: file)
+            return try di.match(count: 20, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) })
+        }
+        let a = try run(PatternCenter(0.5, 0.5, 0.6))
+        #expect(!a.dictionaryFromCache)
+        let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        #expect(size == DictionaryCache.headerBytes + rotations.count * 3600 * 4)
+        let b = try run(PatternCenter(0.5, 0.5, 0.6))
+        #expect(b.dictionaryFromCache)
+        #expect(a.indices == b.indices && a.scores == b.scores)
+        let c = try run(PatternCenter(0.5, 0.5, 0.62))
+        #expect(!c.dictionaryFromCache)
+        let d = try run(PatternCenter(0.5, 0.5, 0.62))
+        #expect(d.dictionaryFromCache && d.indices == c.indices)
+    }
+}
