@@ -158,22 +158,18 @@ public struct DynamicalMasterSimulator: Sendable {
                 if page == 0 { north[p] = v } else { south[p] = v }
             } }
         }
-        let mx = max(north.max() ?? 1, south.max() ?? 1)
-        if mx > 0 { for i in north.indices { north[i] /= mx; south[i] /= mx } }
-        let l = phase.lattice
-        var desc = MasterPattern.Description(
-            phase: phase.name, spaceGroup: phase.spaceGroupNumber,
-            latticeAngstrom: [l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi],
-            voltageKV: voltageKV,
+        var master = MasterPattern.simulated(phase, size: n, north: north, south: south, voltageKV: voltageKV,
             model: "dynamical (Bloch waves, Bethe potentials strong \(bethe.strong) weak \(bethe.weak) max |s_g| \(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
-            minimumDAngstrom: minimumD * 10, reflectors: solvers[0].solver.potential.beams.count, generator: "SwiftEBSD DynamicalMasterSimulator 1")
+            minimumD: minimumD, reflectors: solvers[0].solver.potential.beams.count, generator: "SwiftEBSD DynamicalMasterSimulator 1")
+        var desc = master.description!
         desc.energyBinsKeV = bins.energies
         desc.energyWeights = stats.binWeights
         desc.backscatterYield = stats.yield
         desc.computedDirections = nodes.count
         desc.meanBeams = [lastBeams.strong, lastBeams.weak]
         desc.seconds = ["monte_carlo": tMC, "bloch_waves": tBloch]
-        return (MasterPattern(size: n, north: north, south: south, description: desc), stats)
+        master.description = desc
+        return (master, stats)
     }
 }
 

@@ -72,14 +72,8 @@ public struct KinematicalSimulator: Sendable {
                 }
             }
         }
-        let mx = max(north.max() ?? 1, south.max() ?? 1)
-        if mx > 0 { for i in north.indices { north[i] /= mx; south[i] /= mx } }
-        let l = phase.lattice
-        let desc = MasterPattern.Description(
-            phase: phase.name, spaceGroup: phase.spaceGroupNumber,
-            latticeAngstrom: [l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi],
-            voltageKV: voltage / 1000, model: "kinematical, hard-edged Kikuchi bands of Bragg width, weight \(intensity == .structureFactor ? "|F|" : "|F|^2")",
-            minimumDAngstrom: minimumD * 10, reflectors: b.count, generator: "SwiftEBSD KinematicalSimulator 1")
-        return MasterPattern(size: n, north: north, south: south, description: desc)
+        return .simulated(phase, size: n, north: north, south: south, voltageKV: voltage / 1000,
+                          model: "kinematical, hard-edged Kikuchi bands of Bragg width, weight \(intensity == .structureFactor ? "|F|" : "|F|^2")",
+                          minimumD: minimumD, reflectors: b.count, generator: "SwiftEBSD KinematicalSimulator 1")
     }
 }

@@ -39,6 +39,20 @@ public struct MasterPattern: Sendable {
         }
     }
 
+    /// A simulated pattern of `phase`: both pages scaled to a maximum of 1, the description filled
+    /// in from the phase (name, space group, lattice in Å and degrees).
+    public static func simulated(_ phase: Phase, size: Int, north: [Float], south: [Float], voltageKV: Double, model: String,
+                                 minimumD: Double, reflectors: Int, generator: String) -> MasterPattern {
+        var n = north, s = south
+        let mx = max(n.max() ?? 1, s.max() ?? 1)
+        if mx > 0 { for i in n.indices { n[i] /= mx; s[i] /= mx } }
+        let l = phase.lattice
+        let desc = Description(phase: phase.name, spaceGroup: phase.spaceGroupNumber,
+                               latticeAngstrom: [l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi],
+                               voltageKV: voltageKV, model: model, minimumDAngstrom: minimumD * 10, reflectors: reflectors, generator: generator)
+        return MasterPattern(size: size, north: n, south: s, description: desc)
+    }
+
     public var size: Int
     public var north: [Float]
     public var south: [Float]
