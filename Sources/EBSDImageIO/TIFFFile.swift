@@ -70,7 +70,12 @@ public final class TIFFReader: @unchecked Sendable {
             var tw: UInt32 = 0, th: UInt32 = 0
             ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_TILEWIDTH), &tw)
             ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &th)
-            var tile = [UInt8](repeating: 0, count: Int(TIFFTileSize(tif)))
+            // a corrupt header can claim empty or enormous tiles (or a tile size that disagrees with them)
+            let tileBytes = Int(TIFFTileSize(tif))
+            guard tw > 0, th > 0, Int(tw) * Int(th) <= TIFFReader.maximumPixels, tileBytes == Int(tw) * Int(th) * bytesPerSample else {
+                throw .malformed(path: path, page: index, message: "tiles of \(tw) × \(th) pixels (\(tileBytes) bytes) are not plausible")
+            }
+            var tile = [UInt8](repeating: 0, count: tileBytes)
             for ty in stride(from: 0, to: height, by: Int(th)) { for tx in stride(from: 0, to: width, by: Int(tw)) {
                 let n = tile.withUnsafeMutableBytes { TIFFReadTile(tif, $0.baseAddress, UInt32(tx), UInt32(ty), 0, 0) }
                 guard n > 0 else { throw .malformed(path: path, page: index, message: "cannot read tile at \(tx),\(ty)") }
@@ -82,6 +87,9 @@ public final class TIFFReader: @unchecked Sendable {
             } }
         } else {
             let rowBytes = width * bytesPerSample
+            guard Int(TIFFScanlineSize(tif)) == rowBytes else {
+                throw .malformed(path: path, page: index, message: "scanlines of \(TIFFScanlineSize(tif)) bytes; expected \(rowBytes)")
+            }
             for r in 0..<height {
                 let ok = raw.withUnsafeMutableBytes { TIFFReadScanline(tif, $0.baseAddress! + r * rowBytes, UInt32(r), 0) }
                 guard ok == 1 else { throw .malformed(path: path, page: index, message: "cannot read row \(r) (truncated or compressed with an unsupported codec?)") }

@@ -200,6 +200,10 @@ enum VendorFixtures {
         try FileManager.default.copyItem(at: huge, to: hugeTif)
         do { _ = try PatternStack.open(hugeTif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
         do { _ = try MasterPattern.read(hugeTif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
+        // the fuzzer's master-pattern crash-b8200eb7…: a tiled page whose tiles claim 1768843629 × 11 pixels (77 GB)
+        let tiles = dir.appendingPathComponent("tiles.tif")
+        try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/master/crash-b8200eb773824be0bfec80afed7910cf91d36ffe"), to: tiles)
+        do { _ = try MasterPattern.read(tiles.path); Issue.record("should fail") } catch { #expect("\(error)".contains("tiles of"), "\(error)") }
     }
 
     @Test func folderWithOneImageOfAnotherSize() throws {
