@@ -55,6 +55,8 @@ bench: setup
 master-patterns: build
 	for spec in "Na 20" "Na 15" "Na 10" "Li 20" "Li 15" "Li 10" "Al 20" "Cu 20"; do set -- $$spec; \
 	  $(EBSD) simulate master --phase $$1 --kv $$2 --compress -o MasterPatterns/$$1-$$2kV-kinematical.tif; done
+	for spec in "Na 20" "Li 20" "Li 10" "Al 20" "Cu 20" "Ni 20"; do set -- $$spec; \
+	  $(EBSD) simulate master --dynamical --phase $$1 --kv $$2 --compress -o MasterPatterns/$$1-$$2kV-dynamical.tif; done
 
 sample-maps: build
 	$(EBSD) simulate map --phase Na --elongation 2.5 -o SampleMaps/na-deposit.ang
