@@ -26,8 +26,6 @@ import PatternSimulation
 /// mean matching NCC from 0.429 to 0.409), depth bins 1 nm
 /// up to 100 nm (profile cut at 99.9 %), 2·10⁶ electrons, sample tilt 70°.
 public struct DynamicalMasterSimulator: Sendable {
-    /// Mean numbers of strong and weak beams per direction in the last ``intensities(_:solvers:progress:)`` call.
-    public let lastBeams = BeamStatistics()
     public var phase: Phase
     public var voltageKV: Double
     public var bins: EnergyBins
@@ -82,9 +80,15 @@ public struct DynamicalMasterSimulator: Sendable {
         return out
     }
 
+    /// Energy-weighted yields of unit crystal directions, with the mean numbers of strong and weak beams per solve.
+    public struct Yields: Sendable {
+        public var values: [Double]
+        public var meanStrongBeams: Double, meanWeakBeams: Double
+    }
+
     /// Energy-weighted yields for arbitrary unit crystal directions (parallel).
     public func intensities(_ directions: [Vector3], solvers: [(solver: BlochWaveSolver, weight: Double)],
-                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(DynamicalSimulationError) -> [Double] {
+                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(DynamicalSimulationError) -> Yields {
         let count = directions.count
         var out = [Double](repeating: 0, count: count)
         let chunk = 32
@@ -93,7 +97,6 @@ public struct DynamicalMasterSimulator: Sendable {
         let done = Counter()
         let total = count * solvers.count
         let beamCount = Counter(), weakCount = Counter()
-        defer { lastBeams.set(Double(beamCount.add(0)) / Double(max(1, total)), Double(weakCount.add(0)) / Double(max(1, total))) }
         let threads = BLASThreads.count
         BLASThreads.set(1)
         defer { BLASThreads.set(threads) }
@@ -113,7 +116,7 @@ public struct DynamicalMasterSimulator: Sendable {
             }
         }
         if let e = failure.error { throw e }
-        return out
+        return Yields(values: out, meanStrongBeams: Double(beamCount.add(0)) / Double(max(1, total)), meanWeakBeams: Double(weakCount.add(0)) / Double(max(1, total)))
     }
 
     /// Simulates the master pattern (n × n per hemisphere, n odd), scaled to a
@@ -146,7 +149,8 @@ public struct DynamicalMasterSimulator: Sendable {
         let nodes = needed.indices.filter { needed[$0] }
         let dirs = nodes.map { k in SquareLambert.direction(x: Double(k % n) / scale - 1, y: Double(k / n) / scale - 1).unit }
         let t1 = Date()
-        let values = try intensities(dirs, solvers: solvers) { d, t in progress?(.bloch, d, t) }
+        let yields = try intensities(dirs, solvers: solvers) { d, t in progress?(.bloch, d, t) }
+        let values = yields.values
         let tBloch = Date().timeIntervalSince(t1)
         var grid = [Float](repeating: 0, count: n * n)
         for (k, node) in nodes.enumerated() { grid[node] = Float(values[k]) }
@@ -166,7 +170,7 @@ public struct DynamicalMasterSimulator: Sendable {
         desc.energyWeights = stats.binWeights
         desc.backscatterYield = stats.yield
         desc.computedDirections = nodes.count
-        desc.meanBeams = [lastBeams.strong, lastBeams.weak]
+        desc.meanBeams = [yields.meanStrongBeams, yields.meanWeakBeams]
         desc.seconds = ["monte_carlo": tMC, "bloch_waves": tBloch]
         master.description = desc
         return (master, stats)
@@ -178,13 +182,4 @@ final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     func set(_ x: Error) { lock.lock(); if e == nil { e = (x as? DynamicalSimulationError) ?? .invalidParameter("\(x)") }; lock.unlock() }
     var error: DynamicalSimulationError? { lock.lock(); defer { lock.unlock() }; return e }
-}
-
-/// Mean beam counts of a run (diagnostics written into the master pattern's description).
-public final class BeamStatistics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var s = 0.0, w = 0.0
-    public var strong: Double { lock.lock(); defer { lock.unlock() }; return s }
-    public var weak: Double { lock.lock(); defer { lock.unlock() }; return w }
-    func set(_ a: Double, _ b: Double) { lock.lock(); s = a; w = b; lock.unlock() }
 }

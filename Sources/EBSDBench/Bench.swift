@@ -458,6 +458,20 @@ func runSelf(_ arguments: [String]) -> [String: Any] {
     return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? ["error": "child exited with \(p.terminationStatus)"]
 }
 
+/// The refiner of the matching cases, with the experiment knobs REFINE_STEP (degrees), REFINE_TOL
+/// (radians) and REFINE_QM ("initial,final,shrink" in degrees: quadratic-model search; else Nelder–Mead).
+func benchRefiner(signal: PatternSignal, master: MasterPattern) -> OrientationRefiner {
+    var refiner = OrientationRefiner(signal: signal, master: master)
+    let env = ProcessInfo.processInfo.environment
+    if let st = env["REFINE_STEP"].flatMap(Double.init) { refiner.orientationStep = st * .pi / 180 }
+    if let tol = env["REFINE_TOL"].flatMap(Double.init) { refiner.optimizer.tolerance = tol }
+    if let q = env["REFINE_QM"] {
+        let v = q.split(separator: ",").compactMap { Double($0) }
+        refiner.quadraticModel = v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
+    }
+    return refiner
+}
+
 /// Dictionary indexing + refinement on the dev Na 60 px set (500 patterns, 2° dictionary; --quick: 100
 /// patterns, 4°), our own |F| kinematical Na master pattern for both tools, side by side with kikuchipy.
 func matchCase(scratch: URL, quick: Bool) {
@@ -490,13 +504,7 @@ func matchCase(scratch: URL, quick: Bool) {
     let dictRot = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
     let (w0, m0) = errors(dictRot)
     let t1 = now()
-    var refiner = OrientationRefiner(signal: signal, master: master)
-    if let st = ProcessInfo.processInfo.environment["REFINE_STEP"] { refiner.orientationStep = Double(st)! * .pi / 180 }
-    if let tol = ProcessInfo.processInfo.environment["REFINE_TOL"] { refiner.optimizer.tolerance = Double(tol)! }
-    if let q = ProcessInfo.processInfo.environment["REFINE_QM"] {   // "initial,final,shrink" in degrees, or "nm" for Nelder–Mead
-        let v = q.split(separator: ",").compactMap { Double($0) }
-        refiner.quadraticModel = v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
-    }
+    let refiner = benchRefiner(signal: signal, master: master)
     let refined = refiner.refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [det.pc()])
     let tRefine = now() - t1
     let (w1, m1) = errors(refined.map(\.rotation))

@@ -29,7 +29,7 @@ func dynamicalCase(scratch: URL, quick: Bool) {
         let t1 = now()
         if let (m, _) = try? ni.masterPattern(size: emsoft.size) {
             rec["ni_seconds"] = now() - t1
-            rec["ni_ncc_vs_emsoft"] = normalisedCrossCorrelation(m.north + m.south, emsoft.north + emsoft.south)
+            rec["ni_ncc_vs_emsoft"] = Preprocessor.ncc(m.north + m.south, emsoft.north + emsoft.south)
         }
     }
     // Na patterns from the dynamical master: 60 × 60, PC (0.5, 0.5, 0.6), degraded like the dev sets
@@ -58,12 +58,7 @@ func dynamicalCase(scratch: URL, quick: Bool) {
         let starts = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
         let (w, m) = errors(starts)
         rec["\(label)_dictionary_within2"] = w; rec["\(label)_dictionary_median_deg"] = m
-        var refiner = OrientationRefiner(signal: signal, master: master)
-        if let q = ProcessInfo.processInfo.environment["REFINE_QM"] {
-            let v = q.split(separator: ",").compactMap { Double($0) }
-            refiner.quadraticModel = v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
-        }
-        let refined = refiner.refine(prepared: signal.prepareExperimental(raw, count: n), starts: starts, pcs: [det.pc()])
+        let refined = benchRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: starts, pcs: [det.pc()])
         let (w1, m1) = errors(refined.map(\.rotation))
         rec["\(label)_refined_within2"] = w1; rec["\(label)_refined_median_deg"] = m1
         rec["\(label)_mean_ncc"] = Double(refined.map(\.score).reduce(0, +)) / Double(n)
@@ -72,11 +67,4 @@ func dynamicalCase(scratch: URL, quick: Bool) {
     rec["na_patterns"] = n
     rec["dictionary"] = rotations.count
     emit(rec)
-}
-
-func normalisedCrossCorrelation(_ a: [Float], _ b: [Float]) -> Double {
-    let ma = a.reduce(0.0) { $0 + Double($1) } / Double(a.count), mb = b.reduce(0.0) { $0 + Double($1) } / Double(b.count)
-    var sab = 0.0, saa = 0.0, sbb = 0.0
-    for i in a.indices { let x = Double(a[i]) - ma, y = Double(b[i]) - mb; sab += x * y; saa += x * x; sbb += y * y }
-    return sab / (saa * sbb).squareRoot()
 }

@@ -46,12 +46,11 @@ public struct RadonRefinement: Sendable {
         let nt = radon.thetaCount, nr = radon.rhoCount
         let t0 = Int(t.rounded(.down)), r0 = Int(r.rounded(.down))
         let ft = Float(t - Double(t0)), fr = Float(r - Double(r0))
-        @inline(__always) func weights(_ x: Float) -> (Float, Float, Float, Float) {
+        @inline(__always) func weights(_ x: Float) -> SIMD4<Float> {
             let x2 = x * x, x3 = x2 * x
-            return (-0.5 * x3 + x2 - 0.5 * x, 1.5 * x3 - 2.5 * x2 + 1, -1.5 * x3 + 2 * x2 + 0.5 * x, 0.5 * x3 - 0.5 * x2)
+            return SIMD4(-0.5 * x3 + x2 - 0.5 * x, 1.5 * x3 - 2.5 * x2 + 1, -1.5 * x3 + 2 * x2 + 0.5 * x, 0.5 * x3 - 0.5 * x2)
         }
-        let wt = weights(ft), wr = weights(fr)
-        let wts = [wt.0, wt.1, wt.2, wt.3], wrs = [wr.0, wr.1, wr.2, wr.3]
+        let wts = weights(ft), wrs = weights(fr)
         var acc: Float = 0
         for i in 0..<4 {
             var tt = t0 + i - 1, flip = false

@@ -61,7 +61,7 @@ import TestSupport
         let ours = try Self.nickelMaster()
         let theirs = try MasterPattern.read(SharedData.path("data/ni-master-20kv/lambert_north_south.tif"))
         #expect(ours.size == theirs.size)
-        let ncc = Self.ncc(ours.north + ours.south, theirs.north + theirs.south)
+        let ncc = Preprocessor.ncc(ours.north + ours.south, theirs.north + theirs.south)
         print(String(format: "Ni dynamical master vs EMsoft: NCC %.4f over both hemispheres", ncc))
         #expect(ncc >= 0.95)
     }
@@ -125,12 +125,5 @@ import TestSupport
         let errors = (0..<n).map { Orientation(refined[$0].rotation, .cubicHigh).disorientationAngle(to: Orientation(truth[$0], .cubicHigh)) * 180 / .pi }.sorted()
         print(String(format: "Na dynamical refinement: median %.3f°, max %.3f°", errors[n / 2], errors.last!))
         #expect(errors[n / 2] <= 0.1)
-    }
-
-    static func ncc(_ a: [Float], _ b: [Float]) -> Double {
-        let ma = a.reduce(0.0) { $0 + Double($1) } / Double(a.count), mb = b.reduce(0.0) { $0 + Double($1) } / Double(b.count)
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices { let x = Double(a[i]) - ma, y = Double(b[i]) - mb; sab += x * y; saa += x * x; sbb += y * y }
-        return sab / (saa * sbb).squareRoot()
     }
 }
