@@ -12,6 +12,11 @@ let cFast: [CSetting] = [
     .unsafeFlags(["-march=haswell", "-O2"], .when(platforms: [.linux])),
 ]
 
+/// A library module of the pipeline: Sources/NAME with its README.
+func stage(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, exclude: ["README.md"], swiftSettings: fastMath)
+}
+
 let package = Package(
     name: "SwiftEBSD",
     products: [
@@ -29,7 +34,9 @@ let package = Package(
         .library(name: "PatternMatching", targets: ["PatternMatching"]),
         .library(name: "MapCleanup", targets: ["MapCleanup"]),
         .library(name: "MapPictures", targets: ["MapPictures"]),
-        .library(name: "PipelineRecipes", targets: ["PipelineRecipes"]),
+        .library(name: "EBSDPipeline", targets: ["EBSDPipeline"]),
+        .library(name: "EBSDCore", targets: ["EBSDCore"]),
+        .library(name: "MapSimulation", targets: ["MapSimulation"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
         .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
         .executable(name: "fuzz-readers", targets: ["FuzzReaders"]),
@@ -48,53 +55,82 @@ let package = Package(
         // (variadic TIFFSetField/TIFFGetField, libpng's png_image API).
         .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF"], cSettings: cFast),
 
-        // Stage modules.
-        .target(name: "Crystallography", exclude: ["README.md"], swiftSettings: fastMath),
-        .target(name: "EBSDNumerics", dependencies: ["CFFTW", "CBLAS"], swiftSettings: fastMath),
-        .target(name: "EBSDImageIO", dependencies: ["CImageShims"], swiftSettings: fastMath),
-        .target(name: "CrystalMaps", dependencies: ["Crystallography"], exclude: ["README.md"], swiftSettings: fastMath),
-        .target(name: "DetectorGeometry", dependencies: ["Crystallography"], swiftSettings: fastMath),
-        .target(name: "PatternSimulation", dependencies: ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics"], swiftSettings: fastMath),
-        .target(name: "DynamicalSimulation", dependencies: ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS"], swiftSettings: fastMath),
-        .target(name: "Preprocessing", dependencies: ["EBSDNumerics"], swiftSettings: fastMath),
-        .target(name: "PatternStacks", dependencies: ["EBSDImageIO"], swiftSettings: fastMath),
-        .target(name: "Grains", dependencies: ["Crystallography", "CrystalMaps"], swiftSettings: fastMath),
-        .target(name: "HoughIndexing", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
-        .target(name: "PatternMatching", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks", "Preprocessing"], swiftSettings: fastMath),
-        .target(name: "MapCleanup", dependencies: ["Crystallography", "CrystalMaps", "Grains"], swiftSettings: fastMath),
-        .target(name: "PipelineRecipes", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: fastMath),
-        .target(name: "MapPictures", dependencies: ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO"], swiftSettings: fastMath),
+        // Stage modules (each folder has a README.md saying what it does and which conventions it follows).
+        stage("EBSDCore"),
+        stage("Crystallography", ["EBSDCore"]),
+        stage("EBSDNumerics", ["CFFTW", "CBLAS", "EBSDCore"]),
+        stage("EBSDImageIO", ["CImageShims"]),
+        stage("CrystalMaps", ["Crystallography", "EBSDCore"]),
+        stage("MapSimulation", ["Crystallography", "CrystalMaps", "EBSDCore"]),
+        stage("DetectorGeometry", ["Crystallography"]),
+        stage("PatternSimulation", ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics", "EBSDCore"]),
+        stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore"]),
+        stage("Preprocessing", ["EBSDNumerics", "EBSDCore"]),
+        stage("PatternStacks", ["EBSDImageIO"]),
+        stage("Grains", ["Crystallography", "CrystalMaps", "EBSDCore"]),
+        stage("HoughIndexing", ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "EBSDCore"]),
+        stage("PatternMatching", ["Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks",
+                                  "Preprocessing", "EBSDCore"]),
+        stage("MapCleanup", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
+        stage("MapPictures", ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO", "EBSDCore"]),
+        stage("EBSDPipeline", ["Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
+                               "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore",
+                               .product(name: "Yams", package: "Yams")]),
 
         // Command line and benchmarks.
         .executableTarget(
             name: "EBSDCommand",
             dependencies: [
-                "Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks",
-                "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "PipelineRecipes", "DynamicalSimulation",
+                "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
+                "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "EBSDPipeline",
+                "DynamicalSimulation", "EBSDCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
         .executableTarget(
             name: "EBSDBench",
-            dependencies: ["Crystallography", "CrystalMaps", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "DynamicalSimulation"],
+            dependencies: [
+                "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
+                "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "DynamicalSimulation",
+                "EBSDCore",
+            ],
             swiftSettings: fastMath
         ),
 
         // libFuzzer harness for every file reader (see the file's header for the build line).
-        .executableTarget(name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "PipelineRecipes"]),
+        .executableTarget(name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "EBSDPipeline"]),
 
         // Tests. TestSupport finds ../shared (golden numbers, real data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CrystallographyTests", dependencies: ["Crystallography", "TestSupport"]),
+        .testTarget(name: "CrystallographyTests", dependencies: ["Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
-        .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "TestSupport"]),
-        .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics"]),
-        .testTarget(name: "PatternTests", dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "EBSDImageIO", "TestSupport"]),
-        .testTarget(name: "PostProcessingTests", dependencies: ["Grains", "MapCleanup", "MapPictures", "CrystalMaps", "Crystallography", "PatternSimulation", "PatternStacks", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "TestSupport"]),
-        .testTarget(name: "IndexingTests", dependencies: ["HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDImageIO", "TestSupport"]),
-        .testTarget(name: "MatchingTests", dependencies: ["PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation", "EBSDNumerics", "TestSupport"]),
-        .testTarget(name: "DynamicalSimulationTests", dependencies: ["DynamicalSimulation", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "DetectorGeometry", "Crystallography", "TestSupport"]),
+        .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
+        .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
+        .testTarget(name: "PatternTests", dependencies: [
+            "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "MapSimulation",
+            "EBSDImageIO", "EBSDCore", "TestSupport",
+        ]),
+        .testTarget(name: "PostProcessingTests", dependencies: [
+            "Grains", "MapCleanup", "MapPictures", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation", "PatternStacks",
+            "PatternMatching", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "EBSDCore", "TestSupport",
+        ]),
+        .testTarget(name: "IndexingTests", dependencies: [
+            "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation",
+            "EBSDImageIO", "EBSDCore", "TestSupport",
+        ]),
+        .testTarget(name: "MatchingTests", dependencies: [
+            "PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing",
+            "PatternSimulation", "EBSDNumerics", "EBSDCore", "TestSupport",
+        ]),
+        .testTarget(name: "DynamicalSimulationTests", dependencies: [
+            "DynamicalSimulation", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "DetectorGeometry", "Crystallography",
+            "EBSDCore", "TestSupport",
+        ]),
+        .testTarget(name: "PipelineTests", dependencies: [
+            "EBSDPipeline", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
+            "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
+        ]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

@@ -1,57 +1,6 @@
 import Foundation
 import Crystallography
 
-/// The square measurement grid of a map. Pixel `(row, col)` sits at
-/// `x = originX + col · stepX`, `y = originY + row · stepY` (µm); row 0 is
-/// the top of the map, x points right and y down, as the scan was written.
-public struct MapGrid: Hashable, Sendable {
-    public var rows: Int
-    public var columns: Int
-    public var stepX: Double
-    public var stepY: Double
-    public var originX: Double
-    public var originY: Double
-    public init(rows: Int, columns: Int, stepX: Double, stepY: Double, originX: Double = 0, originY: Double = 0) {
-        self.rows = rows; self.columns = columns; self.stepX = stepX; self.stepY = stepY; self.originX = originX; self.originY = originY
-    }
-    public var count: Int { rows * columns }
-    @inlinable public func index(row: Int, column: Int) -> Int { row * columns + column }
-    public func x(column: Int) -> Double { originX + Double(column) * stepX }
-    public func y(row: Int) -> Double { originY + Double(row) * stepY }
-}
-
-/// A phase as it appears in a map: the file's phase id and the phase.
-public struct MapPhase: Hashable, Sendable {
-    /// The id used in the file's data (e.g. the `.ang` phase column).
-    public var id: Int
-    public var phase: Phase
-    public init(id: Int, phase: Phase) { self.id = id; self.phase = phase }
-}
-
-/// Names of the quality properties the readers and writers know.
-public enum MapProperty {
-    /// EDAX confidence index (−1 = not indexed).
-    public static let confidenceIndex = "ci"
-    /// EDAX image quality.
-    public static let imageQuality = "iq"
-    /// EDAX fit (mean angular deviation of the Hough solution, degrees).
-    public static let fit = "fit"
-    /// EDAX secondary-electron / detector signal.
-    public static let detectorSignal = "sem"
-    /// Oxford mean angular deviation (degrees).
-    public static let meanAngularDeviation = "mad"
-    /// Oxford band contrast (0–255).
-    public static let bandContrast = "bc"
-    /// Oxford band slope (0–255).
-    public static let bandSlope = "bs"
-    /// Number of bands detected.
-    public static let bands = "bands"
-    /// Oxford error code (0 = success).
-    public static let error = "error"
-    /// Pattern-matching score (normalised cross-correlation).
-    public static let score = "score"
-}
-
 /// An indexed EBSD map: grid, phase list and per-pixel phase, rotation and
 /// named quality properties, stored as contiguous arrays in row-major pixel
 /// order (index = row · columns + column).
@@ -109,34 +58,5 @@ public struct CrystalMap: Sendable {
         let inv = change.rotation.inverse
         for i in out.rotations.indices { out.rotations[i] = out.rotations[i] * inv }
         return out
-    }
-}
-
-/// A change of sample reference frame applied to all orientations of a map.
-public struct SampleFrameChange: Sendable {
-    /// Rotation taking old sample coordinates to new ones (passive).
-    public var rotation: Rotation
-    public init(_ rotation: Rotation) { self.rotation = rotation }
-    /// EDAX/TSL Euler frame → map frame: φ1 − 90°, i.e. `g' = g · Rz(−90°)`
-    /// (passive), the correction applied by MTEX ("convertEuler2SpatialReferenceFrame")
-    /// and DefDAP for `.ang` files.
-    public static let tslToMap = SampleFrameChange(Rotation(euler: EulerAngles(.pi / 2, 0, 0)))
-}
-
-/// Errors of the map readers and writers; each message names the file and,
-/// where known, the line or record, on one line.
-public enum MapFileError: Error, CustomStringConvertible, Sendable {
-    case cannotOpen(path: String, reason: String)
-    case malformed(path: String, line: Int?, message: String)
-    case unsupported(path: String, message: String)
-    case writeFailed(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let p, let r): return "\(p): cannot open: \(r)"
-        case .malformed(let p, let l, let m): return l.map { "\(p):\($0): \(m)" } ?? "\(p): \(m)"
-        case .unsupported(let p, let m): return "\(p): unsupported: \(m)"
-        case .writeFailed(let p, let r): return "\(p): cannot write: \(r)"
-        }
     }
 }

@@ -1,15 +1,5 @@
+import EBSDCore
 import Foundation
-
-/// An RGB colour with components in 0…1.
-public struct RGB: Hashable, Sendable {
-    public var r: Double, g: Double, b: Double
-    public init(_ r: Double, _ g: Double, _ b: Double) { self.r = r; self.g = g; self.b = b }
-    /// 8-bit components, rounded.
-    public var bytes: (UInt8, UInt8, UInt8) {
-        func c(_ v: Double) -> UInt8 { UInt8(max(0, min(255, (v * 255).rounded()))) }
-        return (c(r), c(g), c(b))
-    }
-}
 
 /// Inverse-pole-figure colour key of a Laue group, the "TSL" key of orix 0.15
 /// and MTEX (Nolze & Hielscher 2016, J. Appl. Cryst. 49, 1786):
@@ -157,8 +147,8 @@ public struct IPFColorKey: Sendable {
         var rgb = [UInt8](repeating: 0, count: n * n * 3)
         let (x0, y0, sx, sy) = (minX, minY, maxX - minX, maxY - minY)
         rgb.withUnsafeMutableBufferPointer { buf in
-            let out = ByteTable(p: buf.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: n) { iy in
+            let out = UncheckedPointer(buf.baseAddress!)
+            parallelFor(n) { iy in
                 for ix in 0..<n {
                     let x = x0 + (Double(ix) + 0.5) / Double(n) * sx, y = y0 + (Double(iy) + 0.5) / Double(n) * sy
                     let r2 = x * x + y * y
@@ -192,5 +182,3 @@ public struct IPFColorTable: Sendable {
         return (rgb[o], rgb[o + 1], rgb[o + 2])
     }
 }
-
-struct ByteTable: @unchecked Sendable { let p: UnsafeMutablePointer<UInt8> }

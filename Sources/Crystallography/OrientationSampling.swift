@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Dispatch
 
@@ -28,8 +29,8 @@ public enum OrientationSampling {
         let count = 2 * n
         var slices = [[Rotation]](repeating: [], count: count)
         slices.withUnsafeMutableBufferPointer { sb in
-            let out = SliceBuffer(p: sb.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: count) { ii in
+            let out = UncheckedPointer(sb.baseAddress!)
+            parallelFor(count) { ii in
                 var local: [Rotation] = []
                 let x = Double(ii - n + 1) * step
                 for j in (-n + 1)...n {
@@ -55,4 +56,3 @@ public enum OrientationSampling {
     }
 }
 
-private struct SliceBuffer: @unchecked Sendable { let p: UnsafeMutablePointer<[Rotation]> }

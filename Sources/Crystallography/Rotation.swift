@@ -1,54 +1,5 @@
 import Foundation
 
-/// Bunge Euler angles (φ1, Φ, φ2) in radians, ZXZ, passive (sample → crystal).
-///
-/// Angles produced by this library lie in φ1, φ2 ∈ [0, 2π) and Φ ∈ [0, π].
-/// At gimbal lock only one combination is defined: for Φ = 0 the result is
-/// (φ1 + φ2, 0, 0), for Φ = π it is (φ1 − φ2, π, 0).
-public struct EulerAngles: Hashable, Sendable {
-    public var phi1: Double
-    public var Phi: Double
-    public var phi2: Double
-    public init(_ phi1: Double, _ Phi: Double, _ phi2: Double) { self.phi1 = phi1; self.Phi = Phi; self.phi2 = phi2 }
-    /// Angles given in degrees.
-    public static func degrees(_ phi1: Double, _ Phi: Double, _ phi2: Double) -> EulerAngles {
-        EulerAngles(phi1 * .pi / 180, Phi * .pi / 180, phi2 * .pi / 180)
-    }
-}
-
-/// A 3×3 rotation matrix, row-major. For a ``Rotation`` it is the passive
-/// Bunge matrix `g = Rz(φ2) Rx(Φ) Rz(φ1)` that maps sample coordinates to
-/// crystal coordinates (`v_crystal = g v_sample`): its rows are the sample
-/// axes in the crystal frame, its columns the crystal axes in the sample frame.
-public struct RotationMatrix: Hashable, Sendable {
-    public var m: [Double]
-    public init(rowMajor m: [Double]) { precondition(m.count == 9); self.m = m }
-    public subscript(row: Int, col: Int) -> Double { m[row * 3 + col] }
-    public func apply(_ v: Vector3) -> Vector3 {
-        Vector3(m[0] * v.x + m[1] * v.y + m[2] * v.z,
-                m[3] * v.x + m[4] * v.y + m[5] * v.z,
-                m[6] * v.x + m[7] * v.y + m[8] * v.z)
-    }
-}
-
-/// Axis–angle pair: unit axis and angle ω ∈ [0, π] (radians). The identity has
-/// axis [0, 0, 1] and angle 0.
-public struct AxisAngle: Hashable, Sendable {
-    public var axis: Vector3
-    public var angle: Double
-    public init(axis: Vector3, angle: Double) { self.axis = axis; self.angle = angle }
-}
-
-/// Rodrigues–Frank vector in the four-component form `[n, tan(ω/2)]`; the
-/// fourth component is `+∞` for a 180° rotation.
-public struct RodriguesFrank: Hashable, Sendable {
-    public var axis: Vector3
-    public var tanHalfAngle: Double
-    public init(axis: Vector3, tanHalfAngle: Double) { self.axis = axis; self.tanHalfAngle = tanHalfAngle }
-    /// The three-component Rodrigues vector `n tan(ω/2)` (infinite at 180°).
-    public var vector: Vector3 { axis * tanHalfAngle }
-}
-
 /// A rotation, stored as a unit quaternion with non-negative scalar part.
 ///
 /// Conventions (stated once here, used everywhere): Rowenhorst et al. 2015,

@@ -1,94 +1,7 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import PatternSimulation
-
-/// Energy bins of backscattered electrons, counted down from the incident
-/// energy: bin i holds energies in (E₀ − (i + ½)w, E₀ − (i − ½)w] and its
-/// Bloch-wave simulation runs at E₀ − i·w (the convention of EMsoft's
-/// `Ehistmin`/`Ebinsize`, so a single 1 keV bin at 20 keV is EMsoft's
-/// 19.5–20 keV bin).
-public struct EnergyBins: Sendable, Hashable, Codable {
-    /// Incident energy E₀ (keV).
-    public var incident: Double
-    /// Bin width w (keV).
-    public var width: Double
-    public var count: Int
-
-    /// Bins of width `width` from `incident` down to `minimum` (keV, inclusive).
-    public init(incident: Double, minimum: Double, width: Double = 1) {
-        self.incident = incident
-        self.width = width
-        count = max(1, Int(((incident - minimum) / width + 1e-9).rounded(.down)) + 1)
-    }
-
-    /// The energy (keV) at which bin i is simulated.
-    public func energy(_ i: Int) -> Double { incident - Double(i) * width }
-    public var energies: [Double] { (0..<count).map(energy) }
-    /// Lowest energy still counted (keV).
-    public var lowerEdge: Double { incident - (Double(count) - 0.5) * width }
-
-    /// The bin of an exit energy (keV), or nil below the lowest bin.
-    @inlinable public func index(_ e: Double) -> Int? {
-        let i = Int(((incident - e) / width + 0.5).rounded(.down))
-        return i >= 0 && i < count ? i : nil
-    }
-}
-
-/// What a Monte Carlo run of backscattered electrons (BSEs) produces.
-///
-/// Frame: the sample frame of the simulation (z into the sample, the surface
-/// at z = 0, the beam travelling along (sin σ, 0, cos σ) for sample tilt σ,
-/// i.e. its in-surface component along +x; the detector of a tilted-sample
-/// EBSD set-up sits on the +x side). Exit directions are stored as the
-/// outward direction (x, y, −z) on the modified square Lambert grid
-/// (``SquareLambert``; row from Y, column from X).
-///
-/// The exit depth is EMsoft's definition: the path length from the
-/// electron's last elastic scattering event to the surface along its exit
-/// direction — the thickness of crystal the outgoing wave crosses, which is
-/// what the Bloch-wave depth integral needs.
-public struct BackscatterStatistics: Sendable {
-    public var bins: EnergyBins
-    public var incidentElectrons: Int
-    /// Exit-direction grid size (odd).
-    public var gridSize: Int
-    /// BSE counts per energy bin on the exit-direction grid (`gridSize²` each).
-    public var directionCounts: [[Float]]
-    /// Coarse exit-direction grid for the depth histograms (odd).
-    public var depthGridSize: Int
-    public var depthStep: Double      // nm
-    public var depthBins: Int
-    /// Depth histograms per energy bin: `depthGridSize² × depthBins`, cell-major.
-    public var depthCounts: [[Float]]
-
-    /// Backscattered electrons counted in all bins.
-    public var backscattered: Int { directionCounts.reduce(0) { $0 + Int($1.reduce(0, +)) } }
-    /// Fraction of incident electrons that leave with an energy inside the bins.
-    public var yield: Double { Double(backscattered) / Double(max(1, incidentElectrons)) }
-
-    /// Fraction of the counted BSEs in each energy bin (sums to 1).
-    public var binWeights: [Double] {
-        let c = directionCounts.map { Double($0.reduce(0, +)) }
-        let t = c.reduce(0, +)
-        return c.map { t > 0 ? $0 / t : 0 }
-    }
-
-    /// Exit-depth distribution of energy bin `bin`, summed over all exit
-    /// directions and normalised to 1; entry i is the depth bin
-    /// [i·step, (i+1)·step).
-    public func depthDistribution(bin: Int) -> [Double] {
-        var h = [Double](repeating: 0, count: depthBins)
-        let cells = depthGridSize * depthGridSize
-        for c in 0..<cells { for i in 0..<depthBins { h[i] += Double(depthCounts[bin][c * depthBins + i]) } }
-        let t = h.reduce(0, +)
-        return t > 0 ? h.map { $0 / t } : h
-    }
-
-    /// Mean exit depth (nm) of energy bin `bin`.
-    public func meanDepth(bin: Int) -> Double {
-        depthDistribution(bin: bin).enumerated().reduce(0) { $0 + $1.element * (Double($1.offset) + 0.5) * depthStep }
-    }
-}
 
 /// Monte Carlo of the electrons an EBSD beam scatters back out of a tilted
 /// sample: the single-scattering model of Joy (1995, *Monte Carlo Modeling
@@ -143,11 +56,11 @@ public struct BackscatterMonteCarlo: Sendable {
         var parts = [Accumulator?](repeating: nil, count: chunks)
         let done = Counter()
         parts.withUnsafeMutableBufferPointer { buf in
-            let out = UncheckedPointer(p: buf.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let out = UncheckedPointer(buf.baseAddress!)
+            parallelFor(chunks) { c in
                 let count = min(chunk, electrons - c * chunk)
                 var acc = Accumulator(bins: nb, grid: g, depthGrid: gd, depthBins: nDepth)
-                var rng = Xoshiro256(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(c))
+                var rng = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(c))
                 for _ in 0..<count { trajectory(&rng, &acc, depthBins: nDepth) }
                 out.p[c] = acc
                 let d = done.add(count)
@@ -179,7 +92,7 @@ public struct BackscatterMonteCarlo: Sendable {
 
     /// One electron from the beam entry point until it leaves the sample or drops below the lowest bin.
     @inline(__always)
-    func trajectory(_ rng: inout Xoshiro256, _ acc: inout Accumulator, depthBins nDepth: Int) {
+    func trajectory(_ rng: inout SplitMix64, _ acc: inout Accumulator, depthBins nDepth: Int) {
         let Z = meanZ, A = meanA, rho = density
         let screening = 3.4e-3 * pow(Z, 0.67)
         let J = (9.76 * Z + 58.5 * pow(Z, -0.19)) * 1e-3           // keV
@@ -199,17 +112,17 @@ public struct BackscatterMonteCarlo: Sendable {
         var cx = sin(tilt), cy = 0.0, cz = cos(tilt)
         var z = 0.0
         var E = voltageKV
-        var s = -mfp(E) * log(rng.open01())
+        var s = -mfp(E) * log(rng.unitOpen())
         z += s * cz
         for _ in 0..<100_000 {
             E += s * stopping(E)
             if E < emin { return }
             // screened-Rutherford deflection
             let al = screening / E
-            let r = rng.open01()
+            let r = rng.unitOpen()
             let cp = 1 - 2 * al * r / (1 + al - r)
             let sp = max(0, 1 - cp * cp).squareRoot()
-            let psi = 2 * Double.pi * rng.open01()
+            let psi = 2 * Double.pi * rng.unitOpen()
             let cs = cos(psi), sn = sin(psi)
             if abs(cz) > 0.99999 {
                 cx = sp * cs; cy = sp * sn; cz = cz > 0 ? cp : -cp
@@ -221,7 +134,7 @@ public struct BackscatterMonteCarlo: Sendable {
                 let norm = (nx * nx + ny * ny + nz * nz).squareRoot()
                 cx = nx / norm; cy = ny / norm; cz = nz / norm
             }
-            s = -mfp(E) * log(rng.open01())
+            s = -mfp(E) * log(rng.unitOpen())
             let zNew = z + s * cz
             if zNew < 0 {
                 // leaves through the surface: path to the surface from the last scattering point
@@ -242,54 +155,6 @@ public struct BackscatterMonteCarlo: Sendable {
                 return
             }
             z = zNew
-        }
-    }
-}
-
-/// xoshiro256** (Blackman & Vigna 2018) seeded through SplitMix64.
-struct Xoshiro256 {
-    var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
-    init(seed: UInt64) {
-        var x = seed
-        func split() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = split(); s1 = split(); s2 = split(); s3 = split()
-    }
-    @inline(__always) mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t
-        s3 = s3 << 45 | s3 >> 19
-        return result
-    }
-    /// Uniform in the open interval (0, 1).
-    @inline(__always) mutating func open01() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-}
-
-/// A thread-safe running count (for progress).
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
-}
-
-struct UncheckedPointer<T>: @unchecked Sendable { let p: UnsafeMutablePointer<T> }
-
-/// Errors of the dynamical simulation, raised before any work starts.
-public enum DynamicalSimulationError: Error, CustomStringConvertible, Sendable {
-    case invalidParameter(String)
-    case notCentrosymmetric(String)
-    case eigenSolverFailed(Int32)
-    public var description: String {
-        switch self {
-        case .invalidParameter(let s): return s
-        case .notCentrosymmetric(let p): return "phase \(p): the Bloch-wave solver needs a centrosymmetric structure with the origin on an inversion centre (its structure matrix is then real symmetric)"
-        case .eigenSolverFailed(let i): return "LAPACK ssyevr failed (info \(i))"
         }
     }
 }

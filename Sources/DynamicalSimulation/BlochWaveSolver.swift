@@ -3,44 +3,6 @@ import CBLAS
 import Crystallography
 import EBSDNumerics
 
-/// Beam selection for the Bloch-wave solver (the Bethe-potential scheme):
-/// a reflection g with excitation error s_g and potential U_g has the
-/// dimensionless distance r_g = K|s_g| / |U_g| = |s_g|/(λ|U_g|) from the
-/// Ewald sphere (the ratio EMsoft's Bethe parameters c1, c2 cut; 1/(2r_g) is
-/// the two-beam mixing amplitude). Beams with r_g < `strong` (and
-/// |s_g| ≤ `maximumExcitationError`) enter the structure matrix; beams with
-/// r_g < `weak` are folded into it by second-order perturbation (Bethe
-/// potentials); the rest are ignored.
-public struct BetheParameters: Sendable, Hashable, Codable {
-    public var strong: Double = 16
-    public var weak: Double = 32
-    /// nm⁻¹
-    public var maximumExcitationError: Double = 1
-    public init(strong: Double = 16, weak: Double = 32, maximumExcitationError: Double = 1) {
-        self.strong = strong; self.weak = weak; self.maximumExcitationError = maximumExcitationError
-    }
-}
-
-/// The depth weights λ(z) of the backscatter depth integral: the fraction
-/// of backscattered electrons whose last scattering event lies at path
-/// length z from the surface (bin i at z = (i + ½)·step), from a Monte Carlo
-/// run, cut where the cumulative weight reaches `coverage`.
-public struct DepthProfile: Sendable, Hashable {
-    public var step: Double
-    public var weights: [Double]
-    public init(distribution: [Double], step: Double, coverage: Double = 0.999) {
-        self.step = step
-        let total = distribution.reduce(0, +)
-        var acc = 0.0, out: [Double] = []
-        for w in distribution {
-            out.append(w / max(total, 1e-300))
-            acc += w / max(total, 1e-300)
-            if acc >= coverage { break }
-        }
-        weights = out.isEmpty ? [1] : out
-    }
-}
-
 /// Dynamical backscatter intensity for one exit direction (Callahan & De
 /// Graef 2013, Microsc. Microanal. 19, 1255): by reciprocity, the wave that
 /// leaves the crystal along k̂ is the wave that enters it along k̂ from the

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import EBSDNumerics
@@ -101,8 +102,8 @@ public struct DynamicalMasterSimulator: Sendable {
         BLASThreads.set(1)
         defer { BLASThreads.set(threads) }
         out.withUnsafeMutableBufferPointer { buf in
-            let o = UncheckedPointer(p: buf.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let o = UncheckedPointer(buf.baseAddress!)
+            parallelFor(chunks) { c in
                 var ws = BlochWaveSolver.Workspace()
                 let lo = c * chunk, hi = min(count, lo + chunk)
                 for (s, w) in solvers {

@@ -1,5 +1,7 @@
 // ebsd-bench: benchmark cases, one JSON line each; peer tools (orix) run in
 // the same process tree on the same data where a case has a peer.
+import EBSDCore
+import MapSimulation
 import Foundation
 import Crystallography
 import CrystalMaps
@@ -233,7 +235,7 @@ if wanted("sgemm") || wanted("match") {
 
 func randomRotations(_ n: Int, seed: UInt64) -> [Rotation] {
     var rng = SplitMix64(seed: seed)
-    return (0..<n).map { _ in SplitMix64.randomRotation(&rng) }
+    return (0..<n).map { _ in Rotation.random(using: &rng) }
 }
 
 func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
@@ -331,7 +333,7 @@ func postprocessCase(scratch: URL, quick: Bool) {
     var map = g.make()
     // wild spikes on 0.1 % of the pixels
     var rng = SplitMix64(seed: 17)
-    for _ in 0..<(map.count / 1000) { map.rotations[Int.random(in: 0..<map.count, using: &rng)] = SplitMix64.randomRotation(&rng) }
+    for _ in 0..<(map.count / 1000) { map.rotations[Int.random(in: 0..<map.count, using: &rng)] = Rotation.random(using: &rng) }
     var times: [String: Double] = [:]
     var t = now()
     let (cleaned, reports) = try! map.cleaned(by: [WildSpikeRemoval(), ZeroSolutionFill(neighbourCounts: [6, 5])])

@@ -1,3 +1,5 @@
+import EBSDCore
+import MapSimulation
 import Foundation
 import Crystallography
 import DetectorGeometry
@@ -29,7 +31,7 @@ func dynamicalCase(scratch: URL, quick: Bool) {
         let t1 = now()
         if let (m, _) = try? ni.masterPattern(size: emsoft.size) {
             rec["ni_seconds"] = now() - t1
-            rec["ni_ncc_vs_emsoft"] = Preprocessor.ncc(m.north + m.south, emsoft.north + emsoft.south)
+            rec["ni_ncc_vs_emsoft"] = PatternNormalization.ncc(m.north + m.south, emsoft.north + emsoft.south)
         }
     }
     // Na patterns from the dynamical master: 60 × 60, PC (0.5, 0.5, 0.6), degraded like the dev sets

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import EBSDNumerics
+import EBSDPipeline
 
 /// The `ebsd` command-line tool: each subcommand exposes one stage.
 @main
@@ -26,10 +27,6 @@ struct EBSD: ParsableCommand {
             exit(withError: error)
         }
     }
-}
-
-enum EBSDVersion {
-    static let string = "0.1.0"
 }
 
 /// A failure already explained on stderr in one line: `ebsd: <file>:<line>: <what>`.

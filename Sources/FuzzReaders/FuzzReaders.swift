@@ -13,7 +13,7 @@ import CrystalMaps
 import EBSDImageIO
 import PatternSimulation
 import PatternStacks
-import PipelineRecipes
+import EBSDPipeline
 
 /// Writes the input to a per-process temporary file with the reader's extension and reads it.
 /// Any thrown error is a correct outcome; only a crash, a hang or a sanitizer report is a finding.
@@ -54,7 +54,7 @@ func exercise(_ data: Data, reader: String) {
         FileManager.default.createFile(atPath: p, contents: data)
         _ = try? MasterPattern.read(p)
     case "recipe":
-        _ = try? Recipe.parse(String(decoding: data, as: UTF8.self), path: "fuzz.yaml")
+        _ = try? PipelineRecipe.parse(String(decoding: data, as: UTF8.self), path: "fuzz.yaml")
     default:
         fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe")
     }

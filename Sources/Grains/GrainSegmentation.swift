@@ -1,42 +1,7 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import CrystalMaps
-
-/// One grain of a segmented map.
-///
-/// Geometry uses pixel centres: the area is the pixel count × step², the
-/// equivalent-circle diameter `ECD = 2 √(A/π)`, the perimeter counts pixel
-/// edges shared with another grain, a not-indexed pixel or the map border,
-/// and the ellipse comes from the second moments of the pixel centres
-/// (aspect ratio ≥ 1; orientation of the major axis in degrees from +x,
-/// counter-clockwise as seen with y pointing down the map).
-public struct Grain: Sendable, Hashable {
-    public var id: Int
-    public var phaseIndex: Int
-    public var pixelCount: Int
-    public var area: Double              // µm²
-    public var equivalentDiameter: Double // µm
-    public var perimeter: Double          // µm
-    public var aspectRatio: Double
-    public var ellipseAngle: Double       // degrees
-    public var meanOrientation: Rotation
-    /// Grain orientation spread: mean disorientation of its pixels to the mean (degrees).
-    public var orientationSpread: Double
-    public var touchesEdge: Bool
-    public var centroid: (x: Double, y: Double) { (cx, cy) }
-    var cx: Double, cy: Double
-    public static func == (a: Grain, b: Grain) -> Bool { a.id == b.id }
-    public func hash(into h: inout Hasher) { h.combine(id) }
-}
-
-/// A segmented map: a grain label per pixel (−1 for not indexed) and the grains.
-public struct GrainMap: Sendable {
-    public var map: CrystalMap
-    public var labels: [Int32]
-    public var grains: [Grain]
-    public var thresholdDegrees: Double
-    public var connectivity: Connectivity
-}
 
 /// Grain segmentation by a misorientation threshold: neighbouring indexed
 /// pixels of the same phase whose disorientation is below the threshold
@@ -70,8 +35,8 @@ public struct GrainSegmentation: Sendable {
         let fwd = connectivity.forwardOffsets
         var joins = [UInt8](repeating: 0, count: n)
         joins.withUnsafeMutableBufferPointer { jb in
-            let out = JoinPointer(p: jb.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: rows) { r in
+            let out = UncheckedPointer(jb.baseAddress!)
+            parallelFor(rows) { r in
                 for c in 0..<cols {
                     let i = r * cols + c
                     guard map.phaseIndex[i] >= 0 else { continue }
@@ -123,8 +88,8 @@ public struct GrainSegmentation: Sendable {
         let dx = map.grid.stepX, dy = map.grid.stepY
         var grains = [Grain?](repeating: nil, count: count)
         grains.withUnsafeMutableBufferPointer { gb in
-            let out = GrainPointer(p: gb.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: count) { g in
+            let out = UncheckedPointer(gb.baseAddress!)
+            parallelFor(count) { g in
                 let px = pixels[g]
                 let phase = Int(map.phaseIndex[px[0]])
                 let group = map.phases[phase].phase.laueGroup
@@ -168,6 +133,3 @@ public struct GrainSegmentation: Sendable {
         return grains.map { $0! }
     }
 }
-
-struct JoinPointer: @unchecked Sendable { let p: UnsafeMutablePointer<UInt8> }
-struct GrainPointer: @unchecked Sendable { let p: UnsafeMutablePointer<Grain?> }

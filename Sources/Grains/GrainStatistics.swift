@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import CrystalMaps
@@ -23,7 +24,7 @@ public struct GrainStatistics: Sendable {
 
     public var count: Int { grains.count }
     public var meanECD: Double { grains.isEmpty ? 0 : grains.reduce(0) { $0 + $1.equivalentDiameter } / Double(grains.count) }
-    public var medianECD: Double { GrainStatistics.median(grains.map(\.equivalentDiameter)) }
+    public var medianECD: Double { median(grains.map(\.equivalentDiameter)) }
     public var areaWeightedMeanECD: Double {
         let a = grains.reduce(0) { $0 + $1.area }
         return a > 0 ? grains.reduce(0) { $0 + $1.area * $1.equivalentDiameter } / a : 0
@@ -37,12 +38,6 @@ public struct GrainStatistics: Sendable {
         return 0
     }
     public var meanArea: Double { grains.isEmpty ? 0 : grains.reduce(0) { $0 + $1.area } / Double(grains.count) }
-
-    static func median(_ v: [Double]) -> Double {
-        guard !v.isEmpty else { return 0 }
-        let s = v.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
 
     /// Mean lineal intercept along x (µm).
     public var meanInterceptX: Double { intercept(alongX: true) }
@@ -117,78 +112,3 @@ public struct GrainStatistics: Sendable {
                      meanPixelsPerGrain: meanPx, astmG: meanA > 0 ? GrainStatistics.astmGFromArea(meanAreaMicrons: meanA) : .nan, warning: warning)
     }
 }
-
-/// A boundary between two neighbouring indexed pixels.
-public enum BoundaryKind: Sendable { case none, low, high }
-
-/// Boundary classification on pixel edges: HAGB above `highDegrees`
-/// (default 10°), LAGB between `lowDegrees` (2°) and it. Pixels of
-/// different phases meet at a high-angle (phase) boundary.
-public struct BoundaryMap: Sendable {
-    /// Edge between pixel i and its right neighbour.
-    public var right: [BoundaryKind]
-    /// Edge between pixel i and the pixel below.
-    public var down: [BoundaryKind]
-    public var lowDegrees: Double, highDegrees: Double
-
-    public init(_ map: CrystalMap, lowDegrees: Double = 2, highDegrees: Double = 10) {
-        self.lowDegrees = lowDegrees; self.highDegrees = highDegrees
-        let n = map.count, cols = map.grid.columns, rows = map.grid.rows
-        var right = [BoundaryKind](repeating: .none, count: n), down = right
-        let cl = cosHalf(degrees: lowDegrees), ch = cosHalf(degrees: highDegrees)
-        @Sendable func kind(_ i: Int, _ j: Int) -> BoundaryKind {
-            guard map.phaseIndex[i] >= 0, map.phaseIndex[j] >= 0 else { return .none }
-            if map.phaseIndex[i] != map.phaseIndex[j] { return .high }
-            let c = map.disorientationCosHalf(i, j)
-            return c < ch ? .high : (c < cl ? .low : .none)
-        }
-        right.withUnsafeMutableBufferPointer { rb in down.withUnsafeMutableBufferPointer { db in
-            let r = KindPointer(p: rb.baseAddress!), d = KindPointer(p: db.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: rows) { row in
-                for c in 0..<cols {
-                    let i = row * cols + c
-                    if c + 1 < cols { r.p[i] = kind(i, i + 1) }
-                    if row + 1 < rows { d.p[i] = kind(i, i + cols) }
-                }
-            }
-        } }
-        self.right = right; self.down = down
-    }
-
-    /// Boundary lengths (µm) of each kind.
-    public func lengths(_ grid: MapGrid) -> (low: Double, high: Double) {
-        var lo = 0.0, hi = 0.0
-        for k in right { if k == .low { lo += grid.stepY } else if k == .high { hi += grid.stepY } }
-        for k in down { if k == .low { lo += grid.stepX } else if k == .high { hi += grid.stepX } }
-        return (lo, hi)
-    }
-}
-
-struct KindPointer: @unchecked Sendable { let p: UnsafeMutablePointer<BoundaryKind> }
-
-extension CrystalMap {
-    /// Kernel average misorientation (degrees): for each indexed pixel, the
-    /// mean disorientation to its neighbours that lie below `maximumDegrees`
-    /// (default 5°, so grain boundaries are excluded). NaN where undefined.
-    public func kernelAverageMisorientation(maximumDegrees: Double = 5, connectivity: Connectivity = .eight) -> [Float] {
-        var out = [Float](repeating: .nan, count: count)
-        out.withUnsafeMutableBufferPointer { ob in
-            let o = FloatPointer(p: ob.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: grid.rows) { r in
-                for c in 0..<grid.columns {
-                    let i = r * grid.columns + c
-                    guard phaseIndex[i] >= 0 else { continue }
-                    var s = 0.0, k = 0
-                    for j in neighbours(of: i, connectivity) where phaseIndex[j] == phaseIndex[i] {
-                        let a = disorientationAngle(i, j) * 180 / .pi
-                        if a <= maximumDegrees { s += a; k += 1 }
-                    }
-                    if k > 0 { o.p[i] = Float(s / Double(k)) }
-                }
-            }
-        }
-        return out
-    }
-}
-
-struct FloatPointer: @unchecked Sendable { let p: UnsafeMutablePointer<Float> }

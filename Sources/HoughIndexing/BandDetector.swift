@@ -1,13 +1,5 @@
 import Foundation
 
-/// A detected Kikuchi band: line angle θ (radians), signed gnomonic distance
-/// ρ, and its strength in the enhanced Radon transform.
-public struct Band: Sendable, Hashable {
-    public var theta: Double
-    public var rho: Double
-    public var strength: Float
-}
-
 /// Enhances bands in a Radon transform with a separable kernel — the
 /// negative second derivative of a Gaussian across ρ (matched to the band
 /// width) times a Gaussian along θ — and picks the strongest local maxima

@@ -1,59 +1,6 @@
 import Foundation
 import Crystallography
 
-/// Plane normals of a phase's strongest reflector families, for matching bands.
-public struct ReflectorLibrary: Sendable {
-    public let phase: Phase
-    /// Unit plane normals in the Cartesian crystal frame, one per ±g pair.
-    public let normals: [Vector3]
-    /// Library pairs sorted by their acute inter-planar angle (radians).
-    let pairs: [(i: Int16, j: Int16, angle: Float)]
-
-    /// The `familyCount` families of largest d-spacing among those with |F| at
-    /// least `minimumRelativeF` of the strongest (d ≥ `minimumD` nm), skipping
-    /// families parallel to one already taken — for bcc {110}, {200}, {211}, {310}
-    /// and for fcc {111}, {200}, {220}, {311}, the classic Hough lists.
-    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07, minimumRelativeF: Double = 0.25) {
-        self.phase = phase
-        let all = phase.reflectorFamilies(minimumD: minimumD)
-        let fmax = all.map(\.structureFactor).max() ?? 0
-        let fams = all.filter { $0.structureFactor >= minimumRelativeF * fmax }.sorted { $0.d > $1.d }
-        var normals: [Vector3] = []
-        var taken = 0
-        for f in fams {
-            var add: [Vector3] = []
-            for m in f.members {
-                let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
-                if normals.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) || add.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) { continue }
-                add.append(n)
-            }
-            if add.isEmpty { continue }
-            normals += add
-            taken += 1
-            if taken == familyCount { break }
-        }
-        self.normals = normals
-        var p: [(Int16, Int16, Float)] = []
-        for i in normals.indices { for j in normals.indices where j > i {
-            p.append((Int16(i), Int16(j), Float(acos(min(1, abs(normals[i].dot(normals[j])))))))
-        } }
-        pairs = p.sorted { $0.2 < $1.2 }.map { (i: $0.0, j: $0.1, angle: $0.2) }
-    }
-}
-
-/// The result of indexing one pattern.
-public struct IndexingSolution: Sendable {
-    public var rotation: Rotation
-    public var phaseIndex: Int
-    /// Bands detected and bands explained by the solution.
-    public var bandsDetected: Int
-    public var bandsMatched: Int
-    /// Confidence index: (votes of best − votes of the best distinct runner-up) / bands detected.
-    public var confidence: Double
-    /// Mean angular deviation between the fitted and detected band normals (degrees).
-    public var fit: Double
-}
-
 /// Indexes a set of band normals (sample frame) against reflector libraries:
 /// every pair of bands is matched with every library pair of the same
 /// inter-planar angle (± `pairTolerance`), each match gives a trial
@@ -184,57 +131,5 @@ public struct BandIndexer: Sendable {
             fit = zip(pairsS, pairsC).reduce(0) { $0 + g.apply($1.0).angle(to: $1.1) } / Double(matched)
         }
         return (g, matched, fit)
-    }
-}
-
-/// Horn's (1987) closed-form absolute orientation with unit quaternions: the
-/// rotation R (as ``Rotation``, so `R.apply(s) = q s q*`) minimising Σ |R sₖ − cₖ|².
-public enum Horn {
-    public static func rotation(from s: [Vector3], to c: [Vector3]) -> Rotation {
-        var S = [[Double]](repeating: [0, 0, 0], count: 3)
-        for (a, b) in zip(s, c) {
-            let av = [a.x, a.y, a.z], bv = [b.x, b.y, b.z]
-            for i in 0..<3 { for j in 0..<3 { S[i][j] += av[i] * bv[j] } }
-        }
-        let (xx, xy, xz, yx, yy, yz, zx, zy, zz) = (S[0][0], S[0][1], S[0][2], S[1][0], S[1][1], S[1][2], S[2][0], S[2][1], S[2][2])
-        let N: [[Double]] = [
-            [xx + yy + zz, yz - zy, zx - xz, xy - yx],
-            [yz - zy, xx - yy - zz, xy + yx, zx + xz],
-            [zx - xz, xy + yx, -xx + yy - zz, yz + zy],
-            [xy - yx, zx + xz, yz + zy, -xx - yy + zz],
-        ]
-        let v = largestEigenvector(N)
-        return Rotation(Quaternion(v[0], v[1], v[2], v[3]))
-    }
-
-    /// Largest-eigenvalue eigenvector of a symmetric 4 × 4 matrix (cyclic Jacobi).
-    static func largestEigenvector(_ m: [[Double]]) -> [Double] {
-        var a = m
-        var v = (0..<4).map { i in (0..<4).map { $0 == i ? 1.0 : 0.0 } }
-        for _ in 0..<50 {
-            var off = 0.0
-            for p in 0..<4 { for q in (p + 1)..<4 { off += a[p][q] * a[p][q] } }
-            if off < 1e-24 { break }
-            for p in 0..<4 { for q in (p + 1)..<4 where abs(a[p][q]) > 1e-300 {
-                let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
-                let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
-                let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                for k in 0..<4 {
-                    let akp = a[k][p], akq = a[k][q]
-                    a[k][p] = c * akp - s * akq; a[k][q] = s * akp + c * akq
-                }
-                for k in 0..<4 {
-                    let apk = a[p][k], aqk = a[q][k]
-                    a[p][k] = c * apk - s * aqk; a[q][k] = s * apk + c * aqk
-                }
-                for k in 0..<4 {
-                    let vkp = v[k][p], vkq = v[k][q]
-                    v[k][p] = c * vkp - s * vkq; v[k][q] = s * vkp + c * vkq
-                }
-            } }
-        }
-        var best = 0
-        for i in 1..<4 where a[i][i] > a[best][best] { best = i }
-        return (0..<4).map { v[$0][best] }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import EBSDCore
 import Crystallography
 
 /// Chooses between phases whose band geometry is alike by the widths of the
@@ -70,8 +71,9 @@ public struct BandWidthCheck: Sendable {
                 xs.append(Double(v))
                 ys.append(edges.reduce(0) { $0 + $1.2 * (Self.phi((d - $1.0) / edgeSigma) - Self.phi((d - $1.1) / edgeSigma)) })
             }
-            guard let ncc = Self.ncc(xs, ys) else { continue }
-            sum += ncc
+            // too few samples, or a flat profile, say nothing about the width
+            guard xs.count >= Self.minimumProfileSamples, Set(xs).count > 1, Set(ys).count > 1 else { continue }
+            sum += PatternNormalization.ncc(xs, ys)
             used += 1
         }
         return used >= 3 ? sum / Double(used) : nil
@@ -80,14 +82,8 @@ public struct BandWidthCheck: Sendable {
     var maxBraggAngle: Double { reflectors.flatMap { $0.flatMap { $0.orders.map(\.braggAngle) } }.max() ?? 0.02 }
     public var window = 2.0
     public var edgeSigma = 0.5
+    /// Fewest samples across a band profile for its correlation to count.
+    static let minimumProfileSamples = 5
 
     static func phi(_ x: Double) -> Double { 0.5 * erfc(-x / 2.squareRoot()) }
-
-    static func ncc(_ a: [Double], _ b: [Double]) -> Double? {
-        guard a.count >= 5 else { return nil }
-        let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for (x, y) in zip(a, b) { sab += (x - ma) * (y - mb); saa += (x - ma) * (x - ma); sbb += (y - mb) * (y - mb) }
-        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : nil
-    }
 }

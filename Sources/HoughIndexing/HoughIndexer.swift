@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import CrystalMaps
@@ -11,11 +12,20 @@ import Preprocessing
 /// reflector library → least-squares fit. All look-up tables are built once
 /// per detector; patterns are indexed in parallel and streamed in chunks.
 public struct HoughIndexer: Sendable {
+    /// Bands per pattern unless given (the reference study used 6–11; the dev-set accuracy figures are at 11).
+    public static let defaultBandCount = 11
+    /// Hough angle steps over 180° unless given.
+    public static let defaultThetaCount = 180
+    /// Reflector families per phase: 4 for one phase, 5 to tell similar phases apart (e.g. Na and Na2O).
+    public static func defaultFamilyCount(phases: Int) -> Int { phases > 1 ? 5 : 4 }
     public let detector: Detector
-    public let indexer: BandIndexer
+    /// Band indexer (pair voting against the reflector libraries); replaceable, e.g. with other tolerances.
+    public var indexer: BandIndexer
     public let radon: RadonTransform
-    public let bands: BandDetector
-    public let preprocessor: Preprocessor
+    /// Band detector (peak search in the Radon transform); replaceable, e.g. with another band count.
+    public var bands: BandDetector
+    /// Preprocessing before the Radon transform; replaceable, e.g. with a Gaussian pre-filter added.
+    public var preprocessor: Preprocessor
     public let phases: [Phase]
     /// Phase choice between solutions within `phaseMatchSlack` matched bands of the best: by band widths.
     public let widthCheck: BandWidthCheck?
@@ -31,13 +41,14 @@ public struct HoughIndexer: Sendable {
     ///   - thetaCount, rhoCount: Hough resolution (0 = one ρ cell per detector pixel).
     ///   - bandCount: bands per pattern (the reference study used 6–11).
     ///   - voltage: sets the expected band width from the strongest reflector's Bragg angle.
-    public init(detector: Detector, phases: [Phase], thetaCount: Int = 180, rhoCount: Int = 0, bandCount: Int = 11,
-                voltage: Double = 20_000, familyCount: Int = 4, dynamicBackgroundSigma: Double? = nil, gaussianSigma: Double = 1,
+    public init(detector: Detector, phases: [Phase], thetaCount: Int = HoughIndexer.defaultThetaCount, rhoCount: Int = 0, bandCount: Int = HoughIndexer.defaultBandCount,
+                voltage: Double = 20_000, familyCount: Int? = nil, dynamicBackgroundSigma: Double? = nil, gaussianSigma: Double = 1,
                 clip: (Double, Double)? = nil, bandWidthScale: Double = 2) {
         self.detector = detector
         self.phases = phases
         widthCheck = phases.count > 1 ? BandWidthCheck(phases: phases, voltage: voltage) : nil
-        let libs = phases.map { ReflectorLibrary(phase: $0, familyCount: familyCount) }
+        let families = familyCount ?? Self.defaultFamilyCount(phases: phases.count)
+        let libs = phases.map { ReflectorLibrary(phase: $0, familyCount: families) }
         indexer = BandIndexer(libraries: libs)
         radon = RadonTransform(detector: detector, thetaCount: thetaCount, rhoCount: rhoCount)
         let fam = phases[0].reflectorFamilies(minimumD: 0.07).max { $0.structureFactor * $0.structureFactor * Double($0.multiplicity) < $1.structureFactor * $1.structureFactor * Double($1.multiplicity) }
@@ -56,20 +67,6 @@ public struct HoughIndexer: Sendable {
         ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : []) + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
         widthPreprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: preprocessor.steps.filter {
             if case .gaussianFilter = $0 { return false } else { return true } })
-    }
-
-    /// A copy with another band detector.
-    public init(copy o: HoughIndexer, bands: BandDetector) {
-        detector = o.detector; indexer = o.indexer; radon = o.radon; self.bands = bands; phases = o.phases; widthCheck = o.widthCheck; phaseMatchSlack = o.phaseMatchSlack; widthPreprocessor = o.widthPreprocessor; preprocessor = o.preprocessor
-        radonRefinement = o.radonRefinement
-    }
-
-    /// A copy with another band indexer and optional Gaussian pre-filter (σ px).
-    public init(copy o: HoughIndexer, indexer: BandIndexer, gaussian: Double = 0) {
-        detector = o.detector; self.indexer = indexer; radon = o.radon; bands = o.bands; phases = o.phases; widthCheck = o.widthCheck; phaseMatchSlack = o.phaseMatchSlack; widthPreprocessor = o.widthPreprocessor
-        radonRefinement = o.radonRefinement
-        preprocessor = gaussian > 0 ? Preprocessor(rows: o.detector.rows, columns: o.detector.columns,
-                                                   steps: o.preprocessor.steps + [.gaussianFilter(sigma: gaussian)]) : o.preprocessor
     }
 
     /// Sample-frame unit normals of detected bands.
@@ -115,8 +112,8 @@ public struct HoughIndexer: Sendable {
         var out = [IndexingSolution?](repeating: nil, count: count)
         let groups = (count + group - 1) / group
         out.withUnsafeMutableBufferPointer { ob in
-            let o = SolutionPointer(p: ob.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: groups) { g in
+            let o = UncheckedPointer(ob.baseAddress!)
+            parallelFor(groups) { g in
                 let lo = g * group, m = min(count, lo + group) - lo
                 var pre = [Float](repeating: 0, count: m * n)
                 for k in 0..<m { pre.replaceSubrange((k * n)..<((k + 1) * n), with: preprocessor.apply(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]))) }
@@ -148,9 +145,8 @@ public struct HoughIndexer: Sendable {
             progress?(r.upperBound)
         }
         return CrystalMap(grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
-                          rotations: rotations, properties: ["ci": ci, "fit": fit, "bands": nb, "bands_matched": nm],
+                          rotations: rotations, properties: [MapProperty.confidenceIndex: ci, MapProperty.fit: fit, MapProperty.bands: nb, MapProperty.bandsMatched: nm],
                           metadata: ["operator": "SwiftEBSD Hough indexing"])
     }
 }
 
-struct SolutionPointer: @unchecked Sendable { let p: UnsafeMutablePointer<IndexingSolution?> }

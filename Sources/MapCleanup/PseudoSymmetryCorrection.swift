@@ -34,36 +34,18 @@ public struct PseudoSymmetryCorrection: CleanupStep {
     public var name: String { "pseudo-symmetry" }
 
     public init(operators: [Rotation], toleranceDegrees: Double = 5, verify: (@Sendable (Int, Rotation, Rotation) -> Bool)? = nil) {
-        self.operators = operators; self.toleranceDegrees = toleranceDegrees; self.verify = verify
+        self.operators = operators
+        self.toleranceDegrees = toleranceDegrees
+        self.verify = verify
     }
 
-    /// Parses "ANGLE@UVW", e.g. "60@111" (degrees about the crystal direction [111]).
-    public static func parseOperator(_ s: String) throws(CleanupError) -> Rotation {
-        let parts = s.split(separator: "@")
-        guard parts.count == 2, let angle = Double(parts[0]), angle > 0, angle < 360 else {
-            throw CleanupError("pseudo-symmetry operator '\(s)' must be ANGLE@UVW, e.g. 60@111")
-        }
-        let digits = parts[1].replacingOccurrences(of: "[", with: "").replacingOccurrences(of: "]", with: "")
-        var axis: [Double] = []
-        var sign = 1.0
-        for ch in digits {
-            if ch == "-" { sign = -1; continue }
-            guard let d = ch.wholeNumberValue else { throw CleanupError("pseudo-symmetry operator '\(s)': axis '\(parts[1])' must be three digits like 111 or 1-10") }
-            axis.append(sign * Double(d)); sign = 1
-        }
-        guard axis.count == 3, axis.contains(where: { $0 != 0 }) else { throw CleanupError("pseudo-symmetry operator '\(s)': axis must have three indices, not all zero") }
-        return Rotation(axis: Vector3(axis[0], axis[1], axis[2]), angle: angle * .pi / 180)
+    /// The correction for operators written ANGLE@UVW (e.g. ``PseudoSymmetryOperator/cubicSigma3``).
+    public init(_ operators: [PseudoSymmetryOperator], toleranceDegrees: Double = 5, verify: (@Sendable (Int, Rotation, Rotation) -> Bool)? = nil) {
+        self.init(operators: operators.map(\.rotation), toleranceDegrees: toleranceDegrees, verify: verify)
     }
 
     /// All symmetric variants of the operators (and their inverses) in `group`.
-    public func variants(_ group: LaueGroup) -> [Rotation] {
-        var out: [Rotation] = []
-        for op in operators { for o in [op, op.inverse] { for s in group.properOperators {
-            let v = s * o * s.inverse
-            if !out.contains(where: { $0.isApproximately(v, tolerance: 1e-9) }) { out.append(v) }
-        } } }
-        return out
-    }
+    public func variants(_ group: LaueGroup) -> [Rotation] { PseudoSymmetryOperator.variants(of: operators, in: group) }
 
     public func apply(_ map: CrystalMap) throws -> (CrystalMap, CleanupReport) {
         guard toleranceDegrees > 0, segmentationDegrees > 0 else { throw CleanupError("pseudo-symmetry: tolerances must be > 0°") }
@@ -117,45 +99,5 @@ public struct PseudoSymmetryCorrection: CleanupStep {
                                        ("twin-like pixels left alone", twins)]
         if verify != nil { counts += [("flips confirmed by patterns", confirmed), ("flips rejected by patterns", rejected)] }
         return (out, CleanupReport(step: name, counts: counts))
-    }
-}
-
-/// Dissolves grains smaller than `minimumPixels` into their neighbours:
-/// their pixels take, from the border inwards, the mean orientation of the
-/// neighbouring grain that most of their already-assigned neighbours belong to.
-public struct MinimumGrainSize: CleanupStep {
-    public var minimumPixels: Int
-    public var thresholdDegrees = 10.0
-    public var name: String { "minimum grain size \(minimumPixels)" }
-    public init(minimumPixels: Int, thresholdDegrees: Double = 10) { self.minimumPixels = minimumPixels; self.thresholdDegrees = thresholdDegrees }
-
-    public func apply(_ map: CrystalMap) throws -> (CrystalMap, CleanupReport) {
-        guard minimumPixels >= 1 else { throw CleanupError("minimum grain size must be ≥ 1 pixel") }
-        guard thresholdDegrees > 0 else { throw CleanupError("minimum grain size: threshold must be > 0°") }
-        let gm = GrainSegmentation(thresholdDegrees: thresholdDegrees).segment(map)
-        var label = gm.labels
-        var pending = Set<Int>()
-        for i in 0..<map.count where label[i] >= 0 && gm.grains[Int(label[i])].pixelCount < minimumPixels { pending.insert(i) }
-        var out = map
-        let dissolved = pending.count
-        while !pending.isEmpty {
-            var assign: [(Int, Int32)] = []
-            for i in pending {
-                var votes: [Int32: Int] = [:]
-                for j in map.neighbours(of: i) where !pending.contains(j) && label[j] >= 0 && gm.grains[Int(label[j])].pixelCount >= minimumPixels {
-                    votes[label[j], default: 0] += 1
-                }
-                if let (g, _) = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) { assign.append((i, g)) }
-            }
-            if assign.isEmpty { break }  // isolated small grains with no big neighbour stay as they are
-            for (i, g) in assign {
-                let grain = gm.grains[Int(g)]
-                out.rotations[i] = grain.meanOrientation
-                out.phaseIndex[i] = Int32(grain.phaseIndex)
-                label[i] = g
-                pending.remove(i)
-            }
-        }
-        return (out, CleanupReport(step: name, counts: [("pixels reassigned", dissolved - pending.count), ("left (no large neighbour)", pending.count)]))
     }
 }

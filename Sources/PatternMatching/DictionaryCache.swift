@@ -1,4 +1,5 @@
 import Foundation
+import EBSDCore
 import Crystallography
 import PatternSimulation
 
@@ -23,10 +24,11 @@ public struct DictionaryCache: Sendable {
 
     /// The cache key of an indexer's dictionary.
     public static func key(_ indexer: DictionaryIndexer) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: UnsafeRawBufferPointer) { for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 } }
+        var h = FNV1a.offsetBasis
+        func mix(_ bytes: UnsafeRawBufferPointer) { h = FNV1a.hash(bytes: bytes, seed: h) }
         let rs = indexer.rotations
-        var qs = [Double](); qs.reserveCapacity(4 * rs.count)
+        var qs = [Double]()
+        qs.reserveCapacity(4 * rs.count)
         for r in rs { qs += [r.q.a, r.q.b, r.q.c, r.q.d] }
         qs.withUnsafeBytes(mix)
         let probe = Array(rs.prefix(4)) + Array(rs.suffix(4))

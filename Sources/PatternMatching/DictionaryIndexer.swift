@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import CrystalMaps
@@ -5,27 +6,6 @@ import DetectorGeometry
 import EBSDNumerics
 import PatternSimulation
 import PatternStacks
-
-/// The best `k` dictionary matches of every measured pattern, best first.
-public struct MatchResult: Sendable {
-    public let count: Int
-    public let k: Int
-    /// Dictionary indices, `[count × k]`.
-    public var indices: [Int32]
-    /// NCC scores, `[count × k]`.
-    public var scores: [Float]
-    /// Seconds spent simulating the dictionary and comparing (sgemm + top-k).
-    public var simulationSeconds = 0.0
-    public var comparisonSeconds = 0.0
-    /// Whether the dictionary was read from a ``DictionaryCache`` file.
-    public var dictionaryFromCache = false
-
-    public init(count: Int, k: Int) {
-        self.count = count; self.k = k
-        indices = [Int32](repeating: -1, count: count * k)
-        scores = [Float](repeating: -.infinity, count: count * k)
-    }
-}
 
 /// Dictionary indexing: every measured pattern is compared with patterns
 /// simulated for a uniform sample of the fundamental zone, by NCC computed as
@@ -121,8 +101,8 @@ public struct DictionaryIndexer: Sendable {
     static func keepTop(_ sims: [Float], rows: Int, columns: Int, offset: Int32, into result: inout MatchResult, firstRow: Int) {
         let k = result.k
         sims.withUnsafeBufferPointer { sp in result.scores.withUnsafeMutableBufferPointer { scp in result.indices.withUnsafeMutableBufferPointer { ip in
-            let s = SendablePointer(sp.baseAddress!), sc = SendableMutablePointer(scp.baseAddress!), ix = SendableMutablePointer(ip.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: rows) { r in
+            let s = UncheckedPointer(readOnly: sp.baseAddress!), sc = UncheckedPointer(scp.baseAddress!), ix = UncheckedPointer(ip.baseAddress!)
+            parallelFor(rows) { r in
                 let row = s.p + r * columns
                 let top = sc.p + (firstRow + r) * k, idx = ix.p + (firstRow + r) * k
                 var threshold = top[k - 1]

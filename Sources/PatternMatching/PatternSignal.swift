@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import DetectorGeometry
@@ -14,7 +15,8 @@ import Preprocessing
 /// Simulated patterns are projected on `detector`, whose shape is the shape
 /// the experimental preprocessor puts out (a binned detector when binning).
 public struct PatternSignal: Sendable {
-    public let detector: Detector
+    /// The detector simulated patterns are projected on (binned when the preprocessor bins).
+    public private(set) var detector: Detector
     public let experimental: Preprocessor
     /// Indices of the detector pixels used (inside the mask).
     public let active: [Int32]
@@ -33,25 +35,14 @@ public struct PatternSignal: Sendable {
 
     /// The same signal on a detector with one other pattern centre (Bruker).
     public func with(patternCenter pc: PatternCenter) -> PatternSignal {
-        var d = detector
-        d.pcs = [pc]
-        return PatternSignal(copy: self, detector: d)
-    }
-
-    init(copy o: PatternSignal, detector: Detector) {
-        self.detector = detector; experimental = o.experimental; active = o.active; simulatedBlur = o.simulatedBlur
+        var copy = self
+        copy.detector.pcs = [pc]
+        return copy
     }
 
     /// Packs the active pixels of `pattern` into `out` (length `length`), zero mean, unit norm.
     @inline(__always) public func pack(_ pattern: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
-        let n = active.count
-        var sum: Float = 0
-        active.withUnsafeBufferPointer { a in for i in 0..<n { let v = pattern[Int(a[i])]; out[i] = v; sum += v } }
-        let mean = sum / Float(n)
-        var ss: Float = 0
-        for i in 0..<n { let v = out[i] - mean; out[i] = v; ss += v * v }
-        let inv: Float = ss > 0 ? 1 / ss.squareRoot() : 0
-        for i in 0..<n { out[i] *= inv }
+        active.withUnsafeBufferPointer { PatternNormalization.gatherNormalized(pattern, indices: $0, into: out) }
     }
 
     /// Prepares `count` raw measured patterns (contiguous), in parallel: `[count × length]`.
@@ -60,8 +51,8 @@ public struct PatternSignal: Sendable {
         let np = detector.pixelCount, n = length
         var out = [Float](repeating: 0, count: count * n)
         processed.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
-            let s = SendablePointer(src.baseAddress!), d = SendableMutablePointer(dst.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: count) { k in pack(s.p + k * np, into: d.p + k * n) }
+            let s = UncheckedPointer(readOnly: src.baseAddress!), d = UncheckedPointer(dst.baseAddress!)
+            parallelFor(count) { k in pack(s.p + k * np, into: d.p + k * n) }
         } }
         return out
     }
@@ -69,11 +60,11 @@ public struct PatternSignal: Sendable {
     /// Projects and prepares simulated patterns for `rotations` into `out` (`[rotations.count × length]`), in parallel.
     public func prepareSimulated(_ projector: PatternProjector, _ rotations: ArraySlice<Rotation>, into out: UnsafeMutablePointer<Float>) {
         let np = detector.pixelCount, n = length
-        let d = SendableMutablePointer(out)
+        let d = UncheckedPointer(out)
         let base = rotations.startIndex
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let per = (rotations.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        parallelFor(workers) { w in
             var buf = [Float](repeating: 0, count: 2 * np)
             buf.withUnsafeMutableBufferPointer { b in
                 for k in (w * per)..<min(rotations.count, (w + 1) * per) {
@@ -99,5 +90,3 @@ public struct PatternSignal: Sendable {
     }
 }
 
-struct SendablePointer<T>: @unchecked Sendable { let p: UnsafePointer<T>; init(_ p: UnsafePointer<T>) { self.p = p } }
-struct SendableMutablePointer<T>: @unchecked Sendable { let p: UnsafeMutablePointer<T>; init(_ p: UnsafeMutablePointer<T>) { self.p = p } }

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 
@@ -44,8 +45,8 @@ public struct KinematicalSimulator: Sendable {
         var north = [Float](repeating: 0, count: n * n)
         let scale = Double(n - 1) / 2
         north.withUnsafeMutableBufferPointer { buf in
-            let out = UncheckedPointer(p: buf.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: n) { i in
+            let out = UncheckedPointer(buf.baseAddress!)
+            parallelFor(n) { i in
                 for j in 0..<n {
                     let v = SquareLambert.direction(x: Double(j) / scale - 1, y: Double(i) / scale - 1).unit
                     let vx = Float(v.x), vy = Float(v.y), vz = Float(v.z)
@@ -60,8 +61,8 @@ public struct KinematicalSimulator: Sendable {
         // the square; compute it anyway so non-centrosymmetric band sets stay right.
         var south = [Float](repeating: 0, count: n * n)
         south.withUnsafeMutableBufferPointer { buf in
-            let out = UncheckedPointer(p: buf.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: n) { i in
+            let out = UncheckedPointer(buf.baseAddress!)
+            parallelFor(n) { i in
                 for j in 0..<n {
                     var v = SquareLambert.direction(x: Double(j) / scale - 1, y: Double(i) / scale - 1).unit
                     v.z = -v.z

@@ -1,4 +1,5 @@
 import Foundation
+import EBSDCore
 
 /// Turns clean simulated patterns into realistic detector images: point
 /// spread (Gaussian blur), a smooth off-centre background, per-pattern gain,
@@ -18,6 +19,8 @@ public struct PatternDegradation: Sendable {
     public var backgroundSigma = 0.4                   // fraction of the width
     public var backgroundFloor = 0.25
     public var seed: UInt64 = 1
+    /// Added to every per-pattern seed (kept from the first noise model, so the shipped sample stacks stay reproducible).
+    static let noiseSeedOffset: UInt64 = 0x853C_49E6_748F_EA9B
 
     public init(rows: Int, columns: Int) { self.rows = rows; self.columns = columns }
 
@@ -35,7 +38,7 @@ public struct PatternDegradation: Sendable {
     /// Degrades pattern `index` (clean intensities, any scale). `contrastScale`
     /// lowers the band contrast (e.g. 0 for a pore, where no pattern forms).
     public func apply(_ clean: [Float], index: Int, contrastScale: Double = 1, blur: (([Float]) -> [Float])? = nil) -> [Float] {
-        var rng = PCG(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        var rng = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ Self.noiseSeedOffset)
         let p = blur?(clean) ?? clean
         let mn = p.min() ?? 0
         let sorted = p.sorted()
@@ -53,7 +56,7 @@ public struct PatternDegradation: Sendable {
     }
 
     /// Poisson sample: multiplication method for small λ, normal approximation (rounded, ≥ 0) above 30.
-    static func poisson(_ lambda: Double, _ rng: inout PCG) -> Int {
+    static func poisson(_ lambda: Double, _ rng: inout SplitMix64) -> Int {
         if lambda <= 0 { return 0 }
         if lambda < 30 {
             let l = exp(-lambda)
@@ -64,18 +67,5 @@ public struct PatternDegradation: Sendable {
         let u1 = max(1e-300, Double.random(in: 0..<1, using: &rng)), u2 = Double.random(in: 0..<1, using: &rng)
         let z = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
         return max(0, Int((lambda + z * lambda.squareRoot()).rounded()))
-    }
-}
-
-/// A small seeded generator for per-pattern noise.
-struct PCG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x853C_49E6_748F_EA9B }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import DetectorGeometry
@@ -45,8 +46,8 @@ public struct PatternProjector: Sendable {
         let np = detector.pixelCount
         var out = [Float](repeating: 0, count: rotations.count * np)
         out.withUnsafeMutableBufferPointer { buf in
-            let base = UncheckedPointer(p: buf.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: rotations.count) { k in
+            let base = UncheckedPointer(buf.baseAddress!)
+            parallelFor(rotations.count) { k in
                 render(rotations[k], pcIndex: pcIndices?[k] ?? (detector.pcs.count == 1 ? 0 : k), into: base.p + k * np)
             }
         }
@@ -112,4 +113,3 @@ public struct PatternProjector: Sendable {
     }
 }
 
-struct UncheckedPointer<T>: @unchecked Sendable { let p: UnsafeMutablePointer<T> }

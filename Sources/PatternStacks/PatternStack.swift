@@ -1,35 +1,6 @@
 import Foundation
 import EBSDImageIO
 
-/// Errors of the pattern-stack readers, naming the file and, where known,
-/// the pattern (0-based, scan order) or the image.
-public enum PatternStackError: Error, CustomStringConvertible, Sendable {
-    case cannotOpen(path: String, reason: String)
-    case malformed(path: String, pattern: Int?, message: String)
-    case shapeMismatch(path: String, message: String)
-    public var description: String {
-        switch self {
-        case .cannotOpen(let p, let r): return "\(p): cannot open: \(r)"
-        case .malformed(let p, let k, let m): return k.map { "\(p): pattern \($0): \(m)" } ?? "\(p): \(m)"
-        case .shapeMismatch(let p, let m): return "\(p): \(m)"
-        }
-    }
-}
-
-/// A file (or folder) of EBSD patterns read on demand, so memory stays
-/// flat however large the stack: only the requested range is read.
-public protocol PatternSource: Sendable {
-    var path: String { get }
-    var patternRows: Int { get }
-    var patternColumns: Int { get }
-    /// Number of patterns in the file.
-    var count: Int { get }
-    /// The map shape (rows, columns) if the file states it.
-    var mapShape: (rows: Int, columns: Int)? { get }
-    /// Patterns `range` (scan order) as Float32, row-major, one after another.
-    func read(_ range: Range<Int>) throws(PatternStackError) -> [Float]
-}
-
 /// A pattern stack with its map shape: the patterns of a rows × columns scan
 /// in scan order (row by row). Formats: multi-page TIFF (8/16-bit, float),
 /// a folder of PNG/TIFF/BMP images, NORDIF `Pattern.dat` (+ `Setting.txt`),
@@ -86,6 +57,21 @@ public struct PatternStack: Sendable {
         return try source.read(range)
     }
 
+    /// The patterns of map pixels `pixels` (ascending), concatenated; contiguous runs are read
+    /// together rather than one by one.
+    public func read(pixels: [Int]) throws(PatternStackError) -> [Float] {
+        var raw: [Float] = []
+        raw.reserveCapacity(pixels.count * patternSize)
+        var k = 0
+        while k < pixels.count {
+            var e = k + 1
+            while e < pixels.count && pixels[e] == pixels[e - 1] + 1 { e += 1 }
+            raw += try read(pixels[k]..<(pixels[e - 1] + 1))
+            k = e
+        }
+        return raw
+    }
+
     /// Calls `body` with consecutive chunks of at most `chunk` patterns: the
     /// way to stream a stack of any size in constant memory.
     public func forEachChunk(size chunk: Int, _ body: (Range<Int>, [Float]) throws -> Void) throws {
@@ -114,74 +100,6 @@ public struct PatternStack: Sendable {
         let w = try TIFFPageWriter(path, width: columns, height: rows, type: type, description: desc)
         for k in 0..<n { try w.append(try patterns(k)) }
         try w.finish()
-    }
-}
-
-/// A multi-page TIFF stack. The map shape is taken from a JSON
-/// ImageDescription with "map_shape" (as this library writes) when present.
-public final class TIFFStackSource: PatternSource, @unchecked Sendable {
-    public let path: String
-    let tiff: TIFFReader
-    public let mapShape: (rows: Int, columns: Int)?
-    public var patternRows: Int { tiff.height }
-    public var patternColumns: Int { tiff.width }
-    public var count: Int { tiff.pageCount }
-
-    public init(_ path: String) throws(PatternStackError) {
-        self.path = path
-        do { tiff = try TIFFReader(path) } catch { throw .cannotOpen(path: path, reason: "\(error)") }
-        var shape: (Int, Int)?
-        if let d = tiff.description, let obj = try? JSONSerialization.jsonObject(with: Data(d.utf8)) as? [String: Any],
-           let ms = obj["map_shape"] as? [Int], ms.count == 2 { shape = (ms[0], ms[1]) }
-        mapShape = shape
-    }
-
-    public func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
-        var out: [Float] = []
-        out.reserveCapacity(range.count * patternRows * patternColumns)
-        for k in range {
-            do { out += try tiff.page(k) } catch { throw .malformed(path: path, pattern: k, message: "\(error)") }
-        }
-        return out
-    }
-}
-
-/// Fixed-size raw records (uint8 or little-endian uint16) after a header,
-/// read with seeks: the layout of NORDIF `Pattern.dat` and EDAX `.up1/.up2`.
-public final class RawRecordSource: PatternSource, @unchecked Sendable {
-    public let path: String
-    public let patternRows: Int, patternColumns: Int, count: Int
-    public let mapShape: (rows: Int, columns: Int)?
-    let offset: Int, bytesPerPixel: Int
-    let handle: FileHandle
-    let lock = NSLock()
-
-    init(path: String, rows: Int, columns: Int, offset: Int, bytesPerPixel: Int, count: Int, mapShape: (Int, Int)?) throws(PatternStackError) {
-        self.path = path; patternRows = rows; patternColumns = columns; self.offset = offset
-        self.bytesPerPixel = bytesPerPixel; self.count = count; self.mapShape = mapShape
-        guard let h = FileHandle(forReadingAtPath: path) else { throw .cannotOpen(path: path, reason: "not readable") }
-        handle = h
-    }
-    deinit { try? handle.close() }
-
-    public func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
-        let n = patternRows * patternColumns
-        let bytes = range.count * n * bytesPerPixel
-        lock.lock(); defer { lock.unlock() }
-        let data: Data
-        do {
-            try handle.seek(toOffset: UInt64(offset + range.lowerBound * n * bytesPerPixel))
-            data = try handle.read(upToCount: bytes) ?? Data()
-        } catch { throw .malformed(path: path, pattern: range.lowerBound, message: "read failed: \(error)") }
-        guard data.count == bytes else {
-            throw .malformed(path: path, pattern: range.lowerBound + data.count / (n * bytesPerPixel), message: "file ends early (truncated?)")
-        }
-        var out = [Float](repeating: 0, count: range.count * n)
-        data.withUnsafeBytes { b in
-            if bytesPerPixel == 1 { for i in out.indices { out[i] = Float(b[i]) } }
-            else { for i in out.indices { out[i] = Float(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) } }
-        }
-        return out
     }
 }
 

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 
 /// Neighbour pattern averaging (NPAR-style, Wright et al. 2015): each
@@ -26,8 +27,8 @@ public struct NeighbourAveraging: Sendable {
     public func average(block: [Float], haloRows: Range<Int>, rows: Range<Int>, mapColumns: Int, patternSize: Int) -> [Float] {
         var out = [Float](repeating: 0, count: rows.count * mapColumns * patternSize)
         out.withUnsafeMutableBufferPointer { ob in
-            let o = SendableBuffer(p: ob.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: rows.count * mapColumns) { t in
+            let o = UncheckedPointer(ob.baseAddress!)
+            parallelFor(rows.count * mapColumns) { t in
                 let r = rows.lowerBound + t / mapColumns, c = t % mapColumns
                 var wsum: Float = 0
                 let dst = o.p + t * patternSize

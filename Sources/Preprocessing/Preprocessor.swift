@@ -1,31 +1,6 @@
+import EBSDCore
 import Foundation
 import EBSDNumerics
-
-/// How a background is removed.
-public enum BackgroundOperation: String, Sendable, CaseIterable { case subtract, divide }
-
-/// One preprocessing step on a Float32 pattern (rows × columns, row-major).
-public enum PreprocessStep: Sendable {
-    /// Remove a static background image (e.g. the vendor's, or the stack mean); then rescale to 0…255.
-    case staticBackground(image: [Float], operation: BackgroundOperation)
-    /// Remove a Gaussian-blurred copy of the pattern (σ in pixels; kikuchipy's default is width/8); then rescale to 0…255.
-    case dynamicBackground(sigma: Double, operation: BackgroundOperation)
-    /// As `dynamicBackground`, but the (smooth) background is estimated on the pattern
-    /// binned by `factor` and interpolated back — much faster for wide blurs.
-    case dynamicBackgroundBinned(sigma: Double, factor: Int, operation: BackgroundOperation)
-    /// Gaussian smoothing (σ in pixels).
-    case gaussianFilter(sigma: Double)
-    /// Average blocks of `factor × factor` pixels (the pattern shrinks).
-    case binning(factor: Int)
-    /// Set pixels outside the mask to 0 (`mask[i]` true = keep).
-    case mask([Bool])
-    /// Truncate to integer steps after clamping to 0…255, as a cast to uint8 does.
-    case quantizeUInt8
-    /// Zero mean and unit Euclidean norm (over the mask's pixels if given).
-    case normalize(mask: [Bool]?)
-    /// Clamp intensities to their `lower`…`upper` percentiles (e.g. 2…98), taming bright zone axes.
-    case clipPercentiles(lower: Double, upper: Double)
-}
 
 /// A composable list of steps applied in order, on all cores for a batch of
 /// patterns. Steps that shrink the pattern (binning) update the shape for
@@ -105,7 +80,7 @@ public struct Preprocessor: Sendable {
             case .quantizeUInt8:
                 for i in p.indices { p[i] = max(0, min(255, p[i])).rounded(.towardZero) }
             case .normalize(let m):
-                Preprocessor.normalize(&p, mask: m)
+                PatternNormalization.normalize(&p, mask: m)
             case .clipPercentiles(let lo, let hi):
                 let sorted = p.sorted()
                 let a = sorted[min(sorted.count - 1, Int(lo / 100 * Double(sorted.count - 1)))]
@@ -124,8 +99,8 @@ public struct Preprocessor: Sendable {
         precondition(batch.count == count * n)
         var result = [Float](repeating: 0, count: count * m)
         result.withUnsafeMutableBufferPointer { rb in
-            let base = SendableBuffer(p: rb.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: count) { k in
+            let base = UncheckedPointer(rb.baseAddress!)
+            parallelFor(count) { k in
                 let q = apply(Array(batch[(k * n)..<((k + 1) * n)]))
                 q.withUnsafeBufferPointer { (base.p + k * m).update(from: $0.baseAddress!, count: m) }
             }
@@ -142,37 +117,7 @@ public struct Preprocessor: Sendable {
         for i in p.indices { p[i] = (p[i] - mn) * k + lo }
     }
 
-    /// Zero mean, unit norm (over `mask` if given; masked-out pixels set to 0).
-    public static func normalize(_ p: inout [Float], mask: [Bool]? = nil) {
-        var sum = 0.0, n = 0
-        for i in p.indices where mask?[i] ?? true { sum += Double(p[i]); n += 1 }
-        guard n > 0 else { return }
-        let mean = Float(sum / Double(n))
-        var ss = 0.0
-        for i in p.indices {
-            if mask?[i] ?? true { p[i] -= mean; ss += Double(p[i] * p[i]) } else { p[i] = 0 }
-        }
-        let inv = ss > 0 ? Float(1 / ss.squareRoot()) : 0
-        for i in p.indices { p[i] *= inv }
-    }
-
-    /// Normalised cross-correlation (Pearson) of two patterns over all pixels.
-    public static func ncc(_ a: [Float], _ b: [Float]) -> Double {
-        precondition(a.count == b.count)
-        let n = Double(a.count)
-        var sa = 0.0, sb = 0.0
-        for i in a.indices { sa += Double(a[i]); sb += Double(b[i]) }
-        let ma = sa / n, mb = sb / n
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices {
-            let x = Double(a[i]) - ma, y = Double(b[i]) - mb
-            sab += x * y; saa += x * x; sbb += y * y
-        }
-        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
-    }
 }
-
-struct SendableBuffer: @unchecked Sendable { let p: UnsafeMutablePointer<Float> }
 
 /// A circular mask of the detector (true inside the inscribed circle).
 public func circularMask(rows: Int, columns: Int) -> [Bool] {

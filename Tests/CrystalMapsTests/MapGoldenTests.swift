@@ -36,8 +36,8 @@ import TestSupport
             if map.isIndexed(i) { #expect(map.phases[Int(map.phaseIndex[i])].id == px.int("phase_id")!) }
             let q = px.doubles("q_orix")!
             #expect(map.rotations[i].isApproximately(Rotation(unchecked: Quaternion(q[0], q[1], q[2], q[3])), tolerance: 1e-9), "pixel \(r),\(c) rotation")
-            #expect(abs(Double(map.properties["ci"]![i]) - px.double("ci")!) < 1e-6)
-            #expect(abs(Double(map.properties["iq"]![i]) - px.double("iq")!) < 1e-4)
+            #expect(abs(Double(map.properties[MapProperty.confidenceIndex]![i]) - px.double("ci")!) < 1e-6)
+            #expect(abs(Double(map.properties[MapProperty.imageQuality]![i]) - px.double("iq")!) < 1e-4)
         }
     }
 
@@ -52,7 +52,7 @@ import TestSupport
         // The .cpr's own [Job] Coverage=94.1 (%) is the indexed fraction.
         #expect(abs(map.indexedFraction * 100 - 94.1) < 0.1, "indexed \(map.indexedFraction)")
         // Physical sanity: Euler angles within their ranges, MAD small for indexed points.
-        let mad = map.properties["mad"]!
+        let mad = map.properties[MapProperty.meanAngularDeviation]!
         var madSum = 0.0
         for i in 0..<map.count where map.isIndexed(i) { madSum += Double(mad[i]) }
         let meanMAD = madSum / Double(map.indexedCount)
@@ -72,7 +72,7 @@ import TestSupport
             ci.append(Float.random(in: 0...1, using: &rng))
         }
         return CrystalMap(grid: g, phases: [MapPhase(id: 1, phase: .sodium), MapPhase(id: 2, phase: .sodiumPeroxide)],
-                          phaseIndex: ph, rotations: rot, properties: ["ci": ci, "iq": ci, "mad": ci, "bands": ci.map { ($0 * 10).rounded() }])
+                          phaseIndex: ph, rotations: rot, properties: [MapProperty.confidenceIndex: ci, MapProperty.imageQuality: ci, MapProperty.meanAngularDeviation: ci, MapProperty.bands: ci.map { ($0 * 10).rounded() }])
     }
 
     @Test(arguments: ["ang", "ctf"])

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Testing
 import Crystallography
@@ -61,7 +62,7 @@ import TestSupport
         let ours = try Self.nickelMaster()
         let theirs = try MasterPattern.read(SharedData.path("data/ni-master-20kv/lambert_north_south.tif"))
         #expect(ours.size == theirs.size)
-        let ncc = Preprocessor.ncc(ours.north + ours.south, theirs.north + theirs.south)
+        let ncc = PatternNormalization.ncc(ours.north + ours.south, theirs.north + theirs.south)
         print(String(format: "Ni dynamical master vs EMsoft: NCC %.4f over both hemispheres", ncc))
         #expect(ncc >= 0.95)
     }

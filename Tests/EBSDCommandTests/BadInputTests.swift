@@ -1,3 +1,5 @@
+import MapSimulation
+import EBSDCore
 import Foundation
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Testing
 @testable import HoughIndexing
@@ -17,7 +18,7 @@ import CrystalMaps
         let mp = KinematicalSimulator(phase: phase, voltage: 20_000).masterPattern(size: 251)
         let proj = PatternProjector(master: mp, detector: detector)
         var rng = SplitMix64(seed: seed)
-        let truth = (0..<count).map { _ in SplitMix64.randomRotation(&rng) }
+        let truth = (0..<count).map { _ in Rotation.random(using: &rng) }
         var deg = PatternDegradation(rows: detector.rows, columns: detector.columns)
         deg.seed = seed
         return (truth.enumerated().map { deg.apply(proj.pattern($0.element), index: $0.offset) }, truth)

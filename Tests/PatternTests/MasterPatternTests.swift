@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Testing
 import TestSupport
@@ -19,12 +20,12 @@ import TestSupport
         sim.intensity = .structureFactor
         sim.debyeWaller = false
         let like = sim.masterPattern(size: theirs.size)
-        let ncc = Preprocessor.ncc(like.north + like.south, theirs.north + theirs.south)
+        let ncc = PatternNormalization.ncc(like.north + like.south, theirs.north + theirs.south)
         #expect(ncc >= 0.9, "\(name): NCC \(ncc)")
         sim.intensity = .structureFactorSquared
         sim.debyeWaller = true
         let ours = sim.masterPattern(size: theirs.size)
-        let nccDefault = Preprocessor.ncc(ours.north + ours.south, theirs.north + theirs.south)
+        let nccDefault = PatternNormalization.ncc(ours.north + ours.south, theirs.north + theirs.south)
         #expect(nccDefault >= 0.75, "\(name) default |F|² weighting: NCC \(nccDefault)")
         print("\(name) master pattern NCC vs kikuchipy: |F| \(String(format: "%.4f", ncc)), default |F|² with DW \(String(format: "%.4f", nccDefault))")
     }

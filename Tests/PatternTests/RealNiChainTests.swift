@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Testing
 import TestSupport
@@ -30,7 +31,7 @@ import TestSupport
             let g = Rotation(euler: EulerAngles(eulers[k][0], eulers[k][1], eulers[k][2]))
             let sim = projector.pattern(g, pcIndex: k)
             let exp = pre.apply(try stack.page(k))
-            let ncc = Preprocessor.ncc(exp, sim)
+            let ncc = PatternNormalization.ncc(exp, sim)
             report.append(String(format: "%.4f/%.4f", ncc, expected[k]))
             #expect(abs(ncc - expected[k]) <= 0.02, "pattern \(k): NCC \(ncc) vs kikuchipy \(expected[k])")
         }

@@ -1,3 +1,5 @@
+import MapSimulation
+import EBSDCore
 import Foundation
 import Testing
 import TestSupport
@@ -28,8 +30,8 @@ import TestSupport
         var wins = 0, checked = 0, sum = 0.0
         for k in stride(from: 0, to: truth.count, by: max(1, truth.count / 40)) where truth.isIndexed(k) {
             let exp = pre.apply(try stack.read(k..<(k + 1)))
-            let right = Preprocessor.ncc(exp, proj.pattern(truth.rotations[k]))
-            let wrong = Preprocessor.ncc(exp, proj.pattern(SplitMix64.randomRotation(&rng)))
+            let right = PatternNormalization.ncc(exp, proj.pattern(truth.rotations[k]))
+            let wrong = PatternNormalization.ncc(exp, proj.pattern(Rotation.random(using: &rng)))
             checked += 1; sum += right
             if right > wrong + 0.05 { wins += 1 }
         }

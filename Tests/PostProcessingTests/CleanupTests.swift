@@ -1,3 +1,5 @@
+import EBSDCore
+import PatternMatching
 import Foundation
 import Testing
 import TestSupport
@@ -22,13 +24,8 @@ import TestSupport
             let stack = try PatternStack.open(dir + "/patterns.tif")
             let phase = truth.phases[0].phase.name
             let mp = try MasterPattern.read(SharedData.packageRoot.appendingPathComponent("MasterPatterns/\(phase)-20kV-kinematical.tif").path)
-            let proj = PatternProjector(master: mp, detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)))
-            let pre = Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)])
-            pseudo.verify = { i, current, flipped in
-                guard let p = try? stack.read(i..<(i + 1)) else { return false }
-                let e = pre.apply(p)
-                return Preprocessor.ncc(e, proj.pattern(flipped)) > Preprocessor.ncc(e, proj.pattern(current))
-            }
+            let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6))
+            pseudo.verify = PatternFlipCheck(stack: stack, master: mp, detector: det).verifier
         }
         let (cleaned, reports) = try indexed.cleaned(by: [WildSpikeRemoval(), ZeroSolutionFill(neighbourCounts: [6, 5]), pseudo])
         return (truth, indexed, cleaned, reports)

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Testing
 import TestSupport
@@ -77,7 +78,7 @@ func makeMap(rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) ->
     /// Real Σ3 twins: straight lamellae across big grains must survive the pseudo-symmetry step.
     @Test func realTwinsAreLeftAlone() throws {
         var rng = SplitMix64(seed: 31)
-        let parents = (0..<4).map { _ in SplitMix64.randomRotation(&rng) }
+        let parents = (0..<4).map { _ in Rotation.random(using: &rng) }
         let twin = Rotation(axis: Vector3(1, 1, 1), angle: .pi / 3)
         let oris = parents + parents.map { twin * $0 }
         // 4 quadrant grains of 60 × 60 px, each with two straight twin lamellae (4 and 6 px wide) at different angles.
@@ -114,7 +115,7 @@ func makeMap(rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) ->
         #expect(f5.indexedCount == m.count - 25)
         #expect(throws: CleanupError.self) { try ZeroSolutionFill(neighbourCounts: [9]).apply(m) }
         #expect(throws: CleanupError.self) { try WildSpikeRemoval(toleranceDegrees: 0).apply(m) }
-        #expect(throws: CleanupError.self) { try PseudoSymmetryCorrection.parseOperator("60@11") }
+        #expect(throws: PseudoSymmetryOperatorError.self) { try PseudoSymmetryOperator(parsing: "60@11") }
     }
 
     @Test func minimumGrainSizeDissolvesSmallGrains() throws {

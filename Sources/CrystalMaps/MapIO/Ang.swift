@@ -109,8 +109,8 @@ public enum AngFile {
         let count = asm.grid.count
         var phaseIndex = [Int32](repeating: -1, count: count)
         var rotations = [Rotation](repeating: .identity, count: count)
-        var names = ["iq", "ci"]
-        let extra = ["sem", "fit"]
+        var names = [MapProperty.imageQuality, MapProperty.confidenceIndex]
+        let extra = [MapProperty.detectorSignal, MapProperty.fit]
         for j in 8..<ncol {
             if j - 8 < extra.count { names.append(extra[j - 8]) }
             else if j < columnHeaders.count { names.append(columnHeaders[j].lowercased()) }
@@ -157,10 +157,10 @@ public enum AngFile {
         h += "# OPERATOR: \t\(map.metadata["operator"] ?? "")\n#\n# SAMPLEID: \t\(map.metadata["sampleid"] ?? "")\n#\n# SCANID: \t\(map.metadata["scanid"] ?? "")\n#\n"
         h += "# Written by SwiftEBSD (Bunge Euler angles in radians, TSL frame as stored)\n"
         let n = map.count
-        let iq = map.properties["iq"] ?? map.properties["bc"]
-        let ci = map.properties["ci"] ?? map.properties["score"]
-        let sem = map.properties["sem"]
-        let fit = map.properties["fit"] ?? map.properties["mad"]
+        let iq = map.properties[MapProperty.imageQuality] ?? map.properties[MapProperty.bandContrast]
+        let ci = map.properties[MapProperty.confidenceIndex] ?? map.properties[MapProperty.score]
+        let sem = map.properties[MapProperty.detectorSignal]
+        let fit = map.properties[MapProperty.fit] ?? map.properties[MapProperty.meanAngularDeviation]
         let data = renderRecords(header: h, count: n, bytesPerRecord: 80) { i, buf in
             let e = map.rotations[i].euler
             let indexed = map.phaseIndex[i] >= 0

@@ -105,8 +105,8 @@ public enum CtfFile {
             h += "\(mp.phase.name)\t\(mp.phase.laueGroup.oxfordLaueNumber)\t\(mp.phase.spaceGroupNumber)\r\n"
         }
         h += "Phase\tX\tY\tBands\tError\tEuler1\tEuler2\tEuler3\tMAD\tBC\tBS\r\n"
-        let bands = map.properties["bands"], mad = map.properties["mad"] ?? map.properties["fit"]
-        let bc = map.properties["bc"] ?? map.properties["iq"], bs = map.properties["bs"]
+        let bands = map.properties[MapProperty.bands], mad = map.properties[MapProperty.meanAngularDeviation] ?? map.properties[MapProperty.fit]
+        let bc = map.properties[MapProperty.bandContrast] ?? map.properties[MapProperty.imageQuality], bs = map.properties[MapProperty.bandSlope]
         let n = map.count
         let data = renderRecords(header: h, count: n, bytesPerRecord: 70) { i, buf in
             let e = map.rotations[i].euler

@@ -13,8 +13,8 @@ import Crystallography
 /// Read only.
 public enum OxfordBinaryFile {
     static let fieldTable: [Int: (name: String, size: Int)] = [
-        3: ("euler1", 4), 4: ("euler2", 4), 5: ("euler3", 4), 6: ("mad", 4), 7: ("bc", 1), 8: ("bs", 1),
-        10: ("bands", 1), 11: ("error", 1), 12: ("ib6", 4),
+        3: ("euler1", 4), 4: ("euler2", 4), 5: ("euler3", 4), 6: (MapProperty.meanAngularDeviation, 4), 7: (MapProperty.bandContrast, 1), 8: (MapProperty.bandSlope, 1),
+        10: (MapProperty.bands, 1), 11: (MapProperty.error, 1), 12: ("ib6", 4),
     ]
 
     /// Reads `path` (.cpr or .crc; the other file is found beside it).

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 
 /// A whole text file as bytes (NUL-terminated) with its line starts, for
@@ -47,7 +48,7 @@ struct TextBuffer {
         bytes.withUnsafeBufferPointer { bp in
             let base = bp.baseAddress!
             values.withUnsafeMutableBufferPointer { vp in
-                let out = SendablePointer(p: vp.baseAddress!)
+                let out = UncheckedPointer(vp.baseAddress!)
                 parallelChunks(count: n) { range in
                     for k in range {
                         let l = lines[k]

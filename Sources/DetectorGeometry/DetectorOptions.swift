@@ -1,0 +1,46 @@
+import Foundation
+
+/// The detector as a user states it — pattern shape, pattern centre in a named convention,
+/// tilts, binning and pixel size — with the defaults every entry point shares (the `ebsd`
+/// commands' detector options, recipes' `inputs.detector`, Swift callers):
+/// 60x60 px, PC (0.5, 0.5, 0.6) Bruker, sample tilt 70°, detector tilt 0°, azimuth 0°,
+/// binning 1, pixel size 1 µm.
+public struct DetectorOptions: Sendable, Hashable {
+    public var patternShape = "60x60"
+    public var pc = PatternCenter(0.5, 0.5, 0.6)
+    /// bruker, tsl (edax), oxford, emsoft (v5) or emsoft4.
+    public var convention = "bruker"
+    public var sampleTilt = 70.0
+    public var detectorTilt = 0.0
+    public var azimuthal = 0.0
+    public var binning = 1
+    /// Unbinned detector pixel size in µm (EMsoft PCs).
+    public var pixelSize = 1.0
+
+    public init() {}
+
+    /// Parses "ROWSxCOLS", e.g. "60x60"; `name` names the option or key in the error.
+    public static func shape(_ text: String, name: String) throws(DetectorOptionsError) -> (rows: Int, columns: Int) {
+        let p = text.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard p.count == 2, p[0] > 0, p[1] > 0 else { throw DetectorOptionsError("\(name) must be ROWSxCOLS, e.g. 60x60 (got '\(text)')") }
+        return (p[0], p[1])
+    }
+
+    /// The detector, checked: a known convention and a positive detector distance.
+    public func detector() throws(DetectorOptionsError) -> Detector {
+        let (r, c) = try Self.shape(patternShape, name: "pattern shape")
+        guard let conv = PCConvention(name: convention) else {
+            throw DetectorOptionsError("the PC convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(convention)')")
+        }
+        let d = Detector(rows: r, columns: c, pc: pc, convention: conv, binning: binning, pixelSize: pixelSize,
+                         sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
+        guard d.pc().z > 0 else { throw DetectorOptionsError("the pattern centre must have a positive detector distance (PCz)") }
+        return d
+    }
+}
+
+/// Detector options that do not describe a detector; the message says what was expected.
+public struct DetectorOptionsError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import EBSDPipeline
+import Crystallography
+import CrystalMaps
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a crystal map between formats (.ang ⇄ .ctf; .cpr/.crc → .ang/.ctf).",
+        discussion: """
+        Orientations are copied as stored. EDAX .ang Euler angles refer to the TSL frame, turned 90° about \
+        the sample normal from the map's x/y; Oxford angles refer to the map frame. Use --frame tsl-to-map \
+        to rotate .ang orientations into the map frame (φ1 − 90°, as MTEX and DefDAP do). The output is \
+        written to a temporary file and renamed, so a failed run leaves no partial file.
+        """
+    )
+
+    enum Frame: String, ExpressibleByArgument, CaseIterable { case stored, tslToMap = "tsl-to-map" }
+
+    @Argument(help: "Input map (.ang, .ctf, .cpr, .crc).") var input: String
+    @Argument(help: "Output map (.ang or .ctf).") var output: String
+    @Option(help: "Sample frame of the written orientations: \(Frame.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var frame: Frame = .stored
+
+    func validate() throws {
+        let ext = (output as NSString).pathExtension.lowercased()
+        guard MapFile.writableExtensions.contains(ext) else {
+            throw ValidationError("output must end in .ang or .ctf (got '\(output)')")
+        }
+        guard (input as NSString).standardizingPath != (output as NSString).standardizingPath else {
+            throw ValidationError("input and output are the same file")
+        }
+    }
+
+    func run() throws {
+        do {
+            var map = try MapFile.read(input)
+            if frame == .tslToMap { map = map.convertingSampleFrame(.tslToMap) }
+            try MapFile.write(map, to: output)
+            FileHandle.standardError.write(Data("wrote \(output) (\(map.count) points, \(map.phases.count) phase(s))\n".utf8))
+        } catch { throw fail(error) }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import CrystalMaps
+
+/// A map output path: .ang or .ctf, in a folder that exists.
+func requireMapOutput(_ output: String) throws {
+    guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else {
+        throw ValidationError("output must end in .ang or .ctf")
+    }
+    try requireOutputFolder(output)
+}
+
+/// Writes a map (temporary file + rename) and says so on stderr.
+func writeMap(_ m: CrystalMap, to output: String) throws {
+    try MapFile.write(m, to: output)
+    say("wrote \(output)")
+}
+
+/// One line on stderr.
+func say(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Checks that the folder of an output file exists (before any work starts).
+func requireOutputFolder(_ path: String) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    var isDir: ObjCBool = false
+    if !dir.isEmpty && !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
+        throw ValidationError("the output folder \(dir) does not exist")
+    }
+}

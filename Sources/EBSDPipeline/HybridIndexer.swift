@@ -1,0 +1,62 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import HoughIndexing
+import PatternMatching
+import PatternStacks
+
+/// Hough first; dictionary matching only where Hough is unsure (not indexed, CI below
+/// `ciThreshold` or fewer than `minimumBands` matched bands); then every pixel refined.
+/// Defaults: CI 0.2, 6 bands (the reference study's lower band count), the dictionary and
+/// refinement defaults of ``DictionaryMatchOptions`` and ``RefinementOptions``.
+public struct HybridIndexer: Sendable {
+    public let hough: HoughIndexer
+    public let matcher: StackMatcher
+    public var refinement: RefinementOptions
+    /// Hough CI below which a pixel goes to the dictionary unless given.
+    public static let defaultCIThreshold = 0.2
+    /// Fewest matched Hough bands that skip the dictionary unless given (the reference study's lower band count).
+    public static let defaultMinimumBands = 6
+    public var ciThreshold = HybridIndexer.defaultCIThreshold
+    public var minimumBands = HybridIndexer.defaultMinimumBands
+
+    /// What the hybrid route did.
+    public struct Report: Sendable {
+        public var houghSeconds = 0.0
+        /// Pixels sent to the dictionary.
+        public var matched = 0
+        public var refinement = MapRefiner.Report()
+    }
+
+    public init(hough: HoughIndexer, matcher: StackMatcher, refinement: RefinementOptions = RefinementOptions()) {
+        self.hough = hough
+        self.matcher = matcher
+        self.refinement = refinement
+    }
+
+    /// Indexes `stack` into a map of square step `step` µm; `progress(stage, done, total)`.
+    public func index(_ stack: PatternStack, step: Double,
+                      progress: ((_ stage: String, _ done: Int, _ total: Int) -> Void)? = nil) throws -> (CrystalMap, Report) {
+        var report = Report()
+        let t0 = Date()
+        var m = try hough.index(stack: stack, step: step, progress: { progress?("hough", $0, stack.count) })
+        report.houghSeconds = Date().timeIntervalSince(t0)
+        let ci = m.properties[MapProperty.confidenceIndex] ?? [], bands = m.properties[MapProperty.bandsMatched] ?? []
+        let unsure = (0..<m.count).filter { !m.isIndexed($0) || ci[$0] < Float(ciThreshold) || bands[$0] < Float(minimumBands) }
+        report.matched = unsure.count
+        if !unsure.isEmpty {
+            let di = matcher.indexer
+            let r = try di.match(count: unsure.count, read: { range in try stack.read(pixels: Array(unsure[range])) },
+                                 progress: { d, t in progress?("match", Int(Double(d) / Double(t) * Double(unsure.count)), unsure.count) })
+            for (k, i) in unsure.enumerated() {
+                m.rotations[i] = matcher.rotations[Int(r.indices[k * r.k])]
+                m.phaseIndex[i] = 0
+            }
+        }
+        m.phases = [MapPhase(id: 1, phase: matcher.phase)]
+        let refiner = MapRefiner(signal: matcher.signal, master: matcher.master, options: refinement)
+        let (out, rr) = try refiner.refine(m, stack: stack, progress: { progress?("refine", $0, $1) })
+        report.refinement = rr
+        return (out, report)
+    }
+}

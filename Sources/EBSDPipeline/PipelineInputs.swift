@@ -1,0 +1,77 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import DetectorGeometry
+import PatternSimulation
+import PatternStacks
+
+/// A recipe's inputs, opened and checked: the phases, the detector and pattern stack (when
+/// given), the master pattern of each phase (when given), the map to start from.
+public struct PipelineInputs: Sendable {
+    public var phases: [Phase] = []
+    public var detector: Detector?
+    public var stack: PatternStack?
+    public var masters: [String: MasterPattern] = [:]
+    public var startMap: CrystalMap?
+    public var stepMicrons = RecipeInputs.defaultStepMicrons
+    public var voltageKV = RecipeInputs.defaultVoltageKV
+
+    /// Opens and checks `inputs` (paths relative to `base`) against what `steps` need.
+    public init(_ inputs: RecipeInputs, steps: [PipelineStep], base: String) throws {
+        guard !steps.isEmpty else { throw RecipeError("no steps") }
+        phases = try inputs.phases.map { name in
+            do { return try Phase.resolve(name) } catch { throw RecipeError("inputs.phases: \(error)") }
+        }
+        guard !phases.isEmpty else { throw RecipeError("inputs.phases is empty") }
+        stepMicrons = inputs.stepMicrons ?? stepMicrons
+        voltageKV = inputs.voltageKV ?? voltageKV
+        let numbered = Array(steps.enumerated())
+        if let first = numbered.first(where: { $0.element.needsPatterns }), inputs.patterns == nil {
+            throw RecipeError("step \(first.offset + 1) (\(first.element.name)) needs patterns, but inputs.patterns is not given")
+        }
+        if let first = numbered.first(where: { $0.element.needsMasterPattern }) {
+            for ph in phases where inputs.masterPatterns?[ph.name] == nil {
+                throw RecipeError("step \(first.offset + 1) (\(first.element.name)) needs a master pattern of \(ph.name), "
+                    + "but inputs.master_patterns has none")
+            }
+            if phases.count > 1 { throw RecipeError("pattern matching takes one phase (inputs.phases has \(phases.count))") }
+        }
+        if inputs.map == nil, steps.first?.indexes != true {
+            throw RecipeError("no inputs.map is given, so the first map step must index (hough or match)")
+        }
+        if let pat = inputs.patterns {
+            guard let d = inputs.detector else { throw RecipeError("inputs.detector is needed with inputs.patterns") }
+            let det = try d.detector()
+            let shape = try inputs.mapShape.map { s in
+                do { return try DetectorOptions.shape(s, name: "inputs.map_shape") } catch { throw RecipeError("\(error)") }
+            }
+            detector = det
+            stack = try PatternStack.open(Self.resolve(pat, base), mapShape: shape, detector: det)
+        }
+        for (name, file) in inputs.masterPatterns ?? [:] {
+            let mp = try MasterPattern.read(Self.resolve(file, base))
+            if let mpPhase = mp.description?.phase, mpPhase.lowercased() != name.lowercased() {
+                throw RecipeError("inputs.master_patterns.\(name): \(file) is a master pattern of \(mpPhase)")
+            }
+            masters[name] = mp
+        }
+        startMap = try inputs.map.map { try MapFile.read(Self.resolve($0, base)) }
+    }
+
+    /// `path` relative to the recipe's folder `base` (absolute paths as they are).
+    public static func resolve(_ path: String, _ base: String) -> String {
+        path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
+    }
+
+    /// The master pattern of the (single) matching phase.
+    func master(_ step: String) throws -> MasterPattern {
+        guard let m = masters[phases[0].name] else { throw RecipeError("\(step) needs a master pattern of \(phases[0].name)") }
+        return m
+    }
+
+    /// The detector and stack, which steps that read patterns need.
+    func patterns(_ step: String) throws -> (Detector, PatternStack) {
+        guard let d = detector, let s = stack else { throw RecipeError("\(step) needs inputs.patterns and inputs.detector") }
+        return (d, s)
+    }
+}

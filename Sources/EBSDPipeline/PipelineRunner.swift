@@ -1,0 +1,227 @@
+import Foundation
+import Crystallography
+import EBSDCore
+import CrystalMaps
+import Grains
+import HoughIndexing
+import MapCleanup
+import MapPictures
+import PatternMatching
+import PatternStacks
+
+/// Runs a ``PipelineRecipe``: checks it and opens its inputs up front, runs the steps in order,
+/// writes each map step's map (`NN-step.ang`), resumes after the last finished step when run
+/// again on the same recipe and inputs (the final map is then byte-identical), and ends with
+/// `final.ang` and the report (`report.html`, `report.md`).
+///
+///     var run = try PipelineRunner(recipePath: "SampleMaps/reference-protocol.yaml")
+///     let final = try run.run()            // the final crystal map
+public struct PipelineRunner {
+    public let recipe: PipelineRecipe
+    /// The recipe as written (for the report).
+    public let recipeText: String
+    public let outputFolder: String
+    public let inputs: PipelineInputs
+    /// One line per event (a step starting, its result); the `ebsd` tool prints them on stderr.
+    public var message: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// Progress of long steps; default: a terminal progress line on stderr.
+    public var progress: (_ label: String, _ total: Int) -> (Int, Int) -> Void = { ProgressReporter(total: $1, label: $0).callback }
+    /// What each step did, in order (finished earlier or now).
+    public private(set) var log: [StepLog] = []
+
+    /// A step's record, kept in `pipeline-state.json` for resuming.
+    public struct StepLog: Codable, Sendable {
+        public var index: Int
+        public var name: String
+        public var fingerprint: String
+        public var file: String?
+        public var seconds: Double
+        public var indexedPercent: Double?
+        public var note: String
+    }
+
+    /// Reads the recipe at `recipePath` and opens its inputs; the output folder is `outputOverride`,
+    /// else the recipe's `output`, else the recipe's name with `-out`.
+    public init(recipePath: String, outputOverride: String? = nil) throws {
+        let (r, text) = try PipelineRecipe.load(recipePath)
+        let dir = (recipePath as NSString).deletingLastPathComponent
+        let out = outputOverride ?? r.output.map { PipelineInputs.resolve($0, dir) }
+            ?? ((recipePath as NSString).deletingPathExtension + "-out")
+        do {
+            try self.init(recipe: r, recipeText: text, base: dir, outputFolder: out)
+        } catch let e as RecipeError {
+            throw RecipeError("\(recipePath): \(e)")
+        }
+    }
+
+    /// A recipe made in Swift (or read elsewhere); paths in it are relative to `base`.
+    public init(recipe: PipelineRecipe, recipeText: String? = nil, base: String, outputFolder: String) throws {
+        self.recipe = recipe
+        self.recipeText = recipeText ?? "\(recipe)"
+        self.outputFolder = outputFolder
+        inputs = try PipelineInputs(recipe.inputs, steps: recipe.steps, base: base)
+    }
+
+    /// A fingerprint of the inputs and the steps up to `i` (FNV-1a of their description).
+    func fingerprint(_ i: Int) -> String {
+        let text = "\(recipe.inputs)|" + recipe.steps.prefix(i + 1).map { "\($0.name):\($0.parameters)" }.joined(separator: "|")
+        return String(FNV1a.hash(text), radix: 16)
+    }
+
+    func path(_ file: String) -> String { (outputFolder as NSString).appendingPathComponent(file) }
+    var statePath: String { path("pipeline-state.json") }
+
+    /// Runs every step (resuming after finished ones unless `fresh`); returns the final map.
+    @discardableResult
+    public mutating func run(fresh: Bool = false) throws -> CrystalMap? {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        var finished: [StepLog] = []
+        if !fresh, let d = fm.contents(atPath: statePath), let s = try? JSONDecoder().decode([StepLog].self, from: d) { finished = s }
+        var map = inputs.startMap
+        let total = Date()
+        log = []
+        for (i, step) in recipe.steps.enumerated() {
+            let fp = fingerprint(i)
+            let counter = "[\(i + 1)/\(recipe.steps.count)] \(step.name)"
+            if let done = finished.first(where: { $0.index == i && $0.fingerprint == fp }), done.file.map({ fm.fileExists(atPath: path($0)) }) ?? true {
+                if let f = done.file { map = try MapFile.read(path(f)) }
+                if !step.makesMap, let m = map { try runOutputStep(step, m) }
+                log.append(done)
+                message("\(counter): finished earlier, resumed from \(done.file ?? "-")")
+                continue
+            }
+            let t0 = Date()
+            message(counter)
+            removeStaleResults(after: i)
+            var note = ""
+            var file: String?
+            if step.makesMap {
+                let (m, n) = try runMapStep(step, map)
+                note = n
+                file = String(format: "%02d-%@.ang", i + 1, step.name)
+                try MapFile.write(m, to: path(file!))
+                // continue from the file, so an interrupted and resumed run sees exactly the same input
+                map = try MapFile.read(path(file!))
+            } else {
+                guard let m = map else { throw RecipeError("step \(i + 1) (\(step.name)) needs a map") }
+                note = try runOutputStep(step, m)
+            }
+            let entry = StepLog(index: i, name: step.name, fingerprint: fp, file: file, seconds: Date().timeIntervalSince(t0),
+                                indexedPercent: map.map { 100 * $0.indexedFraction }, note: note)
+            log.append(entry)
+            finished.removeAll { $0.index >= i }
+            finished.append(entry)
+            try writeAtomically(String(decoding: try JSONEncoder().encode(finished), as: UTF8.self), to: statePath)
+            let indexed = entry.indexedPercent.map { String(format: ", indexed %.2f %%", $0) } ?? ""
+            message(String(format: "    %.1f s", entry.seconds) + indexed + (note.isEmpty ? "" : "; " + note))
+        }
+        guard let m = map else { return nil }
+        try MapFile.write(m, to: path("final.ang"))
+        try PipelineReport(runner: self, map: m, totalSeconds: Date().timeIntervalSince(total)).write()
+        return m
+    }
+
+    /// Results of step `i` and later from an earlier run are stale once step `i` runs again.
+    func removeStaleResults(after i: Int) {
+        let fm = FileManager.default
+        for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] {
+            let laterMap = Int(f.prefix(2)).map { $0 > i && f.hasSuffix(".ang") } ?? false
+            if laterMap || f == "final.ang" || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
+        }
+    }
+
+    /// Runs a step that makes a new map; returns it and a one-line note.
+    func runMapStep(_ step: PipelineStep, _ map: CrystalMap?) throws -> (CrystalMap, String) {
+        let stepMicrons = inputs.stepMicrons
+        switch step {
+        case .hough(let p):
+            let (det, stack) = try inputs.patterns(step.name)
+            let hi = HoughIndexer(detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
+                                  voltage: inputs.voltageKV * 1000, familyCount: p.families)
+            let report = progress(step.name, stack.count)
+            return (try hi.index(stack: stack, step: stepMicrons, progress: { report($0, stack.count) }), "")
+        case .match(let p):
+            let (det, stack) = try inputs.patterns(step.name)
+            let signal = try p.signal.signal(detector: det, stack: stack)
+            let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: p.matching)
+            let (m, r) = try matcher.match(stack, step: stepMicrons, progress: progress(step.name, stack.count))
+            let below = p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
+            return (m, "\(r.dictionaryPatterns) dictionary patterns at \(p.matching.resolutionDegrees)°" + below)
+        case .refine(let p):
+            let (m, stack, refiner) = try refinerFor(step, map, signal: p.signal, options: p.refinement)
+            return (try refiner.refine(m, stack: stack, progress: progress(step.name, m.indexedCount)).0, "")
+        case .neighbourCheck(let p):
+            let (m, stack, refiner) = try refinerFor(step, map, signal: p.signal, options: RefinementOptions())
+            let (out, checked, changed) = try refiner.checkNeighbours(m, stack: stack, threshold: p.threshold)
+            return (out, "\(checked) pixels checked, \(changed) changed")
+        case .wildSpikes(let p): return try clean(map, step, p.removal)
+        case .fill(let p): return try clean(map, step, p.fill)
+        case .minGrainSize(let p): return try clean(map, step, p.dissolve)
+        case .pseudoSymmetry(let p):
+            var check: PatternFlipCheck?
+            if p.verify {
+                let (det, stack) = try inputs.patterns(step.name)
+                check = PatternFlipCheck(stack: stack, master: try inputs.master(step.name), detector: det,
+                                         dynamicBackgroundSigma: p.dynamicBackgroundSigma)
+            }
+            return try clean(map, step, p.correction(verify: check?.verifier))
+        case .grains, .ipf:
+            throw RecipeError("\(step.name) does not make a map")
+        }
+    }
+
+    func refinerFor(_ step: PipelineStep, _ map: CrystalMap?, signal: MatchingSignalOptions, options: RefinementOptions)
+        throws -> (CrystalMap, PatternStack, MapRefiner) {
+        guard let map else { throw RecipeError("\(step.name) needs a map") }
+        let (det, stack) = try inputs.patterns(step.name)
+        let s = try signal.signal(detector: det, stack: stack)
+        return (map, stack, MapRefiner(signal: s, master: try inputs.master(step.name), options: options))
+    }
+
+    func clean(_ map: CrystalMap?, _ step: PipelineStep, _ c: any CleanupStep) throws -> (CrystalMap, String) {
+        guard let map else { throw RecipeError("\(step.name) needs a map") }
+        let (m, r) = try c.apply(map)
+        return (m, "\(r)")
+    }
+
+    /// Runs a step that writes tables or figures; returns a note.
+    @discardableResult
+    func runOutputStep(_ step: PipelineStep, _ map: CrystalMap) throws -> String {
+        switch step {
+        case .grains(let p):
+            let g = try GrainAnalysis(map, parameters: p.parameters)
+            try writeAtomically(g.csv, to: path("grains.csv"))
+            try writeAtomically(try g.json(source: "final.ang"), to: path("grains.json"))
+            let h = g.statistics.ecdHistogram()
+            try Plots.histogramPNG(edges: h.edges, number: h.number, area: h.area).writePNG(path("grain-size-histogram.png"))
+            return String(format: "%d grains, mean ECD %.1f µm", g.statistics.count, g.statistics.meanECD)
+        case .ipf(let p):
+            var r = MapRenderer(scale: p.scale)
+            if p.boundaries { r.boundaries = BoundaryMap(map, lowDegrees: p.lagbDegrees, highDegrees: p.hagbDegrees) }
+            var made: [String] = []
+            for d in p.directions {
+                guard let v = IPFStep.vector(d) else { continue }
+                let f = "ipf-\(d).png"
+                try r.render(map, .ipf(v)).writePNG(path(f))
+                try Plots.ipfDensityPNG(map, direction: v).writePNG(path("ipf-density-\(d).png"))
+                made.append(f)
+            }
+            try r.render(map, .phase).writePNG(path("phase.png"))
+            return "wrote \(made.joined(separator: ", ")), phase.png"
+        default:
+            throw RecipeError("\(step.name) makes a map")
+        }
+    }
+}
+
+/// Writes text through a temporary file beside `path` and a rename, so no half-written file is left.
+public func writeAtomically(_ text: String, to path: String) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    let tmp = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp"
+    try text.write(toFile: tmp, atomically: false, encoding: .utf8)
+    if rename(tmp, path) != 0 {
+        unlink(tmp)
+        throw RecipeError("cannot write \(path)")
+    }
+}

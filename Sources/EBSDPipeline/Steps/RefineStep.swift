@@ -1,0 +1,22 @@
+import Crystallography
+import PatternMatching
+
+/// `refine`: orientation refinement of every indexed pixel (``MapRefiner``). Keys: `refine_pc`,
+/// `map_pc`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, and the signal keys of
+/// ``MatchingSignalOptions``.
+public struct RefineStep: RecipeStepParameters {
+    public static let stepName = "refine"
+    public var refinement = RefinementOptions()
+    public var signal = MatchingSignalOptions()
+
+    public init() {}
+
+    public init(recipe r: inout StepParameters) throws {
+        refinement.refinePC = try r.value("refine_pc") ?? refinement.refinePC
+        refinement.mapPCPatterns = try r.value("map_pc") ?? refinement.mapPCPatterns
+        refinement.fastSearch = try r.value("fast") ?? refinement.fastSearch
+        refinement.pseudoSymmetry = try (r.list("pseudo_symmetry") as [String]?)?.map { try r.pseudoSymmetryOperator($0) } ?? []
+        guard refinement.mapPCPatterns >= 0 else { throw RecipeError("step \(r.label): map_pc must be ≥ 0") }
+        signal = try MatchingSignalOptions(recipe: &r)
+    }
+}

@@ -1,0 +1,50 @@
+import EBSDCore
+import Foundation
+import Crystallography
+import CrystalMaps
+
+/// A boundary between two neighbouring indexed pixels.
+public enum BoundaryKind: Sendable { case none, low, high }
+
+/// Boundary classification on pixel edges: HAGB above `highDegrees`
+/// (default 10°), LAGB between `lowDegrees` (2°) and it. Pixels of
+/// different phases meet at a high-angle (phase) boundary.
+public struct BoundaryMap: Sendable {
+    /// Edge between pixel i and its right neighbour.
+    public var right: [BoundaryKind]
+    /// Edge between pixel i and the pixel below.
+    public var down: [BoundaryKind]
+    public var lowDegrees: Double, highDegrees: Double
+
+    public init(_ map: CrystalMap, lowDegrees: Double = 2, highDegrees: Double = 10) {
+        self.lowDegrees = lowDegrees; self.highDegrees = highDegrees
+        let n = map.count, cols = map.grid.columns, rows = map.grid.rows
+        var right = [BoundaryKind](repeating: .none, count: n), down = right
+        let cl = cosHalf(degrees: lowDegrees), ch = cosHalf(degrees: highDegrees)
+        @Sendable func kind(_ i: Int, _ j: Int) -> BoundaryKind {
+            guard map.phaseIndex[i] >= 0, map.phaseIndex[j] >= 0 else { return .none }
+            if map.phaseIndex[i] != map.phaseIndex[j] { return .high }
+            let c = map.disorientationCosHalf(i, j)
+            return c < ch ? .high : (c < cl ? .low : .none)
+        }
+        right.withUnsafeMutableBufferPointer { rb in down.withUnsafeMutableBufferPointer { db in
+            let r = UncheckedPointer(rb.baseAddress!), d = UncheckedPointer(db.baseAddress!)
+            parallelFor(rows) { row in
+                for c in 0..<cols {
+                    let i = row * cols + c
+                    if c + 1 < cols { r.p[i] = kind(i, i + 1) }
+                    if row + 1 < rows { d.p[i] = kind(i, i + cols) }
+                }
+            }
+        } }
+        self.right = right; self.down = down
+    }
+
+    /// Boundary lengths (µm) of each kind.
+    public func lengths(_ grid: MapGrid) -> (low: Double, high: Double) {
+        var lo = 0.0, hi = 0.0
+        for k in right { if k == .low { lo += grid.stepY } else if k == .high { hi += grid.stepY } }
+        for k in down { if k == .low { lo += grid.stepX } else if k == .high { hi += grid.stepX } }
+        return (lo, hi)
+    }
+}

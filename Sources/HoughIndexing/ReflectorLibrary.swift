@@ -1,0 +1,42 @@
+import Foundation
+import Crystallography
+
+/// Plane normals of a phase's strongest reflector families, for matching bands.
+public struct ReflectorLibrary: Sendable {
+    public let phase: Phase
+    /// Unit plane normals in the Cartesian crystal frame, one per ±g pair.
+    public let normals: [Vector3]
+    /// Library pairs sorted by their acute inter-planar angle (radians).
+    let pairs: [(i: Int16, j: Int16, angle: Float)]
+
+    /// The `familyCount` families of largest d-spacing among those with |F| at
+    /// least `minimumRelativeF` of the strongest (d ≥ `minimumD` nm), skipping
+    /// families parallel to one already taken — for bcc {110}, {200}, {211}, {310}
+    /// and for fcc {111}, {200}, {220}, {311}, the classic Hough lists.
+    public init(phase: Phase, familyCount: Int = 4, minimumD: Double = 0.07, minimumRelativeF: Double = 0.25) {
+        self.phase = phase
+        let all = phase.reflectorFamilies(minimumD: minimumD)
+        let fmax = all.map(\.structureFactor).max() ?? 0
+        let fams = all.filter { $0.structureFactor >= minimumRelativeF * fmax }.sorted { $0.d > $1.d }
+        var normals: [Vector3] = []
+        var taken = 0
+        for f in fams {
+            var add: [Vector3] = []
+            for m in f.members {
+                let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
+                if normals.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) || add.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) { continue }
+                add.append(n)
+            }
+            if add.isEmpty { continue }
+            normals += add
+            taken += 1
+            if taken == familyCount { break }
+        }
+        self.normals = normals
+        var p: [(Int16, Int16, Float)] = []
+        for i in normals.indices { for j in normals.indices where j > i {
+            p.append((Int16(i), Int16(j), Float(acos(min(1, abs(normals[i].dot(normals[j])))))))
+        } }
+        pairs = p.sorted { $0.2 < $1.2 }.map { (i: $0.0, j: $0.1, angle: $0.2) }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// How a stack is matched against a dictionary of simulated patterns. Defaults: the
+/// reference study's 2° sampling of the fundamental zone, the five best kept, every
+/// pattern indexed, a 2 GiB memory budget, the full (uncompressed) dictionary.
+public struct DictionaryMatchOptions: Sendable, Hashable {
+    /// The default memory budget, 2 GiB.
+    public static let defaultMemoryBytes = 2 << 30
+
+    /// Orientation sampling resolution in degrees (cubochoric sample of the fundamental zone), in (0, 20].
+    public var resolutionDegrees = 2.0
+    /// Best matches kept per pattern.
+    public var keep = 5
+    /// Patterns whose best NCC is below this are left not indexed (noise, pores); nil: none.
+    public var minimumScore: Double?
+    /// Memory budget for the dictionary and measured blocks, in bytes.
+    public var memoryBytes = DictionaryMatchOptions.defaultMemoryBytes
+    /// Keep the prepared dictionary in this file (read when it matches, else written).
+    public var dictionaryCachePath: String?
+    /// Fast matcher: dictionary compressed to its leading principal components, exact NCC of the best candidates.
+    public var fast = false
+    /// Principal components kept by the fast matcher.
+    public var components = 128
+
+    public init() {}
+
+    /// Checks the values on their own.
+    public func validate() throws(MatchingError) {
+        guard resolutionDegrees > 0, resolutionDegrees <= 20 else { throw MatchingError("resolution must be in (0, 20]° (got \(resolutionDegrees))") }
+        guard (1...50).contains(keep) else { throw MatchingError("the number of matches kept must be 1…50 (got \(keep))") }
+        guard (8...1024).contains(components) else { throw MatchingError("components must be 8…1024 (got \(components))") }
+        guard memoryBytes > 0 else { throw MatchingError("the memory budget must be positive") }
+    }
+
+    /// Parses a size such as 512MB, 2GB, 1.5G or 4096 (bytes).
+    public static func bytes(_ text: String) throws(MatchingError) -> Int {
+        let s = text.uppercased().trimmingCharacters(in: .whitespaces)
+        let gib = 1_073_741_824.0, mib = 1_048_576.0, kib = 1024.0
+        let units: [(String, Double)] = [("GB", gib), ("G", gib), ("MB", mib), ("M", mib), ("KB", kib), ("B", 1), ("", 1)]
+        for (u, f) in units where s.hasSuffix(u) {
+            if let v = Double(s.dropLast(u.count)), v > 0 { return Int(v * f) }
+        }
+        throw MatchingError("memory '\(text)' must be a size like 512MB or 2GB")
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import DetectorGeometry
+import PatternStacks
+import Preprocessing
+
+/// How measured patterns are prepared for matching and refinement, and the
+/// point-spread given to simulated ones: the options behind ``PatternSignal``.
+/// Every entry point (the `ebsd` commands, recipes, Swift callers) starts from
+/// these defaults:
+///
+/// | option | default |
+/// |---|---|
+/// | static background | the stack's mean pattern, subtracted |
+/// | dynamic background | Gaussian σ = pattern width / 8 px, subtracted (0: none) |
+/// | Gaussian filter | none (σ px; for weak patterns, as the reference study on Na) |
+/// | binning | 1 (a factor that divides the pattern shape) |
+/// | point spread of simulated patterns | none (σ px) |
+/// | mask | none (`circularMask`: the inscribed circle) |
+public struct MatchingSignalOptions: Sendable, Hashable {
+    /// The static background removed from every measured pattern.
+    public enum StaticBackground: Sendable, Hashable, CustomStringConvertible {
+        /// No static background correction.
+        case none
+        /// The mean of all patterns of the stack.
+        case mean
+        /// An image file of the pattern's shape.
+        case image(path: String)
+
+        /// "none", "mean" or an image path.
+        public init(_ text: String) {
+            switch text.lowercased() {
+            case "none": self = .none
+            case "mean": self = .mean
+            default: self = .image(path: text)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .none: return "none"
+            case .mean: return "mean"
+            case .image(let p): return p
+            }
+        }
+    }
+
+    /// The divisor of the pattern width that gives the default dynamic-background σ.
+    public static let dynamicBackgroundWidthDivisor = 8.0
+
+    public var staticBackground: StaticBackground = .mean
+    /// Dynamic-background σ in px; nil: pattern width / 8; 0: none.
+    public var dynamicBackgroundSigma: Double?
+    /// Gaussian filter σ in px on the measured patterns (0: none).
+    public var gaussianSigma = 0.0
+    /// Binning factor applied to measured patterns (simulated ones are made at the binned size).
+    public var binning = 1
+    /// Point-spread σ in px given to simulated patterns (0: none).
+    public var psfSigma = 0.0
+    /// Match only inside the circle inscribed in the pattern.
+    public var circularMask = false
+
+    public init() {}
+
+    /// The dynamic-background σ used for patterns `columns` px wide.
+    public func dynamicBackground(columns: Int) -> Double {
+        dynamicBackgroundSigma ?? Double(columns) / Self.dynamicBackgroundWidthDivisor
+    }
+
+    /// Checks the values on their own (before a detector is known).
+    public func validate() throws(MatchingError) {
+        guard binning >= 1 else { throw MatchingError("binning must be ≥ 1 (got \(binning))") }
+        guard gaussianSigma >= 0, psfSigma >= 0, (dynamicBackgroundSigma ?? 0) >= 0 else {
+            throw MatchingError("the Gaussian filter, point-spread and dynamic-background σ must be ≥ 0")
+        }
+    }
+
+    /// The matching signal for patterns of `detector`'s shape from `stack` (reads the
+    /// stack once for a mean static background).
+    public func signal(detector det: Detector, stack: PatternStack) throws -> PatternSignal {
+        try validate()
+        guard det.rows % binning == 0, det.columns % binning == 0 else {
+            throw MatchingError("binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns")
+        }
+        var steps: [PreprocessStep] = []
+        switch staticBackground {
+        case .none: break
+        case .mean: steps.append(.staticBackground(image: try stack.meanPattern(), operation: .subtract))
+        case .image(let path):
+            let bg = try PatternStack.open(path, mapShape: (1, 1)).read(0..<1)
+            guard bg.count == det.pixelCount else { throw MatchingError("\(path): background is not \(det.rows)x\(det.columns) px") }
+            steps.append(.staticBackground(image: bg, operation: .subtract))
+        }
+        let sigma = dynamicBackground(columns: det.columns)
+        if sigma > 0 { steps.append(.dynamicBackground(sigma: sigma, operation: .subtract)) }
+        if gaussianSigma > 0 { steps.append(.gaussianFilter(sigma: gaussianSigma)) }
+        if binning > 1 { steps.append(.binning(factor: binning)) }
+        var small = det
+        small.rows /= binning
+        small.columns /= binning
+        let mask = circularMask ? Preprocessing.circularMask(rows: small.rows, columns: small.columns) : nil
+        let experimental = Preprocessor(rows: det.rows, columns: det.columns, steps: steps)
+        return PatternSignal(detector: small, experimental: experimental, mask: mask, simulatedBlurSigma: psfSigma)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import PatternSimulation
+import PatternStacks
+
+/// Dictionary indexing of a whole stack into a crystal map, by the full dictionary
+/// (``DictionaryIndexer``, one `sgemm` per block) or, with ``DictionaryMatchOptions/fast``,
+/// the PCA-compressed one (``FastMatcher``), the stack streamed in chunks either way.
+public struct StackMatcher: Sendable {
+    public let signal: PatternSignal
+    public let master: MasterPattern
+    public let phase: Phase
+    public let options: DictionaryMatchOptions
+    /// The dictionary's orientations (cubochoric sample of the phase's fundamental zone).
+    public let rotations: [Rotation]
+
+    /// What matching did besides the map.
+    public struct Report: Sendable {
+        public var dictionaryPatterns = 0
+        public var simulationSeconds = 0.0
+        public var dictionaryFromCache = false
+        /// Energy kept by the compressed dictionary (fast matcher only).
+        public var energyKept: Double?
+        /// Patterns left not indexed because their best NCC is below the minimum score.
+        public var belowMinimumScore = 0
+
+        public init() {}
+    }
+
+    public init(signal: PatternSignal, master: MasterPattern, phase: Phase, options: DictionaryMatchOptions = DictionaryMatchOptions()) throws {
+        try options.validate()
+        self.signal = signal
+        self.master = master
+        self.phase = phase
+        self.options = options
+        rotations = OrientationSampling.fundamentalZone(phase.laueGroup, resolution: options.resolutionDegrees)
+    }
+
+    /// The full-dictionary indexer these options make.
+    public var indexer: DictionaryIndexer {
+        var di = DictionaryIndexer(signal: signal, master: master, rotations: rotations)
+        di.k = options.keep
+        di.memoryBytes = options.memoryBytes
+        di.cache = options.dictionaryCachePath.map(DictionaryCache.init)
+        return di
+    }
+
+    /// Matches every pattern of `stack` into a map of `stack`'s shape with square step `step` µm;
+    /// `progress(done, total)` counts patterns.
+    public func match(_ stack: PatternStack, step: Double, progress: ((Int, Int) -> Void)? = nil) throws -> (CrystalMap, Report) {
+        let di = indexer
+        var report = Report()
+        report.dictionaryPatterns = rotations.count
+        let result: MatchResult
+        if options.fast {
+            let t0 = Date()
+            guard let cd = CompressedDictionary(signal: signal, master: master, rotations: rotations, components: options.components) else {
+                throw MatchingError("the dictionary's principal components could not be computed (LAPACK ssyevr failed)")
+            }
+            report.energyKept = cd.energyKept
+            var fm = FastMatcher(signal: signal, master: master, dictionary: cd)
+            fm.candidates = max(options.keep, fm.candidates)
+            result = try fm.match(stack, memoryBytes: options.memoryBytes, progress: progress)
+            report.simulationSeconds = Date().timeIntervalSince(t0)
+        } else {
+            let total = stack.count
+            result = try di.match(stack: stack) { done, all in progress?(Int(Double(done) / Double(all) * Double(total)), total) }
+            report.simulationSeconds = result.simulationSeconds
+            report.dictionaryFromCache = result.dictionaryFromCache
+        }
+        let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
+        let map = di.crystalMap(result, grid: grid, phase: phase, minimumScore: Float(options.minimumScore ?? -1))
+        report.belowMinimumScore = options.minimumScore == nil ? 0 : map.count - map.indexedCount
+        return (map, report)
+    }
+}
