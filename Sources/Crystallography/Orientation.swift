@@ -51,7 +51,8 @@ public struct Orientation: Hashable, Sendable {
     /// Crystal direction parallel to the sample direction `d` (`g d`), not reduced.
     @inlinable public func crystalDirection(alongSample d: Vector3) -> Vector3 { rotation.apply(d) }
 
-    /// The orientation's Euler angles after reduction into the fundamental zone.
+    /// The Bunge (ZXZ, passive) Euler angles of the stored rotation, as it is — not reduced into
+    /// the fundamental zone; symmetrically equivalent orientations can give different angles.
     public var euler: EulerAngles { rotation.euler }
 }
 

@@ -20,7 +20,10 @@ public struct MapRenderer: Sendable {
     public var scaleBar = true
     public var legend = true
 
-    public init(scale: Int = 4) { self.scale = scale }
+    public init(scale: Int = 4, boundaries: BoundaryMap? = nil) {
+        self.scale = scale
+        self.boundaries = boundaries
+    }
 
     public func render(_ map: CrystalMap, _ layer: MapLayer) -> RGBImage {
         let g = map.grid, s = scale
