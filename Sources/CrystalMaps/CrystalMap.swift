@@ -26,11 +26,17 @@ public struct CrystalMap: Sendable {
     /// Free-form header values kept from the file (pattern centre, operator, …).
     public var metadata: [String: String]
 
-    public init(grid: MapGrid, phases: [MapPhase], phaseIndex: [Int32], rotations: [Rotation],
-                properties: [String: [Float]] = [:], metadata: [String: String] = [:]) {
+    public init(
+        grid: MapGrid, phases: [MapPhase], phaseIndex: [Int32], rotations: [Rotation],
+        properties: [String: [Float]] = [:], metadata: [String: String] = [:]
+    ) {
         precondition(phaseIndex.count == grid.count && rotations.count == grid.count, "map arrays must have rows × columns entries")
-        self.grid = grid; self.phases = phases; self.phaseIndex = phaseIndex; self.rotations = rotations
-        self.properties = properties; self.metadata = metadata
+        self.grid = grid
+        self.phases = phases
+        self.phaseIndex = phaseIndex
+        self.rotations = rotations
+        self.properties = properties
+        self.metadata = metadata
     }
 
     public var count: Int { grid.count }

@@ -12,7 +12,12 @@ public struct MapGrid: Hashable, Sendable {
     public var originX: Double
     public var originY: Double
     public init(rows: Int, columns: Int, stepX: Double, stepY: Double, originX: Double = 0, originY: Double = 0) {
-        self.rows = rows; self.columns = columns; self.stepX = stepX; self.stepY = stepY; self.originX = originX; self.originY = originY
+        self.rows = rows
+        self.columns = columns
+        self.stepX = stepX
+        self.stepY = stepY
+        self.originX = originX
+        self.originY = originY
     }
     public var count: Int { rows * columns }
     @inlinable public func index(row: Int, column: Int) -> Int { row * columns + column }

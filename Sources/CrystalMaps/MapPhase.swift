@@ -6,5 +6,8 @@ public struct MapPhase: Hashable, Sendable {
     /// The id used in the file's data (e.g. the `.ang` phase column).
     public var id: Int
     public var phase: Phase
-    public init(id: Int, phase: Phase) { self.id = id; self.phase = phase }
+    public init(id: Int, phase: Phase) {
+        self.id = id
+        self.phase = phase
+    }
 }

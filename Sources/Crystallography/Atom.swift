@@ -9,6 +9,9 @@ public struct Atom: Hashable, Sendable, Codable {
     public var occupancy: Double
     public var debyeWallerB: Double
     public init(_ element: String, _ position: Vector3, occupancy: Double = 1, debyeWallerB: Double = 0) {
-        self.element = element; self.position = position; self.occupancy = occupancy; self.debyeWallerB = debyeWallerB
+        self.element = element
+        self.position = position
+        self.occupancy = occupancy
+        self.debyeWallerB = debyeWallerB
     }
 }

@@ -5,5 +5,8 @@ import Foundation
 public struct AxisAngle: Hashable, Sendable {
     public var axis: Vector3
     public var angle: Double
-    public init(axis: Vector3, angle: Double) { self.axis = axis; self.angle = angle }
+    public init(axis: Vector3, angle: Double) {
+        self.axis = axis
+        self.angle = angle
+    }
 }

@@ -11,7 +11,7 @@ public enum Cubochoric {
     /// Radius of the homochoric ball, (3π/4)^(1/3).
     public static let ballRadius = cbrt(0.75 * Double.pi)
 
-    static let sc = pow(Double.pi / 6, 1.0 / 6.0)          // cube → cube of the ball's volume
+    static let sc = pow(Double.pi / 6, 1.0 / 6.0)  // cube → cube of the ball's volume
     static let beta = pow(Double.pi, 5.0 / 6.0) / pow(6.0, 1.0 / 6.0) / 2
     static let r2 = 2.0.squareRoot()
     static let pi12 = Double.pi / 12
@@ -79,7 +79,10 @@ public enum Cubochoric {
         var v = h
         var rs = v.norm
         if rs == 0 { return .zero }
-        if rs > ballRadius { v *= ballRadius / rs; rs = ballRadius }
+        if rs > ballRadius {
+            v *= ballRadius / rs
+            rs = ballRadius
+        }
         let p = pyramid(v)
         let xyz = toZ(v, p)
         // inverse M3: sphere of radius rs → Lambert disk

@@ -2,10 +2,10 @@ import Foundation
 
 /// Electron-optical quantities. Constants: CODATA 2022.
 public enum Electron {
-    public static let planck = 6.62607015e-34          // J s
-    public static let restMass = 9.1093837139e-31      // kg
-    public static let charge = 1.602176634e-19         // C
-    public static let speedOfLight = 299_792_458.0     // m/s
+    public static let planck = 6.62607015e-34  // J s
+    public static let restMass = 9.1093837139e-31  // kg
+    public static let charge = 1.602176634e-19  // C
+    public static let speedOfLight = 299_792_458.0  // m/s
 
     /// Relativistic wavelength in nm for an accelerating voltage in volts:
     /// `λ = h / sqrt(2 m0 e V (1 + e V / (2 m0 c²)))`.

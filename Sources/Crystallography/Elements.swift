@@ -31,7 +31,7 @@ extension Phase {
             guard let w = Elements.atomicWeight(a.element) else { return nil }
             mass += a.occupancy * w
         }
-        let volumeCm3 = lattice.volume * 1e-21   // nm³ → cm³
+        let volumeCm3 = lattice.volume * 1e-21  // nm³ → cm³
         return mass / 6.02214076e23 / volumeCm3
     }
 }

@@ -9,7 +9,11 @@ public struct EulerAngles: Hashable, Sendable {
     public var phi1: Double
     public var Phi: Double
     public var phi2: Double
-    public init(_ phi1: Double, _ Phi: Double, _ phi2: Double) { self.phi1 = phi1; self.Phi = Phi; self.phi2 = phi2 }
+    public init(_ phi1: Double, _ Phi: Double, _ phi2: Double) {
+        self.phi1 = phi1
+        self.Phi = Phi
+        self.phi2 = phi2
+    }
     /// Angles given in degrees.
     public static func degrees(_ phi1: Double, _ Phi: Double, _ phi2: Double) -> EulerAngles {
         EulerAngles(phi1 * .pi / 180, Phi * .pi / 180, phi2 * .pi / 180)

@@ -34,11 +34,13 @@ public struct FundamentalSector: Sendable {
         let n = raw.map { $0.unit }
         normals = n
         var vs: [Vector3] = []
-        for i in n.indices { for j in n.indices where i != j {
-            let u = n[i].cross(n[j]).unit
-            if u.norm == 0 { continue }
-            if n.allSatisfy({ $0.dot(u) > -1e-9 }) && !vs.contains(where: { ($0 - u).norm < 1e-9 }) { vs.append(u) }
-        } }
+        for i in n.indices {
+            for j in n.indices where i != j {
+                let u = n[i].cross(n[j]).unit
+                if u.norm == 0 { continue }
+                if n.allSatisfy({ $0.dot(u) > -1e-9 }) && !vs.contains(where: { ($0 - u).norm < 1e-9 }) { vs.append(u) }
+            }
+        }
         vertices = vs
         // Centre: as MTEX's sphericalRegion.center.
         if n.count < 2 {
@@ -49,7 +51,13 @@ public struct FundamentalSector: Sendable {
             var sum = Vector3.zero
             for a in n {
                 var best = a, bestAngle = -1.0
-                for b in n { let t = a.angle(to: b); if t > bestAngle { bestAngle = t; best = b } }
+                for b in n {
+                    let t = a.angle(to: b)
+                    if t > bestAngle {
+                        bestAngle = t
+                        best = b
+                    }
+                }
                 sum += best
             }
             center = (sum / Double(n.count)).unit
@@ -85,7 +93,9 @@ public struct FundamentalSector: Sendable {
             let inside = contains(w)
             let d = w.dot(center)
             if (inside && !bestInside) || (inside == bestInside && d > bestDot + 1e-12) {
-                bestDot = d; best = w; bestInside = inside
+                bestDot = d
+                best = w
+                bestInside = inside
             }
         }
         return best
@@ -98,5 +108,6 @@ extension LaueGroup {
 }
 
 enum FundamentalSectorTable {
-    static let all: [LaueGroup: FundamentalSector] = Dictionary(uniqueKeysWithValues: LaueGroup.allCases.map { ($0, FundamentalSector($0)) })
+    static let all: [LaueGroup: FundamentalSector] = Dictionary(
+        uniqueKeysWithValues: LaueGroup.allCases.map { ($0, FundamentalSector($0)) })
 }

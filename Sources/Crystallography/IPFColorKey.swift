@@ -47,7 +47,9 @@ public struct IPFColorKey: Sendable {
         for n in sector.normals {
             let bp = vcn.cross(n).unit
             var d: Double
-            if bp.norm == 0 { d = 1 } else {
+            if bp.norm == 0 {
+                d = 1
+            } else {
                 let den = (-c).angle(to: bp)
                 d = den == 0 ? 1 : (-v).angle(to: bp) / den
             }
@@ -89,12 +91,17 @@ public struct IPFColorKey: Sendable {
                 guard sum > 0 else { return }
                 for i in r { polar[i] /= sum / 3 }
             }
-            normalise(0..<b[0]); normalise(b[0]..<b[1]); normalise(b[1]..<polar.count)
+            normalise(0..<b[0])
+            normalise(b[0]..<b[1])
+            normalise(b[1]..<polar.count)
         }
         let total = polar.reduce(0, +)
         var values = [0.0]
         var acc = 0.0
-        for p in polar { acc += p / total; values.append(2 * .pi * acc) }
+        for p in polar {
+            acc += p / total
+            values.append(2 * .pi * acc)
+        }
         return (grid, values)
     }
 
@@ -137,13 +144,24 @@ public struct IPFColorKey: Sendable {
     /// (nearest grid node of a 384² grid by default, built in parallel).
     public func lookupTable(size n: Int = 384) -> IPFColorTable {
         var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
-        for i in 0...400 { for j in 0...100 {
-            let phi = 2 * Double.pi * Double(i) / 400, ct = Double(j) / 100, st = (1 - ct * ct).squareRoot()
-            let v = Vector3(st * cos(phi), st * sin(phi), ct)
-            if sector.contains(v) { let x = v.x / (1 + v.z), y = v.y / (1 + v.z); minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y) }
-        } }
+        for i in 0...400 {
+            for j in 0...100 {
+                let phi = 2 * Double.pi * Double(i) / 400, ct = Double(j) / 100, st = (1 - ct * ct).squareRoot()
+                let v = Vector3(st * cos(phi), st * sin(phi), ct)
+                if sector.contains(v) {
+                    let x = v.x / (1 + v.z), y = v.y / (1 + v.z)
+                    minX = min(minX, x)
+                    maxX = max(maxX, x)
+                    minY = min(minY, y)
+                    maxY = max(maxY, y)
+                }
+            }
+        }
         let pad = 0.02 * max(maxX - minX, maxY - minY)
-        minX -= pad; minY -= pad; maxX += pad; maxY += pad
+        minX -= pad
+        minY -= pad
+        maxX += pad
+        maxY += pad
         var rgb = [UInt8](repeating: 0, count: n * n * 3)
         let (x0, y0, sx, sy) = (minX, minY, maxX - minX, maxY - minY)
         rgb.withUnsafeMutableBufferPointer { buf in
@@ -154,7 +172,9 @@ public struct IPFColorKey: Sendable {
                     let r2 = x * x + y * y
                     let c = color(crystalDirection: Vector3(2 * x, 2 * y, 1 - r2) / (1 + r2)).bytes
                     let o = 3 * (iy * n + ix)
-                    out.p[o] = c.0; out.p[o + 1] = c.1; out.p[o + 2] = c.2
+                    out.p[o] = c.0
+                    out.p[o + 1] = c.1
+                    out.p[o + 2] = c.2
                 }
             }
         }

@@ -11,7 +11,12 @@ public struct Lattice: Hashable, Sendable, Codable {
     public var alpha: Double, beta: Double, gamma: Double
 
     public init(a: Double, b: Double, c: Double, alpha: Double, beta: Double, gamma: Double) {
-        self.a = a; self.b = b; self.c = c; self.alpha = alpha; self.beta = beta; self.gamma = gamma
+        self.a = a
+        self.b = b
+        self.c = c
+        self.alpha = alpha
+        self.beta = beta
+        self.gamma = gamma
     }
     /// Cubic cell of edge `a` (nm).
     public static func cubic(_ a: Double) -> Lattice { Lattice(a: a, b: a, c: a, alpha: .pi / 2, beta: .pi / 2, gamma: .pi / 2) }
@@ -33,9 +38,11 @@ public struct Lattice: Hashable, Sendable, Codable {
     /// Direct structure matrix, row-major; columns are a, b, c in the Cartesian frame.
     public var directMatrix: [Double] {
         let ca = cos(alpha), cb = cos(beta), cg = cos(gamma), sg = sin(gamma)
-        return [a, b * cg, c * cb,
-                0, b * sg, c * (ca - cb * cg) / sg,
-                0, 0, volume / (a * b * sg)]
+        return [
+            a, b * cg, c * cb,
+            0, b * sg, c * (ca - cb * cg) / sg,
+            0, 0, volume / (a * b * sg),
+        ]
     }
 
     /// Reciprocal structure matrix `B = (A⁻¹)ᵀ`, row-major; columns are a*, b*, c* (nm⁻¹).

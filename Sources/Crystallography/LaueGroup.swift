@@ -42,7 +42,10 @@ public enum LaueGroup: String, CaseIterable, Sendable, Codable {
     /// Looks a group up by Laue symbol, proper-group symbol or common aliases ("m3m", "432", "cubic").
     public init?(symbol s: String) {
         let t = s.replacingOccurrences(of: " ", with: "").lowercased()
-        for g in LaueGroup.allCases where g.rawValue == t || g.properGroupSymbol == t { self = g; return }
+        for g in LaueGroup.allCases where g.rawValue == t || g.properGroupSymbol == t {
+            self = g
+            return
+        }
         switch t {
         case "m3m", "oh", "cubic": self = .cubicHigh
         case "m3", "th": self = .cubicLow
@@ -151,7 +154,10 @@ enum LaueGroupTables {
                 for g in generators {
                     var p = e * g
                     p = snap(p)
-                    if !contains(p) { elements.append(p); changed = true }
+                    if !contains(p) {
+                        elements.append(p)
+                        changed = true
+                    }
                 }
             }
         }

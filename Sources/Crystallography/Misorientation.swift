@@ -9,7 +9,9 @@ public struct Misorientation: Hashable, Sendable {
     public var group1: LaueGroup
     public var group2: LaueGroup
     public init(_ rotation: Rotation, from group1: LaueGroup, to group2: LaueGroup) {
-        self.rotation = rotation; self.group1 = group1; self.group2 = group2
+        self.rotation = rotation
+        self.group1 = group1
+        self.group2 = group2
     }
 
     /// The equivalent with the smallest angle (the disorientation).
@@ -19,14 +21,20 @@ public struct Misorientation: Hashable, Sendable {
         if group1 == group2 {
             for s in group1.properOperators {
                 let a = abs(Quaternion.productScalar(rotation.q, s.q))
-                if a > bestA + 1e-14 { bestA = a; best = rotation * s }
+                if a > bestA + 1e-14 {
+                    bestA = a
+                    best = rotation * s
+                }
             }
         } else {
             for s2 in group2.properOperators {
                 let left = s2 * rotation
                 for s1 in group1.properOperators {
                     let a = abs(Quaternion.productScalar(left.q, s1.q))
-                    if a > bestA + 1e-14 { bestA = a; best = left * s1 }
+                    if a > bestA + 1e-14 {
+                        bestA = a
+                        best = left * s1
+                    }
                 }
             }
         }

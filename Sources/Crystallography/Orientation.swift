@@ -9,7 +9,10 @@ import Foundation
 public struct Orientation: Hashable, Sendable {
     public var rotation: Rotation
     public var laueGroup: LaueGroup
-    public init(_ rotation: Rotation, _ laueGroup: LaueGroup) { self.rotation = rotation; self.laueGroup = laueGroup }
+    public init(_ rotation: Rotation, _ laueGroup: LaueGroup) {
+        self.rotation = rotation
+        self.laueGroup = laueGroup
+    }
 
     /// The equivalent `s g` with the smallest rotation angle (the
     /// representative in the Rodrigues fundamental zone). Ties on the zone
@@ -18,7 +21,10 @@ public struct Orientation: Hashable, Sendable {
         var best = rotation, bestA = abs(rotation.q.a)
         for s in laueGroup.properOperators.dropFirst() {
             let a = abs(Quaternion.productScalar(s.q, rotation.q))
-            if a > bestA + 1e-14 { bestA = a; best = s * rotation }
+            if a > bestA + 1e-14 {
+                bestA = a
+                best = s * rotation
+            }
         }
         return Orientation(best, laueGroup)
     }
@@ -90,7 +96,10 @@ extension LaueGroup {
         var best = Quaternion.identity, bestC = -1.0
         for s in properOperators {
             let c = abs(Quaternion.productScalar(m, s.q))
-            if c > bestC { bestC = c; best = m * s.q }
+            if c > bestC {
+                bestC = c
+                best = m * s.q
+            }
         }
         return (bestC, best.b * best.b + best.c * best.c + best.d * best.d)
     }
@@ -124,7 +133,10 @@ extension Orientation {
                 var bestK = 0, bestDot = probes[0].dot(q)
                 for k in 1..<probes.count {
                     let d = probes[k].dot(q)
-                    if abs(d) > abs(bestDot) { bestDot = d; bestK = k }
+                    if abs(d) > abs(bestDot) {
+                        bestDot = d
+                        bestK = k
+                    }
                 }
                 var best = bestK == 0 ? q : ops[bestK] * q
                 if bestDot < 0 { best = -best }

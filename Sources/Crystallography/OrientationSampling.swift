@@ -40,7 +40,10 @@ public enum OrientationSampling {
                         let r = Rotation(cubochoric: Vector3(x, y, z))
                         let s = abs(r.q.a)
                         var inside = true
-                        for o in ops where abs(Quaternion.productScalar(o, r.q)) > s + tolerance { inside = false; break }
+                        for o in ops where abs(Quaternion.productScalar(o, r.q)) > s + tolerance {
+                            inside = false
+                            break
+                        }
                         if inside { local.append(r) }
                     }
                 }
@@ -55,4 +58,3 @@ public enum OrientationSampling {
         fundamentalZone(group, semiEdgeSteps: semiEdgeSteps(resolution: resolution))
     }
 }
-

@@ -40,7 +40,8 @@ public struct PseudoSymmetryOperator: Hashable, Sendable, CustomStringConvertibl
                 continue
             }
             guard let d = ch.wholeNumberValue else {
-                throw PseudoSymmetryOperatorError("pseudo-symmetry operator '\(s)': axis '\(parts[1])' must be three digits like 111 or 1-10")
+                throw PseudoSymmetryOperatorError(
+                    "pseudo-symmetry operator '\(s)': axis '\(parts[1])' must be three digits like 111 or 1-10")
             }
             uvw.append(sign * d)
             sign = 1

@@ -19,7 +19,10 @@ import Foundation
     public var d: Double
 
     @inlinable public init(_ a: Double, _ b: Double, _ c: Double, _ d: Double) {
-        self.a = a; self.b = b; self.c = c; self.d = d
+        self.a = a
+        self.b = b
+        self.c = c
+        self.d = d
     }
     @inlinable public init(scalar: Double, vector v: Vector3) { self.init(scalar, v.x, v.y, v.z) }
 
@@ -29,7 +32,10 @@ import Foundation
     @inlinable public var conjugate: Quaternion { Quaternion(a, -b, -c, -d) }
     @inlinable public var normSquared: Double { a * a + b * b + c * c + d * d }
     @inlinable public var norm: Double { normSquared.squareRoot() }
-    @inlinable public var normalized: Quaternion { let n = norm; return Quaternion(a / n, b / n, c / n, d / n) }
+    @inlinable public var normalized: Quaternion {
+        let n = norm
+        return Quaternion(a / n, b / n, c / n, d / n)
+    }
     @inlinable public static prefix func - (q: Quaternion) -> Quaternion { Quaternion(-q.a, -q.b, -q.c, -q.d) }
 
     /// The same rotation with a non-negative scalar part (`q` and `−q` are one rotation).

@@ -16,7 +16,11 @@ public struct ReflectorFamily: Hashable, Sendable {
     /// All members of the family.
     public var members: [[Int]]
     public static func == (x: ReflectorFamily, y: ReflectorFamily) -> Bool { x.h == y.h && x.k == y.k && x.l == y.l && x.d == y.d }
-    public func hash(into hasher: inout Hasher) { hasher.combine(h); hasher.combine(k); hasher.combine(l) }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(h)
+        hasher.combine(k)
+        hasher.combine(l)
+    }
     /// Bragg angle θ (radians) at `voltage` (V).
     public func braggAngle(voltage: Double) -> Double { Electron.braggAngle(d: d, voltage: voltage) }
 }
@@ -35,7 +39,9 @@ extension Phase {
         var cache: [String: Double] = [:]
         for at in cellAtoms {
             let f: Double
-            if let c = cache[at.element] { f = c } else {
+            if let c = cache[at.element] {
+                f = c
+            } else {
                 f = ScatteringFactors.electron(at.element, g: gA) ?? 0
                 cache[at.element] = f
             }
@@ -59,28 +65,34 @@ extension Phase {
         var seen = Set<[Int]>()
         var families: [ReflectorFamily] = []
         let ops = laueGroup.operators
-        for h in -hmax...hmax { for k in -kmax...kmax { for l in -lmax...lmax {
-            if h == 0 && k == 0 && l == 0 { continue }
-            if seen.contains([h, k, l]) { continue }
-            let d = lattice.dSpacing(h, k, l)
-            if d < minimumD * (1 - 1e-12) { continue }
-            // orbit under the Laue group
-            let g = lattice.reciprocalVector(Double(h), Double(k), Double(l))
-            var members: [[Int]] = []
-            for op in ops {
-                let m = lattice.millerIndices(of: op.apply(g))
-                let idx = [Int(m.x.rounded()), Int(m.y.rounded()), Int(m.z.rounded())]
-                if !members.contains(idx) { members.append(idx) }
+        for h in -hmax...hmax {
+            for k in -kmax...kmax {
+                for l in -lmax...lmax {
+                    if h == 0 && k == 0 && l == 0 { continue }
+                    if seen.contains([h, k, l]) { continue }
+                    let d = lattice.dSpacing(h, k, l)
+                    if d < minimumD * (1 - 1e-12) { continue }
+                    // orbit under the Laue group
+                    let g = lattice.reciprocalVector(Double(h), Double(k), Double(l))
+                    var members: [[Int]] = []
+                    for op in ops {
+                        let m = lattice.millerIndices(of: op.apply(g))
+                        let idx = [Int(m.x.rounded()), Int(m.y.rounded()), Int(m.z.rounded())]
+                        if !members.contains(idx) { members.append(idx) }
+                    }
+                    for m in members { seen.insert(m) }
+                    let F = structureFactor(h, k, l, cellAtoms: cell, debyeWaller: debyeWaller)
+                    let amp = (F.re * F.re + F.im * F.im).squareRoot()
+                    let gA = 1 / (d * 10)
+                    let scale = cell.reduce(0.0) { $0 + abs(ScatteringFactors.electron($1.element, g: gA) ?? 0) * $1.occupancy }
+                    if amp <= 1e-6 * max(scale, 1e-30) { continue }
+                    let rep = members.max { a, b in a.lexicographicallyPrecedes(b) }!
+                    families.append(
+                        ReflectorFamily(
+                            h: rep[0], k: rep[1], l: rep[2], d: d, multiplicity: members.count, structureFactor: amp, members: members))
+                }
             }
-            for m in members { seen.insert(m) }
-            let F = structureFactor(h, k, l, cellAtoms: cell, debyeWaller: debyeWaller)
-            let amp = (F.re * F.re + F.im * F.im).squareRoot()
-            let gA = 1 / (d * 10)
-            let scale = cell.reduce(0.0) { $0 + abs(ScatteringFactors.electron($1.element, g: gA) ?? 0) * $1.occupancy }
-            if amp <= 1e-6 * max(scale, 1e-30) { continue }
-            let rep = members.max { a, b in a.lexicographicallyPrecedes(b) }!
-            families.append(ReflectorFamily(h: rep[0], k: rep[1], l: rep[2], d: d, multiplicity: members.count, structureFactor: amp, members: members))
-        } } }
+        }
         families.sort { $0.d != $1.d ? $0.d > $1.d : [$0.h, $0.k, $0.l].lexicographicallyPrecedes([$1.h, $1.k, $1.l]) }
         return families
     }

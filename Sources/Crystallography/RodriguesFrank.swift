@@ -5,7 +5,10 @@ import Foundation
 public struct RodriguesFrank: Hashable, Sendable {
     public var axis: Vector3
     public var tanHalfAngle: Double
-    public init(axis: Vector3, tanHalfAngle: Double) { self.axis = axis; self.tanHalfAngle = tanHalfAngle }
+    public init(axis: Vector3, tanHalfAngle: Double) {
+        self.axis = axis
+        self.tanHalfAngle = tanHalfAngle
+    }
     /// The three-component Rodrigues vector `n tan(ω/2)` (infinite at 180°).
     public var vector: Vector3 { axis * tanHalfAngle }
 }

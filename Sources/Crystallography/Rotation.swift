@@ -66,9 +66,10 @@ extension Rotation {
                 e = EulerAngles(atan2(2 * b * c, b * b - c * c), .pi, 0)
             }
         } else {
-            e = EulerAngles(atan2(b * d - a * c, -a * b - c * d),
-                            atan2(2 * chi, q03 - q12),
-                            atan2(a * c + b * d, c * d - a * b))
+            e = EulerAngles(
+                atan2(b * d - a * c, -a * b - c * d),
+                atan2(2 * chi, q03 - q12),
+                atan2(a * c + b * d, c * d - a * b))
         }
         e.phi1 = Rotation.wrap2pi(e.phi1)
         e.phi2 = Rotation.wrap2pi(e.phi2)
@@ -137,7 +138,10 @@ extension Rotation {
     }
 
     public init(_ rf: RodriguesFrank) {
-        if rf.tanHalfAngle.isInfinite { self.init(Quaternion(scalar: 0, vector: rf.axis.unit)); return }
+        if rf.tanHalfAngle.isInfinite {
+            self.init(Quaternion(scalar: 0, vector: rf.axis.unit))
+            return
+        }
         self.init(axis: rf.axis, angle: 2 * atan(rf.tanHalfAngle))
     }
 
@@ -152,7 +156,10 @@ extension Rotation {
     /// `ω − sin ω = 4/3 |h|³` (to machine precision, unlike polynomial fits).
     public init(homochoric h: Vector3) {
         let r = h.norm
-        if r == 0 { self = .identity; return }
+        if r == 0 {
+            self = .identity
+            return
+        }
         let target = 4.0 / 3.0 * r * r * r
         var w = min(Double.pi, cbrt(6 * target))
         for _ in 0..<50 {
@@ -176,7 +183,10 @@ extension Rotation {
                 sum += term
                 term *= -w2 / ((k + 1) * (k + 2))
                 k += 2
-                if abs(term) < 1e-18 * abs(sum) { sum += term; break }
+                if abs(term) < 1e-18 * abs(sum) {
+                    sum += term
+                    break
+                }
             }
             return sum
         }

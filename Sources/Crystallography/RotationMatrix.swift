@@ -6,11 +6,15 @@ import Foundation
 /// axes in the crystal frame, its columns the crystal axes in the sample frame.
 public struct RotationMatrix: Hashable, Sendable {
     public var m: [Double]
-    public init(rowMajor m: [Double]) { precondition(m.count == 9); self.m = m }
+    public init(rowMajor m: [Double]) {
+        precondition(m.count == 9)
+        self.m = m
+    }
     public subscript(row: Int, col: Int) -> Double { m[row * 3 + col] }
     public func apply(_ v: Vector3) -> Vector3 {
-        Vector3(m[0] * v.x + m[1] * v.y + m[2] * v.z,
-                m[3] * v.x + m[4] * v.y + m[5] * v.z,
-                m[6] * v.x + m[7] * v.y + m[8] * v.z)
+        Vector3(
+            m[0] * v.x + m[1] * v.y + m[2] * v.z,
+            m[3] * v.x + m[4] * v.y + m[5] * v.z,
+            m[6] * v.x + m[7] * v.y + m[8] * v.z)
     }
 }

@@ -2,14 +2,16 @@ import Foundation
 
 /// One space-group operation on fractional coordinates: `x' = R x + t` (t mod 1).
 public struct SpaceGroupOperation: Hashable, Sendable {
-    public var rotation: [Int]       // 3×3 row-major integer matrix
+    public var rotation: [Int]  // 3×3 row-major integer matrix
     public var translation: Vector3  // fractional, in [0, 1)
 
     public func apply(_ x: Vector3) -> Vector3 {
         let r = rotation
-        let y = Vector3(Double(r[0]) * x.x + Double(r[1]) * x.y + Double(r[2]) * x.z,
-                        Double(r[3]) * x.x + Double(r[4]) * x.y + Double(r[5]) * x.z,
-                        Double(r[6]) * x.x + Double(r[7]) * x.y + Double(r[8]) * x.z) + translation
+        let y =
+            Vector3(
+                Double(r[0]) * x.x + Double(r[1]) * x.y + Double(r[2]) * x.z,
+                Double(r[3]) * x.x + Double(r[4]) * x.y + Double(r[5]) * x.z,
+                Double(r[6]) * x.x + Double(r[7]) * x.y + Double(r[8]) * x.z) + translation
         return SpaceGroupOperation.wrap(y)
     }
 
@@ -26,9 +28,10 @@ public struct SpaceGroupOperation: Hashable, Sendable {
         var r = [Int](repeating: 0, count: 9)
         for i in 0..<3 { for j in 0..<3 { for k in 0..<3 { r[i * 3 + j] += p.rotation[i * 3 + k] * q.rotation[k * 3 + j] } } }
         let t = q.translation
-        let pt = Vector3(Double(p.rotation[0]) * t.x + Double(p.rotation[1]) * t.y + Double(p.rotation[2]) * t.z,
-                         Double(p.rotation[3]) * t.x + Double(p.rotation[4]) * t.y + Double(p.rotation[5]) * t.z,
-                         Double(p.rotation[6]) * t.x + Double(p.rotation[7]) * t.y + Double(p.rotation[8]) * t.z)
+        let pt = Vector3(
+            Double(p.rotation[0]) * t.x + Double(p.rotation[1]) * t.y + Double(p.rotation[2]) * t.z,
+            Double(p.rotation[3]) * t.x + Double(p.rotation[4]) * t.y + Double(p.rotation[5]) * t.z,
+            Double(p.rotation[6]) * t.x + Double(p.rotation[7]) * t.y + Double(p.rotation[8]) * t.z)
         return SpaceGroupOperation(rotation: r, translation: wrap(pt + p.translation))
     }
 
@@ -43,11 +46,16 @@ public struct SpaceGroupOperation: Hashable, Sendable {
             while i < p.endIndex {
                 let ch = p[i]
                 switch ch {
-                case "+": sign = 1; i = p.index(after: i)
-                case "-": sign = -1; i = p.index(after: i)
+                case "+":
+                    sign = 1
+                    i = p.index(after: i)
+                case "-":
+                    sign = -1
+                    i = p.index(after: i)
                 case "x", "y", "z":
                     rot[row * 3 + (ch == "x" ? 0 : ch == "y" ? 1 : 2)] += sign
-                    sign = 1; i = p.index(after: i)
+                    sign = 1
+                    i = p.index(after: i)
                 default:
                     var j = i
                     while j < p.endIndex, p[j].isNumber || p[j] == "/" || p[j] == "." { j = p.index(after: j) }
@@ -55,22 +63,34 @@ public struct SpaceGroupOperation: Hashable, Sendable {
                     let s = String(p[i..<j])
                     let value: Double
                     if let slash = s.firstIndex(of: "/") {
-                        guard let n = Double(s[s.startIndex..<slash]), let d = Double(s[s.index(after: slash)...]), d != 0 else { return nil }
+                        guard let n = Double(s[s.startIndex..<slash]), let d = Double(s[s.index(after: slash)...]), d != 0 else {
+                            return nil
+                        }
                         value = n / d
-                    } else { guard let v = Double(s) else { return nil }; value = v }
+                    } else {
+                        guard let v = Double(s) else { return nil }
+                        value = v
+                    }
                     t[row] += Double(sign) * value
-                    sign = 1; i = j
+                    sign = 1
+                    i = j
                 }
             }
         }
         self.init(rotation: rot, translation: SpaceGroupOperation.wrap(Vector3(t[0], t[1], t[2])))
     }
-    public init(rotation: [Int], translation: Vector3) { self.rotation = rotation; self.translation = translation }
+    public init(rotation: [Int], translation: Vector3) {
+        self.rotation = rotation
+        self.translation = translation
+    }
 
     func isSame(_ o: SpaceGroupOperation) -> Bool {
         guard rotation == o.rotation else { return false }
         let d = translation - o.translation
-        func z(_ x: Double) -> Bool { let f = x - x.rounded(); return abs(f) < 1e-9 }
+        func z(_ x: Double) -> Bool {
+            let f = x - x.rounded()
+            return abs(f) < 1e-9
+        }
         return z(d.x) && z(d.y) && z(d.z)
     }
 }
@@ -95,10 +115,15 @@ public struct SpaceGroup: Hashable, Sendable {
         var changed = true
         while changed {
             changed = false
-            for a in ops { for g in gens {
-                let p = a * g
-                if !ops.contains(where: { $0.isSame(p) }) { ops.append(p); changed = true }
-            } }
+            for a in ops {
+                for g in gens {
+                    let p = a * g
+                    if !ops.contains(where: { $0.isSame(p) }) {
+                        ops.append(p)
+                        changed = true
+                    }
+                }
+            }
         }
         self.operations = ops
     }
@@ -146,8 +171,13 @@ public struct SpaceGroup: Hashable, Sendable {
         194: ("P6_3/mmc", ["-y,x-y,z", "-x,-y,z+1/2", "y,x,-z", "-x,-y,-z"]),
         221: ("Pm-3m", cubicPoint),
         225: ("Fm-3m", cubicPoint + ["x,y+1/2,z+1/2", "x+1/2,y,z+1/2", "x+1/2,y+1/2,z"]),
-        227: ("Fd-3m", ["-x+3/4,-y+1/4,z+1/2", "-x+1/4,y+1/2,-z+3/4", "z,x,y", "y+3/4,x+1/4,-z+1/2", "-x,-y,-z",
-                        "x,y+1/2,z+1/2", "x+1/2,y,z+1/2", "x+1/2,y+1/2,z"]),
+        227: (
+            "Fd-3m",
+            [
+                "-x+3/4,-y+1/4,z+1/2", "-x+1/4,y+1/2,-z+3/4", "z,x,y", "y+3/4,x+1/4,-z+1/2", "-x,-y,-z",
+                "x,y+1/2,z+1/2", "x+1/2,y,z+1/2", "x+1/2,y+1/2,z",
+            ]
+        ),
         229: ("Im-3m", cubicPoint + ["x+1/2,y+1/2,z+1/2"]),
     ]
 }

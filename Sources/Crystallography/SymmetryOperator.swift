@@ -5,7 +5,10 @@ import Foundation
 public struct SymmetryOperator: Hashable, Sendable {
     public var rotation: Rotation
     public var improper: Bool
-    public init(_ rotation: Rotation, improper: Bool = false) { self.rotation = rotation; self.improper = improper }
+    public init(_ rotation: Rotation, improper: Bool = false) {
+        self.rotation = rotation
+        self.improper = improper
+    }
     @inlinable public func apply(_ v: Vector3) -> Vector3 {
         let r = rotation.apply(v)
         return improper ? -r : r

@@ -13,7 +13,10 @@ extension SIMD3 where Scalar == Double {
     }
     @inlinable public var norm: Double { (x * x + y * y + z * z).squareRoot() }
     /// The unit vector; the zero vector stays zero.
-    @inlinable public var unit: Vector3 { let n = norm; return n > 0 ? self / n : self }
+    @inlinable public var unit: Vector3 {
+        let n = norm
+        return n > 0 ? self / n : self
+    }
     /// Angle to another vector in radians, in [0, π], via atan2 (accurate near 0 and π).
     @inlinable public func angle(to o: Vector3) -> Double { atan2(cross(o).norm, dot(o)) }
 }

@@ -32,20 +32,30 @@ public struct Detector: Sendable, Hashable {
     /// Pattern centres (Bruker): one, or one per map pixel in scan order.
     public var pcs: [PatternCenter]
 
-    public init(rows: Int, columns: Int, pc: PatternCenter, convention: PCConvention = .bruker, binning: Int = 1, pixelSize: Double = 1,
-                sampleTilt: Double = 70, tilt: Double = 0, azimuthal: Double = 0) {
-        self.rows = rows; self.columns = columns; self.binning = binning; self.pixelSize = pixelSize
-        self.sampleTilt = sampleTilt; self.tilt = tilt; self.azimuthal = azimuthal
+    public init(
+        rows: Int, columns: Int, pc: PatternCenter, convention: PCConvention = .bruker, binning: Int = 1, pixelSize: Double = 1,
+        sampleTilt: Double = 70, tilt: Double = 0, azimuthal: Double = 0
+    ) {
+        self.rows = rows
+        self.columns = columns
+        self.binning = binning
+        self.pixelSize = pixelSize
+        self.sampleTilt = sampleTilt
+        self.tilt = tilt
+        self.azimuthal = azimuthal
         self.pcs = []
         self.pcs = [toBruker(pc, from: convention)]
     }
 
     /// One PC per map pixel (scan order), all given in `convention`.
-    public init(rows: Int, columns: Int, pcs: [PatternCenter], convention: PCConvention = .bruker, binning: Int = 1, pixelSize: Double = 1,
-                sampleTilt: Double = 70, tilt: Double = 0, azimuthal: Double = 0) {
+    public init(
+        rows: Int, columns: Int, pcs: [PatternCenter], convention: PCConvention = .bruker, binning: Int = 1, pixelSize: Double = 1,
+        sampleTilt: Double = 70, tilt: Double = 0, azimuthal: Double = 0
+    ) {
         precondition(!pcs.isEmpty)
-        self.init(rows: rows, columns: columns, pc: pcs[0], convention: convention, binning: binning, pixelSize: pixelSize,
-                  sampleTilt: sampleTilt, tilt: tilt, azimuthal: azimuthal)
+        self.init(
+            rows: rows, columns: columns, pc: pcs[0], convention: convention, binning: binning, pixelSize: pixelSize,
+            sampleTilt: sampleTilt, tilt: tilt, azimuthal: azimuthal)
         self.pcs = pcs.map { toBruker($0, from: convention) }
     }
 
@@ -120,12 +130,14 @@ public struct Detector: Sendable, Hashable {
     public func sampleDirections(pcIndex i: Int = 0) -> [Vector3] {
         let m = sampleToDetector
         var out = [Vector3](repeating: .zero, count: pixelCount)
-        for r in 0..<rows { for c in 0..<columns {
-            let g = gnomonic(row: r, column: c, pcIndex: i)
-            // detector-frame vector (gx, gy, 1) → sample frame: Σ components × detector axes
-            let v = m[0] * g.x + m[1] * g.y + m[2]
-            out[r * columns + c] = v.unit
-        } }
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let g = gnomonic(row: r, column: c, pcIndex: i)
+                // detector-frame vector (gx, gy, 1) → sample frame: Σ components × detector axes
+                let v = m[0] * g.x + m[1] * g.y + m[2]
+                out[r * columns + c] = v.unit
+            }
+        }
         return out
     }
 

@@ -32,8 +32,9 @@ public struct DetectorOptions: Sendable, Hashable {
         guard let conv = PCConvention(name: convention) else {
             throw DetectorOptionsError("the PC convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(convention)')")
         }
-        let d = Detector(rows: r, columns: c, pc: pc, convention: conv, binning: binning, pixelSize: pixelSize,
-                         sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
+        let d = Detector(
+            rows: r, columns: c, pc: pc, convention: conv, binning: binning, pixelSize: pixelSize,
+            sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
         guard d.pc().z > 0 else { throw DetectorOptionsError("the pattern centre must have a positive detector distance (PCz)") }
         return d
     }

@@ -21,8 +21,8 @@ public struct BackscatterMonteCarlo: Sendable {
     public var electrons: Int = 2_000_000
     public var seed: UInt64 = 1
     public var bins: EnergyBins
-    public var depthStep: Double = 1         // nm
-    public var maximumDepth: Double = 100    // nm
+    public var depthStep: Double = 1  // nm
+    public var maximumDepth: Double = 100  // nm
     public var gridSize: Int = 101
     public var depthGridSize: Int = 11
     /// Mean atomic number, atomic weight (g/mol) and density (g/cm³) of the phase.
@@ -39,9 +39,12 @@ public struct BackscatterMonteCarlo: Sendable {
             guard let zi = ScatteringFactors.atomicNumber(at.element), let ai = Elements.atomicWeight(at.element) else {
                 throw .invalidParameter("unknown element \(at.element)")
             }
-            z += at.occupancy * Double(zi); a += at.occupancy * ai
+            z += at.occupancy * Double(zi)
+            a += at.occupancy * ai
         }
-        meanZ = z / n; meanA = a / n; density = rho
+        meanZ = z / n
+        meanA = a / n
+        density = rho
         self.voltageKV = voltageKV
         self.bins = bins
     }
@@ -69,10 +72,11 @@ public struct BackscatterMonteCarlo: Sendable {
         }
         var total = Accumulator(bins: nb, grid: g, depthGrid: gd, depthBins: nDepth)
         for p in parts { if let p { total.merge(p) } }
-        return BackscatterStatistics(bins: bins, incidentElectrons: electrons, gridSize: g,
-                                     directionCounts: total.direction.map { $0.map(Float.init) },
-                                     depthGridSize: gd, depthStep: depthStep, depthBins: nDepth,
-                                     depthCounts: total.depth.map { $0.map(Float.init) })
+        return BackscatterStatistics(
+            bins: bins, incidentElectrons: electrons, gridSize: g,
+            directionCounts: total.direction.map { $0.map(Float.init) },
+            depthGridSize: gd, depthStep: depthStep, depthBins: nDepth,
+            depthCounts: total.depth.map { $0.map(Float.init) })
     }
 
     struct Accumulator {
@@ -95,13 +99,13 @@ public struct BackscatterMonteCarlo: Sendable {
     func trajectory(_ rng: inout SplitMix64, _ acc: inout Accumulator, depthBins nDepth: Int) {
         let Z = meanZ, A = meanA, rho = density
         let screening = 3.4e-3 * pow(Z, 0.67)
-        let J = (9.76 * Z + 58.5 * pow(Z, -0.19)) * 1e-3           // keV
+        let J = (9.76 * Z + 58.5 * pow(Z, -0.19)) * 1e-3  // keV
         let avogadro = 6.02214076e23
         // elastic mean free path (nm) and stopping power (keV/nm) at energy E (keV)
         @inline(__always) func mfp(_ E: Double) -> Double {
             let al = screening / E
             let t = (E + 511) / (E + 1024)
-            let sigma = 5.21e-21 * Z * Z / (E * E) * 4 * Double.pi / (al * (1 + al)) * t * t   // cm²
+            let sigma = 5.21e-21 * Z * Z / (E * E) * 4 * Double.pi / (al * (1 + al)) * t * t  // cm²
             return A / (avogadro * rho * sigma) * 1e7
         }
         @inline(__always) func stopping(_ E: Double) -> Double {
@@ -125,14 +129,18 @@ public struct BackscatterMonteCarlo: Sendable {
             let psi = 2 * Double.pi * rng.unitOpen()
             let cs = cos(psi), sn = sin(psi)
             if abs(cz) > 0.99999 {
-                cx = sp * cs; cy = sp * sn; cz = cz > 0 ? cp : -cp
+                cx = sp * cs
+                cy = sp * sn
+                cz = cz > 0 ? cp : -cp
             } else {
                 let d = (1 - cz * cz).squareRoot()
                 let nx = sp * (cx * cz * cs - cy * sn) / d + cx * cp
                 let ny = sp * (cy * cz * cs + cx * sn) / d + cy * cp
                 let nz = -sp * cs * d + cz * cp
                 let norm = (nx * nx + ny * ny + nz * nz).squareRoot()
-                cx = nx / norm; cy = ny / norm; cz = nz / norm
+                cx = nx / norm
+                cy = ny / norm
+                cz = nz / norm
             }
             s = -mfp(E) * log(rng.unitOpen())
             let zNew = z + s * cz

@@ -25,7 +25,7 @@ public struct BackscatterStatistics: Sendable {
     public var directionCounts: [[Float]]
     /// Coarse exit-direction grid for the depth histograms (odd).
     public var depthGridSize: Int
-    public var depthStep: Double      // nm
+    public var depthStep: Double  // nm
     public var depthBins: Int
     /// Depth histograms per energy bin: `depthGridSize² × depthBins`, cell-major.
     public var depthCounts: [[Float]]

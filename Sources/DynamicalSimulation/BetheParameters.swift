@@ -17,6 +17,8 @@ public struct BetheParameters: Sendable, Hashable, Codable {
     /// nm⁻¹
     public var maximumExcitationError: Double = 1
     public init(strong: Double = 16, weak: Double = 32, maximumExcitationError: Double = 1) {
-        self.strong = strong; self.weak = weak; self.maximumExcitationError = maximumExcitationError
+        self.strong = strong
+        self.weak = weak
+        self.maximumExcitationError = maximumExcitationError
     }
 }

@@ -7,5 +7,10 @@ import PatternSimulation
 final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
-    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
+    func add(_ n: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += n
+        return value
+    }
 }

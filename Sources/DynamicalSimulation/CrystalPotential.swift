@@ -43,8 +43,8 @@ public struct CrystalPotential: Sendable {
 
     public struct Beam: Sendable {
         public var h: Int32, k: Int32, l: Int32
-        public var g: SIMD3<Double>      // Cartesian, nm⁻¹
-        public var u: Double             // U_g (nm⁻²)
+        public var g: SIMD3<Double>  // Cartesian, nm⁻¹
+        public var u: Double  // U_g (nm⁻²)
     }
 
     public init(phase: Phase, energyKV: Double, minimumD: Double, absorption: Bool = true) throws(DynamicalSimulationError) {
@@ -72,7 +72,7 @@ public struct CrystalPotential: Sendable {
         let n = side * side * side
         var uT = [Float](repeating: 0, count: n), aT = [Float](repeating: 0, count: n), sT = [Float](repeating: 0, count: n)
         // absorptive form factors tabulated on |g| (Å⁻¹) per distinct (element, B)
-        let gTableMax = 2.1 / (minimumD * 10) + 0.1   // Å⁻¹: differences of two beams
+        let gTableMax = 2.1 / (minimumD * 10) + 0.1  // Å⁻¹: differences of two beams
         var absTables: [String: [Double]] = [:]
         let tableStep = 0.02
         let gam = gamma, kA = k0 / 10
@@ -86,36 +86,49 @@ public struct CrystalPotential: Sendable {
         var maxImag = 0.0, maxReal = 0.0, maxImagS = 0.0, maxS = 0.0
         var beams: [Beam] = []
         let gmax = 1 / minimumD
-        for h in -range...range { for k in -range...range { for l in -range...range {
-            let gv = lat.reciprocalVector(Double(h), Double(k), Double(l))
-            let gl = gv.norm
-            let gA = gl / 10
-            var ur = 0.0, ui = 0.0, ar = 0.0, sr = 0.0, si = 0.0
-            for (i, a) in atoms.enumerated() {
-                let arg = 2 * Double.pi * (Double(h) * a.position.x + Double(k) * a.position.y + Double(l) * a.position.z)
-                let c = cos(arg), sn = sin(arg)
-                let dw = exp(-a.debyeWallerB * gA * gA / 4)
-                let f = ScatteringFactors.electron(atomicNumber: Int(zs[i]), g: gA) * 0.1 * dw * a.occupancy   // nm
-                ur += f * c; ui -= f * sn
-                if absorption, let t = absTables["\(a.element)|\(a.debyeWallerB)"] {
-                    let x = gA / tableStep
-                    let i0 = min(Int(x), t.count - 2)
-                    let fr = min(1, x - Double(i0))
-                    ar += (t[i0] * (1 - fr) + t[i0 + 1] * fr) * 0.1 * a.occupancy * c
+        for h in -range...range {
+            for k in -range...range {
+                for l in -range...range {
+                    let gv = lat.reciprocalVector(Double(h), Double(k), Double(l))
+                    let gl = gv.norm
+                    let gA = gl / 10
+                    var ur = 0.0, ui = 0.0, ar = 0.0, sr = 0.0, si = 0.0
+                    for (i, a) in atoms.enumerated() {
+                        let arg = 2 * Double.pi * (Double(h) * a.position.x + Double(k) * a.position.y + Double(l) * a.position.z)
+                        let c = cos(arg), sn = sin(arg)
+                        let dw = exp(-a.debyeWallerB * gA * gA / 4)
+                        let f = ScatteringFactors.electron(atomicNumber: Int(zs[i]), g: gA) * 0.1 * dw * a.occupancy  // nm
+                        ur += f * c
+                        ui -= f * sn
+                        if absorption, let t = absTables["\(a.element)|\(a.debyeWallerB)"] {
+                            let x = gA / tableStep
+                            let i0 = min(Int(x), t.count - 2)
+                            let fr = min(1, x - Double(i0))
+                            ar += (t[i0] * (1 - fr) + t[i0 + 1] * fr) * 0.1 * a.occupancy * c
+                        }
+                        sr += a.occupancy * zs[i] * zs[i] * dw * c
+                        si += a.occupancy * zs[i] * zs[i] * dw * sn
+                    }
+                    maxImag = max(maxImag, abs(ui))
+                    maxReal = max(maxReal, abs(ur))
+                    maxImagS = max(maxImagS, abs(si))
+                    maxS = max(maxS, abs(sr))
+                    let idx = ((h + range) * side + (k + range)) * side + (l + range)
+                    uT[idx] = Float(pre * ur)
+                    aT[idx] = Float(pre * ar)
+                    sT[idx] = Float(sr)
+                    if (h != 0 || k != 0 || l != 0) && gl <= gmax * (1 + 1e-9) && abs(h) <= hmax && abs(k) <= hmax && abs(l) <= hmax
+                        && abs(ur) > 1e-6 * maxReal
+                    {
+                        beams.append(Beam(h: Int32(h), k: Int32(k), l: Int32(l), g: SIMD3(gv.x, gv.y, gv.z), u: pre * ur))
+                    }
                 }
-                sr += a.occupancy * zs[i] * zs[i] * dw * c
-                si += a.occupancy * zs[i] * zs[i] * dw * sn
             }
-            maxImag = max(maxImag, abs(ui)); maxReal = max(maxReal, abs(ur))
-            maxImagS = max(maxImagS, abs(si)); maxS = max(maxS, abs(sr))
-            let idx = ((h + range) * side + (k + range)) * side + (l + range)
-            uT[idx] = Float(pre * ur); aT[idx] = Float(pre * ar); sT[idx] = Float(sr)
-            if (h != 0 || k != 0 || l != 0) && gl <= gmax * (1 + 1e-9) && abs(h) <= hmax && abs(k) <= hmax && abs(l) <= hmax && abs(ur) > 1e-6 * maxReal {
-                beams.append(Beam(h: Int32(h), k: Int32(k), l: Int32(l), g: SIMD3(gv.x, gv.y, gv.z), u: pre * ur))
-            }
-        } } }
+        }
         guard maxImag <= 1e-6 * max(maxReal, 1e-30), maxImagS <= 1e-6 * max(maxS, 1e-30) else { throw .notCentrosymmetric(phase.name) }
-        u = uT; uAbs = aT; s = sT
+        u = uT
+        uAbs = aT
+        s = sT
         self.beams = beams.filter { abs($0.u) > 1e-6 * pre * maxReal }
         let idx0 = (range * side + range) * side + range
         u0 = Double(uT[idx0])
@@ -147,7 +160,7 @@ public struct CrystalPotential: Sendable {
         var total = 0.0
         for i in 0..<nr {
             let q = exp(lo + Double(i) * du)
-            let w = (i == 0 || i == nr - 1 ? 0.5 : 1) * du * q * q   // d q = q du; area element q dq dφ
+            let w = (i == 0 || i == nr - 1 ? 0.5 : 1) * du * q * q  // d q = q du; area element q dq dφ
             let fq = ScatteringFactors.electron(atomicNumber: z, g: q)
             var ring = 0.0
             for j in 0..<na {
@@ -155,7 +168,7 @@ public struct CrystalPotential: Sendable {
                 let fd = ScatteringFactors.electron(atomicNumber: z, g: d2.squareRoot())
                 ring += fd * (dwg - exp(-b * (q * q + d2) / 4))
             }
-            total += w * fq * ring * (2 * Double.pi / Double(na))   // φ over [0, 2π): symmetric half doubled
+            total += w * fq * ring * (2 * Double.pi / Double(na))  // φ over [0, 2π): symmetric half doubled
         }
         return gamma / (2 * k0) * total
     }

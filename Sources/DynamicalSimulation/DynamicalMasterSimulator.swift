@@ -77,7 +77,12 @@ public struct DynamicalMasterSimulator: Sendable {
             let prof = DepthProfile(distribution: stats.depthDistribution(bin: b), step: stats.depthStep)
             out.append((BlochWaveSolver(potential: pot, bethe: bethe, depth: prof), w[b]))
         }
-        guard !out.isEmpty else { throw .invalidParameter("no backscattered electron reached the energy bins (\(bins.lowerEdge)–\(bins.incident) keV); lower the minimum energy or simulate more electrons") }
+        guard !out.isEmpty else {
+            throw .invalidParameter(
+                "no backscattered electron reached the energy bins (\(bins.lowerEdge)–\(bins.incident) keV); lower the minimum "
+                    + "energy or simulate more electrons"
+            )
+        }
         return out
     }
 
@@ -88,8 +93,10 @@ public struct DynamicalMasterSimulator: Sendable {
     }
 
     /// Energy-weighted yields for arbitrary unit crystal directions (parallel).
-    public func intensities(_ directions: [Vector3], solvers: [(solver: BlochWaveSolver, weight: Double)],
-                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(DynamicalSimulationError) -> Yields {
+    public func intensities(
+        _ directions: [Vector3], solvers: [(solver: BlochWaveSolver, weight: Double)],
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(DynamicalSimulationError) -> Yields {
         let count = directions.count
         var out = [Double](repeating: 0, count: count)
         let chunk = 32
@@ -109,7 +116,8 @@ public struct DynamicalMasterSimulator: Sendable {
                 for (s, w) in solvers {
                     for i in lo..<hi {
                         do { o.p[i] += w * (try s.intensity(directions[i], workspace: &ws)) } catch { failure.set(error) }
-                        _ = beamCount.add(ws.lastStrong); _ = weakCount.add(ws.lastWeak)
+                        _ = beamCount.add(ws.lastStrong)
+                        _ = weakCount.add(ws.lastWeak)
                     }
                     let d = done.add(hi - lo)
                     progress?(d, total)
@@ -117,12 +125,16 @@ public struct DynamicalMasterSimulator: Sendable {
             }
         }
         if let e = failure.error { throw e }
-        return Yields(values: out, meanStrongBeams: Double(beamCount.add(0)) / Double(max(1, total)), meanWeakBeams: Double(weakCount.add(0)) / Double(max(1, total)))
+        return Yields(
+            values: out, meanStrongBeams: Double(beamCount.add(0)) / Double(max(1, total)),
+            meanWeakBeams: Double(weakCount.add(0)) / Double(max(1, total)))
     }
 
     /// Simulates the master pattern (n × n per hemisphere, n odd), scaled to a
     /// maximum of 1, and returns it with the Monte Carlo statistics.
-    public func masterPattern(size n: Int, progress: (@Sendable (Stage, Int, Int) -> Void)? = nil) throws(DynamicalSimulationError) -> (MasterPattern, BackscatterStatistics) {
+    public func masterPattern(
+        size n: Int, progress: (@Sendable (Stage, Int, Int) -> Void)? = nil
+    ) throws(DynamicalSimulationError) -> (MasterPattern, BackscatterStatistics) {
         guard n >= 3, n % 2 == 1 else { throw .invalidParameter("master pattern size must be odd and ≥ 3, got \(n)") }
         try validate()
         let t0 = Date()
@@ -134,19 +146,23 @@ public struct DynamicalMasterSimulator: Sendable {
         let scale = Double(n - 1) / 2
         var image = [SIMD2<Float>](repeating: .zero, count: 2 * n * n)
         var needed = [Bool](repeating: false, count: n * n)
-        for page in 0..<2 { for i in 0..<n { for j in 0..<n {
-            var v = SquareLambert.direction(x: Double(j) / scale - 1, y: Double(i) / scale - 1).unit
-            if page == 1 { v.z = -v.z }
-            var r = sector.reduce(v)
-            if r.z < 0 { r = -r }     // every Laue group holds the inversion
-            let sq = SquareLambert.square(r)
-            let fi = min(max((sq.y + 1) * scale, 0), Double(n - 1)), fj = min(max((sq.x + 1) * scale, 0), Double(n - 1))
-            image[(page * n + i) * n + j] = SIMD2(Float(fi), Float(fj))
-            let i0 = Int(fi), j0 = Int(fj)
-            for (a, b) in [(i0, j0), (min(i0 + 1, n - 1), j0), (i0, min(j0 + 1, n - 1)), (min(i0 + 1, n - 1), min(j0 + 1, n - 1))] {
-                if (Double(a) - fi).magnitude < 1 && (Double(b) - fj).magnitude < 1 { needed[a * n + b] = true }
+        for page in 0..<2 {
+            for i in 0..<n {
+                for j in 0..<n {
+                    var v = SquareLambert.direction(x: Double(j) / scale - 1, y: Double(i) / scale - 1).unit
+                    if page == 1 { v.z = -v.z }
+                    var r = sector.reduce(v)
+                    if r.z < 0 { r = -r }  // every Laue group holds the inversion
+                    let sq = SquareLambert.square(r)
+                    let fi = min(max((sq.y + 1) * scale, 0), Double(n - 1)), fj = min(max((sq.x + 1) * scale, 0), Double(n - 1))
+                    image[(page * n + i) * n + j] = SIMD2(Float(fi), Float(fj))
+                    let i0 = Int(fi), j0 = Int(fj)
+                    for (a, b) in [(i0, j0), (min(i0 + 1, n - 1), j0), (i0, min(j0 + 1, n - 1)), (min(i0 + 1, n - 1), min(j0 + 1, n - 1))] {
+                        if (Double(a) - fi).magnitude < 1 && (Double(b) - fj).magnitude < 1 { needed[a * n + b] = true }
+                    }
+                }
             }
-        } } }
+        }
         let nodes = needed.indices.filter { needed[$0] }
         let dirs = nodes.map { k in SquareLambert.direction(x: Double(k % n) / scale - 1, y: Double(k / n) / scale - 1).unit }
         let t1 = Date()
@@ -157,14 +173,20 @@ public struct DynamicalMasterSimulator: Sendable {
         for (k, node) in nodes.enumerated() { grid[node] = Float(values[k]) }
         var north = [Float](repeating: 0, count: n * n), south = north
         grid.withUnsafeBufferPointer { g in
-            for page in 0..<2 { for p in 0..<(n * n) {
-                let f = image[page * n * n + p]
-                let v = MasterPattern.bilinear(g, size: n, row: f.x, column: f.y)
-                if page == 0 { north[p] = v } else { south[p] = v }
-            } }
+            for page in 0..<2 {
+                for p in 0..<(n * n) {
+                    let f = image[page * n * n + p]
+                    let v = MasterPattern.bilinear(g, size: n, row: f.x, column: f.y)
+                    if page == 0 { north[p] = v } else { south[p] = v }
+                }
+            }
         }
-        var master = MasterPattern.simulated(phase, size: n, north: north, south: south, voltageKV: voltageKV,
-            model: "dynamical (Bloch waves, Bethe potentials strong \(bethe.strong) weak \(bethe.weak) max |s_g| \(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
+        var master = MasterPattern.simulated(
+            phase, size: n, north: north, south: south, voltageKV: voltageKV,
+            model:
+                "dynamical (Bloch waves, Bethe potentials strong \(bethe.strong) weak \(bethe.weak) max |s_g| "
+                    + "\(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and "
+                    + "energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
             minimumD: minimumD, reflectors: solvers[0].solver.potential.beams.count, generator: "SwiftEBSD DynamicalMasterSimulator 1")
         var desc = master.description!
         desc.energyBinsKeV = bins.energies
@@ -181,6 +203,14 @@ public struct DynamicalMasterSimulator: Sendable {
 final class ErrorBox: @unchecked Sendable {
     private var e: DynamicalSimulationError?
     private let lock = NSLock()
-    func set(_ x: Error) { lock.lock(); if e == nil { e = (x as? DynamicalSimulationError) ?? .invalidParameter("\(x)") }; lock.unlock() }
-    var error: DynamicalSimulationError? { lock.lock(); defer { lock.unlock() }; return e }
+    func set(_ x: Error) {
+        lock.lock()
+        if e == nil { e = (x as? DynamicalSimulationError) ?? .invalidParameter("\(x)") }
+        lock.unlock()
+    }
+    var error: DynamicalSimulationError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return e
+    }
 }

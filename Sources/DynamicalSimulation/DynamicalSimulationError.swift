@@ -11,7 +11,10 @@ public enum DynamicalSimulationError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .invalidParameter(let s): return s
-        case .notCentrosymmetric(let p): return "phase \(p): the Bloch-wave solver needs a centrosymmetric structure with the origin on an inversion centre (its structure matrix is then real symmetric)"
+        case .notCentrosymmetric(let p):
+            return
+                "phase \(p): the Bloch-wave solver needs a centrosymmetric structure with the origin on an inversion centre (its "
+                    + "structure matrix is then real symmetric)"
         case .eigenSolverFailed(let i): return "LAPACK ssyevr failed (info \(i))"
         }
     }

@@ -25,8 +25,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// report the parent's peak.
 func peakRSSMegabytes() -> Double {
     guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kb = Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "") else { return -1 }
+        let line = s.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kb = Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }.map(String.init) ?? "")
+    else { return -1 }
     return kb / 1024
 }
 
@@ -39,7 +40,9 @@ func emit(_ obj: [String: Any]) {
     FileHandle.standardOutput.write(data + Data("\n".utf8))
     FileHandle.standardOutput.synchronizeFile()
     if let path = ProcessInfo.processInfo.environment["EBSD_BENCH_RECORDS"], let h = FileHandle(forWritingAtPath: path) {
-        h.seekToEndOfFile(); h.write(data + Data("\n".utf8)); try? h.close()
+        h.seekToEndOfFile()
+        h.write(data + Data("\n".utf8))
+        try? h.close()
     }
 }
 
@@ -72,7 +75,10 @@ func summarize(records path: String, to output: String) {
     for r in records {
         let name = r["case"] as? String ?? "?"
         for (label, key, unit, peerKey, ratioKey) in metrics where r[key] != nil {
-            rows.append("| \(name)\(label) | \(num(r[key])) \(unit) | \(peerKey.map { num(r[$0]) } ?? "—") | \(ratioKey.map { num(r[$0]) } ?? "—") |")
+            rows.append(
+                "| \(name)\(label) | \(num(r[key])) \(unit) | \(peerKey.map { num(r[$0]) } ?? "—") | "
+                    + "\(ratioKey.map { num(r[$0]) } ?? "—") |"
+            )
         }
     }
     print("\n| case | SwiftEBSD | peer | ratio |\n|---|---|---|---|\n" + rows.joined(separator: "\n"))
@@ -102,7 +108,11 @@ func peer(_ arguments: [String], script: String = "orix_peer.py") -> [String: An
 
 func best(of runs: Int, _ body: () -> Void) -> Double {
     var t = Double.infinity
-    for _ in 0..<runs { let t0 = now(); body(); t = min(t, now() - t0) }
+    for _ in 0..<runs {
+        let t0 = now()
+        body()
+        t = min(t, now() - t0)
+    }
     return t
 }
 
@@ -117,120 +127,153 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
 }
 
 @main enum Bench {
-static func main() {
-OpenBLASRuntime.ensureCoreType()
+    static func main() {
+        OpenBLASRuntime.ensureCoreType()
 
-let args = CommandLine.arguments
-if let i = args.firstIndex(of: "--stream-child"), i + 1 < args.count { streamChild(args[i + 1]); return }
-if let i = args.firstIndex(of: "--hough-child"), i + 1 < args.count { houghChild(args[i + 1]); return }
-let only: String? = args.firstIndex(of: "--case").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
-func wanted(_ name: String) -> Bool { only == nil || name.hasPrefix(only!) }
-let quick = args.contains("--quick")
-let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-bench-\(ProcessInfo.processInfo.processIdentifier)")
-try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-let recordsPath = scratch.appendingPathComponent("records.jsonl").path
-FileManager.default.createFile(atPath: recordsPath, contents: nil)
-setenv("EBSD_BENCH_RECORDS", recordsPath, 1)
-defer {
-    unsetenv("EBSD_BENCH_RECORDS")
-    summarize(records: recordsPath, to: "bench.json")
-    try? FileManager.default.removeItem(at: scratch)
-}
-
-// MARK: disorientation of 1 M random pairs under m-3m
-if wanted("disorientation") {
-    let n = quick ? 100_000 : 1_000_000
-    var rng = SplitMix64(seed: 7)
-    func randomQ() -> Quaternion {
-        let u1 = Double.random(in: 0..<1, using: &rng), u2 = Double.random(in: 0..<1, using: &rng), u3 = Double.random(in: 0..<1, using: &rng)
-        let a = (1 - u1).squareRoot(), b = u1.squareRoot()
-        return Rotation(Quaternion(a * sin(2 * .pi * u2), a * cos(2 * .pi * u2), b * sin(2 * .pi * u3), b * cos(2 * .pi * u3))).q
-    }
-    var pairs = [Double](repeating: 0, count: n * 8)
-    for i in 0..<n {
-        let a = randomQ(), b = randomQ()
-        pairs.replaceSubrange((i * 8)..<(i * 8 + 8), with: [a.a, a.b, a.c, a.d, b.a, b.b, b.c, b.d])
-    }
-    var angles = [Double](repeating: 0, count: n)
-    let single = pairs.withUnsafeBufferPointer { p in angles.withUnsafeMutableBufferPointer { o in
-        best(of: 3) { disorientations(0..<n, o.baseAddress!, p.baseAddress!) }
-    } }
-    struct Ptr: @unchecked Sendable { let o: UnsafeMutablePointer<Double>; let p: UnsafePointer<Double> }
-    let parallel = pairs.withUnsafeBufferPointer { p in angles.withUnsafeMutableBufferPointer { o in
-        let ptr = Ptr(o: o.baseAddress!, p: p.baseAddress!)
-        return best(of: 3) {
-            let chunks = cores * 8, size = (n + chunks - 1) / chunks
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in disorientations((c * size)..<min(n, (c + 1) * size), ptr.o, ptr.p) }
+        let args = CommandLine.arguments
+        if let i = args.firstIndex(of: "--stream-child"), i + 1 < args.count {
+            streamChild(args[i + 1])
+            return
         }
-    } }
-    var rec: [String: Any] = ["case": "disorientation_m-3m", "n": n, "ns_per_item_1_thread": single / Double(n) * 1e9,
-                              "ns_per_item": parallel / Double(n) * 1e9, "threads": cores]
-    let file = scratch.appendingPathComponent("pairs.bin")
-    try! pairs.withUnsafeBytes { Data($0) }.write(to: file)
-    if let r = peer(["disorientation", file.path]), let secs = r["seconds"] as? Double,
-       let theirs = FileManager.default.contents(atPath: file.path + ".orix") {
-        let t = theirs.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
-        var worst = 0.0
-        for i in 0..<n { worst = max(worst, abs(t[i] - angles[i])) }
-        rec["peer"] = "orix \(r["orix"] ?? "?") Orientation.angle_with"
-        rec["peer_ns_per_item"] = secs / Double(n) * 1e9
-        rec["speedup_vs_peer"] = secs / parallel
-        rec["speedup_vs_peer_1_thread"] = secs / single
-        rec["max_abs_diff_deg"] = worst
-    } else { rec["peer"] = "unavailable (python3 with orix not installed)" }
-    emit(rec)
-}
+        if let i = args.firstIndex(of: "--hough-child"), i + 1 < args.count {
+            houghChild(args[i + 1])
+            return
+        }
+        let only: String? = args.firstIndex(of: "--case").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
+        func wanted(_ name: String) -> Bool { only == nil || name.hasPrefix(only!) }
+        let quick = args.contains("--quick")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ebsd-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let recordsPath = scratch.appendingPathComponent("records.jsonl").path
+        FileManager.default.createFile(atPath: recordsPath, contents: nil)
+        setenv("EBSD_BENCH_RECORDS", recordsPath, 1)
+        defer {
+            unsetenv("EBSD_BENCH_RECORDS")
+            summarize(records: recordsPath, to: "bench.json")
+            try? FileManager.default.removeItem(at: scratch)
+        }
 
-// MARK: write and read a 1 M-pixel .ang
-if wanted("ang") {
-    var g = SyntheticMapGenerator()
-    g.rows = quick ? 250 : 1000; g.columns = 1000; g.grains = 400
-    let map = g.make()
-    let path = scratch.appendingPathComponent("big.ang").path
-    let w = best(of: 3) { try! AngFile.write(map, to: path) }
-    var read: CrystalMap?
-    let r = best(of: 3) { read = try! AngFile.read(path) }
-    let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    emit(["case": "ang_write", "n": map.count, "ns_per_item": w / Double(map.count) * 1e9, "mb": Double(bytes) / 1e6])
-    var rec: [String: Any] = ["case": "ang_read", "n": map.count, "ns_per_item": r / Double(map.count) * 1e9, "indexed": read!.indexedCount]
-    if let p = peer(["ang-read", path]), let secs = p["seconds"] as? Double {
-        rec["peer"] = "orix \(p["orix"] ?? "?") io.load"
-        rec["peer_ns_per_item"] = secs / Double(map.count) * 1e9
-        rec["speedup_vs_peer"] = secs / r
+        // MARK: disorientation of 1 M random pairs under m-3m
+        if wanted("disorientation") {
+            let n = quick ? 100_000 : 1_000_000
+            var rng = SplitMix64(seed: 7)
+            func randomQ() -> Quaternion {
+                let u1 = Double.random(in: 0..<1, using: &rng), u2 = Double.random(in: 0..<1, using: &rng),
+                    u3 = Double.random(in: 0..<1, using: &rng)
+                let a = (1 - u1).squareRoot(), b = u1.squareRoot()
+                return Rotation(Quaternion(a * sin(2 * .pi * u2), a * cos(2 * .pi * u2), b * sin(2 * .pi * u3), b * cos(2 * .pi * u3))).q
+            }
+            var pairs = [Double](repeating: 0, count: n * 8)
+            for i in 0..<n {
+                let a = randomQ(), b = randomQ()
+                pairs.replaceSubrange((i * 8)..<(i * 8 + 8), with: [a.a, a.b, a.c, a.d, b.a, b.b, b.c, b.d])
+            }
+            var angles = [Double](repeating: 0, count: n)
+            let single = pairs.withUnsafeBufferPointer { p in
+                angles.withUnsafeMutableBufferPointer { o in
+                    best(of: 3) { disorientations(0..<n, o.baseAddress!, p.baseAddress!) }
+                }
+            }
+            struct Ptr: @unchecked Sendable {
+                let o: UnsafeMutablePointer<Double>
+                let p: UnsafePointer<Double>
+            }
+            let parallel = pairs.withUnsafeBufferPointer { p in
+                angles.withUnsafeMutableBufferPointer { o in
+                    let ptr = Ptr(o: o.baseAddress!, p: p.baseAddress!)
+                    return best(of: 3) {
+                        let chunks = cores * 8, size = (n + chunks - 1) / chunks
+                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                            disorientations((c * size)..<min(n, (c + 1) * size), ptr.o, ptr.p)
+                        }
+                    }
+                }
+            }
+            var rec: [String: Any] = [
+                "case": "disorientation_m-3m", "n": n, "ns_per_item_1_thread": single / Double(n) * 1e9,
+                "ns_per_item": parallel / Double(n) * 1e9, "threads": cores,
+            ]
+            let file = scratch.appendingPathComponent("pairs.bin")
+            try! pairs.withUnsafeBytes { Data($0) }.write(to: file)
+            if let r = peer(["disorientation", file.path]), let secs = r["seconds"] as? Double,
+                let theirs = FileManager.default.contents(atPath: file.path + ".orix")
+            {
+                let t = theirs.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+                var worst = 0.0
+                for i in 0..<n { worst = max(worst, abs(t[i] - angles[i])) }
+                rec["peer"] = "orix \(r["orix"] ?? "?") Orientation.angle_with"
+                rec["peer_ns_per_item"] = secs / Double(n) * 1e9
+                rec["speedup_vs_peer"] = secs / parallel
+                rec["speedup_vs_peer_1_thread"] = secs / single
+                rec["max_abs_diff_deg"] = worst
+            } else {
+                rec["peer"] = "unavailable (python3 with orix not installed)"
+            }
+            emit(rec)
+        }
+
+        // MARK: write and read a 1 M-pixel .ang
+        if wanted("ang") {
+            var g = SyntheticMapGenerator()
+            g.rows = quick ? 250 : 1000
+            g.columns = 1000
+            g.grains = 400
+            let map = g.make()
+            let path = scratch.appendingPathComponent("big.ang").path
+            let w = best(of: 3) { try! AngFile.write(map, to: path) }
+            var read: CrystalMap?
+            let r = best(of: 3) { read = try! AngFile.read(path) }
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            emit(["case": "ang_write", "n": map.count, "ns_per_item": w / Double(map.count) * 1e9, "mb": Double(bytes) / 1e6])
+            var rec: [String: Any] = [
+                "case": "ang_read", "n": map.count, "ns_per_item": r / Double(map.count) * 1e9, "indexed": read!.indexedCount,
+            ]
+            if let p = peer(["ang-read", path]), let secs = p["seconds"] as? Double {
+                rec["peer"] = "orix \(p["orix"] ?? "?") io.load"
+                rec["peer_ns_per_item"] = secs / Double(map.count) * 1e9
+                rec["speedup_vs_peer"] = secs / r
+            }
+            emit(rec)
+        }
+
+        // MARK: pattern projection and preprocessing throughput (kikuchipy side by side)
+        if wanted("projection") || wanted("preprocess") { patternCases(scratch: scratch, quick: quick, wanted: wanted) }
+
+        // MARK: post-processing a 1000 × 1000 map: clean + grains + statistics + IPF PNG
+        if wanted("postprocess") { postprocessCase(scratch: scratch, quick: quick) }
+
+        // MARK: Hough indexing of the dev Na sets, PyEBSDIndex side by side
+        if wanted("hough") && only != "hough-stream" { houghCase(scratch: scratch) }
+
+        // MARK: Hough indexing a generated stack of 200 000 patterns: peak memory of a child process
+        if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
+
+        // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
+        if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
+
+        if wanted("match") { matchCase(scratch: scratch, quick: quick) }
+        if wanted("dynamical") { dynamicalCase(scratch: scratch, quick: quick) }
+
+        // MARK: sgemm throughput (the kernel of dictionary indexing), to show the OpenBLAS core in use
+        if wanted("sgemm") || wanted("match") {
+            let m = 2048, n = 2048, k = 3600
+            let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
+            var c = [Float](repeating: 0, count: m * n)
+            let t = a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        best(of: 3) { Gemm.rowsDotRows(ap.baseAddress!, m: m, bp.baseAddress!, n: n, k: k, into: cp.baseAddress!) }
+                    }
+                }
+            }
+            emit([
+                "case": "sgemm_2048x2048x3600", "gflops": 2.0 * Double(m * n * k) / t / 1e9,
+                "openblas_core": OpenBLASRuntime.activeCoreName,
+                "OPENBLAS_CORETYPE": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset",
+            ])
+        }
     }
-    emit(rec)
-}
-
-// MARK: pattern projection and preprocessing throughput (kikuchipy side by side)
-if wanted("projection") || wanted("preprocess") { patternCases(scratch: scratch, quick: quick, wanted: wanted) }
-
-// MARK: post-processing a 1000 × 1000 map: clean + grains + statistics + IPF PNG
-if wanted("postprocess") { postprocessCase(scratch: scratch, quick: quick) }
-
-// MARK: Hough indexing of the dev Na sets, PyEBSDIndex side by side
-if wanted("hough") && only != "hough-stream" { houghCase(scratch: scratch) }
-
-// MARK: Hough indexing a generated stack of 200 000 patterns: peak memory of a child process
-if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
-
-// MARK: streaming a 2 GB TIFF stack: peak memory of a child process
-if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
-
-if wanted("match") { matchCase(scratch: scratch, quick: quick) }
-if wanted("dynamical") { dynamicalCase(scratch: scratch, quick: quick) }
-
-// MARK: sgemm throughput (the kernel of dictionary indexing), to show the OpenBLAS core in use
-if wanted("sgemm") || wanted("match") {
-    let m = 2048, n = 2048, k = 3600
-    let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
-    var c = [Float](repeating: 0, count: m * n)
-    let t = a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
-        best(of: 3) { Gemm.rowsDotRows(ap.baseAddress!, m: m, bp.baseAddress!, n: n, k: k, into: cp.baseAddress!) }
-    } } }
-    emit(["case": "sgemm_2048x2048x3600", "gflops": 2.0 * Double(m * n * k) / t / 1e9, "openblas_core": OpenBLASRuntime.activeCoreName,
-          "OPENBLAS_CORETYPE": ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"])
-}
-}
 }
 
 func randomRotations(_ n: Int, seed: UInt64) -> [Rotation] {
@@ -239,10 +282,15 @@ func randomRotations(_ n: Int, seed: UInt64) -> [Rotation] {
 }
 
 func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
-    let mpPath = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/kikuchipy-kinematical-master-patterns/na_20kV_lambert_north_south.tif").path
+    let mpPath = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/dev/kikuchipy-kinematical-master-patterns/na_20kV_lambert_north_south.tif"
+    ).path
     let ownPath = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
     let path = FileManager.default.fileExists(atPath: mpPath) ? mpPath : ownPath
-    guard let mp = try? MasterPattern.read(path) else { emit(["case": "projection", "error": "no master pattern at \(path)"]); return }
+    guard let mp = try? MasterPattern.read(path) else {
+        emit(["case": "projection", "error": "no master pattern at \(path)"])
+        return
+    }
     for size in [60, 120] where wanted("projection") {
         let n = quick ? 1000 : (size == 60 ? 20_000 : 5_000)
         let rots = randomRotations(n, seed: UInt64(size))
@@ -250,17 +298,22 @@ func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
         let proj = PatternProjector(master: mp, detector: det)
         _ = proj.patterns(Array(rots.prefix(10)))
         let t = best(of: 3) { _ = proj.patterns(rots) }
-        var rec: [String: Any] = ["case": "projection_\(size)x\(size)", "n": n, "patterns_per_s": Double(n) / t, "threads": cores,
-                                  "master": (path as NSString).lastPathComponent]
+        var rec: [String: Any] = [
+            "case": "projection_\(size)x\(size)", "n": n, "patterns_per_s": Double(n) / t, "threads": cores,
+            "master": (path as NSString).lastPathComponent,
+        ]
         let rotFile = scratch.appendingPathComponent("rot\(size).bin")
         let qs = rots.flatMap { [$0.q.a, $0.q.b, $0.q.c, $0.q.d] }
         try! qs.withUnsafeBytes { Data($0) }.write(to: rotFile)
         if let r = peer(["project", path, rotFile.path, "\(size)", "\(size)", "0.5", "0.5", "0.6"], script: "kikuchipy_peer.py"),
-           let secs = r["seconds"] as? Double {
+            let secs = r["seconds"] as? Double
+        {
             rec["peer"] = "kikuchipy \(r["kikuchipy"] ?? "?") EBSDMasterPattern.get_patterns"
             rec["peer_patterns_per_s"] = Double(n) / secs
             rec["speedup_vs_peer"] = secs / t
-        } else { rec["peer"] = "unavailable (python3 with kikuchipy not installed)" }
+        } else {
+            rec["peer"] = "unavailable (python3 with kikuchipy not installed)"
+        }
         emit(rec)
     }
     if wanted("preprocess") {
@@ -278,7 +331,8 @@ func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
         var rec: [String: Any] = ["case": "preprocess_dynamic_background_60x60", "n": n, "patterns_per_s": Double(n) / t, "threads": cores]
         let f = scratch.appendingPathComponent("noisy.bin")
         try! noisy.withUnsafeBytes { Data($0) }.write(to: f)
-        if let r = peer(["dynamic-background", f.path, "\(n)", "60", "60"], script: "kikuchipy_peer.py"), let secs = r["seconds"] as? Double {
+        if let r = peer(["dynamic-background", f.path, "\(n)", "60", "60"], script: "kikuchipy_peer.py"), let secs = r["seconds"] as? Double
+        {
             rec["peer"] = "kikuchipy \(r["kikuchipy"] ?? "?") EBSD.remove_dynamic_background"
             rec["peer_patterns_per_s"] = Double(n) / secs
             rec["speedup_vs_peer"] = secs / t
@@ -291,16 +345,24 @@ func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
 /// child process and reports the child's peak resident memory.
 func streamCase(scratch: URL, quick: Bool) {
     let size = 120
-    let n = quick ? 2_000 : 75_000          // 75 000 × 120 × 120 × 2 B = 2.16 GB
+    let n = quick ? 2_000 : 75_000  // 75 000 × 120 × 120 × 2 B = 2.16 GB
     let path = scratch.appendingPathComponent("big.tif").path
     let t0 = now()
     let base = (0..<(size * size)).map { Float(($0 * 7919) % 4000) }
     do {
-        let w = try TIFFPageWriter(path, width: size, height: size, type: .uint16,
-                                   description: "{\"map_shape\": [\(n / 250), 250]}")
-        for k in 0..<n { var p = base; p[k % p.count] = 65535; try w.append(p) }
+        let w = try TIFFPageWriter(
+            path, width: size, height: size, type: .uint16,
+            description: "{\"map_shape\": [\(n / 250), 250]}")
+        for k in 0..<n {
+            var p = base
+            p[k % p.count] = 65535
+            try w.append(p)
+        }
         try w.finish()
-    } catch { emit(["case": "stream_tiff", "error": "\(error)"]); return }
+    } catch {
+        emit(["case": "stream_tiff", "error": "\(error)"])
+        return
+    }
     let writeSecs = now() - t0
     let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     var rec = runSelf(["--stream-child", path])
@@ -314,7 +376,10 @@ func streamCase(scratch: URL, quick: Bool) {
 /// Child: stream the stack in chunks through background removal; print peak RSS.
 func streamChild(_ path: String) {
     let t0 = now()
-    guard let s = try? PatternStack.open(path) else { print("{\"error\": \"cannot open\"}"); return }
+    guard let s = try? PatternStack.open(path) else {
+        print("{\"error\": \"cannot open\"}")
+        return
+    }
     let pre = Preprocessor(rows: s.patternRows, columns: s.patternColumns, steps: [.dynamicBackground(sigma: 15, operation: .subtract)])
     var checksum = 0.0
     try? s.forEachChunk(size: 512) { r, data in
@@ -322,14 +387,19 @@ func streamChild(_ path: String) {
         checksum += Double(out[0])
     }
     let secs = now() - t0
-    let obj: [String: Any] = ["n": s.count, "peak_rss_mb": peakRSSMegabytes(), "patterns_per_s": Double(s.count) / secs,
-                              "seconds": secs, "chunk": 512, "checksum": checksum]
+    let obj: [String: Any] = [
+        "n": s.count, "peak_rss_mb": peakRSSMegabytes(), "patterns_per_s": Double(s.count) / secs,
+        "seconds": secs, "chunk": 512, "checksum": checksum,
+    ]
     FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
 }
 
 func postprocessCase(scratch: URL, quick: Bool) {
     var g = SyntheticMapGenerator()
-    g.rows = quick ? 300 : 1000; g.columns = quick ? 300 : 1000; g.grains = quick ? 300 : 3000; g.seed = 5
+    g.rows = quick ? 300 : 1000
+    g.columns = quick ? 300 : 1000
+    g.grains = quick ? 300 : 3000
+    g.seed = 5
     var map = g.make()
     // wild spikes on 0.1 % of the pixels
     var rng = SplitMix64(seed: 17)
@@ -337,21 +407,27 @@ func postprocessCase(scratch: URL, quick: Bool) {
     var times: [String: Double] = [:]
     var t = now()
     let (cleaned, reports) = try! map.cleaned(by: [WildSpikeRemoval(), ZeroSolutionFill(neighbourCounts: [6, 5])])
-    times["clean_s"] = now() - t; t = now()
+    times["clean_s"] = now() - t
+    t = now()
     let gm = GrainSegmentation(thresholdDegrees: 10).segment(cleaned)
-    times["grains_s"] = now() - t; t = now()
+    times["grains_s"] = now() - t
+    t = now()
     let st = GrainStatistics(gm)
     let summary = [st.meanECD, st.areaWeightedMeanECD, st.meanInterceptX, st.meanInterceptY, Double(st.e2627.grainsCounted)]
-    times["statistics_s"] = now() - t; t = now()
+    times["statistics_s"] = now() - t
+    t = now()
     var r = MapRenderer(scale: 1)
     r.boundaries = BoundaryMap(cleaned)
     let img = r.render(cleaned, .ipf(Vector3(0, 0, 1)))
     try! img.writePNG(scratch.appendingPathComponent("ipf.png").path)
     times["ipf_png_s"] = now() - t
     let total = times.values.reduce(0, +)
-    var rec: [String: Any] = ["case": "postprocess_\(g.rows)x\(g.columns)", "n": map.count, "total_s": total, "grains": gm.grains.count, "threads": cores,
-                              "spikes_replaced": reports[0]["replaced"], "filled": reports[1].counts.filter { $0.kind.hasPrefix("filled") }.reduce(0) { $0 + $1.pixels },
-                              "mean_ecd_um": summary[0]]
+    var rec: [String: Any] = [
+        "case": "postprocess_\(g.rows)x\(g.columns)", "n": map.count, "total_s": total, "grains": gm.grains.count, "threads": cores,
+        "spikes_replaced": reports[0]["replaced"],
+        "filled": reports[1].counts.filter { $0.kind.hasPrefix("filled") }.reduce(0) { $0 + $1.pixels },
+        "mean_ecd_um": summary[0],
+    ]
     for (k, v) in times { rec[k] = v }
     let qfile = scratch.appendingPathComponent("q.bin")
     try! cleaned.rotations.flatMap { [$0.q.a, $0.q.b, $0.q.c, $0.q.d] }.withUnsafeBytes { Data($0) }.write(to: qfile)
@@ -360,7 +436,9 @@ func postprocessCase(scratch: URL, quick: Bool) {
         rec["peer_grains"] = p["grains"]
         rec["peer_s"] = secs
         rec["speedup_vs_peer_labelling"] = secs / times["grains_s"]!
-    } else { rec["peer"] = "unavailable (python3 with pyebsdindex not installed)" }
+    } else {
+        rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+    }
     emit(rec)
 }
 
@@ -368,9 +446,11 @@ func houghCase(scratch: URL) {
     for set in ["na-kinematical-60px", "na-kinematical-120px"] {
         let dir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/\(set)").path
         guard let stack = try? PatternStack.open(dir + "/patterns.tif"),
-              let tdata = FileManager.default.contents(atPath: dir + "/truth.json"),
-              let tj = try? JSONSerialization.jsonObject(with: tdata) as? [String: Any], let qs = tj["quaternions_wxyz"] as? [[Double]] else {
-            emit(["case": "hough_\(set)", "error": "dev data not found at \(dir)"]); continue
+            let tdata = FileManager.default.contents(atPath: dir + "/truth.json"),
+            let tj = try? JSONSerialization.jsonObject(with: tdata) as? [String: Any], let qs = tj["quaternions_wxyz"] as? [[Double]]
+        else {
+            emit(["case": "hough_\(set)", "error": "dev data not found at \(dir)"])
+            continue
         }
         let n = stack.count, size = stack.patternRows
         let data = try! stack.read(0..<n)
@@ -385,20 +465,25 @@ func houghCase(scratch: URL) {
             let truth = Orientation(Rotation(Quaternion(qs[k][0], qs[k][1], qs[k][2], qs[k][3])), .cubicHigh)
             errs.append(sols[k].map { Orientation($0.rotation, .cubicHigh).disorientationAngle(to: truth) * 180 / .pi } ?? 180)
         }
-        var rec: [String: Any] = ["case": "hough_\(set)", "n": n, "patterns_per_s": Double(n) / t, "setup_s": setup, "threads": cores,
-                                  "within_2deg": Double(errs.filter { $0 <= 2 }.count) / Double(n), "median_deg": errs.sorted()[n / 2]]
+        var rec: [String: Any] = [
+            "case": "hough_\(set)", "n": n, "patterns_per_s": Double(n) / t, "setup_s": setup, "threads": cores,
+            "within_2deg": Double(errs.filter { $0 <= 2 }.count) / Double(n), "median_deg": errs.sorted()[n / 2],
+        ]
         let pf = scratch.appendingPathComponent("pats.bin"), tf = scratch.appendingPathComponent("truth.bin")
         try! data.withUnsafeBytes { Data($0) }.write(to: pf)
         try! qs.flatMap { $0 }.withUnsafeBytes { Data($0) }.write(to: tf)
         if let p = peer([pf.path, "\(n)", "\(size)", "\(size)", tf.path, "0.5", "0.5", "0.6"], script: "pyebsdindex_hough_peer.py"),
-           let secs = p["seconds"] as? Double {
+            let secs = p["seconds"] as? Double
+        {
             rec["peer"] = "PyEBSDIndex \(p["pyebsdindex"] ?? "?") CPU"
             rec["peer_patterns_per_s"] = Double(n) / secs
             rec["peer_startup_s"] = p["startup_seconds"]
             rec["peer_within_2deg"] = p["within_2deg"]
             rec["peer_median_deg"] = p["median_deg"]
             rec["speedup_vs_peer"] = secs / t
-        } else { rec["peer"] = "unavailable (python3 with pyebsdindex not installed)" }
+        } else {
+            rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+        }
         emit(rec)
     }
 }
@@ -409,7 +494,10 @@ func houghStreamCase(scratch: URL, quick: Bool) {
     let n = quick ? 5_000 : 200_000, size = 60
     let path = scratch.appendingPathComponent("hough-stack.tif").path
     let mpPath = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
-    guard let mp = try? MasterPattern.read(mpPath) else { emit(["case": "hough_stream", "error": "no master pattern"]); return }
+    guard let mp = try? MasterPattern.read(mpPath) else {
+        emit(["case": "hough_stream", "error": "no master pattern"])
+        return
+    }
     let det = Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6))
     let rots = randomRotations(1000, seed: 77)
     let clean = PatternProjector(master: mp, detector: det).patterns(rots)
@@ -421,7 +509,10 @@ func houghStreamCase(scratch: URL, quick: Bool) {
         let w = try TIFFPageWriter(path, width: size, height: size, type: .uint8, description: "{\"map_shape\": [\(n / 500), 500]}")
         for k in 0..<n { try w.append(distinct[k % 1000]) }
         try w.finish()
-    } catch { emit(["case": "hough_stream", "error": "\(error)"]); return }
+    } catch {
+        emit(["case": "hough_stream", "error": "\(error)"])
+        return
+    }
     let writeSecs = now() - t0
     var rec = runSelf(["--hough-child", path])
     rec["case"] = "hough_stream_\(n)"
@@ -432,17 +523,25 @@ func houghStreamCase(scratch: URL, quick: Bool) {
 
 func houghChild(_ path: String) {
     let t0 = now()
-    guard let s = try? PatternStack.open(path) else { print("{\"error\": \"cannot open\"}"); return }
-    let hi = HoughIndexer(detector: Detector(rows: s.patternRows, columns: s.patternColumns, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
+    guard let s = try? PatternStack.open(path) else {
+        print("{\"error\": \"cannot open\"}")
+        return
+    }
+    let hi = HoughIndexer(
+        detector: Detector(rows: s.patternRows, columns: s.patternColumns, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
     var rss: [Double] = []
-    let map = try! hi.index(stack: s, chunk: 1024, progress: { done in
-        if done % 20480 == 0 || done == s.count {
-            rss.append(peakRSSMegabytes())
-        }
-    })
+    let map = try! hi.index(
+        stack: s, chunk: 1024,
+        progress: { done in
+            if done % 20480 == 0 || done == s.count {
+                rss.append(peakRSSMegabytes())
+            }
+        })
     let secs = now() - t0
-    let obj: [String: Any] = ["n": s.count, "indexed_fraction": map.indexedFraction, "peak_rss_mb": peakRSSMegabytes(),
-                              "rss_mb_during": rss, "patterns_per_s": Double(s.count) / secs, "seconds": secs]
+    let obj: [String: Any] = [
+        "n": s.count, "indexed_fraction": map.indexedFraction, "peak_rss_mb": peakRSSMegabytes(),
+        "rss_mb_during": rss, "patterns_per_s": Double(s.count) / secs, "seconds": secs,
+    ]
     FileHandle.standardOutput.write(try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]))
 }
 
@@ -469,7 +568,8 @@ func benchRefiner(signal: PatternSignal, master: MasterPattern) -> OrientationRe
     if let tol = env["REFINE_TOL"].flatMap(Double.init) { refiner.optimizer.tolerance = tol }
     if let q = env["REFINE_QM"] {
         let v = q.split(separator: ",").compactMap { Double($0) }
-        refiner.quadraticModel = v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
+        refiner.quadraticModel =
+            v.count >= 3 ? QuadraticModelAscent(initialStep: v[0] * .pi / 180, finalStep: v[1] * .pi / 180, shrink: v[2]) : nil
     }
     return refiner
 }
@@ -479,8 +579,12 @@ func benchRefiner(signal: PatternSignal, master: MasterPattern) -> OrientationRe
 func matchCase(scratch: URL, quick: Bool) {
     let dev = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/na-kinematical-60px")
     guard let stack = try? PatternStack.open(dev.appendingPathComponent("patterns.tif").path),
-          let tj = try? JSONSerialization.jsonObject(with: Data(contentsOf: dev.appendingPathComponent("truth.json"))) as? [String: Any],
-          let tq = tj["quaternions_wxyz"] as? [[Double]] else { emit(["case": "match", "skipped": "../shared/dev/na-kinematical-60px not found"]); return }
+        let tj = try? JSONSerialization.jsonObject(with: Data(contentsOf: dev.appendingPathComponent("truth.json"))) as? [String: Any],
+        let tq = tj["quaternions_wxyz"] as? [[Double]]
+    else {
+        emit(["case": "match", "skipped": "../shared/dev/na-kinematical-60px not found"])
+        return
+    }
     let n = quick ? 100 : 500, res = quick ? 4.0 : 2.0
     var sim = KinematicalSimulator(phase: .sodium, voltage: 20_000)
     sim.intensity = .structureFactor
@@ -490,9 +594,14 @@ func matchCase(scratch: URL, quick: Bool) {
     try? master.write(mpPath)
     let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, tilt: 0)
     let raw = try! stack.read(0..<n)
-    let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [
-        .staticBackground(image: try! stack.meanPattern(), operation: .subtract), .dynamicBackground(sigma: 7.5, operation: .subtract),
-    ]), simulatedBlurSigma: 0.8)
+    let signal = PatternSignal(
+        detector: det,
+        experimental: Preprocessor(
+            rows: 60, columns: 60,
+            steps: [
+                .staticBackground(image: try! stack.meanPattern(), operation: .subtract),
+                .dynamicBackground(sigma: 7.5, operation: .subtract),
+            ]), simulatedBlurSigma: 0.8)
     let truth = tq.prefix(n).map { Orientation(Rotation(Quaternion($0[0], $0[1], $0[2], $0[3])), .cubicHigh) }
     func errors(_ r: [Rotation]) -> (Double, Double) {
         let e = zip(r, truth).map { Orientation($0, .cubicHigh).disorientationAngle(to: $1) * 180 / .pi }.sorted()
@@ -522,23 +631,35 @@ func matchCase(scratch: URL, quick: Bool) {
     let (wf, mf) = errors((0..<n).map { rotations[Int(fr.indices[$0 * fr.k])] })
     let same = (0..<n).filter { fr.indices[$0 * fr.k] == r.indices[$0 * r.k] }.count
     let flops = 2.0 * Double(n) * Double(rotations.count) * Double(signal.length)
-    var rec: [String: Any] = ["case": "match_na60_\(Int(res))deg", "patterns": n, "dictionary": rotations.count,
-                              "generation_patterns_per_s": Double(rotations.count) / r.simulationSeconds,
-                              "matching_patterns_per_s": Double(n) / r.comparisonSeconds, "matching_gflops": flops / r.comparisonSeconds / 1e9,
-                              "total_patterns_per_s": Double(n) / tMatch, "refine_patterns_per_s": Double(n) / tRefine, "refine_evaluations_per_pattern": Double(refined.map(\.evaluations).reduce(0, +)) / Double(n),
-                              "dictionary_within2": w0, "dictionary_median_deg": m0, "refined_within2": w1, "refined_median_deg": m1,
-                              "fast_components": compressed.components, "fast_energy_kept": compressed.energyKept, "fast_build_seconds": tBuild,
-                              "fast_patterns_per_s": Double(n) / tFast, "fast_within2": wf, "fast_median_deg": mf, "fast_same_best_as_full": Double(same) / Double(n)]
-    if let p = peer(["match", mpPath, dev.appendingPathComponent("patterns.tif").path, dev.appendingPathComponent("truth.json").path, "\(n)", "\(res)", "0.5", "0.5", "0.6"], script: "kikuchipy_peer.py"),
-       let g = p["generation_seconds"] as? Double, let m = p["match_seconds"] as? Double, let rf = p["refine_seconds"] as? Double {
+    var rec: [String: Any] = [
+        "case": "match_na60_\(Int(res))deg", "patterns": n, "dictionary": rotations.count,
+        "generation_patterns_per_s": Double(rotations.count) / r.simulationSeconds,
+        "matching_patterns_per_s": Double(n) / r.comparisonSeconds, "matching_gflops": flops / r.comparisonSeconds / 1e9,
+        "total_patterns_per_s": Double(n) / tMatch, "refine_patterns_per_s": Double(n) / tRefine,
+        "refine_evaluations_per_pattern": Double(refined.map(\.evaluations).reduce(0, +)) / Double(n),
+        "dictionary_within2": w0, "dictionary_median_deg": m0, "refined_within2": w1, "refined_median_deg": m1,
+        "fast_components": compressed.components, "fast_energy_kept": compressed.energyKept, "fast_build_seconds": tBuild,
+        "fast_patterns_per_s": Double(n) / tFast, "fast_within2": wf, "fast_median_deg": mf,
+        "fast_same_best_as_full": Double(same) / Double(n),
+    ]
+    if let p = peer(
+        [
+            "match", mpPath, dev.appendingPathComponent("patterns.tif").path, dev.appendingPathComponent("truth.json").path, "\(n)",
+            "\(res)", "0.5", "0.5", "0.6",
+        ], script: "kikuchipy_peer.py"),
+        let g = p["generation_seconds"] as? Double, let m = p["match_seconds"] as? Double, let rf = p["refine_seconds"] as? Double
+    {
         rec["peer"] = "kikuchipy \(p["kikuchipy"] ?? "?") get_patterns / dictionary_indexing / refine_orientation (Nelder-Mead)"
         rec["peer_generation_patterns_per_s"] = Double(rotations.count) / g
         rec["peer_matching_patterns_per_s"] = Double(n) / m
         rec["peer_refine_patterns_per_s"] = Double(n) / rf
-        rec["peer_dictionary_within2"] = p["dictionary_within2"]; rec["peer_refined_median_deg"] = p["refined_median_deg"]
+        rec["peer_dictionary_within2"] = p["dictionary_within2"]
+        rec["peer_refined_median_deg"] = p["refined_median_deg"]
         rec["ratio_generation"] = (Double(rotations.count) / r.simulationSeconds) / (Double(rotations.count) / g)
         rec["ratio_matching"] = (Double(n) / r.comparisonSeconds) / (Double(n) / m)
         rec["ratio_refine"] = (Double(n) / tRefine) / (Double(n) / rf)
-    } else { rec["peer"] = "unavailable (python3 with kikuchipy not installed)" }
+    } else {
+        rec["peer"] = "unavailable (python3 with kikuchipy not installed)"
+    }
     emit(rec)
 }

@@ -17,16 +17,25 @@ func dynamicalCase(scratch: URL, quick: Bool) {
     let size = quick ? 201 : 501
     let t0 = now()
     guard let naSim = try? DynamicalMasterSimulator(phase: .sodium, voltageKV: 20),
-          let (na, naStats) = try? naSim.masterPattern(size: size) else { emit(["case": "dynamical", "error": "Na simulation failed"]); return }
+        let (na, naStats) = try? naSim.masterPattern(size: size)
+    else {
+        emit(["case": "dynamical", "error": "Na simulation failed"])
+        return
+    }
     let tNa = now() - t0
-    var rec: [String: Any] = ["case": "dynamical_master_na20kV_\(size)", "seconds": tNa, "threads": cores,
-                              "monte_carlo_seconds": na.description?.seconds?["monte_carlo"] ?? 0, "bloch_seconds": na.description?.seconds?["bloch_waves"] ?? 0,
-                              "directions": na.description?.computedDirections ?? 0, "energy_bins": naSim.bins.count,
-                              "mean_strong_beams": na.description?.meanBeams?[0] ?? 0, "mean_weak_beams": na.description?.meanBeams?[1] ?? 0,
-                              "backscatter_yield": naStats.yield]
+    var rec: [String: Any] = [
+        "case": "dynamical_master_na20kV_\(size)", "seconds": tNa, "threads": cores,
+        "monte_carlo_seconds": na.description?.seconds?["monte_carlo"] ?? 0, "bloch_seconds": na.description?.seconds?["bloch_waves"] ?? 0,
+        "directions": na.description?.computedDirections ?? 0, "energy_bins": naSim.bins.count,
+        "mean_strong_beams": na.description?.meanBeams?[0] ?? 0, "mean_weak_beams": na.description?.meanBeams?[1] ?? 0,
+        "backscatter_yield": naStats.yield,
+    ]
     // Ni at 20 keV, EMsoft's energy window (19.5-20 keV), on EMsoft's 401 grid
-    let emsoftPath = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ni-master-20kv/lambert_north_south.tif").path
-    if let emsoft = try? MasterPattern.read(emsoftPath), var ni = try? DynamicalMasterSimulator(phase: .nickel, voltageKV: 20, minimumEnergyKV: 20) {
+    let emsoftPath = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ni-master-20kv/lambert_north_south.tif")
+        .path
+    if let emsoft = try? MasterPattern.read(emsoftPath),
+        var ni = try? DynamicalMasterSimulator(phase: .nickel, voltageKV: 20, minimumEnergyKV: 20)
+    {
         ni.electrons = 400_000
         let t1 = now()
         if let (m, _) = try? ni.masterPattern(size: emsoft.size) {
@@ -46,9 +55,13 @@ func dynamicalCase(scratch: URL, quick: Bool) {
     for k in 0..<n { raw += deg.apply(Array(clean[(k * 3600)..<((k + 1) * 3600)]), index: k, blur: { blur.apply($0) }) }
     var bgMean = [Float](repeating: 0, count: 3600)
     for k in 0..<n { for i in 0..<3600 { bgMean[i] += raw[k * 3600 + i] / Float(n) } }
-    let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [
-        .staticBackground(image: bgMean, operation: .subtract), .dynamicBackground(sigma: 7.5, operation: .subtract),
-    ]), simulatedBlurSigma: 0.8)
+    let signal = PatternSignal(
+        detector: det,
+        experimental: Preprocessor(
+            rows: 60, columns: 60,
+            steps: [
+                .staticBackground(image: bgMean, operation: .subtract), .dynamicBackground(sigma: 7.5, operation: .subtract),
+            ]), simulatedBlurSigma: 0.8)
     func errors(_ r: [Rotation]) -> (Double, Double) {
         let e = zip(r, truth).map { Orientation($0, .cubicHigh).disorientationAngle(to: Orientation($1, .cubicHigh)) * 180 / .pi }.sorted()
         return (Double(e.filter { $0 <= 2 }.count) / Double(e.count), e[e.count / 2])
@@ -56,13 +69,19 @@ func dynamicalCase(scratch: URL, quick: Bool) {
     let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: quick ? 4 : 2)
     let kinPath = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
     for (label, master) in [("dynamical", na), ("kinematical", try? MasterPattern.read(kinPath))] {
-        guard let master, let r = try? DictionaryIndexer(signal: signal, master: master, rotations: rotations).match(count: n, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) }) else { continue }
+        guard let master,
+            let r = try? DictionaryIndexer(signal: signal, master: master, rotations: rotations).match(
+                count: n, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) })
+        else { continue }
         let starts = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
         let (w, m) = errors(starts)
-        rec["\(label)_dictionary_within2"] = w; rec["\(label)_dictionary_median_deg"] = m
-        let refined = benchRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: starts, pcs: [det.pc()])
+        rec["\(label)_dictionary_within2"] = w
+        rec["\(label)_dictionary_median_deg"] = m
+        let refined = benchRefiner(signal: signal, master: master).refine(
+            prepared: signal.prepareExperimental(raw, count: n), starts: starts, pcs: [det.pc()])
         let (w1, m1) = errors(refined.map(\.rotation))
-        rec["\(label)_refined_within2"] = w1; rec["\(label)_refined_median_deg"] = m1
+        rec["\(label)_refined_within2"] = w1
+        rec["\(label)_refined_median_deg"] = m1
         rec["\(label)_mean_ncc"] = Double(refined.map(\.score).reduce(0, +)) / Double(n)
         rec["\(label)_refine_evaluations_per_pattern"] = Double(refined.map(\.evaluations).reduce(0, +)) / Double(n)
     }

@@ -10,12 +10,15 @@ struct EBSD: ParsableCommand {
         commandName: "ebsd",
         abstract: "Index, clean and analyse EBSD maps.",
         discussion: """
-        Conventions: rotations are passive (sample → crystal), Bunge ZXZ Euler angles, \
-        quaternions scalar-first with product sign P = +1 (Rowenhorst et al. 2015, as orix). \
-        Map files keep their Euler angles in the frame the vendor wrote them (see `ebsd convert --frame`).
-        """,
+            Conventions: rotations are passive (sample → crystal), Bunge ZXZ Euler angles, \
+            quaternions scalar-first with product sign P = +1 (Rowenhorst et al. 2015, as orix). \
+            Map files keep their Euler angles in the frame the vendor wrote them (see `ebsd convert --frame`).
+            """,
         version: EBSDVersion.string,
-        subcommands: [PipelineCommand.self, Info.self, Convert.self, Index.self, Refine.self, Calibrate.self, Clean.self, GrainsCommand.self, IPFMap.self, Plot.self, Stack.self, Preprocess.self, Simulate.self, Synth.self]
+        subcommands: [
+            PipelineCommand.self, Info.self, Convert.self, Index.self, Refine.self, Calibrate.self, Clean.self, GrainsCommand.self,
+            IPFMap.self, Plot.self, Stack.self, Preprocess.self, Simulate.self, Synth.self,
+        ]
     )
 
     static func main() {

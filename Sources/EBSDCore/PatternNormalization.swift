@@ -30,8 +30,10 @@ public enum PatternNormalization {
 
     /// Copies `pattern[indices[i]]` into `out[i]` and normalises the result (the pixels inside a mask).
     @inlinable @inline(__always)
-    public static func gatherNormalized(_ pattern: UnsafePointer<Float>, indices: UnsafeBufferPointer<Int32>,
-                                        into out: UnsafeMutablePointer<Float>) {
+    public static func gatherNormalized(
+        _ pattern: UnsafePointer<Float>, indices: UnsafeBufferPointer<Int32>,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         for i in 0..<indices.count { out[i] = pattern[Int(indices[i])] }
         zeroMeanUnitNorm(out, count: indices.count)
     }

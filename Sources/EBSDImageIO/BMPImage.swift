@@ -11,7 +11,8 @@ public enum BMPImage {
         func u16(_ o: Int) -> Int { Int(d.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: o, as: UInt16.self) }) }
         let offset = u32(10), dib = u32(14), w = i32(18), hRaw = i32(22), bpp = u16(28), comp = u32(30)
         guard comp == 0 || comp == 3, [8, 24, 32].contains(bpp), w > 0, hRaw != 0 else {
-            throw .malformed(path: path, page: nil, message: "only uncompressed 8/24/32-bit BMP is supported (bits \(bpp), compression \(comp))")
+            throw .malformed(
+                path: path, page: nil, message: "only uncompressed 8/24/32-bit BMP is supported (bits \(bpp), compression \(comp))")
         }
         let h = abs(hRaw), topDown = hRaw < 0
         let stride = ((w * bpp + 31) / 32) * 4

@@ -17,7 +17,9 @@ public enum ImageIOError: Error, CustomStringConvertible, Sendable {
 /// A temporary path beside `path` for write-then-rename.
 func temporaryPath(for path: String) -> String {
     let url = URL(fileURLWithPath: path)
-    return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))").path
+    return url.deletingLastPathComponent().appendingPathComponent(
+        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    ).path
 }
 
 func commit(_ tmp: String, to path: String) throws(ImageIOError) {

@@ -13,7 +13,10 @@ public struct PNGImage: Sendable {
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
         precondition(channels == 1 || channels == 3 || channels == 4)
         precondition(pixels.count == width * height * channels)
-        self.width = width; self.height = height; self.channels = channels; self.pixels = pixels
+        self.width = width
+        self.height = height
+        self.channels = channels
+        self.pixels = pixels
     }
 
     /// Reads any PNG converted to gray (channels 1) or RGB (channels 3).
@@ -32,8 +35,13 @@ public struct PNGImage: Sendable {
     public func write(to path: String) throws(ImageIOError) {
         let tmp = temporaryPath(for: path)
         var err = [CChar](repeating: 0, count: 256)
-        let rc = pixels.withUnsafeBufferPointer { ebsd_png_write(tmp, UInt32(width), UInt32(height), Int32(channels), $0.baseAddress, &err, 256) }
-        if rc != 0 { unlink(tmp); throw .writeFailed(path: path, reason: String(cString: err)) }
+        let rc = pixels.withUnsafeBufferPointer {
+            ebsd_png_write(tmp, UInt32(width), UInt32(height), Int32(channels), $0.baseAddress, &err, 256)
+        }
+        if rc != 0 {
+            unlink(tmp)
+            throw .writeFailed(path: path, reason: String(cString: err))
+        }
         try commit(tmp, to: path)
     }
 }

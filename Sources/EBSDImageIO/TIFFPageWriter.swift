@@ -15,29 +15,43 @@ public final class TIFFPageWriter {
     var description: String?
     public private(set) var pageCount = 0
 
-    public init(_ path: String, width: Int, height: Int, type: TIFFSampleType = .float32, description: String? = nil,
-                compress: Bool = false, bigTIFF: Bool = true) throws(ImageIOError) {
-        self.path = path; self.width = width; self.height = height; self.type = type; self.compress = compress
+    public init(
+        _ path: String, width: Int, height: Int, type: TIFFSampleType = .float32, description: String? = nil,
+        compress: Bool = false, bigTIFF: Bool = true
+    ) throws(ImageIOError) {
+        self.path = path
+        self.width = width
+        self.height = height
+        self.type = type
+        self.compress = compress
         self.description = description
         tmp = temporaryPath(for: path)
         ebsd_tiff_quiet()
-        guard let t = TIFFOpen(tmp, bigTIFF ? "w8" : "w") else { throw .writeFailed(path: path, reason: "cannot create a file in its folder") }
+        guard let t = TIFFOpen(tmp, bigTIFF ? "w8" : "w") else {
+            throw .writeFailed(path: path, reason: "cannot create a file in its folder")
+        }
         tif = t
     }
 
     deinit {
-        if let t = tif { TIFFClose(t); unlink(tmp) }
+        if let t = tif {
+            TIFFClose(t)
+            unlink(tmp)
+        }
     }
 
     /// Appends one page (width × height values, row-major). Integer types are clamped and rounded.
     public func append(_ page: [Float]) throws(ImageIOError) {
         guard let t = tif else { throw .writeFailed(path: path, reason: "writer already finished") }
-        guard page.count == width * height else { throw .writeFailed(path: path, reason: "page \(pageCount) has \(page.count) values, expected \(width * height)") }
-        let (bits, fmt, bps): (UInt16, UInt16, Int) = switch type {
-        case .uint8: (8, 1, 1)
-        case .uint16: (16, 1, 2)
-        case .float32: (32, 3, 4)
+        guard page.count == width * height else {
+            throw .writeFailed(path: path, reason: "page \(pageCount) has \(page.count) values, expected \(width * height)")
         }
+        let (bits, fmt, bps): (UInt16, UInt16, Int) =
+            switch type {
+            case .uint8: (8, 1, 1)
+            case .uint16: (16, 1, 2)
+            case .float32: (32, 3, 4)
+            }
         ebsd_tiff_set_u32(t, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
         ebsd_tiff_set_u32(t, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
         ebsd_tiff_set_u16(t, UInt32(TIFFTAG_BITSPERSAMPLE), bits)

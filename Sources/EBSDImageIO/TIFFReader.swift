@@ -26,7 +26,8 @@ public final class TIFFReader: @unchecked Sendable {
         var w: UInt32 = 0, h: UInt32 = 0
         ebsd_tiff_get_u32(t, UInt32(TIFFTAG_IMAGEWIDTH), &w)
         ebsd_tiff_get_u32(t, UInt32(TIFFTAG_IMAGELENGTH), &h)
-        width = Int(w); height = Int(h)
+        width = Int(w)
+        height = Int(h)
         description = ebsd_tiff_get_string(t, UInt32(TIFFTAG_IMAGEDESCRIPTION)).map { String(cString: $0) }
         pageCount = Int(TIFFNumberOfDirectories(t))
         // (every stored property is set, so a throw from here on runs deinit, which closes the file)
@@ -34,7 +35,9 @@ public final class TIFFReader: @unchecked Sendable {
         // Patterns and master patterns are at most a few thousand pixels a side; a header claiming
         // more than 2²⁶ pixels per page (8192 × 8192) is corrupt, and would be allocated before the read fails.
         guard width * height <= TIFFReader.maximumPixels else {
-            throw .malformed(path: path, page: 0, message: "image of \(width) × \(height) pixels is not plausible (more than \(TIFFReader.maximumPixels) pixels per page)")
+            throw .malformed(
+                path: path, page: 0,
+                message: "image of \(width) × \(height) pixels is not plausible (more than \(TIFFReader.maximumPixels) pixels per page)")
         }
     }
 
@@ -44,8 +47,11 @@ public final class TIFFReader: @unchecked Sendable {
 
     /// Reads page `index` (0-based) as width × height floats, row-major.
     public func page(_ index: Int) throws(ImageIOError) -> [Float] {
-        lock.lock(); defer { lock.unlock() }
-        guard index >= 0, index < pageCount else { throw .malformed(path: path, page: index, message: "no such page (file has \(pageCount))") }
+        lock.lock()
+        defer { lock.unlock() }
+        guard index >= 0, index < pageCount else {
+            throw .malformed(path: path, page: index, message: "no such page (file has \(pageCount))")
+        }
         if index != currentPage {
             // Reading on sequentially is O(1); jumping goes through libtiff's directory index.
             let ok = index == currentPage + 1 ? TIFFReadDirectory(tif) == 1 : TIFFSetDirectory(tif, UInt32(index)) == 1
@@ -58,11 +64,14 @@ public final class TIFFReader: @unchecked Sendable {
         ebsd_tiff_get_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), &bits)
         ebsd_tiff_get_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &fmt)
         ebsd_tiff_get_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), &spp)
-        guard Int(w) == width, Int(h) == height else { throw .malformed(path: path, page: index, message: "size \(w)×\(h) differs from page 0 (\(width)×\(height))") }
+        guard Int(w) == width, Int(h) == height else {
+            throw .malformed(path: path, page: index, message: "size \(w)×\(h) differs from page 0 (\(width)×\(height))")
+        }
         guard spp == 1 else { throw .malformed(path: path, page: index, message: "\(spp) samples per pixel; expected 1 (grayscale)") }
         let bytesPerSample = Int(bits) / 8
         guard (bits == 8 || bits == 16) && fmt == 1 || bits == 32 && fmt == 3 else {
-            throw .malformed(path: path, page: index, message: "\(bits)-bit sample format \(fmt); expected 8/16-bit unsigned or 32-bit float")
+            throw .malformed(
+                path: path, page: index, message: "\(bits)-bit sample format \(fmt); expected 8/16-bit unsigned or 32-bit float")
         }
         var raw = [UInt8](repeating: 0, count: width * height * bytesPerSample)
         let isTiled = TIFFIsTiled(tif) != 0
@@ -76,15 +85,19 @@ public final class TIFFReader: @unchecked Sendable {
                 throw .malformed(path: path, page: index, message: "tiles of \(tw) × \(th) pixels (\(tileBytes) bytes) are not plausible")
             }
             var tile = [UInt8](repeating: 0, count: tileBytes)
-            for ty in stride(from: 0, to: height, by: Int(th)) { for tx in stride(from: 0, to: width, by: Int(tw)) {
-                let n = tile.withUnsafeMutableBytes { TIFFReadTile(tif, $0.baseAddress, UInt32(tx), UInt32(ty), 0, 0) }
-                guard n > 0 else { throw .malformed(path: path, page: index, message: "cannot read tile at \(tx),\(ty)") }
-                for r in 0..<min(Int(th), height - ty) {
-                    let count = min(Int(tw), width - tx) * bytesPerSample
-                    let src = r * Int(tw) * bytesPerSample, dst = ((ty + r) * width + tx) * bytesPerSample
-                    raw.withUnsafeMutableBytes { d in tile.withUnsafeBytes { s in (d.baseAddress! + dst).copyMemory(from: s.baseAddress! + src, byteCount: count) } }
+            for ty in stride(from: 0, to: height, by: Int(th)) {
+                for tx in stride(from: 0, to: width, by: Int(tw)) {
+                    let n = tile.withUnsafeMutableBytes { TIFFReadTile(tif, $0.baseAddress, UInt32(tx), UInt32(ty), 0, 0) }
+                    guard n > 0 else { throw .malformed(path: path, page: index, message: "cannot read tile at \(tx),\(ty)") }
+                    for r in 0..<min(Int(th), height - ty) {
+                        let count = min(Int(tw), width - tx) * bytesPerSample
+                        let src = r * Int(tw) * bytesPerSample, dst = ((ty + r) * width + tx) * bytesPerSample
+                        raw.withUnsafeMutableBytes { d in
+                            tile.withUnsafeBytes { s in (d.baseAddress! + dst).copyMemory(from: s.baseAddress! + src, byteCount: count) }
+                        }
+                    }
                 }
-            } }
+            }
         } else {
             let rowBytes = width * bytesPerSample
             guard Int(TIFFScanlineSize(tif)) == rowBytes else {
@@ -92,7 +105,10 @@ public final class TIFFReader: @unchecked Sendable {
             }
             for r in 0..<height {
                 let ok = raw.withUnsafeMutableBytes { TIFFReadScanline(tif, $0.baseAddress! + r * rowBytes, UInt32(r), 0) }
-                guard ok == 1 else { throw .malformed(path: path, page: index, message: "cannot read row \(r) (truncated or compressed with an unsupported codec?)") }
+                guard ok == 1 else {
+                    throw .malformed(
+                        path: path, page: index, message: "cannot read row \(r) (truncated or compressed with an unsupported codec?)")
+                }
             }
         }
         var out = [Float](repeating: 0, count: width * height)

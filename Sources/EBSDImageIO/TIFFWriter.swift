@@ -7,10 +7,13 @@ public enum TIFFWriter {
     /// Writes `pages` (each width × height, row-major) with an optional
     /// ImageDescription on the first page. Integer types are clamped and
     /// rounded; `compress` uses lossless Deflate with the matching predictor.
-    public static func write(_ path: String, width: Int, height: Int, pages: [[Float]], type: TIFFSampleType = .float32,
-                             description: String? = nil, compress: Bool = false) throws(ImageIOError) {
-        let w = try TIFFPageWriter(path, width: width, height: height, type: type, description: description, compress: compress,
-                                   bigTIFF: width * height * pages.count * 4 > 1 << 31)
+    public static func write(
+        _ path: String, width: Int, height: Int, pages: [[Float]], type: TIFFSampleType = .float32,
+        description: String? = nil, compress: Bool = false
+    ) throws(ImageIOError) {
+        let w = try TIFFPageWriter(
+            path, width: width, height: height, type: type, description: description, compress: compress,
+            bigTIFF: width * height * pages.count * 4 > 1 << 31)
         for p in pages { try w.append(p) }
         try w.finish()
     }
@@ -32,7 +35,11 @@ public enum TIFFWriter {
         for r in 0..<height {
             for i in 0..<(width * 3) { row[i] = rgb[r * width * 3 + i] }
             let ok = row.withUnsafeMutableBytes { TIFFWriteScanline(t, $0.baseAddress, UInt32(r), 0) }
-            guard ok == 1 else { TIFFClose(t); unlink(tmp); throw .writeFailed(path: path, reason: "libtiff could not write row \(r)") }
+            guard ok == 1 else {
+                TIFFClose(t)
+                unlink(tmp)
+                throw .writeFailed(path: path, reason: "libtiff could not write row \(r)")
+            }
         }
         TIFFClose(t)
         try commit(tmp, to: path)

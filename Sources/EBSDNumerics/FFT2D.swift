@@ -20,11 +20,15 @@ public final class FFT2D: @unchecked Sendable {
 
     public init(rows: Int, columns: Int) {
         precondition(rows > 0 && columns > 0)
-        self.rows = rows; self.columns = columns
+        self.rows = rows
+        self.columns = columns
         let n = rows * columns, nc = rows * (columns / 2 + 1)
         (forwardPlan, inversePlan) = fftwPlannerLock.withLock { _ in
             let real = fftwf_alloc_real(n)!, cplx = fftwf_alloc_complex(nc)!
-            defer { fftwf_free(real); fftwf_free(cplx) }
+            defer {
+                fftwf_free(real)
+                fftwf_free(cplx)
+            }
             let f = fftwf_plan_dft_r2c_2d(Int32(rows), Int32(columns), real, cplx, UInt32(FFTW_ESTIMATE))!
             let i = fftwf_plan_dft_c2r_2d(Int32(rows), Int32(columns), cplx, real, UInt32(FFTW_ESTIMATE))!
             return (f, i)
@@ -43,7 +47,10 @@ public final class FFT2D: @unchecked Sendable {
         precondition(input.count == rows * columns && output.count == 2 * spectrumCount)
         // FFTW's new-array execute requires the same alignment as at planning; fftwf_malloc'd buffers guarantee it.
         let real = fftwf_alloc_real(rows * columns)!, cplx = fftwf_alloc_complex(spectrumCount)!
-        defer { fftwf_free(real); fftwf_free(cplx) }
+        defer {
+            fftwf_free(real)
+            fftwf_free(cplx)
+        }
         input.withUnsafeBufferPointer { real.update(from: $0.baseAddress!, count: input.count) }
         fftwf_execute_dft_r2c(forwardPlan, real, cplx)
         UnsafeMutableRawPointer(cplx).withMemoryRebound(to: Float.self, capacity: 2 * spectrumCount) { p in
@@ -55,7 +62,10 @@ public final class FFT2D: @unchecked Sendable {
     public func inverse(_ input: [Float], into output: inout [Float]) {
         precondition(input.count == 2 * spectrumCount && output.count == rows * columns)
         let real = fftwf_alloc_real(rows * columns)!, cplx = fftwf_alloc_complex(spectrumCount)!
-        defer { fftwf_free(real); fftwf_free(cplx) }
+        defer {
+            fftwf_free(real)
+            fftwf_free(cplx)
+        }
         UnsafeMutableRawPointer(cplx).withMemoryRebound(to: Float.self, capacity: 2 * spectrumCount) { p in
             input.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: input.count) }
         }

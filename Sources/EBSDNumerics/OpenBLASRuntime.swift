@@ -24,7 +24,8 @@ public enum OpenBLASRuntime {
     public static func ensureCoreType(arguments: [String] = CommandLine.arguments) {
         let env = ProcessInfo.processInfo.environment
         guard env["OPENBLAS_CORETYPE"] == nil, env["EBSD_OPENBLAS_REEXEC"] == nil,
-              let core = recommendedCoreType() else { return }
+            let core = recommendedCoreType()
+        else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
         setenv("EBSD_OPENBLAS_REEXEC", "1", 1)
         var cargs: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }

@@ -18,11 +18,16 @@ public enum SymmetricEigen {
         var lwork: Int32 = -1, liwork: Int32 = -1
         var wq: Float = 0, iwq: Int32 = 0
         // workspace query, then the solve (column-major = the transpose, the same symmetric matrix)
-        ssyevr_(&jobz, &range, &uplo, &nn, &m, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz, &isuppz, &wq, &lwork, &iwq, &liwork, &info, 1, 1, 1)
+        ssyevr_(
+            &jobz, &range, &uplo, &nn, &m, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz, &isuppz, &wq, &lwork, &iwq, &liwork,
+            &info, 1, 1, 1)
         guard info == 0 else { return nil }
-        lwork = Int32(wq); liwork = iwq
+        lwork = Int32(wq)
+        liwork = iwq
         var work = [Float](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
-        ssyevr_(&jobz, &range, &uplo, &nn, &m, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz, &isuppz, &work, &lwork, &iwork, &liwork, &info, 1, 1, 1)
+        ssyevr_(
+            &jobz, &range, &uplo, &nn, &m, &lda, &vl, &vu, &il, &iu, &abstol, &found, &w, &z, &ldz, &isuppz, &work, &lwork, &iwork, &liwork,
+            &info, 1, 1, 1)
         guard info == 0, Int(found) == count else { return nil }
         // z holds the eigenvectors as columns (column-major n×count) = rows of length n; ascending order
         var vectors = [Float](repeating: 0, count: count * n), values = [Float](repeating: 0, count: count)

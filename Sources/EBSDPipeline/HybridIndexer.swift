@@ -35,8 +35,10 @@ public struct HybridIndexer: Sendable {
     }
 
     /// Indexes `stack` into a map of square step `step` µm; `progress(stage, done, total)`.
-    public func index(_ stack: PatternStack, step: Double,
-                      progress: ((_ stage: String, _ done: Int, _ total: Int) -> Void)? = nil) throws -> (CrystalMap, Report) {
+    public func index(
+        _ stack: PatternStack, step: Double,
+        progress: ((_ stage: String, _ done: Int, _ total: Int) -> Void)? = nil
+    ) throws -> (CrystalMap, Report) {
         var report = Report()
         let t0 = Date()
         var m = try hough.index(stack: stack, step: step, progress: { progress?("hough", $0, stack.count) })
@@ -46,8 +48,9 @@ public struct HybridIndexer: Sendable {
         report.matched = unsure.count
         if !unsure.isEmpty {
             let di = matcher.indexer
-            let r = try di.match(count: unsure.count, read: { range in try stack.read(pixels: Array(unsure[range])) },
-                                 progress: { d, t in progress?("match", Int(Double(d) / Double(t) * Double(unsure.count)), unsure.count) })
+            let r = try di.match(
+                count: unsure.count, read: { range in try stack.read(pixels: Array(unsure[range])) },
+                progress: { d, t in progress?("match", Int(Double(d) / Double(t) * Double(unsure.count)), unsure.count) })
             for (k, i) in unsure.enumerated() {
                 m.rotations[i] = matcher.rotations[Int(r.indices[k * r.k])]
                 m.phaseIndex[i] = 0

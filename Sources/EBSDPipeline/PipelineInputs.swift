@@ -31,8 +31,9 @@ public struct PipelineInputs: Sendable {
         }
         if let first = numbered.first(where: { $0.element.needsMasterPattern }) {
             for ph in phases where inputs.masterPatterns?[ph.name] == nil {
-                throw RecipeError("step \(first.offset + 1) (\(first.element.name)) needs a master pattern of \(ph.name), "
-                    + "but inputs.master_patterns has none")
+                throw RecipeError(
+                    "step \(first.offset + 1) (\(first.element.name)) needs a master pattern of \(ph.name), "
+                        + "but inputs.master_patterns has none")
             }
             if phases.count > 1 { throw RecipeError("pattern matching takes one phase (inputs.phases has \(phases.count))") }
         }

@@ -85,9 +85,20 @@ public struct PipelineRecipe: Decodable, Sendable, Hashable {
         } catch let e as RecipeError {
             throw RecipeError("\(path): \(e)")
         } catch let e as DecodingError {
+            if let inner = underlying(e) as? RecipeError { throw RecipeError("\(path): \(inner)") }
             throw RecipeError("\(path): \(describe(e))")
         } catch {
             throw RecipeError("\(path): not a valid YAML recipe (\(error))")
+        }
+    }
+
+    /// The error a step's reader threw, which the YAML decoder wraps in a `DecodingError`.
+    static func underlying(_ e: DecodingError) -> Error? {
+        switch e {
+        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+            if let inner = c.underlyingError as? DecodingError { return underlying(inner) }
+            return c.underlyingError
+        @unknown default: return nil
         }
     }
 

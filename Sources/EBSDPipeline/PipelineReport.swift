@@ -31,8 +31,12 @@ struct PipelineReport {
             return String(format: "%@ %.2f %%", p.phase.name, 100 * share)
         }
         return [
-            ("Map", String(format: "%d × %d pixels, step %.4g µm (%.4g × %.4g µm)", map.grid.rows, map.grid.columns, map.grid.stepX,
-                           Double(map.grid.columns) * map.grid.stepX, Double(map.grid.rows) * map.grid.stepY)),
+            (
+                "Map",
+                String(
+                    format: "%d × %d pixels, step %.4g µm (%.4g × %.4g µm)", map.grid.rows, map.grid.columns, map.grid.stepX,
+                    Double(map.grid.columns) * map.grid.stepX, Double(map.grid.rows) * map.grid.stepY)
+            ),
             ("Indexed", String(format: "%.2f %%", 100 * map.indexedFraction)),
             ("Phases", phases.joined(separator: ", ")),
             ("Grains", String(format: "%d (HAGB %.4g°, ≥ %d px)", st.count, hagb, gp.minimumPixels)),
@@ -40,8 +44,15 @@ struct PipelineReport {
             ("ECD area-weighted mean / median", String(format: "%.4g / %.4g µm", st.areaWeightedMeanECD, st.areaWeightedMedianECD)),
             ("Mean lineal intercept x / y", String(format: "%.4g / %.4g µm", st.meanInterceptX, st.meanInterceptY)),
             ("ASTM E112 G (mean area)", String(format: "%.2f", g.astmE112.meanArea)),
-            ("ASTM E2627", e.astmG.isFinite ? String(format: "G %.2f from %d interior grains", e.astmG, e.grainsCounted) : (e.warning ?? "not applicable")),
-            ("Boundary length HAGB (> \(hagb)°) / LAGB (\(lagb)–\(hagb)°)", String(format: "%.4g / %.4g µm", g.boundaryLength.high, g.boundaryLength.low)),
+            (
+                "ASTM E2627",
+                e.astmG.isFinite
+                    ? String(format: "G %.2f from %d interior grains", e.astmG, e.grainsCounted) : (e.warning ?? "not applicable")
+            ),
+            (
+                "Boundary length HAGB (> \(hagb)°) / LAGB (\(lagb)–\(hagb)°)",
+                String(format: "%.4g / %.4g µm", g.boundaryLength.high, g.boundaryLength.low)
+            ),
         ]
     }
 
@@ -52,7 +63,9 @@ struct PipelineReport {
             out.append(("ipf-\(d).png", "IPF-\(d.uppercased()) map (\(uses[d]!)); HAGB black, LAGB white; colour key and scale bar below"))
         }
         if exists("phase.png") { out.append(("phase.png", "Phase map")) }
-        if exists("grain-size-histogram.png") { out.append(("grain-size-histogram.png", "Grain size (ECD) histogram: number and area fractions")) }
+        if exists("grain-size-histogram.png") {
+            out.append(("grain-size-histogram.png", "Grain size (ECD) histogram: number and area fractions"))
+        }
         for d in ["x", "y", "z"] where exists("ipf-density-\(d).png") {
             out.append(("ipf-density-\(d).png", "Orientation density in the IPF of sample \(d.uppercased())"))
         }
@@ -78,32 +91,36 @@ struct PipelineReport {
         for (k, v) in stats { md += "| \(k) | \(v) |\n" }
         md += "\n## Steps\n\n| # | step | time (s) | indexed after | map | note |\n|---|---|---|---|---|---|\n"
         for s in steps {
-            md += "| \(s.0) | \(s.1) | \(String(format: "%.2f", s.2)) | \(s.3) | \(s.4) | \(s.5.replacingOccurrences(of: "|", with: "/")) |\n"
+            md +=
+                "| \(s.0) | \(s.1) | \(String(format: "%.2f", s.2)) | \(s.3) | \(s.4) | \(s.5.replacingOccurrences(of: "|", with: "/")) |\n"
         }
         md += "\n## Recipe\n\n```yaml\n\(runner.recipeText)\n```\n"
         try writeAtomically(md, to: runner.path("report.md"))
         // HTML
         func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                of: ">", with: "&gt;")
         }
         var h = """
-        <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(esc(title))</title><style>
-        body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}
-        td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}figure{margin:1.5em 0}
-        img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}
-        pre{background:#f4f4f4;padding:1em;overflow:auto}figcaption{font-size:90%;color:#555}</style></head><body>
-        <h1>\(esc(title))</h1><p>SwiftEBSD \(Self.version) · \(date) · \(cores) cores · total \(total) s</p>
-        <h2>Figures</h2>
-        """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(esc(title))</title><style>
+            body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}
+            td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}figure{margin:1.5em 0}
+            img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}
+            pre{background:#f4f4f4;padding:1em;overflow:auto}figcaption{font-size:90%;color:#555}</style></head><body>
+            <h1>\(esc(title))</h1><p>SwiftEBSD \(Self.version) · \(date) · \(cores) cores · total \(total) s</p>
+            <h2>Figures</h2>
+            """
         for f in figures {
             guard let data = FileManager.default.contents(atPath: runner.path(f.file)) else { continue }
-            h += "<figure><img alt=\"\(esc(f.caption))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
+            h +=
+                "<figure><img alt=\"\(esc(f.caption))\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
                 + "<figcaption>\(esc(f.caption))</figcaption></figure>\n"
         }
         h += "<h2>Statistics</h2><table>" + stats.map { "<tr><th>\(esc($0.0))</th><td>\(esc($0.1))</td></tr>" }.joined() + "</table>\n"
         h += "<h2>Steps</h2><table><tr><th>#</th><th>step</th><th>time (s)</th><th>indexed after</th><th>map</th><th>note</th></tr>"
         for s in steps {
-            h += "<tr><td>\(s.0)</td><td>\(esc(s.1))</td><td>\(String(format: "%.2f", s.2))</td><td>\(s.3)</td><td>\(esc(s.4))</td>"
+            h +=
+                "<tr><td>\(s.0)</td><td>\(esc(s.1))</td><td>\(String(format: "%.2f", s.2))</td><td>\(s.3)</td><td>\(esc(s.4))</td>"
                 + "<td>\(esc(s.5))</td></tr>"
         }
         h += "</table>\n<h2>Recipe</h2><pre>\(esc(runner.recipeText))</pre></body></html>\n"

@@ -45,7 +45,8 @@ public struct PipelineRunner {
     public init(recipePath: String, outputOverride: String? = nil) throws {
         let (r, text) = try PipelineRecipe.load(recipePath)
         let dir = (recipePath as NSString).deletingLastPathComponent
-        let out = outputOverride ?? r.output.map { PipelineInputs.resolve($0, dir) }
+        let out =
+            outputOverride ?? r.output.map { PipelineInputs.resolve($0, dir) }
             ?? ((recipePath as NSString).deletingPathExtension + "-out")
         do {
             try self.init(recipe: r, recipeText: text, base: dir, outputFolder: out)
@@ -84,7 +85,9 @@ public struct PipelineRunner {
         for (i, step) in recipe.steps.enumerated() {
             let fp = fingerprint(i)
             let counter = "[\(i + 1)/\(recipe.steps.count)] \(step.name)"
-            if let done = finished.first(where: { $0.index == i && $0.fingerprint == fp }), done.file.map({ fm.fileExists(atPath: path($0)) }) ?? true {
+            if let done = finished.first(where: { $0.index == i && $0.fingerprint == fp }),
+                done.file.map({ fm.fileExists(atPath: path($0)) }) ?? true
+            {
                 if let f = done.file { map = try MapFile.read(path(f)) }
                 if !step.makesMap, let m = map { try runOutputStep(step, m) }
                 log.append(done)
@@ -107,8 +110,9 @@ public struct PipelineRunner {
                 guard let m = map else { throw RecipeError("step \(i + 1) (\(step.name)) needs a map") }
                 note = try runOutputStep(step, m)
             }
-            let entry = StepLog(index: i, name: step.name, fingerprint: fp, file: file, seconds: Date().timeIntervalSince(t0),
-                                indexedPercent: map.map { 100 * $0.indexedFraction }, note: note)
+            let entry = StepLog(
+                index: i, name: step.name, fingerprint: fp, file: file, seconds: Date().timeIntervalSince(t0),
+                indexedPercent: map.map { 100 * $0.indexedFraction }, note: note)
             log.append(entry)
             finished.removeAll { $0.index >= i }
             finished.append(entry)
@@ -137,16 +141,19 @@ public struct PipelineRunner {
         switch step {
         case .hough(let p):
             let (det, stack) = try inputs.patterns(step.name)
-            let hi = HoughIndexer(detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
-                                  voltage: inputs.voltageKV * 1000, familyCount: p.families)
+            let hi = HoughIndexer(
+                detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
+                voltage: inputs.voltageKV * 1000, familyCount: p.families)
             let report = progress(step.name, stack.count)
             return (try hi.index(stack: stack, step: stepMicrons, progress: { report($0, stack.count) }), "")
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
             let signal = try p.signal.signal(detector: det, stack: stack)
-            let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: p.matching)
+            let matcher = try StackMatcher(
+                signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: p.matching)
             let (m, r) = try matcher.match(stack, step: stepMicrons, progress: progress(step.name, stack.count))
-            let below = p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
+            let below =
+                p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
             return (m, "\(r.dictionaryPatterns) dictionary patterns at \(p.matching.resolutionDegrees)°" + below)
         case .refine(let p):
             let (m, stack, refiner) = try refinerFor(step, map, signal: p.signal, options: p.refinement)
@@ -162,8 +169,9 @@ public struct PipelineRunner {
             var check: PatternFlipCheck?
             if p.verify {
                 let (det, stack) = try inputs.patterns(step.name)
-                check = PatternFlipCheck(stack: stack, master: try inputs.master(step.name), detector: det,
-                                         dynamicBackgroundSigma: p.dynamicBackgroundSigma)
+                check = PatternFlipCheck(
+                    stack: stack, master: try inputs.master(step.name), detector: det,
+                    dynamicBackgroundSigma: p.dynamicBackgroundSigma)
             }
             return try clean(map, step, p.correction(verify: check?.verifier))
         case .grains, .ipf:
@@ -171,8 +179,11 @@ public struct PipelineRunner {
         }
     }
 
-    func refinerFor(_ step: PipelineStep, _ map: CrystalMap?, signal: MatchingSignalOptions, options: RefinementOptions)
-        throws -> (CrystalMap, PatternStack, MapRefiner) {
+    func refinerFor(
+        _ step: PipelineStep, _ map: CrystalMap?, signal: MatchingSignalOptions, options: RefinementOptions
+    )
+        throws -> (CrystalMap, PatternStack, MapRefiner)
+    {
         guard let map else { throw RecipeError("\(step.name) needs a map") }
         let (det, stack) = try inputs.patterns(step.name)
         let s = try signal.signal(detector: det, stack: stack)

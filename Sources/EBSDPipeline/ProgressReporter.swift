@@ -29,8 +29,9 @@ public final class ProgressReporter: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? Double(total - done) / rate : 0
-        let line = String(format: "\r%@ %d/%d (%.0f %%) %.0f %@/s ETA %d:%02d   ", label, done, total,
-                          100 * Double(done) / Double(max(1, total)), rate, unit, Int(eta) / 60, Int(eta) % 60)
+        let line = String(
+            format: "\r%@ %d/%d (%.0f %%) %.0f %@/s ETA %d:%02d   ", label, done, total,
+            100 * Double(done) / Double(max(1, total)), rate, unit, Int(eta) / 60, Int(eta) % 60)
         FileHandle.standardError.write(Data(line.utf8))
         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }

@@ -55,7 +55,8 @@ public struct StepParameters {
     public func finish() throws {
         guard let c = container else { return }
         for k in c.allKeys where !read.contains(k.stringValue) {
-            throw RecipeError("step \(label): unknown parameter '\(k.stringValue)' (\(name) takes: \(read.sorted().joined(separator: ", ")))")
+            throw RecipeError(
+                "step \(label): unknown parameter '\(k.stringValue)' (\(name) takes: \(read.sorted().joined(separator: ", ")))")
         }
     }
 

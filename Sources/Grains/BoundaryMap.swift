@@ -17,7 +17,8 @@ public struct BoundaryMap: Sendable {
     public var lowDegrees: Double, highDegrees: Double
 
     public init(_ map: CrystalMap, lowDegrees: Double = 2, highDegrees: Double = 10) {
-        self.lowDegrees = lowDegrees; self.highDegrees = highDegrees
+        self.lowDegrees = lowDegrees
+        self.highDegrees = highDegrees
         let n = map.count, cols = map.grid.columns, rows = map.grid.rows
         var right = [BoundaryKind](repeating: .none, count: n), down = right
         let cl = cosHalf(degrees: lowDegrees), ch = cosHalf(degrees: highDegrees)
@@ -27,17 +28,20 @@ public struct BoundaryMap: Sendable {
             let c = map.disorientationCosHalf(i, j)
             return c < ch ? .high : (c < cl ? .low : .none)
         }
-        right.withUnsafeMutableBufferPointer { rb in down.withUnsafeMutableBufferPointer { db in
-            let r = UncheckedPointer(rb.baseAddress!), d = UncheckedPointer(db.baseAddress!)
-            parallelFor(rows) { row in
-                for c in 0..<cols {
-                    let i = row * cols + c
-                    if c + 1 < cols { r.p[i] = kind(i, i + 1) }
-                    if row + 1 < rows { d.p[i] = kind(i, i + cols) }
+        right.withUnsafeMutableBufferPointer { rb in
+            down.withUnsafeMutableBufferPointer { db in
+                let r = UncheckedPointer(rb.baseAddress!), d = UncheckedPointer(db.baseAddress!)
+                parallelFor(rows) { row in
+                    for c in 0..<cols {
+                        let i = row * cols + c
+                        if c + 1 < cols { r.p[i] = kind(i, i + 1) }
+                        if row + 1 < rows { d.p[i] = kind(i, i + cols) }
+                    }
                 }
             }
-        } }
-        self.right = right; self.down = down
+        }
+        self.right = right
+        self.down = down
     }
 
     /// Boundary lengths (µm) of each kind.

@@ -18,7 +18,10 @@ extension CrystalMap {
                     var s = 0.0, k = 0
                     for j in neighbours(of: i, connectivity) where phaseIndex[j] == phaseIndex[i] {
                         let a = disorientationAngle(i, j) * 180 / .pi
-                        if a <= maximumDegrees { s += a; k += 1 }
+                        if a <= maximumDegrees {
+                            s += a
+                            k += 1
+                        }
                     }
                     if k > 0 { o.p[i] = Float(s / Double(k)) }
                 }

@@ -15,11 +15,11 @@ public struct Grain: Sendable, Hashable {
     public var id: Int
     public var phaseIndex: Int
     public var pixelCount: Int
-    public var area: Double              // µm²
-    public var equivalentDiameter: Double // µm
-    public var perimeter: Double          // µm
+    public var area: Double  // µm²
+    public var equivalentDiameter: Double  // µm
+    public var perimeter: Double  // µm
     public var aspectRatio: Double
-    public var ellipseAngle: Double       // degrees
+    public var ellipseAngle: Double  // degrees
     public var meanOrientation: Rotation
     /// Grain orientation spread: mean disorientation of its pixels to the mean (degrees).
     public var orientationSpread: Double

@@ -41,15 +41,18 @@ public struct GrainAnalysis: Sendable {
         try parameters.validate()
         self.map = map
         self.parameters = parameters
-        grains = GrainSegmentation(thresholdDegrees: parameters.hagbDegrees, connectivity: parameters.connectivity,
-                                   minimumPixels: parameters.minimumPixels).segment(map)
+        grains = GrainSegmentation(
+            thresholdDegrees: parameters.hagbDegrees, connectivity: parameters.connectivity,
+            minimumPixels: parameters.minimumPixels
+        ).segment(map)
         statistics = GrainStatistics(grains)
         boundaryLength = BoundaryMap(map, lowDegrees: parameters.lagbDegrees, highDegrees: parameters.hagbDegrees).lengths(map.grid)
     }
 
     /// The per-grain table's header (15 columns; angles in degrees, lengths in µm, Bunge Euler
     /// angles of the grain's mean orientation in the map's frame).
-    public static let csvHeader = "grain,phase,pixels,area_um2,ecd_um,perimeter_um,aspect_ratio,ellipse_angle_deg,"
+    public static let csvHeader =
+        "grain,phase,pixels,area_um2,ecd_um,perimeter_um,aspect_ratio,ellipse_angle_deg,"
         + "phi1_deg,Phi_deg,phi2_deg,gos_deg,touches_edge,centroid_x_um,centroid_y_um"
 
     /// One row per grain, numbered from 1.
@@ -58,18 +61,22 @@ public struct GrainAnalysis: Sendable {
         let degrees = 180 / Double.pi
         for g in grains.grains {
             let eu = g.meanOrientation.euler
-            s += String(format: "%d,%@,%d,%.6g,%.6g,%.6g,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%@,%.4f,%.4f\n", g.id + 1,
-                        map.phases[g.phaseIndex].phase.name, g.pixelCount, g.area, g.equivalentDiameter, g.perimeter, g.aspectRatio,
-                        g.ellipseAngle, eu.phi1 * degrees, eu.Phi * degrees, eu.phi2 * degrees, g.orientationSpread,
-                        g.touchesEdge ? "true" : "false", map.grid.originX + g.centroid.x, map.grid.originY + g.centroid.y)
+            s += String(
+                format: "%d,%@,%d,%.6g,%.6g,%.6g,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%@,%.4f,%.4f\n", g.id + 1,
+                map.phases[g.phaseIndex].phase.name, g.pixelCount, g.area, g.equivalentDiameter, g.perimeter, g.aspectRatio,
+                g.ellipseAngle, eu.phi1 * degrees, eu.Phi * degrees, eu.phi2 * degrees, g.orientationSpread,
+                g.touchesEdge ? "true" : "false", map.grid.originX + g.centroid.x, map.grid.originY + g.centroid.y)
         }
         return s
     }
 
     /// ASTM E112 G numbers from the mean area and the mean intercepts.
     public var astmE112: (meanArea: Double, interceptX: Double, interceptY: Double) {
-        (GrainStatistics.astmGFromArea(meanAreaMicrons: statistics.meanArea), GrainStatistics.astmGFromIntercept(microns: statistics.meanInterceptX),
-         GrainStatistics.astmGFromIntercept(microns: statistics.meanInterceptY))
+        (
+            GrainStatistics.astmGFromArea(meanAreaMicrons: statistics.meanArea),
+            GrainStatistics.astmGFromIntercept(microns: statistics.meanInterceptX),
+            GrainStatistics.astmGFromIntercept(microns: statistics.meanInterceptY)
+        )
     }
 
     /// The statistics and parameters as a JSON object (keys sorted, pretty-printed); `source` names the map file.
@@ -77,17 +84,23 @@ public struct GrainAnalysis: Sendable {
         let st = statistics, e = st.e2627, h = st.ecdHistogram(), g = astmE112
         let obj: [String: Any] = [
             "file": source,
-            "parameters": ["hagb_deg": parameters.hagbDegrees, "lagb_deg": parameters.lagbDegrees, "min_size_px": parameters.minimumPixels,
-                           "connectivity": parameters.connectivity.rawValue],
+            "parameters": [
+                "hagb_deg": parameters.hagbDegrees, "lagb_deg": parameters.lagbDegrees, "min_size_px": parameters.minimumPixels,
+                "connectivity": parameters.connectivity.rawValue,
+            ],
             "grains": st.count,
-            "ecd_um": ["mean": st.meanECD, "median": st.medianECD, "area_weighted_mean": st.areaWeightedMeanECD,
-                       "area_weighted_median": st.areaWeightedMedianECD],
+            "ecd_um": [
+                "mean": st.meanECD, "median": st.medianECD, "area_weighted_mean": st.areaWeightedMeanECD,
+                "area_weighted_median": st.areaWeightedMedianECD,
+            ],
             "mean_intercept_um": ["x": st.meanInterceptX, "y": st.meanInterceptY],
             "astm_e112_G": ["mean_area": g.meanArea, "intercept_x": g.interceptX, "intercept_y": g.interceptY],
             "boundary_length_um": ["hagb": boundaryLength.high, "lagb": boundaryLength.low],
-            "astm_e2627": ["grains": e.grainsCounted, "edge_excluded": e.edgeGrainsExcluded, "small_excluded": e.smallGrainsExcluded,
-                           "mean_area_um2": e.meanAreaMicrons2, "mean_ecd_um": e.meanECDMicrons, "mean_pixels_per_grain": e.meanPixelsPerGrain,
-                           "G": e.astmG.isFinite ? e.astmG : NSNull(), "warning": e.warning ?? NSNull()],
+            "astm_e2627": [
+                "grains": e.grainsCounted, "edge_excluded": e.edgeGrainsExcluded, "small_excluded": e.smallGrainsExcluded,
+                "mean_area_um2": e.meanAreaMicrons2, "mean_ecd_um": e.meanECDMicrons, "mean_pixels_per_grain": e.meanPixelsPerGrain,
+                "G": e.astmG.isFinite ? e.astmG : NSNull(), "warning": e.warning ?? NSNull(),
+            ],
             "ecd_histogram": ["edges_um": h.edges, "number_fraction": h.number, "area_fraction": h.area],
         ]
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
@@ -99,13 +112,16 @@ public struct GrainAnalysis: Sendable {
         let st = statistics, e = st.e2627, g = astmE112, p = parameters
         var lines = [
             String(format: "grains: %d (≥ %d px, %g°, %d-connected)", st.count, p.minimumPixels, p.hagbDegrees, p.connectivity.rawValue),
-            String(format: "ECD: mean %.4g µm, median %.4g µm; area-weighted mean %.4g µm, median %.4g µm", st.meanECD, st.medianECD,
-                   st.areaWeightedMeanECD, st.areaWeightedMedianECD),
+            String(
+                format: "ECD: mean %.4g µm, median %.4g µm; area-weighted mean %.4g µm, median %.4g µm", st.meanECD, st.medianECD,
+                st.areaWeightedMeanECD, st.areaWeightedMedianECD),
             String(format: "mean lineal intercept: x %.4g µm, y %.4g µm", st.meanInterceptX, st.meanInterceptY),
             String(format: "ASTM E112 G: %.2f (mean area), %.2f (intercept x), %.2f (intercept y)", g.meanArea, g.interceptX, g.interceptY),
             String(format: "boundaries: HAGB %.4g µm, LAGB %.4g µm", boundaryLength.high, boundaryLength.low),
-            String(format: "ASTM E2627: %d interior grains ≥ 100 px (excluded: %d edge, %d small), mean ECD %.4g µm, G %.2f", e.grainsCounted,
-                   e.edgeGrainsExcluded, e.smallGrainsExcluded, e.meanECDMicrons, e.astmG),
+            String(
+                format: "ASTM E2627: %d interior grains ≥ 100 px (excluded: %d edge, %d small), mean ECD %.4g µm, G %.2f",
+                e.grainsCounted,
+                e.edgeGrainsExcluded, e.smallGrainsExcluded, e.meanECDMicrons, e.astmG),
         ]
         if let w = e.warning { lines.append("warning: \(w)") }
         return lines

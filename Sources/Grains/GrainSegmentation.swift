@@ -16,7 +16,9 @@ public struct GrainSegmentation: Sendable {
     public var minimumPixels = 0
 
     public init(thresholdDegrees: Double = 10, connectivity: Connectivity = .eight, minimumPixels: Int = 0) {
-        self.thresholdDegrees = thresholdDegrees; self.connectivity = connectivity; self.minimumPixels = minimumPixels
+        self.thresholdDegrees = thresholdDegrees
+        self.connectivity = connectivity
+        self.minimumPixels = minimumPixels
     }
 
     public func segment(_ map: CrystalMap) -> GrainMap {
@@ -27,7 +29,11 @@ public struct GrainSegmentation: Sendable {
             var r = x
             while Int(parent[r]) != r { r = Int(parent[r]) }
             var y = x
-            while Int(parent[y]) != r { let next = Int(parent[y]); parent[y] = Int32(r); y = next }
+            while Int(parent[y]) != r {
+                let next = Int(parent[y])
+                parent[y] = Int32(r)
+                y = next
+            }
             return r
         }
         let cosT = cosHalf(degrees: thresholdDegrees)
@@ -63,14 +69,20 @@ public struct GrainSegmentation: Sendable {
         var sizes: [Int] = []
         for i in 0..<n where map.phaseIndex[i] >= 0 {
             let root = find(i)
-            if rootToLabel[root] < 0 { rootToLabel[root] = Int32(sizes.count); sizes.append(0) }
+            if rootToLabel[root] < 0 {
+                rootToLabel[root] = Int32(sizes.count)
+                sizes.append(0)
+            }
             labels[i] = rootToLabel[root]
             sizes[Int(labels[i])] += 1
         }
         if minimumPixels > 0 {
             var remap = [Int32](repeating: -1, count: sizes.count)
             var next: Int32 = 0
-            for (g, s) in sizes.enumerated() where s >= minimumPixels { remap[g] = next; next += 1 }
+            for (g, s) in sizes.enumerated() where s >= minimumPixels {
+                remap[g] = next
+                next += 1
+            }
             for i in 0..<n where labels[i] >= 0 { labels[i] = remap[Int(labels[i])] }
         }
         let grains = GrainSegmentation.describe(map: map, labels: labels)
@@ -96,7 +108,8 @@ public struct GrainSegmentation: Sendable {
                 var sx = 0.0, sy = 0.0, edge = false, perimeterEdges = 0.0, perimeterEdgesY = 0.0
                 for i in px {
                     let r = i / cols, c = i % cols
-                    sx += Double(c) * dx; sy += Double(r) * dy
+                    sx += Double(c) * dx
+                    sy += Double(r) * dy
                     if r == 0 || c == 0 || r == rows - 1 || c == cols - 1 { edge = true }
                     for dc in [1, -1] {
                         let cc = c + dc
@@ -112,10 +125,14 @@ public struct GrainSegmentation: Sendable {
                 var sxx = 0.0, syy = 0.0, sxy = 0.0
                 for i in px {
                     let x = Double(i % cols) * dx - cx, y = Double(i / cols) * dy - cy
-                    sxx += x * x; syy += y * y; sxy += x * y
+                    sxx += x * x
+                    syy += y * y
+                    sxy += x * y
                 }
                 // pixel's own extent (uniform square) adds step²/12 to each variance
-                sxx = sxx / m + dx * dx / 12; syy = syy / m + dy * dy / 12; sxy /= m
+                sxx = sxx / m + dx * dx / 12
+                syy = syy / m + dy * dy / 12
+                sxy /= m
                 let tr = sxx + syy, det = sxx * syy - sxy * sxy
                 let disc = max(0, tr * tr / 4 - det).squareRoot()
                 let l1 = tr / 2 + disc, l2 = max(1e-30, tr / 2 - disc)
@@ -125,9 +142,10 @@ public struct GrainSegmentation: Sendable {
                 var gos = 0.0
                 for o in oris { gos += o.disorientationAngle(to: mean) }
                 let area = m * dx * dy
-                out.p[g] = Grain(id: g, phaseIndex: phase, pixelCount: px.count, area: area, equivalentDiameter: 2 * (area / .pi).squareRoot(),
-                                 perimeter: perimeterEdges * dx + perimeterEdgesY * dy, aspectRatio: (l1 / l2).squareRoot(), ellipseAngle: angle,
-                                 meanOrientation: mean.rotation, orientationSpread: gos / m * 180 / .pi, touchesEdge: edge, cx: cx, cy: cy)
+                out.p[g] = Grain(
+                    id: g, phaseIndex: phase, pixelCount: px.count, area: area, equivalentDiameter: 2 * (area / .pi).squareRoot(),
+                    perimeter: perimeterEdges * dx + perimeterEdgesY * dy, aspectRatio: (l1 / l2).squareRoot(), ellipseAngle: angle,
+                    meanOrientation: mean.rotation, orientationSpread: gos / m * 180 / .pi, touchesEdge: edge, cx: cx, cy: cy)
             }
         }
         return grains.map { $0! }

@@ -34,7 +34,10 @@ public struct GrainStatistics: Sendable {
         let sorted = grains.sorted { $0.equivalentDiameter < $1.equivalentDiameter }
         let total = sorted.reduce(0) { $0 + $1.area }
         var acc = 0.0
-        for g in sorted { acc += g.area; if acc >= total / 2 { return g.equivalentDiameter } }
+        for g in sorted {
+            acc += g.area
+            if acc >= total / 2 { return g.equivalentDiameter }
+        }
         return 0
     }
     public var meanArea: Double { grains.isEmpty ? 0 : grains.reduce(0) { $0 + $1.area } / Double(grains.count) }
@@ -54,7 +57,10 @@ public struct GrainStatistics: Sendable {
             while k < length {
                 let i = alongX ? l * g.columns + k : k * g.columns + l
                 let lab = labels[i]
-                if lab < 0 { k += 1; continue }
+                if lab < 0 {
+                    k += 1
+                    continue
+                }
                 let start = k
                 while k < length && labels[alongX ? l * g.columns + k : k * g.columns + l] == lab { k += 1 }
                 let runLength = Double(k - start) * step
@@ -80,7 +86,8 @@ public struct GrainStatistics: Sendable {
         let totalA = grains.reduce(0) { $0 + $1.area }
         for g in grains {
             let b = min(bins - 1, Int(g.equivalentDiameter / w))
-            num[b] += 1 / Double(grains.count); area[b] += g.area / totalA
+            num[b] += 1 / Double(grains.count)
+            area[b] += g.area / totalA
         }
         return ((0...bins).map { Double($0) * w }, num, area)
     }
@@ -105,10 +112,14 @@ public struct GrainStatistics: Sendable {
         let meanA = kept.isEmpty ? 0 : kept.reduce(0) { $0 + $1.area } / Double(kept.count)
         let meanPx = kept.isEmpty ? 0 : Double(kept.reduce(0) { $0 + $1.pixelCount }) / Double(kept.count)
         var warning: String?
-        if kept.isEmpty { warning = "no interior grain of at least 100 pixels: the map is too small or the step too coarse for ASTM E2627" }
-        else if meanPx < 500 { warning = String(format: "the average grain has %.0f pixels (< 500): ASTM E2627 asks for a finer step", meanPx) }
-        return E2627(grainsCounted: kept.count, edgeGrainsExcluded: edge, smallGrainsExcluded: small, meanAreaMicrons2: meanA,
-                     meanECDMicrons: kept.isEmpty ? 0 : kept.reduce(0) { $0 + $1.equivalentDiameter } / Double(kept.count),
-                     meanPixelsPerGrain: meanPx, astmG: meanA > 0 ? GrainStatistics.astmGFromArea(meanAreaMicrons: meanA) : .nan, warning: warning)
+        if kept.isEmpty {
+            warning = "no interior grain of at least 100 pixels: the map is too small or the step too coarse for ASTM E2627"
+        } else if meanPx < 500 {
+            warning = String(format: "the average grain has %.0f pixels (< 500): ASTM E2627 asks for a finer step", meanPx)
+        }
+        return E2627(
+            grainsCounted: kept.count, edgeGrainsExcluded: edge, smallGrainsExcluded: small, meanAreaMicrons2: meanA,
+            meanECDMicrons: kept.isEmpty ? 0 : kept.reduce(0) { $0 + $1.equivalentDiameter } / Double(kept.count),
+            meanPixelsPerGrain: meanPx, astmG: meanA > 0 ? GrainStatistics.astmGFromArea(meanAreaMicrons: meanA) : .nan, warning: warning)
     }
 }

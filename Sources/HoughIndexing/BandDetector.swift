@@ -42,53 +42,64 @@ public struct BandDetector: Sendable {
         var a = [Float](repeating: 0, count: nt * nr)
         var e = [Float](repeating: 0, count: nt * nr)
         let hr = kernelRho.count / 2, ht = kernelTheta.count / 2
-        radon.counts.withUnsafeBufferPointer { cnt in t0.withUnsafeMutableBufferPointer { tb in
-        a.withUnsafeMutableBufferPointer { ab in e.withUnsafeMutableBufferPointer { eb in
-        kernelRho.withUnsafeBufferPointer { kr in kernelTheta.withUnsafeBufferPointer { kt in
-            let c = cnt.baseAddress!, t = tb.baseAddress!, ap = ab.baseAddress!, ep = eb.baseAddress!
-            // fill empty / poorly sampled cells with the row mean
-            for th in 0..<nt {
-                let row = t + th * nr, crow = c + th * nr
-                var s: Float = 0, k: Float = 0
-                for r in 0..<nr where row[r].isFinite && crow[r] >= minimumCount { s += row[r]; k += 1 }
-                let m = k > 0 ? s / k : 0
-                for r in 0..<nr where !(row[r].isFinite && crow[r] >= minimumCount) { row[r] = m }
-            }
-            // convolve along ρ (edges clamped; interior without index checks)
-            let nk = kr.count
-            for th in 0..<nt {
-                let row = t + th * nr, out = ap + th * nr
-                for r in 0..<nr {
-                    var acc: Float = 0
-                    if r >= hr && r + hr < nr {
-                        let base = row + (r - hr)
-                        for k in 0..<nk { acc += kr[k] * base[k] }
-                    } else {
-                        for k in 0..<nk { acc += kr[k] * row[min(nr - 1, max(0, r + k - hr))] }
+        radon.counts.withUnsafeBufferPointer { cnt in
+            t0.withUnsafeMutableBufferPointer { tb in
+                a.withUnsafeMutableBufferPointer { ab in
+                    e.withUnsafeMutableBufferPointer { eb in
+                        kernelRho.withUnsafeBufferPointer { kr in
+                            kernelTheta.withUnsafeBufferPointer { kt in
+                                let c = cnt.baseAddress!, t = tb.baseAddress!, ap = ab.baseAddress!, ep = eb.baseAddress!
+                                // fill empty / poorly sampled cells with the row mean
+                                for th in 0..<nt {
+                                    let row = t + th * nr, crow = c + th * nr
+                                    var s: Float = 0, k: Float = 0
+                                    for r in 0..<nr where row[r].isFinite && crow[r] >= minimumCount {
+                                        s += row[r]
+                                        k += 1
+                                    }
+                                    let m = k > 0 ? s / k : 0
+                                    for r in 0..<nr where !(row[r].isFinite && crow[r] >= minimumCount) { row[r] = m }
+                                }
+                                // convolve along ρ (edges clamped; interior without index checks)
+                                let nk = kr.count
+                                for th in 0..<nt {
+                                    let row = t + th * nr, out = ap + th * nr
+                                    for r in 0..<nr {
+                                        var acc: Float = 0
+                                        if r >= hr && r + hr < nr {
+                                            let base = row + (r - hr)
+                                            for k in 0..<nk { acc += kr[k] * base[k] }
+                                        } else {
+                                            for k in 0..<nk { acc += kr[k] * row[min(nr - 1, max(0, r + k - hr))] }
+                                        }
+                                        out[r] = acc
+                                    }
+                                }
+                                // smooth along θ (wrapping with ρ mirrored), whole rows at a time
+                                for th in 0..<nt {
+                                    let out = ep + th * nr
+                                    for r in 0..<nr { out[r] = 0 }
+                                    for k in 0..<kt.count {
+                                        var tt = th + k - ht
+                                        let w = kt[k]
+                                        if tt >= 0 && tt < nt {
+                                            let src = ap + tt * nr
+                                            for r in 0..<nr { out[r] += w * src[r] }
+                                        } else {
+                                            tt = tt < 0 ? tt + nt : tt - nt
+                                            let src = ap + tt * nr
+                                            for r in 0..<nr { out[r] += w * src[nr - 1 - r] }
+                                        }
+                                    }
+                                    let crow = c + th * nr
+                                    for r in 0..<nr where crow[r] < minimumCount { out[r] = -.infinity }
+                                }
+                            }
+                        }
                     }
-                    out[r] = acc
                 }
             }
-            // smooth along θ (wrapping with ρ mirrored), whole rows at a time
-            for th in 0..<nt {
-                let out = ep + th * nr
-                for r in 0..<nr { out[r] = 0 }
-                for k in 0..<kt.count {
-                    var tt = th + k - ht
-                    let w = kt[k]
-                    if tt >= 0 && tt < nt {
-                        let src = ap + tt * nr
-                        for r in 0..<nr { out[r] += w * src[r] }
-                    } else {
-                        tt = tt < 0 ? tt + nt : tt - nt
-                        let src = ap + tt * nr
-                        for r in 0..<nr { out[r] += w * src[nr - 1 - r] }
-                    }
-                }
-                let crow = c + th * nr
-                for r in 0..<nr where crow[r] < minimumCount { out[r] = -.infinity }
-            }
-        } } } } } }
+        }
         return e
     }
 
@@ -98,7 +109,13 @@ public struct BandDetector: Sendable {
         // local maxima, strongest first, with suppression
         func value(_ t: Int, _ r: Int) -> Float {
             var tt = t, rr = r
-            if tt < 0 { tt += nt; rr = nr - 1 - r } else if tt >= nt { tt -= nt; rr = nr - 1 - r }
+            if tt < 0 {
+                tt += nt
+                rr = nr - 1 - r
+            } else if tt >= nt {
+                tt -= nt
+                rr = nr - 1 - r
+            }
             guard rr >= 0, rr < nr else { return -.infinity }
             return e[tt * nr + rr]
         }
@@ -113,7 +130,9 @@ public struct BandDetector: Sendable {
                     guard v > 0 else { continue }
                     if interior {
                         let up = mid - nr, dn = mid + nr
-                        if mid[-1] > v || mid[1] > v || up[-1] > v || up[0] > v || up[1] > v || dn[-1] > v || dn[0] > v || dn[1] > v { continue }
+                        if mid[-1] > v || mid[1] > v || up[-1] > v || up[0] > v || up[1] > v || dn[-1] > v || dn[0] > v || dn[1] > v {
+                            continue
+                        }
                     } else {
                         var isMax = true
                         for dt in -1...1 { for dr in -1...1 where (dt != 0 || dr != 0) && value(t + dt, r + dr) > v { isMax = false } }
@@ -128,7 +147,10 @@ public struct BandDetector: Sendable {
         for c in candidates {
             let close = chosen.contains { o in
                 var dt = abs(o.0 - c.0), dr = abs(o.1 - c.1)
-                if dt > nt / 2 { dt = nt - dt; dr = abs(o.1 - (nr - 1 - c.1)) }
+                if dt > nt / 2 {
+                    dt = nt - dt
+                    dr = abs(o.1 - (nr - 1 - c.1))
+                }
                 return dt <= suppressionRadius.theta && dr <= suppressionRadius.rho
             }
             if !close { chosen.append(c) }

@@ -23,7 +23,9 @@ public struct BandIndexer: Sendable {
         var best: IndexingSolution?
         for s in indexEach(n) {
             guard let s else { continue }
-            if best == nil || s.bandsMatched > best!.bandsMatched || (s.bandsMatched == best!.bandsMatched && s.fit < best!.fit) { best = s }
+            if best == nil || s.bandsMatched > best!.bandsMatched || (s.bandsMatched == best!.bandsMatched && s.fit < best!.fit) {
+                best = s
+            }
         }
         return best
     }
@@ -61,31 +63,44 @@ public struct BandIndexer: Sendable {
         var candidates: [(RotationMatrix, Int)] = []
         var bestCount = 0
         let ns = min(nb, seedBands)
-        for i in 0..<ns { for j in (i + 1)..<ns {
-            let dotij = n[i].dot(n[j])
-            let alpha = Float(acos(min(1, abs(dotij))))
-            // library pairs within tolerance (binary search on the sorted angles)
-            var lo = 0, hi = lib.pairs.count
-            while lo < hi { let mid = (lo + hi) / 2; if lib.pairs[mid].angle < alpha - Float(pairTolerance) { lo = mid + 1 } else { hi = mid } }
-            var k = lo
-            while k < lib.pairs.count && lib.pairs[k].angle <= alpha + Float(pairTolerance) {
-                let a = normals[Int(lib.pairs[k].i)]
-                var b = normals[Int(lib.pairs[k].j)]
-                if (a.dot(b) < 0) != (dotij < 0) { b = -b }
-                for (x, y) in [(a, b), (b, a)] {
-                    let e = BandIndexer.triadElements(n[i], n[j], x, y)
-                    var count = 0
-                    for m in 0..<nb {
-                        let s = n[m]
-                        let v = Vector3(e[0] * s.x + e[1] * s.y + e[2] * s.z, e[3] * s.x + e[4] * s.y + e[5] * s.z, e[6] * s.x + e[7] * s.y + e[8] * s.z)
-                        for c in normals where abs(v.dot(c)) >= cosFit { count += 1; break }
-                        if count + (nb - 1 - m) < max(minimumMatched, bestCount - 1) { break }
-                    }
-                    if count >= max(minimumMatched, bestCount - 1) { candidates.append((RotationMatrix(rowMajor: e), count)); bestCount = max(bestCount, count) }
+        for i in 0..<ns {
+            for j in (i + 1)..<ns {
+                let dotij = n[i].dot(n[j])
+                let alpha = Float(acos(min(1, abs(dotij))))
+                // library pairs within tolerance (binary search on the sorted angles)
+                var lo = 0, hi = lib.pairs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if lib.pairs[mid].angle < alpha - Float(pairTolerance) { lo = mid + 1 } else { hi = mid }
                 }
-                k += 1
+                var k = lo
+                while k < lib.pairs.count && lib.pairs[k].angle <= alpha + Float(pairTolerance) {
+                    let a = normals[Int(lib.pairs[k].i)]
+                    var b = normals[Int(lib.pairs[k].j)]
+                    if (a.dot(b) < 0) != (dotij < 0) { b = -b }
+                    for (x, y) in [(a, b), (b, a)] {
+                        let e = BandIndexer.triadElements(n[i], n[j], x, y)
+                        var count = 0
+                        for m in 0..<nb {
+                            let s = n[m]
+                            let v = Vector3(
+                                e[0] * s.x + e[1] * s.y + e[2] * s.z, e[3] * s.x + e[4] * s.y + e[5] * s.z,
+                                e[6] * s.x + e[7] * s.y + e[8] * s.z)
+                            for c in normals where abs(v.dot(c)) >= cosFit {
+                                count += 1
+                                break
+                            }
+                            if count + (nb - 1 - m) < max(minimumMatched, bestCount - 1) { break }
+                        }
+                        if count >= max(minimumMatched, bestCount - 1) {
+                            candidates.append((RotationMatrix(rowMajor: e), count))
+                            bestCount = max(bestCount, count)
+                        }
+                    }
+                    k += 1
+                }
             }
-        } }
+        }
         guard bestCount >= minimumMatched else { return nil }
         // Refine the distinct top candidates (many band pairs give the same orientation) by least squares.
         let group = lib.phase.laueGroup
@@ -109,8 +124,9 @@ public struct BandIndexer: Sendable {
             let q = Rotation(matrix: g).q
             if group.maxAbsScalar(q * rot.q.conjugate) < cos5 { second = count }
         }
-        return IndexingSolution(rotation: rot, phaseIndex: 0, bandsDetected: nb, bandsMatched: matched,
-                                confidence: Double(matched - min(second, matched)) / Double(nb), fit: fit * 180 / .pi)
+        return IndexingSolution(
+            rotation: rot, phaseIndex: 0, bandsDetected: nb, bandsMatched: matched,
+            confidence: Double(matched - min(second, matched)) / Double(nb), fit: fit * 180 / .pi)
     }
 
     /// Least-squares rotation from the bands matched by `start` (two passes).
@@ -122,8 +138,17 @@ public struct BandIndexer: Sendable {
             for m in n {
                 let v = g.apply(m)
                 var best = normals[0], bd = -1.0
-                for c in normals { let d = abs(v.dot(c)); if d > bd { bd = d; best = v.dot(c) < 0 ? -c : c } }
-                if bd >= cosFit { pairsS.append(m); pairsC.append(best) }
+                for c in normals {
+                    let d = abs(v.dot(c))
+                    if d > bd {
+                        bd = d
+                        best = v.dot(c) < 0 ? -c : c
+                    }
+                }
+                if bd >= cosFit {
+                    pairsS.append(m)
+                    pairsC.append(best)
+                }
             }
             guard pairsS.count >= 2 else { break }
             g = Horn.rotation(from: pairsS, to: pairsC)

@@ -24,7 +24,8 @@ public struct BandWidthCheck: Sendable {
             let fams = phase.reflectorFamilies(minimumD: minimumD)
             let fmax = fams.map(\.structureFactor).max() ?? 0
             var out: [(normal: Vector3, orders: [(braggAngle: Double, weight: Double)])] = []
-            for f in fams.filter({ $0.structureFactor >= minimumRelativeF * fmax }).sorted(by: { $0.structureFactor > $1.structureFactor }) {
+            for f in fams.filter({ $0.structureFactor >= minimumRelativeF * fmax }).sorted(by: { $0.structureFactor > $1.structureFactor })
+            {
                 let order = (braggAngle: f.braggAngle(voltage: voltage), weight: f.structureFactor * f.structureFactor / (fmax * fmax))
                 for m in f.members {
                     let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
@@ -45,7 +46,9 @@ public struct BandWidthCheck: Sendable {
     /// than three bands are explained. The window is the same for every phase:
     /// ±`window` × the widest band any phase predicts. `transform` is the Radon transform
     /// `[θ][ρ]` (NaN for empty cells); `normals` the bands' sample-frame normals.
-    public func score(phase: Int, rotation: Rotation, bands: [Band], normals: [Vector3], transform: [Float], radon: RadonTransform) -> Double? {
+    public func score(
+        phase: Int, rotation: Rotation, bands: [Band], normals: [Vector3], transform: [Float], radon: RadonTransform
+    ) -> Double? {
         let cosTol = cos(angularTolerance)
         let nt = radon.thetaCount, nr = radon.rhoCount
         let cell = 2 * radon.rhoMax / Double(nr)

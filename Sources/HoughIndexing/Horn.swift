@@ -29,23 +29,28 @@ public enum Horn {
             var off = 0.0
             for p in 0..<4 { for q in (p + 1)..<4 { off += a[p][q] * a[p][q] } }
             if off < 1e-24 { break }
-            for p in 0..<4 { for q in (p + 1)..<4 where abs(a[p][q]) > 1e-300 {
-                let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
-                let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
-                let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                for k in 0..<4 {
-                    let akp = a[k][p], akq = a[k][q]
-                    a[k][p] = c * akp - s * akq; a[k][q] = s * akp + c * akq
+            for p in 0..<4 {
+                for q in (p + 1)..<4 where abs(a[p][q]) > 1e-300 {
+                    let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
+                    let t = (theta >= 0 ? 1 : -1) / (abs(theta) + (theta * theta + 1).squareRoot())
+                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
+                    for k in 0..<4 {
+                        let akp = a[k][p], akq = a[k][q]
+                        a[k][p] = c * akp - s * akq
+                        a[k][q] = s * akp + c * akq
+                    }
+                    for k in 0..<4 {
+                        let apk = a[p][k], aqk = a[q][k]
+                        a[p][k] = c * apk - s * aqk
+                        a[q][k] = s * apk + c * aqk
+                    }
+                    for k in 0..<4 {
+                        let vkp = v[k][p], vkq = v[k][q]
+                        v[k][p] = c * vkp - s * vkq
+                        v[k][q] = s * vkp + c * vkq
+                    }
                 }
-                for k in 0..<4 {
-                    let apk = a[p][k], aqk = a[q][k]
-                    a[p][k] = c * apk - s * aqk; a[q][k] = s * apk + c * aqk
-                }
-                for k in 0..<4 {
-                    let vkp = v[k][p], vkq = v[k][q]
-                    v[k][p] = c * vkp - s * vkq; v[k][q] = s * vkp + c * vkq
-                }
-            } }
+            }
         }
         var best = 0
         for i in 1..<4 where a[i][i] > a[best][best] { best = i }

@@ -41,9 +41,12 @@ public struct HoughIndexer: Sendable {
     ///   - thetaCount, rhoCount: Hough resolution (0 = one ρ cell per detector pixel).
     ///   - bandCount: bands per pattern (the reference study used 6–11).
     ///   - voltage: sets the expected band width from the strongest reflector's Bragg angle.
-    public init(detector: Detector, phases: [Phase], thetaCount: Int = HoughIndexer.defaultThetaCount, rhoCount: Int = 0, bandCount: Int = HoughIndexer.defaultBandCount,
-                voltage: Double = 20_000, familyCount: Int? = nil, dynamicBackgroundSigma: Double? = nil, gaussianSigma: Double = 1,
-                clip: (Double, Double)? = nil, bandWidthScale: Double = 2) {
+    public init(
+        detector: Detector, phases: [Phase], thetaCount: Int = HoughIndexer.defaultThetaCount, rhoCount: Int = 0,
+        bandCount: Int = HoughIndexer.defaultBandCount,
+        voltage: Double = 20_000, familyCount: Int? = nil, dynamicBackgroundSigma: Double? = nil, gaussianSigma: Double = 1,
+        clip: (Double, Double)? = nil, bandWidthScale: Double = 2
+    ) {
         self.detector = detector
         self.phases = phases
         widthCheck = phases.count > 1 ? BandWidthCheck(phases: phases, voltage: voltage) : nil
@@ -51,7 +54,10 @@ public struct HoughIndexer: Sendable {
         let libs = phases.map { ReflectorLibrary(phase: $0, familyCount: families) }
         indexer = BandIndexer(libraries: libs)
         radon = RadonTransform(detector: detector, thetaCount: thetaCount, rhoCount: rhoCount)
-        let fam = phases[0].reflectorFamilies(minimumD: 0.07).max { $0.structureFactor * $0.structureFactor * Double($0.multiplicity) < $1.structureFactor * $1.structureFactor * Double($1.multiplicity) }
+        let fam = phases[0].reflectorFamilies(minimumD: 0.07).max {
+            $0.structureFactor * $0.structureFactor * Double($0.multiplicity) < $1.structureFactor * $1.structureFactor
+                * Double($1.multiplicity)
+        }
         let twoTheta = 2 * (fam?.braggAngle(voltage: voltage) ?? 0.015)
         let cell = 2 * radon.rhoMax / Double(radon.rhoCount)
         bands = BandDetector(radon: radon, bandWidth: max(1, bandWidthScale * twoTheta / cell), bandCount: bandCount)
@@ -62,11 +68,19 @@ public struct HoughIndexer: Sendable {
         // raised the dev Na sets from 58 % to 100 % (120 px) and 4 % to ~85 % (60 px) within 2°.
         let bgSigma = dynamicBackgroundSigma ?? Double(detector.columns) / 8
         let factor = bgSigma >= 8 ? 4 : (bgSigma >= 4 ? 2 : 1)
-        preprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: [
-            factor > 1 ? .dynamicBackgroundBinned(sigma: bgSigma, factor: factor, operation: .subtract) : .dynamicBackground(sigma: bgSigma, operation: .subtract),
-        ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : []) + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
-        widthPreprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: preprocessor.steps.filter {
-            if case .gaussianFilter = $0 { return false } else { return true } })
+        preprocessor = Preprocessor(
+            rows: detector.rows, columns: detector.columns,
+            steps: [
+                factor > 1
+                    ? .dynamicBackgroundBinned(sigma: bgSigma, factor: factor, operation: .subtract)
+                    : .dynamicBackground(sigma: bgSigma, operation: .subtract)
+            ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : [])
+                + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
+        widthPreprocessor = Preprocessor(
+            rows: detector.rows, columns: detector.columns,
+            steps: preprocessor.steps.filter {
+                if case .gaussianFilter = $0 { return false } else { return true }
+            })
     }
 
     /// Sample-frame unit normals of detected bands.
@@ -101,7 +115,13 @@ public struct HoughIndexer: Sendable {
         if close.count == 1 { return (refined(close[0]), b) }
         let q = widthPreprocessor.apply(pattern)
         q.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
-        let scored = close.map { ($0, widthCheck.score(phase: $0.phaseIndex, rotation: $0.rotation, bands: b, normals: normals, transform: t, radon: radon) ?? -.infinity) }
+        let scored = close.map {
+            (
+                $0,
+                widthCheck.score(phase: $0.phaseIndex, rotation: $0.rotation, bands: b, normals: normals, transform: t, radon: radon)
+                    ?? -.infinity
+            )
+        }
         return (refined(scored.max { $0.1 < $1.1 }!.0), b)
     }
 
@@ -116,9 +136,14 @@ public struct HoughIndexer: Sendable {
             parallelFor(groups) { g in
                 let lo = g * group, m = min(count, lo + group) - lo
                 var pre = [Float](repeating: 0, count: m * n)
-                for k in 0..<m { pre.replaceSubrange((k * n)..<((k + 1) * n), with: preprocessor.apply(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]))) }
+                for k in 0..<m {
+                    pre.replaceSubrange(
+                        (k * n)..<((k + 1) * n), with: preprocessor.apply(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)])))
+                }
                 var t = [Float](repeating: 0, count: m * tn)
-                pre.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: m, into: $0.baseAddress!) } }
+                pre.withUnsafeBufferPointer { pb in
+                    t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: m, into: $0.baseAddress!) }
+                }
                 for k in 0..<m {
                     o.p[lo + k] = solve(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)])).0
                 }
@@ -139,14 +164,19 @@ public struct HoughIndexer: Sendable {
             for (k, s) in sols.enumerated() {
                 let i = r.lowerBound + k
                 guard let s else { continue }
-                rotations[i] = s.rotation; phaseIndex[i] = Int32(s.phaseIndex)
-                ci[i] = Float(s.confidence); fit[i] = Float(s.fit); nb[i] = Float(s.bandsDetected); nm[i] = Float(s.bandsMatched)
+                rotations[i] = s.rotation
+                phaseIndex[i] = Int32(s.phaseIndex)
+                ci[i] = Float(s.confidence)
+                fit[i] = Float(s.fit)
+                nb[i] = Float(s.bandsDetected)
+                nm[i] = Float(s.bandsMatched)
             }
             progress?(r.upperBound)
         }
-        return CrystalMap(grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
-                          rotations: rotations, properties: [MapProperty.confidenceIndex: ci, MapProperty.fit: fit, MapProperty.bands: nb, MapProperty.bandsMatched: nm],
-                          metadata: ["operator": "SwiftEBSD Hough indexing"])
+        return CrystalMap(
+            grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
+            rotations: rotations,
+            properties: [MapProperty.confidenceIndex: ci, MapProperty.fit: fit, MapProperty.bands: nb, MapProperty.bandsMatched: nm],
+            metadata: ["operator": "SwiftEBSD Hough indexing"])
     }
 }
-

@@ -15,7 +15,10 @@ public struct PCCalibration: Sendable {
     public var step = 0.02
     public var iterations = 60
 
-    public init(detector: Detector, phases: [Phase]) { template = detector; self.phases = phases }
+    public init(detector: Detector, phases: [Phase]) {
+        template = detector
+        self.phases = phases
+    }
 
     /// Mean misfit (degrees) of the patterns for a PC.
     public func objective(_ pc: PatternCenter, _ patterns: [[Float]]) -> Double {
@@ -25,7 +28,10 @@ public struct PCCalibration: Sendable {
         let hi = HoughIndexer(detector: d, phases: phases, bandCount: bandCount)
         var total = 0.0
         for p in patterns {
-            guard let s = hi.index(p).0 else { total += 5; continue }
+            guard let s = hi.index(p).0 else {
+                total += 5
+                continue
+            }
             total += s.fit + 0.5 * Double(s.bandsDetected - s.bandsMatched) / Double(max(1, s.bandsDetected))
         }
         return total / Double(max(1, patterns.count))
@@ -43,8 +49,9 @@ public struct PCCalibration: Sendable {
     }
 
     func nelderMead(_ patterns: [[Float]], start: PatternCenter, step: Double) -> (pc: PatternCenter, misfit: Double) {
-        let r = NelderMead(tolerance: 1e-4, maxIterations: iterations).minimize({ objective(PatternCenter($0[0], $0[1], $0[2]), patterns) },
-                                                                              start: [start.x, start.y, start.z], step: [step, step, step])
+        let r = NelderMead(tolerance: 1e-4, maxIterations: iterations).minimize(
+            { objective(PatternCenter($0[0], $0[1], $0[2]), patterns) },
+            start: [start.x, start.y, start.z], step: [step, step, step])
         return (PatternCenter(r.x[0], r.x[1], r.x[2]), r.value)
     }
 }

@@ -33,8 +33,14 @@ public struct RadonRefinement: Sendable {
         let s = (a * a + b * b).squareRoot()
         guard s > 1e-9 else { return nil }
         var theta = atan2(b, a), rho = -z / s
-        if theta < 0 { theta += .pi; rho = -rho }
-        if theta >= .pi { theta -= .pi; rho = -rho }
+        if theta < 0 {
+            theta += .pi
+            rho = -rho
+        }
+        if theta >= .pi {
+            theta -= .pi
+            rho = -rho
+        }
         guard abs(rho) <= rhoFraction * radon.rhoMax else { return nil }
         return (theta / .pi * Double(radon.thetaCount), (rho + radon.rhoMax) / (2 * radon.rhoMax) * Double(radon.rhoCount) - 0.5)
     }
@@ -54,7 +60,13 @@ public struct RadonRefinement: Sendable {
         var acc: Float = 0
         for i in 0..<4 {
             var tt = t0 + i - 1, flip = false
-            if tt >= nt { tt -= nt; flip = true } else if tt < 0 { tt += nt; flip = true }
+            if tt >= nt {
+                tt -= nt
+                flip = true
+            } else if tt < 0 {
+                tt += nt
+                flip = true
+            }
             for j in 0..<4 {
                 var rr = r0 + j - 1
                 if flip { rr = nr - 1 - rr }

@@ -35,13 +35,17 @@ public struct RadonTransform: Sendable {
         let cx = Double(cols) / 2, cy = Double(rows) / 2
         var xs = [Double](), ys = [Double](), keep = [Bool]()
         var rmax = 0.0
-        for r in 0..<rows { for c in 0..<cols {
-            let dx = Double(c) + 0.5 - cx, dy = Double(r) + 0.5 - cy
-            let inside = dx * dx + dy * dy <= radiusPx * radiusPx
-            let g = detector.gnomonic(row: r, column: c, pcIndex: pcIndex)
-            xs.append(g.x); ys.append(g.y); keep.append(inside)
-            if inside { rmax = max(rmax, (g.x * g.x + g.y * g.y).squareRoot()) }
-        } }
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let dx = Double(c) + 0.5 - cx, dy = Double(r) + 0.5 - cy
+                let inside = dx * dx + dy * dy <= radiusPx * radiusPx
+                let g = detector.gnomonic(row: r, column: c, pcIndex: pcIndex)
+                xs.append(g.x)
+                ys.append(g.y)
+                keep.append(inside)
+                if inside { rmax = max(rmax, (g.x * g.x + g.y * g.y).squareRoot()) }
+            }
+        }
         rhoMax = rmax
         let nr = min(Int(UInt16.max), rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn).rounded()))
         self.rhoCount = nr
@@ -55,7 +59,8 @@ public struct RadonTransform: Sendable {
             for (k, p) in act.enumerated() {
                 let rho = xs[p] * ct + ys[p] * st
                 let b = min(nr - 1, max(0, Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))))
-                bins[t * act.count + k] = UInt16(b); counts[t * nr + b] += 1
+                bins[t * act.count + k] = UInt16(b)
+                counts[t * nr + b] += 1
             }
         }
         self.bins = bins
@@ -86,30 +91,38 @@ public struct RadonTransform: Sendable {
         active.withUnsafeBufferPointer { a in
             for b in 0..<m { for k in 0..<na { values[k * m + b] = patterns[b * pixels + Int(a[k])] } }
         }
-        bins.withUnsafeBufferPointer { bb in values.withUnsafeBufferPointer { v in
-            let vp = v.baseAddress!
-            for t in 0..<thetaCount {
-                let bt = bb.baseAddress! + t * na
-                let row = out + t * rhoCount
-                if m == 1 {
-                    for k in 0..<na { row[Int(bt[k])] += vp[k] }
-                } else if m == 8 {
-                    // the usual group size, unrolled
-                    for k in 0..<na {
-                        let cell = row + Int(bt[k])
-                        let vk = vp + k * 8
-                        cell[0] += vk[0]; cell[n] += vk[1]; cell[2 * n] += vk[2]; cell[3 * n] += vk[3]
-                        cell[4 * n] += vk[4]; cell[5 * n] += vk[5]; cell[6 * n] += vk[6]; cell[7 * n] += vk[7]
-                    }
-                } else {
-                    for k in 0..<na {
-                        let cell = row + Int(bt[k])
-                        let vk = vp + k * m
-                        for b in 0..<m { cell[b * n] += vk[b] }
+        bins.withUnsafeBufferPointer { bb in
+            values.withUnsafeBufferPointer { v in
+                let vp = v.baseAddress!
+                for t in 0..<thetaCount {
+                    let bt = bb.baseAddress! + t * na
+                    let row = out + t * rhoCount
+                    if m == 1 {
+                        for k in 0..<na { row[Int(bt[k])] += vp[k] }
+                    } else if m == 8 {
+                        // the usual group size, unrolled
+                        for k in 0..<na {
+                            let cell = row + Int(bt[k])
+                            let vk = vp + k * 8
+                            cell[0] += vk[0]
+                            cell[n] += vk[1]
+                            cell[2 * n] += vk[2]
+                            cell[3 * n] += vk[3]
+                            cell[4 * n] += vk[4]
+                            cell[5 * n] += vk[5]
+                            cell[6 * n] += vk[6]
+                            cell[7 * n] += vk[7]
+                        }
+                    } else {
+                        for k in 0..<na {
+                            let cell = row + Int(bt[k])
+                            let vk = vp + k * m
+                            for b in 0..<m { cell[b * n] += vk[b] }
+                        }
                     }
                 }
             }
-        } }
+        }
         counts.withUnsafeBufferPointer { c in
             for b in 0..<m {
                 let o = out + b * n

@@ -34,9 +34,11 @@ public struct ReflectorLibrary: Sendable {
         }
         self.normals = normals
         var p: [(Int16, Int16, Float)] = []
-        for i in normals.indices { for j in normals.indices where j > i {
-            p.append((Int16(i), Int16(j), Float(acos(min(1, abs(normals[i].dot(normals[j])))))))
-        } }
+        for i in normals.indices {
+            for j in normals.indices where j > i {
+                p.append((Int16(i), Int16(j), Float(acos(min(1, abs(normals[i].dot(normals[j])))))))
+            }
+        }
         pairs = p.sorted { $0.2 < $1.2 }.map { (i: $0.0, j: $0.1, angle: $0.2) }
     }
 }

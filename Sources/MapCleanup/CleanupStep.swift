@@ -13,7 +13,11 @@ extension CrystalMap {
     public func cleaned(by steps: [any CleanupStep]) throws -> (CrystalMap, [CleanupReport]) {
         var m = self
         var reports: [CleanupReport] = []
-        for s in steps { let (next, r) = try s.apply(m); m = next; reports.append(r) }
+        for s in steps {
+            let (next, r) = try s.apply(m)
+            m = next
+            reports.append(r)
+        }
         return (m, reports)
     }
 }

@@ -14,7 +14,10 @@ extension CrystalMap {
             seen[s] = true
             while let i = stack.popLast() {
                 comp.append(i)
-                for j in map.neighbours(of: i) where !seen[j] && member(j) { seen[j] = true; stack.append(j) }
+                for j in map.neighbours(of: i) where !seen[j] && member(j) {
+                    seen[j] = true
+                    stack.append(j)
+                }
             }
             out.append(comp)
         }

@@ -31,7 +31,8 @@ public struct MinimumGrainSize: CleanupStep, Hashable {
             var assign: [(Int, Int32)] = []
             for i in pending {
                 var votes: [Int32: Int] = [:]
-                for j in map.neighbours(of: i) where !pending.contains(j) && label[j] >= 0 && gm.grains[Int(label[j])].pixelCount >= minimumPixels {
+                for j in map.neighbours(of: i)
+                where !pending.contains(j) && label[j] >= 0 && gm.grains[Int(label[j])].pixelCount >= minimumPixels {
                     votes[label[j], default: 0] += 1
                 }
                 if let (g, _) = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) { assign.append((i, g)) }
@@ -45,6 +46,10 @@ public struct MinimumGrainSize: CleanupStep, Hashable {
                 pending.remove(i)
             }
         }
-        return (out, CleanupReport(step: name, counts: [("pixels reassigned", dissolved - pending.count), ("left (no large neighbour)", pending.count)]))
+        return (
+            out,
+            CleanupReport(
+                step: name, counts: [("pixels reassigned", dissolved - pending.count), ("left (no large neighbour)", pending.count)])
+        )
     }
 }

@@ -40,7 +40,9 @@ public struct PseudoSymmetryCorrection: CleanupStep {
     }
 
     /// The correction for operators written ANGLE@UVW (e.g. ``PseudoSymmetryOperator/cubicSigma3``).
-    public init(_ operators: [PseudoSymmetryOperator], toleranceDegrees: Double = 5, verify: (@Sendable (Int, Rotation, Rotation) -> Bool)? = nil) {
+    public init(
+        _ operators: [PseudoSymmetryOperator], toleranceDegrees: Double = 5, verify: (@Sendable (Int, Rotation, Rotation) -> Bool)? = nil
+    ) {
         self.init(operators: operators.map(\.rotation), toleranceDegrees: toleranceDegrees, verify: verify)
     }
 
@@ -80,23 +82,37 @@ public struct PseudoSymmetryCorrection: CleanupStep {
             var best: Rotation?, bestC = cosTol
             for v in variants(group) {
                 let c = group.maxAbsScalar(s.meanOrientation.q * (v * f.meanOrientation).q.conjugate)
-                if c >= bestC { bestC = c; best = v }
+                if c >= bestC {
+                    bestC = c
+                    best = v
+                }
             }
             guard let v = best else { continue }
-            if f.aspectRatio >= twinAspectRatio && f.pixelCount >= twinMinimumPixels { twins += f.pixelCount; continue }
+            if f.aspectRatio >= twinAspectRatio && f.pixelCount >= twinMinimumPixels {
+                twins += f.pixelCount
+                continue
+            }
             var any = false
             for i in pixelsOf[f.id] {
                 let flipped = v * map.rotations[i]
                 if let check = verify {
-                    if check(i, map.rotations[i], flipped) { confirmed += 1 } else { rejected += 1; continue }
+                    if check(i, map.rotations[i], flipped) {
+                        confirmed += 1
+                    } else {
+                        rejected += 1
+                        continue
+                    }
                 }
                 out.rotations[i] = flipped
-                pixelsFlipped += 1; any = true
+                pixelsFlipped += 1
+                any = true
             }
             if any { fragmentsFlipped += 1 }
         }
-        var counts: [(String, Int)] = [("fragments corrected", fragmentsFlipped), ("pixels corrected", pixelsFlipped),
-                                       ("twin-like pixels left alone", twins)]
+        var counts: [(String, Int)] = [
+            ("fragments corrected", fragmentsFlipped), ("pixels corrected", pixelsFlipped),
+            ("twin-like pixels left alone", twins),
+        ]
         if verify != nil { counts += [("flips confirmed by patterns", confirmed), ("flips rejected by patterns", rejected)] }
         return (out, CleanupReport(step: name, counts: counts))
     }

@@ -18,8 +18,10 @@ public struct ZeroSolutionFill: CleanupStep, Hashable {
     public var lastOnce = false
     public var name: String { "fill \(neighbourCounts.map(String.init).joined(separator: ","))" }
     public init(neighbourCounts: [Int] = [6, 5], toleranceDegrees: Double = 10, maximumHolePixels: Int = 10, lastOnce: Bool = false) {
-        self.neighbourCounts = neighbourCounts; self.toleranceDegrees = toleranceDegrees
-        self.maximumHolePixels = maximumHolePixels; self.lastOnce = lastOnce
+        self.neighbourCounts = neighbourCounts
+        self.toleranceDegrees = toleranceDegrees
+        self.maximumHolePixels = maximumHolePixels
+        self.lastOnce = lastOnce
     }
 
     public func apply(_ map: CrystalMap) throws -> (CrystalMap, CleanupReport) {
@@ -45,7 +47,10 @@ public struct ZeroSolutionFill: CleanupStep, Hashable {
                     guard nb.count(where: { out.phaseIndex[$0] >= 0 }) >= need else { continue }
                     if let c = NeighbourConsensus.find(out, nb, tolerance: cosT), c.members >= need { fills.append((i, c.mean, c.phase)) }
                 }
-                for (i, r, p) in fills { out.rotations[i] = r; out.phaseIndex[i] = p }
+                for (i, r, p) in fills {
+                    out.rotations[i] = r
+                    out.phaseIndex[i] = p
+                }
                 total += fills.count
                 if fills.isEmpty || (lastOnce && k == neighbourCounts.count - 1) { break }
             } while true

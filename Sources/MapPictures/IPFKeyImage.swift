@@ -13,23 +13,27 @@ public enum IPFKeyImage {
         // Bounds of the projected sector from points on its boundary and vertices.
         var pts: [(Double, Double)] = []
         let samples = 200
-        for i in 0...samples { for j in 0...samples {
-            let v = SquareLambertLike.hemisphere(Double(i) / Double(samples), Double(j) / Double(samples))
-            if sector.contains(v) { pts.append(stereo(v)) }
-        } }
+        for i in 0...samples {
+            for j in 0...samples {
+                let v = SquareLambertLike.hemisphere(Double(i) / Double(samples), Double(j) / Double(samples))
+                if sector.contains(v) { pts.append(stereo(v)) }
+            }
+        }
         guard !pts.isEmpty else { return RGBImage(width: size, height: size) }
         let minX = pts.map(\.0).min()!, maxX = pts.map(\.0).max()!, minY = pts.map(\.1).min()!, maxY = pts.map(\.1).max()!
         let labelSpace = 16
         let inner = size - 2 * labelSpace
         let span = max(maxX - minX, maxY - minY, 1e-9)
         var img = RGBImage(width: size, height: size)
-        for py in 0..<inner { for px in 0..<inner {
-            let x = minX + (Double(px) + 0.5) / Double(inner) * span
-            let y = maxY - (Double(py) + 0.5) / Double(inner) * span
-            let r2 = x * x + y * y
-            let v = Vector3(2 * x, 2 * y, 1 - r2) / (1 + r2)
-            if sector.contains(v) { img.set(px + labelSpace, py + labelSpace, key.color(crystalDirection: v).bytes) }
-        } }
+        for py in 0..<inner {
+            for px in 0..<inner {
+                let x = minX + (Double(px) + 0.5) / Double(inner) * span
+                let y = maxY - (Double(py) + 0.5) / Double(inner) * span
+                let r2 = x * x + y * y
+                let v = Vector3(2 * x, 2 * y, 1 - r2) / (1 + r2)
+                if sector.contains(v) { img.set(px + labelSpace, py + labelSpace, key.color(crystalDirection: v).bytes) }
+            }
+        }
         // corner labels
         for vtx in sector.vertices {
             let (x, y) = stereo(vtx)
@@ -42,7 +46,10 @@ public enum IPFKeyImage {
         return img
     }
 
-    static func stereo(_ v: Vector3) -> (Double, Double) { let u = v.unit; return (u.x / (1 + u.z), u.y / (1 + u.z)) }
+    static func stereo(_ v: Vector3) -> (Double, Double) {
+        let u = v.unit
+        return (u.x / (1 + u.z), u.y / (1 + u.z))
+    }
 
     /// Smallest integer indices for a unit direction, e.g. [101].
     static func millerLabel(_ v: Vector3) -> String {

@@ -94,7 +94,9 @@ public struct MapRenderer: Sendable {
                 }
             }
         case .phase:
-            let palette: [(UInt8, UInt8, UInt8)] = [(230, 60, 50), (40, 120, 220), (60, 180, 80), (240, 190, 40), (150, 80, 200), (40, 200, 200)]
+            let palette: [(UInt8, UInt8, UInt8)] = [
+                (230, 60, 50), (40, 120, 220), (60, 180, 80), (240, 190, 40), (150, 80, 200), (40, 200, 200),
+            ]
             for i in 0..<map.count where map.phaseIndex[i] >= 0 { out[i] = palette[Int(map.phaseIndex[i]) % palette.count] }
         case .grains(let gm):
             for i in 0..<map.count where gm.labels[i] >= 0 {
@@ -103,7 +105,9 @@ public struct MapRenderer: Sendable {
                 out[i] = (UInt8(60 + (h & 0xBF)), UInt8(60 + ((h >> 8) & 0xBF)), UInt8(60 + ((h >> 16) & 0xBF)))
             }
         case .scalar(let v, let range, _):
-            for i in 0..<map.count where v[i].isFinite { out[i] = MapRenderer.ramp((v[i] - range.lowerBound) / max(1e-12, range.upperBound - range.lowerBound)) }
+            for i in 0..<map.count where v[i].isFinite {
+                out[i] = MapRenderer.ramp((v[i] - range.lowerBound) / max(1e-12, range.upperBound - range.lowerBound))
+            }
         }
         return out
     }
@@ -155,9 +159,11 @@ public struct MapRenderer: Sendable {
 
 extension RGBImage {
     public mutating func blit(_ o: RGBImage, x: Int, y: Int) {
-        for yy in 0..<o.height { for xx in 0..<o.width {
-            let k = 3 * (yy * o.width + xx)
-            set(x + xx, y + yy, (o.pixels[k], o.pixels[k + 1], o.pixels[k + 2]))
-        } }
+        for yy in 0..<o.height {
+            for xx in 0..<o.width {
+                let k = 3 * (yy * o.width + xx)
+                set(x + xx, y + yy, (o.pixels[k], o.pixels[k + 1], o.pixels[k + 2]))
+            }
+        }
     }
 }

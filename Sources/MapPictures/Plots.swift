@@ -11,28 +11,46 @@ public enum Plots {
         let pw = w - left - right, ph = h - top - bottom
         let ymax = max(number.max() ?? 0, area.max() ?? 0, 1e-9)
         let n = number.count
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"\(w / 2)\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(escape(title))</text>\n"
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" "
+                + "font-size=\"12\">\n"
+        s +=
+            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"\(w / 2)\" y=\"22\" text-anchor=\"middle\" "
+                + "font-size=\"15\">\(escape(title))</text>\n"
         let bw = pw / Double(max(1, n))
         for k in 0..<n {
             let x = left + Double(k) * bw
             let hn = number[k] / ymax * ph, ha = area[k] / ymax * ph
-            s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4C72B0\"/>\n", x + 1, top + ph - hn, bw / 2 - 1, hn)
-            s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#DD8452\"/>\n", x + bw / 2, top + ph - ha, bw / 2 - 1, ha)
+            s += String(
+                format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#4C72B0\"/>\n", x + 1, top + ph - hn, bw / 2 - 1,
+                hn)
+            s += String(
+                format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#DD8452\"/>\n", x + bw / 2, top + ph - ha,
+                bw / 2 - 1, ha)
         }
-        s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, top + ph, left + pw, top + ph)
+        s += String(
+            format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, top + ph, left + pw, top + ph)
         s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, top, left, top + ph)
         for k in stride(from: 0, through: n, by: max(1, n / 5)) {
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.3g</text>\n", left + Double(k) * bw, top + ph + 16, edges[k])
+            s += String(
+                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.3g</text>\n", left + Double(k) * bw, top + ph + 16, edges[k])
         }
         for t in 0...4 {
             let v = ymax * Double(t) / 4
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", left - 6, top + ph - Double(t) / 4 * ph + 4, v)
+            s += String(
+                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", left - 6, top + ph - Double(t) / 4 * ph + 4, v)
         }
-        s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">equivalent-circle diameter (µm)</text>\n", left + pw / 2, h - 12)
-        s += String(format: "<text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">fraction</text>\n", top + ph / 2, top + ph / 2)
-        s += String(format: "<rect x=\"%.1f\" y=\"32\" width=\"12\" height=\"12\" fill=\"#4C72B0\"/><text x=\"%.1f\" y=\"42\">number</text>\n", w - 190, w - 174)
-        s += String(format: "<rect x=\"%.1f\" y=\"32\" width=\"12\" height=\"12\" fill=\"#DD8452\"/><text x=\"%.1f\" y=\"42\">area</text>\n", w - 100, w - 84)
+        s += String(
+            format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">equivalent-circle diameter (µm)</text>\n", left + pw / 2, h - 12)
+        s += String(
+            format: "<text x=\"14\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.1f)\">fraction</text>\n", top + ph / 2,
+            top + ph / 2)
+        s += String(
+            format: "<rect x=\"%.1f\" y=\"32\" width=\"12\" height=\"12\" fill=\"#4C72B0\"/><text x=\"%.1f\" y=\"42\">number</text>\n",
+            w - 190, w - 174)
+        s += String(
+            format: "<rect x=\"%.1f\" y=\"32\" width=\"12\" height=\"12\" fill=\"#DD8452\"/><text x=\"%.1f\" y=\"42\">area</text>\n",
+            w - 100, w - 84)
         return s + "</svg>\n"
     }
 
@@ -100,9 +118,13 @@ public enum Plots {
         let size = 420.0, m = 30.0
         func tx(_ x: Double) -> Double { m + (x - sx) / span * (size - 2 * m) }
         func ty(_ y: Double) -> Double { size - m - (y - sy) / span * (size - 2 * m) }
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        var s =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" font-family=\"sans-serif\" "
+                + "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(size / 2)\" y=\"18\" text-anchor=\"middle\" font-size=\"14\">\(escape(title))</text>\n"
-        s += "<polygon fill=\"none\" stroke=\"black\" points=\"" + outline.map { String(format: "%.1f,%.1f", tx($0.0), ty($0.1)) }.joined(separator: " ") + "\"/>\n"
+        s +=
+            "<polygon fill=\"none\" stroke=\"black\" points=\""
+            + outline.map { String(format: "%.1f,%.1f", tx($0.0), ty($0.1)) }.joined(separator: " ") + "\"/>\n"
         let key = IPFColorKey(group)
         for p in pts {
             let r2 = p.0 * p.0 + p.1 * p.1
@@ -111,7 +133,9 @@ public enum Plots {
         }
         for v in group.fundamentalSector.vertices {
             let u = v.unit
-            s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", tx(u.x / (1 + u.z)), ty(u.y / (1 + u.z)) + 16, IPFKeyImage.millerLabel(v))
+            s += String(
+                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", tx(u.x / (1 + u.z)), ty(u.y / (1 + u.z)) + 16,
+                IPFKeyImage.millerLabel(v))
         }
         return s + "</svg>\n"
     }
@@ -130,36 +154,57 @@ public enum Plots {
         let r = max(2, size / 40)
         for _ in 0..<3 {
             var out = grid
-            for y in 0..<size { for x in 0..<size {
-                var s = 0.0, k = 0.0
-                for dx in -r...r where x + dx >= 0 && x + dx < size { s += grid[y * size + x + dx]; k += 1 }
-                out[y * size + x] = s / k
-            } }
+            for y in 0..<size {
+                for x in 0..<size {
+                    var s = 0.0, k = 0.0
+                    for dx in -r...r where x + dx >= 0 && x + dx < size {
+                        s += grid[y * size + x + dx]
+                        k += 1
+                    }
+                    out[y * size + x] = s / k
+                }
+            }
             grid = out
-            for x in 0..<size { for y in 0..<size {
-                var s = 0.0, k = 0.0
-                for dy in -r...r where y + dy >= 0 && y + dy < size { s += out[(y + dy) * size + x]; k += 1 }
-                grid[y * size + x] = s / k
-            } }
+            for x in 0..<size {
+                for y in 0..<size {
+                    var s = 0.0, k = 0.0
+                    for dy in -r...r where y + dy >= 0 && y + dy < size {
+                        s += out[(y + dy) * size + x]
+                        k += 1
+                    }
+                    grid[y * size + x] = s / k
+                }
+            }
         }
         var img = RGBImage(width: size, height: size)
         var inside = [Bool](repeating: false, count: size * size)
         var total = 0.0, n = 0.0
-        for y in 0..<size { for x in 0..<size {
-            let px = sx + Double(x) / Double(size - 1) * span, py = sy + Double(size - 1 - y) / Double(size - 1) * span
-            let r2 = px * px + py * py
-            if sector.contains(Vector3(2 * px, 2 * py, 1 - r2) / (1 + r2)) { inside[y * size + x] = true; total += grid[y * size + x]; n += 1 }
-        } }
+        for y in 0..<size {
+            for x in 0..<size {
+                let px = sx + Double(x) / Double(size - 1) * span, py = sy + Double(size - 1 - y) / Double(size - 1) * span
+                let r2 = px * px + py * py
+                if sector.contains(Vector3(2 * px, 2 * py, 1 - r2) / (1 + r2)) {
+                    inside[y * size + x] = true
+                    total += grid[y * size + x]
+                    n += 1
+                }
+            }
+        }
         let mean = n > 0 ? total / n : 1
         let mx = max(1e-12, grid.enumerated().filter { inside[$0.offset] }.map(\.element).max() ?? 1) / mean
-        for i in 0..<(size * size) where inside[i] { let c = MapRenderer.ramp(Float(grid[i] / mean / mx)); img.set(i % size, i / size, c) }
+        for i in 0..<(size * size) where inside[i] {
+            let c = MapRenderer.ramp(Float(grid[i] / mean / mx))
+            img.set(i % size, i / size, c)
+        }
         img.text(String(format: "MAX %.1f MRD", mx), x: 6, y: 6, scale: 2)
         for v in sector.vertices {
             let u = v.unit
-            let x = Int((u.x / (1 + u.z) - sx) / span * Double(size - 1)), y = size - 1 - Int((u.y / (1 + u.z) - sy) / span * Double(size - 1))
+            let x = Int((u.x / (1 + u.z) - sx) / span * Double(size - 1)),
+                y = size - 1 - Int((u.y / (1 + u.z) - sy) / span * Double(size - 1))
             let label = IPFKeyImage.millerLabel(v)
-            img.text(label, x: min(size - RGBImage.textWidth(label, scale: 2) - 2, max(2, x - RGBImage.textWidth(label, scale: 2) / 2)),
-                     y: y > size / 2 ? min(size - 16, y - 18) : y + 4, scale: 2)
+            img.text(
+                label, x: min(size - RGBImage.textWidth(label, scale: 2) - 2, max(2, x - RGBImage.textWidth(label, scale: 2) / 2)),
+                y: y > size / 2 ? min(size - 16, y - 18) : y + 4, scale: 2)
         }
         return img
     }

@@ -7,14 +7,21 @@ public struct RGBImage: Sendable {
     public var width: Int, height: Int
     public var pixels: [UInt8]
     public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (255, 255, 255)) {
-        self.width = width; self.height = height
+        self.width = width
+        self.height = height
         pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for i in 0..<(width * height) { pixels[3 * i] = fill.0; pixels[3 * i + 1] = fill.1; pixels[3 * i + 2] = fill.2 }
+        for i in 0..<(width * height) {
+            pixels[3 * i] = fill.0
+            pixels[3 * i + 1] = fill.1
+            pixels[3 * i + 2] = fill.2
+        }
     }
     @inlinable public mutating func set(_ x: Int, _ y: Int, _ c: (UInt8, UInt8, UInt8)) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let o = 3 * (y * width + x)
-        pixels[o] = c.0; pixels[o + 1] = c.1; pixels[o + 2] = c.2
+        pixels[o] = c.0
+        pixels[o + 1] = c.1
+        pixels[o + 2] = c.2
     }
     public mutating func fillRect(x: Int, y: Int, w: Int, h: Int, _ c: (UInt8, UInt8, UInt8)) {
         let y0 = max(0, y), y1 = min(height, y + h), x0 = max(0, x), x1 = min(width, x + w)
@@ -26,9 +33,11 @@ public struct RGBImage: Sendable {
         var cx = x
         for ch in s {
             if let g = BitmapFont.glyphs[ch] ?? BitmapFont.glyphs[Character(ch.uppercased())] {
-                for (row, bits) in g.enumerated() { for col in 0..<5 where bits & (1 << (4 - col)) != 0 {
-                    fillRect(x: cx + col * scale, y: y + row * scale, w: scale, h: scale, color)
-                } }
+                for (row, bits) in g.enumerated() {
+                    for col in 0..<5 where bits & (1 << (4 - col)) != 0 {
+                        fillRect(x: cx + col * scale, y: y + row * scale, w: scale, h: scale, color)
+                    }
+                }
             }
             cx += 6 * scale
         }

@@ -17,10 +17,10 @@ import EBSDCore
 public struct ColumnarDepositGenerator: Sendable {
     public var rows = 24
     public var columns = 100
-    public var step = 3.0                  // µm
-    public var widthRange = 10.0...150.0   // µm
+    public var step = 3.0  // µm
+    public var widthRange = 10.0...150.0  // µm
     public var pores = 3
-    public var poreRadius = 2.0...4.0      // pixels
+    public var poreRadius = 2.0...4.0  // pixels
     public var pseudoSymmetricPixels = 7
     public var wildSpikes = 6
     public var spreadDegrees = 0.3
@@ -54,33 +54,42 @@ public struct ColumnarDepositGenerator: Sendable {
         var rotations = [Rotation](repeating: .identity, count: grid.count)
         var phaseIndex = [Int32](repeating: 0, count: grid.count)
         let spread = spreadDegrees * .pi / 180
-        for r in 0..<rows { for c in 0..<columns {
-            let x = (Double(c) + 0.5) * step, y = Double(r) * step
-            var g = 0
-            for k in 1..<edges.count - 1 {
-                let wobble = 0.15 * step * 4 * sin(y / (6 * step) + phaseShift[k])
-                if x > edges[k] + wobble { g = k }
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let x = (Double(c) + 0.5) * step, y = Double(r) * step
+                var g = 0
+                for k in 1..<edges.count - 1 {
+                    let wobble = 0.15 * step * 4 * sin(y / (6 * step) + phaseShift[k])
+                    if x > edges[k] + wobble { g = k }
+                }
+                let i = grid.index(row: r, column: c)
+                grainOf[i] = g
+                let axis = Vector3(
+                    Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))
+                rotations[i] = Rotation(axis: axis, angle: Double.random(in: 0...spread, using: &rng)) * oris[g]
             }
-            let i = grid.index(row: r, column: c)
-            grainOf[i] = g
-            let axis = Vector3(Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))
-            rotations[i] = Rotation(axis: axis, angle: Double.random(in: 0...spread, using: &rng)) * oris[g]
-        } }
+        }
         // Pores at the interface (bottom rows).
         var porePixels: [Int] = []
         for _ in 0..<pores {
             let cx = Double.random(in: 4...Double(columns - 5), using: &rng), rad = Double.random(in: poreRadius, using: &rng)
-            for r in max(0, rows - Int(rad) - 1)..<rows { for c in 0..<columns {
-                let dx = Double(c) - cx, dy = Double(rows - 1 - r)
-                if dx * dx + dy * dy <= rad * rad {
-                    let i = grid.index(row: r, column: c)
-                    if phaseIndex[i] >= 0 { phaseIndex[i] = -1; porePixels.append(i) }
+            for r in max(0, rows - Int(rad) - 1)..<rows {
+                for c in 0..<columns {
+                    let dx = Double(c) - cx, dy = Double(rows - 1 - r)
+                    if dx * dx + dy * dy <= rad * rad {
+                        let i = grid.index(row: r, column: c)
+                        if phaseIndex[i] >= 0 {
+                            phaseIndex[i] = -1
+                            porePixels.append(i)
+                        }
+                    }
                 }
-            } }
+            }
         }
-        let truth = CrystalMap(grid: grid, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: phaseIndex, rotations: rotations,
-                               properties: [MapProperty.confidenceIndex: phaseIndex.map { $0 < 0 ? -1 : 1 }],
-                               metadata: ["operator": "SwiftEBSD synthetic ground truth", "sampleid": "columnar \(phase.name) deposit, seed \(seed)"])
+        let truth = CrystalMap(
+            grid: grid, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: phaseIndex, rotations: rotations,
+            properties: [MapProperty.confidenceIndex: phaseIndex.map { $0 < 0 ? -1 : 1 }],
+            metadata: ["operator": "SwiftEBSD synthetic ground truth", "sampleid": "columnar \(phase.name) deposit, seed \(seed)"])
         // Defects in the "as indexed" map.
         var indexed = truth
         let biggest = (0..<nGrains).max { a, b in grainOf.filter { $0 == a }.count < grainOf.filter { $0 == b }.count }!
@@ -95,13 +104,20 @@ public struct ColumnarDepositGenerator: Sendable {
                 return da < db
             }.prefix(pseudoSymmetricPixels)
             let variant = Rotation(axis: Vector3(1, 1, 1), angle: .pi / 3)
-            for i in cluster { indexed.rotations[i] = variant * truth.rotations[i]; pseudo.append(i) }
+            for i in cluster {
+                indexed.rotations[i] = variant * truth.rotations[i]
+                pseudo.append(i)
+            }
         }
         var spikes: [Int] = []
         let pool = (0..<grid.count).filter { phaseIndex[$0] >= 0 && !pseudo.contains($0) }
         while spikes.count < wildSpikes, let i = pool.randomElement(using: &rng) {
             let r = i / columns, c = i % columns
-            if r == 0 || c == 0 || r == rows - 1 || c == columns - 1 || spikes.contains(where: { abs($0 / columns - r) <= 2 && abs($0 % columns - c) <= 2 }) { continue }
+            if r == 0 || c == 0 || r == rows - 1 || c == columns - 1
+                || spikes.contains(where: { abs($0 / columns - r) <= 2 && abs($0 % columns - c) <= 2 })
+            {
+                continue
+            }
             // a wild spike sits inside a grain: all 8 neighbours indexed and of the same grain
             let nb = [-columns - 1, -columns, -columns + 1, -1, 1, columns - 1, columns, columns + 1].map { i + $0 }
             if !nb.allSatisfy({ phaseIndex[$0] >= 0 && grainOf[$0] == grainOf[i] }) { continue }
@@ -109,6 +125,8 @@ public struct ColumnarDepositGenerator: Sendable {
             spikes.append(i)
         }
         indexed.metadata["sampleid"] = "columnar \(phase.name) deposit as indexed (pseudo-symmetric cluster + wild spikes), seed \(seed)"
-        return Result(truth: truth, asIndexed: indexed, porePixels: porePixels, pseudoSymmetricPixels: pseudo, wildSpikePixels: spikes, grainOfPixel: grainOf)
+        return Result(
+            truth: truth, asIndexed: indexed, porePixels: porePixels, pseudoSymmetricPixels: pseudo, wildSpikePixels: spikes,
+            grainOfPixel: grainOf)
     }
 }

@@ -26,8 +26,10 @@ public struct CompressedDictionary: Sendable {
 
     /// Builds the basis from `trainingCount` dictionary patterns spread evenly over `rotations`,
     /// then the coefficients of all, simulated in blocks of `block` patterns.
-    public init?(signal: PatternSignal, master: MasterPattern, rotations: [Rotation], components: Int = 128,
-                 trainingCount: Int = 10_000, block: Int = 8192) {
+    public init?(
+        signal: PatternSignal, master: MasterPattern, rotations: [Rotation], components: Int = 128,
+        trainingCount: Int = 10_000, block: Int = 8192
+    ) {
         let n = signal.length
         let m = min(components, n)
         let projector = PatternProjector(master: master, detector: signal.detector)
@@ -36,7 +38,9 @@ public struct CompressedDictionary: Sendable {
         var x = [Float](repeating: 0, count: training.count * n)
         x.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, training[...], into: $0.baseAddress!) }
         var scatter = [Float](repeating: 0, count: n * n)
-        x.withUnsafeBufferPointer { xp in scatter.withUnsafeMutableBufferPointer { Gemm.gram(xp.baseAddress!, m: training.count, k: n, into: $0.baseAddress!) } }
+        x.withUnsafeBufferPointer { xp in
+            scatter.withUnsafeMutableBufferPointer { Gemm.gram(xp.baseAddress!, m: training.count, k: n, into: $0.baseAddress!) }
+        }
         guard let eig = SymmetricEigen.largest(scatter, n: n, count: m) else { return nil }
         basis = eig.vectors
         self.components = m
@@ -48,9 +52,13 @@ public struct CompressedDictionary: Sendable {
         while start < rotations.count {
             let end = min(rotations.count, start + block), count = end - start
             buf.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[start..<end], into: $0.baseAddress!) }
-            buf.withUnsafeBufferPointer { bp in eig.vectors.withUnsafeBufferPointer { vp in coeff.withUnsafeMutableBufferPointer { cp in
-                Gemm.rowsDotRows(bp.baseAddress!, m: count, vp.baseAddress!, n: m, k: n, into: cp.baseAddress! + start * m)
-            } } }
+            buf.withUnsafeBufferPointer { bp in
+                eig.vectors.withUnsafeBufferPointer { vp in
+                    coeff.withUnsafeMutableBufferPointer { cp in
+                        Gemm.rowsDotRows(bp.baseAddress!, m: count, vp.baseAddress!, n: m, k: n, into: cp.baseAddress! + start * m)
+                    }
+                }
+            }
             start = end
         }
         coefficients = coeff
@@ -59,9 +67,13 @@ public struct CompressedDictionary: Sendable {
     /// Coefficients of prepared patterns `[count × length]` → `[count × components]`.
     public func project(_ prepared: [Float], count: Int, length: Int) -> [Float] {
         var out = [Float](repeating: 0, count: count * components)
-        prepared.withUnsafeBufferPointer { p in basis.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { o in
-            Gemm.rowsDotRows(p.baseAddress!, m: count, b.baseAddress!, n: components, k: length, into: o.baseAddress!)
-        } } }
+        prepared.withUnsafeBufferPointer { p in
+            basis.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    Gemm.rowsDotRows(p.baseAddress!, m: count, b.baseAddress!, n: components, k: length, into: o.baseAddress!)
+                }
+            }
+        }
         return out
     }
 }

@@ -20,7 +20,11 @@ public struct DictionaryCache: Sendable {
     public static let headerBytes = 4096
     public init(path: String) { self.path = path }
 
-    struct Header: Codable { var key: String; var count: Int; var length: Int }
+    struct Header: Codable {
+        var key: String
+        var count: Int
+        var length: Int
+    }
 
     /// The cache key of an indexer's dictionary.
     public static func key(_ indexer: DictionaryIndexer) -> String {
@@ -43,11 +47,15 @@ public struct DictionaryCache: Sendable {
     func reader(key: String, count: Int, length: Int) -> FileHandle? {
         guard let fh = FileHandle(forReadingAtPath: path) else { return nil }
         guard let head = try? fh.read(upToCount: Self.headerBytes), head.count == Self.headerBytes,
-              let text = String(data: head, encoding: .utf8), text.hasPrefix("EBSDDICT1\n"),
-              let h = try? JSONDecoder().decode(Header.self, from: Data(text.dropFirst(10).trimmingCharacters(in: .whitespaces).utf8)),
-              h.key == key, h.count == count, h.length == length,
-              let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int,
-              size == Self.headerBytes + count * length * 4 else { try? fh.close(); return nil }
+            let text = String(data: head, encoding: .utf8), text.hasPrefix("EBSDDICT1\n"),
+            let h = try? JSONDecoder().decode(Header.self, from: Data(text.dropFirst(10).trimmingCharacters(in: .whitespaces).utf8)),
+            h.key == key, h.count == count, h.length == length,
+            let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int,
+            size == Self.headerBytes + count * length * 4
+        else {
+            try? fh.close()
+            return nil
+        }
         return fh
     }
 
@@ -55,9 +63,15 @@ public struct DictionaryCache: Sendable {
     func writer(key: String, count: Int, length: Int) -> (FileHandle, String)? {
         let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         guard FileManager.default.createFile(atPath: tmp, contents: nil), let fh = FileHandle(forWritingAtPath: tmp) else { return nil }
-        var text = "EBSDDICT1\n" + String(decoding: (try? JSONEncoder().encode(Header(key: key, count: count, length: length))) ?? Data(), as: UTF8.self)
+        var text =
+            "EBSDDICT1\n"
+            + String(decoding: (try? JSONEncoder().encode(Header(key: key, count: count, length: length))) ?? Data(), as: UTF8.self)
         text += String(repeating: " ", count: max(0, Self.headerBytes - text.utf8.count))
-        do { try fh.write(contentsOf: Data(text.utf8)) } catch { try? fh.close(); try? FileManager.default.removeItem(atPath: tmp); return nil }
+        do { try fh.write(contentsOf: Data(text.utf8)) } catch {
+            try? fh.close()
+            try? FileManager.default.removeItem(atPath: tmp)
+            return nil
+        }
         return (fh, tmp)
     }
 }

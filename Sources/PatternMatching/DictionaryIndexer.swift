@@ -59,7 +59,10 @@ public struct DictionaryIndexer: Sendable {
         result.dictionaryFromCache = cacheReader != nil
         defer {
             try? cacheReader?.close()
-            if let (fh, tmp) = cacheWriter { try? fh.close(); try? FileManager.default.removeItem(atPath: tmp) }   // incomplete
+            if let (fh, tmp) = cacheWriter {
+                try? fh.close()
+                try? FileManager.default.removeItem(atPath: tmp)
+            }  // incomplete
         }
         for db in 0..<dBlocks {
             let d0 = db * dc, d1 = min(rotations.count, d0 + dc), nd = d1 - d0
@@ -75,7 +78,9 @@ public struct DictionaryIndexer: Sendable {
             if db == dBlocks - 1, let (fh, tmp) = cacheWriter, let c = cache {
                 try? fh.close()
                 _ = try? FileManager.default.removeItem(atPath: c.path)
-                if (try? FileManager.default.moveItem(atPath: tmp, toPath: c.path)) == nil { try? FileManager.default.removeItem(atPath: tmp) }
+                if (try? FileManager.default.moveItem(atPath: tmp, toPath: c.path)) == nil {
+                    try? FileManager.default.removeItem(atPath: tmp)
+                }
                 cacheWriter = nil
             }
             result.simulationSeconds += Double(DispatchTime.now().uptimeNanoseconds - ts) / 1e9
@@ -84,9 +89,14 @@ public struct DictionaryIndexer: Sendable {
                 let e1 = min(count, e0 + ec), ne = e1 - e0
                 let exp = keep ? [] : signal.prepareExperimental(try read(e0..<e1), count: ne)
                 let tc = DispatchTime.now().uptimeNanoseconds
-                (keep ? prepared : exp).withUnsafeBufferPointer { ep in dict.withUnsafeBufferPointer { dp in sims.withUnsafeMutableBufferPointer { sp in
-                    Gemm.rowsDotRows(ep.baseAddress! + (keep ? e0 * n : 0), m: ne, dp.baseAddress!, n: nd, k: n, into: sp.baseAddress!)
-                } } }
+                (keep ? prepared : exp).withUnsafeBufferPointer { ep in
+                    dict.withUnsafeBufferPointer { dp in
+                        sims.withUnsafeMutableBufferPointer { sp in
+                            Gemm.rowsDotRows(
+                                ep.baseAddress! + (keep ? e0 * n : 0), m: ne, dp.baseAddress!, n: nd, k: n, into: sp.baseAddress!)
+                        }
+                    }
+                }
                 Self.keepTop(sims, rows: ne, columns: nd, offset: Int32(d0), into: &result, firstRow: e0)
                 result.comparisonSeconds += Double(DispatchTime.now().uptimeNanoseconds - tc) / 1e9
                 e0 = e1
@@ -100,20 +110,30 @@ public struct DictionaryIndexer: Sendable {
     /// Merges a block of scores (`rows × columns`, dictionary indices from `offset`) into the top-k lists.
     static func keepTop(_ sims: [Float], rows: Int, columns: Int, offset: Int32, into result: inout MatchResult, firstRow: Int) {
         let k = result.k
-        sims.withUnsafeBufferPointer { sp in result.scores.withUnsafeMutableBufferPointer { scp in result.indices.withUnsafeMutableBufferPointer { ip in
-            let s = UncheckedPointer(readOnly: sp.baseAddress!), sc = UncheckedPointer(scp.baseAddress!), ix = UncheckedPointer(ip.baseAddress!)
-            parallelFor(rows) { r in
-                let row = s.p + r * columns
-                let top = sc.p + (firstRow + r) * k, idx = ix.p + (firstRow + r) * k
-                var threshold = top[k - 1]
-                for c in 0..<columns where row[c] > threshold {
-                    var j = k - 1
-                    while j > 0 && top[j - 1] < row[c] { top[j] = top[j - 1]; idx[j] = idx[j - 1]; j -= 1 }
-                    top[j] = row[c]; idx[j] = offset + Int32(c)
-                    threshold = top[k - 1]
+        sims.withUnsafeBufferPointer { sp in
+            result.scores.withUnsafeMutableBufferPointer { scp in
+                result.indices.withUnsafeMutableBufferPointer { ip in
+                    let s = UncheckedPointer(readOnly: sp.baseAddress!), sc = UncheckedPointer(scp.baseAddress!),
+                        ix = UncheckedPointer(ip.baseAddress!)
+                    parallelFor(rows) { r in
+                        let row = s.p + r * columns
+                        let top = sc.p + (firstRow + r) * k, idx = ix.p + (firstRow + r) * k
+                        var threshold = top[k - 1]
+                        for c in 0..<columns where row[c] > threshold {
+                            var j = k - 1
+                            while j > 0 && top[j - 1] < row[c] {
+                                top[j] = top[j - 1]
+                                idx[j] = idx[j - 1]
+                                j -= 1
+                            }
+                            top[j] = row[c]
+                            idx[j] = offset + Int32(c)
+                            threshold = top[k - 1]
+                        }
+                    }
                 }
             }
-        } } }
+        }
     }
 
     /// Matches a whole stack.
@@ -128,11 +148,13 @@ public struct DictionaryIndexer: Sendable {
         var pi = [Int32](repeating: -1, count: r.count)
         var score = [Float](repeating: 0, count: r.count)
         for i in 0..<r.count where r.indices[i * r.k] >= 0 {
-            rot[i] = rotations[Int(r.indices[i * r.k])]; score[i] = r.scores[i * r.k]
+            rot[i] = rotations[Int(r.indices[i * r.k])]
+            score[i] = r.scores[i * r.k]
             pi[i] = score[i] >= minimumScore ? 0 : -1
         }
-        return CrystalMap(grid: grid, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: pi, rotations: rot,
-                          properties: [MapProperty.score: score, MapProperty.confidenceIndex: score],
-                          metadata: ["operator": "SwiftEBSD dictionary indexing"])
+        return CrystalMap(
+            grid: grid, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: pi, rotations: rot,
+            properties: [MapProperty.score: score, MapProperty.confidenceIndex: score],
+            metadata: ["operator": "SwiftEBSD dictionary indexing"])
     }
 }

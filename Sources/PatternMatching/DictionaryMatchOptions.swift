@@ -26,10 +26,12 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
 
     /// Checks the values on their own.
     public func validate() throws(MatchingError) {
-        guard resolutionDegrees > 0, resolutionDegrees <= 20 else { throw MatchingError("resolution must be in (0, 20]° (got \(resolutionDegrees))") }
-        guard (1...50).contains(keep) else { throw MatchingError("the number of matches kept must be 1…50 (got \(keep))") }
-        guard (8...1024).contains(components) else { throw MatchingError("components must be 8…1024 (got \(components))") }
-        guard memoryBytes > 0 else { throw MatchingError("the memory budget must be positive") }
+        guard resolutionDegrees > 0, resolutionDegrees <= 20 else {
+            throw MatchingError(key: "resolution", "must be in (0, 20]° (got \(resolutionDegrees))")
+        }
+        guard (1...50).contains(keep) else { throw MatchingError(key: "keep", "must be 1…50 (got \(keep))") }
+        guard (8...1024).contains(components) else { throw MatchingError(key: "components", "must be 8…1024 (got \(components))") }
+        guard memoryBytes > 0 else { throw MatchingError(key: "memory", "must be positive") }
     }
 
     /// Parses a size such as 512MB, 2GB, 1.5G or 4096 (bytes).
@@ -40,6 +42,6 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
         for (u, f) in units where s.hasSuffix(u) {
             if let v = Double(s.dropLast(u.count)), v > 0 { return Int(v * f) }
         }
-        throw MatchingError("memory '\(text)' must be a size like 512MB or 2GB")
+        throw MatchingError(key: "memory", "'\(text)' must be a size like 512MB or 2GB")
     }
 }

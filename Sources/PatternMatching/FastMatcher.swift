@@ -32,9 +32,13 @@ public struct FastMatcher: Sendable {
         while start < count {
             let end = min(count, start + block), nb = end - start
             let coeff = dictionary.project(Array(prepared[(start * n)..<(end * n)]), count: nb, length: n)
-            coeff.withUnsafeBufferPointer { cp in dictionary.coefficients.withUnsafeBufferPointer { dp in scores.withUnsafeMutableBufferPointer { sp in
-                Gemm.rowsDotRows(cp.baseAddress!, m: nb, dp.baseAddress!, n: nd, k: m, into: sp.baseAddress!)
-            } } }
+            coeff.withUnsafeBufferPointer { cp in
+                dictionary.coefficients.withUnsafeBufferPointer { dp in
+                    scores.withUnsafeMutableBufferPointer { sp in
+                        Gemm.rowsDotRows(cp.baseAddress!, m: nb, dp.baseAddress!, n: nd, k: m, into: sp.baseAddress!)
+                    }
+                }
+            }
             DictionaryIndexer.keepTop(scores, rows: nb, columns: nd, offset: 0, into: &approx, firstRow: start)
             start = end
         }
@@ -42,26 +46,42 @@ public struct FastMatcher: Sendable {
         var exact = MatchResult(count: count, k: candidates)
         let k = candidates
         let approxIndices = approx.indices
-        prepared.withUnsafeBufferPointer { pp in exact.scores.withUnsafeMutableBufferPointer { sb in exact.indices.withUnsafeMutableBufferPointer { ib in
-            let p = UncheckedPointer(readOnly: pp.baseAddress!), so = UncheckedPointer(sb.baseAddress!), io = UncheckedPointer(ib.baseAddress!)
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            let per = (count + workers - 1) / workers
-            parallelFor(workers) { w in
-                var scratch = [Float](repeating: 0, count: 2 * signal.detector.pixelCount), packed = [Float](repeating: 0, count: n)
-                scratch.withUnsafeMutableBufferPointer { s in packed.withUnsafeMutableBufferPointer { q in
-                    for i in (w * per)..<min(count, (w + 1) * per) {
-                        var list: [(Int32, Float)] = []
-                        for c in 0..<k {
-                            let idx = approxIndices[i * k + c]
-                            guard idx >= 0 else { continue }
-                            list.append((idx, signal.score(p.p + i * n, projector, dictionary.rotations[Int(idx)], scratch: s.baseAddress!, packed: q.baseAddress!)))
+        prepared.withUnsafeBufferPointer { pp in
+            exact.scores.withUnsafeMutableBufferPointer { sb in
+                exact.indices.withUnsafeMutableBufferPointer { ib in
+                    let p = UncheckedPointer(readOnly: pp.baseAddress!), so = UncheckedPointer(sb.baseAddress!),
+                        io = UncheckedPointer(ib.baseAddress!)
+                    let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+                    let per = (count + workers - 1) / workers
+                    parallelFor(workers) { w in
+                        var scratch = [Float](repeating: 0, count: 2 * signal.detector.pixelCount), packed = [Float](repeating: 0, count: n)
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            packed.withUnsafeMutableBufferPointer { q in
+                                for i in (w * per)..<min(count, (w + 1) * per) {
+                                    var list: [(Int32, Float)] = []
+                                    for c in 0..<k {
+                                        let idx = approxIndices[i * k + c]
+                                        guard idx >= 0 else { continue }
+                                        list.append(
+                                            (
+                                                idx,
+                                                signal.score(
+                                                    p.p + i * n, projector, dictionary.rotations[Int(idx)], scratch: s.baseAddress!,
+                                                    packed: q.baseAddress!)
+                                            ))
+                                    }
+                                    list.sort { $0.1 > $1.1 }
+                                    for (c, e) in list.enumerated() {
+                                        io.p[i * k + c] = e.0
+                                        so.p[i * k + c] = e.1
+                                    }
+                                }
+                            }
                         }
-                        list.sort { $0.1 > $1.1 }
-                        for (c, e) in list.enumerated() { io.p[i * k + c] = e.0; so.p[i * k + c] = e.1 }
                     }
-                } }
+                }
             }
-        } } }
+        }
         return exact
     }
 

@@ -32,14 +32,19 @@ public struct MapRefiner: Sendable {
         public var description: String {
             var lines: [String] = []
             if let m = mapPC {
-                lines.append(String(format: "map PC (Bruker) from %d patterns: %.4f %.4f %.4f (was %.4f %.4f %.4f)",
-                                    m.patterns, m.refined.x, m.refined.y, m.refined.z, m.previous.x, m.previous.y, m.previous.z))
+                lines.append(
+                    String(
+                        format: "map PC (Bruker) from %d patterns: %.4f %.4f %.4f (was %.4f %.4f %.4f)",
+                        m.patterns, m.refined.x, m.refined.y, m.refined.z, m.previous.x, m.previous.y, m.previous.z))
             }
             if let p = medianPatternPC {
-                lines.append(String(format: "per-pattern PCs (Bruker): median %.4f %.4f %.4f over %d patterns", p.pc.x, p.pc.y, p.pc.z, p.patterns))
+                lines.append(
+                    String(format: "per-pattern PCs (Bruker): median %.4f %.4f %.4f over %d patterns", p.pc.x, p.pc.y, p.pc.z, p.patterns))
             }
             if variantWins > 0 { lines.append("pseudo-symmetry: a variant won in \(variantWins) of \(refined) patterns") }
-            if let n = neighbourCheck { lines.append("neighbour check: \(n.checked) pixels below the threshold or not indexed, \(n.changed) changed") }
+            if let n = neighbourCheck {
+                lines.append("neighbour check: \(n.checked) pixels below the threshold or not indexed, \(n.changed) changed")
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -62,8 +67,10 @@ public struct MapRefiner: Sendable {
     }
 
     /// Refines `pixels` (default: every indexed pixel) of `map`; `progress(done, total)` after each chunk.
-    public func refine(_ map: CrystalMap, stack: PatternStack, pixels: [Int]? = nil,
-                       progress: ((Int, Int) -> Void)? = nil) throws -> (CrystalMap, Report) {
+    public func refine(
+        _ map: CrystalMap, stack: PatternStack, pixels: [Int]? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> (CrystalMap, Report) {
         guard stack.count == map.count else {
             throw MatchingError("\(stack.path) holds \(stack.count) patterns but the map has \(map.count) pixels")
         }
@@ -84,8 +91,9 @@ public struct MapRefiner: Sendable {
         for start in stride(from: 0, to: todo.count, by: max(1, options.chunkSize)) {
             let ids = Array(todo[start..<min(todo.count, start + max(1, options.chunkSize))])
             let raw = try stack.read(pixels: ids)
-            let res = refiner.refine(prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] },
-                                     pcs: [signal.detector.pc()])
+            let res = refiner.refine(
+                prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] },
+                pcs: [signal.detector.pc()])
             for (k, i) in ids.enumerated() {
                 out.rotations[i] = res[k].rotation
                 score[i] = res[k].score
@@ -114,7 +122,8 @@ public struct MapRefiner: Sendable {
     /// One PC for the map: the best-scoring indexed pixel of each of `mapPCPatterns` stretches of
     /// the map refines its own PC; the median of those PCs.
     func mapPatternCenter(_ map: CrystalMap, stack: PatternStack) throws -> (PatternCenter, Int) {
-        let scores = map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
+        let scores =
+            map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
             ?? [Float](repeating: 1, count: map.count)
         let indexed = (0..<map.count).filter { map.isIndexed($0) }
         guard !indexed.isEmpty else { throw MatchingError("the map has no indexed pixel to refine a PC on") }
@@ -134,8 +143,11 @@ extension MapRefiner {
     /// The reference study's neighbour check on its own: pixels below `threshold` NCC (the map's
     /// `score`, else `ci`, else all), or not indexed, try their 8 neighbours' orientations on their
     /// own patterns; returns the map and the pixels checked and changed.
-    public func checkNeighbours(_ map: CrystalMap, stack: PatternStack, threshold: Double) throws -> (CrystalMap, checked: Int, changed: Int) {
-        let scores = map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
+    public func checkNeighbours(
+        _ map: CrystalMap, stack: PatternStack, threshold: Double
+    ) throws -> (CrystalMap, checked: Int, changed: Int) {
+        let scores =
+            map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
             ?? [Float](repeating: 0, count: map.count)
         let check = NeighbourCheck(threshold: Float(threshold))
         let signal = self.signal

@@ -22,7 +22,8 @@ public struct MatchResult: Sendable {
     public var dictionaryFromCache = false
 
     public init(count: Int, k: Int) {
-        self.count = count; self.k = k
+        self.count = count
+        self.k = k
         indices = [Int32](repeating: -1, count: count * k)
         scores = [Float](repeating: -.infinity, count: count * k)
     }

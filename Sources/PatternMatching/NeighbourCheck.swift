@@ -14,7 +14,8 @@ public struct NeighbourCheck: Sendable {
     public var acceptScore: Float
 
     public init(threshold: Float, acceptScore: Float? = nil) {
-        self.threshold = threshold; self.acceptScore = acceptScore ?? threshold
+        self.threshold = threshold
+        self.acceptScore = acceptScore ?? threshold
     }
 
     /// Pixels the check looks at.
@@ -24,8 +25,10 @@ public struct NeighbourCheck: Sendable {
 
     /// Applies the check. `prepared(i)` gives pixel i's prepared pattern (see ``PatternSignal``);
     /// returns the map with `score`/`ci` updated and the number of pixels changed.
-    public func apply(_ map: CrystalMap, scores: [Float], signal: PatternSignal, projector: PatternProjector,
-                      prepared: (Int) throws -> [Float]) rethrows -> (CrystalMap, changed: Int, checked: Int) {
+    public func apply(
+        _ map: CrystalMap, scores: [Float], signal: PatternSignal, projector: PatternProjector,
+        prepared: (Int) throws -> [Float]
+    ) rethrows -> (CrystalMap, changed: Int, checked: Int) {
         var out = map
         var newScores = scores
         let rows = map.grid.rows, cols = map.grid.columns
@@ -35,23 +38,31 @@ public struct NeighbourCheck: Sendable {
         for i in todo {
             let r = i / cols, c = i % cols
             var tried: [(Rotation, Int32)] = []
-            for dr in -1...1 { for dc in -1...1 where dr != 0 || dc != 0 {
-                let rr = r + dr, cc = c + dc
-                guard rr >= 0, rr < rows, cc >= 0, cc < cols else { continue }
-                let j = rr * cols + cc
-                if map.isIndexed(j) { tried.append((map.rotations[j], map.phaseIndex[j])) }
-            } }
+            for dr in -1...1 {
+                for dc in -1...1 where dr != 0 || dc != 0 {
+                    let rr = r + dr, cc = c + dc
+                    guard rr >= 0, rr < rows, cc >= 0, cc < cols else { continue }
+                    let j = rr * cols + cc
+                    if map.isIndexed(j) { tried.append((map.rotations[j], map.phaseIndex[j])) }
+                }
+            }
             guard !tried.isEmpty else { continue }
             let exp = try prepared(i)
             var best: (Rotation, Int32, Float)?
-            exp.withUnsafeBufferPointer { e in scratch.withUnsafeMutableBufferPointer { s in packed.withUnsafeMutableBufferPointer { p in
-                for (g, ph) in tried {
-                    let v = signal.score(e.baseAddress!, projector, g, scratch: s.baseAddress!, packed: p.baseAddress!)
-                    if best == nil || v > best!.2 { best = (g, ph, v) }
+            exp.withUnsafeBufferPointer { e in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    packed.withUnsafeMutableBufferPointer { p in
+                        for (g, ph) in tried {
+                            let v = signal.score(e.baseAddress!, projector, g, scratch: s.baseAddress!, packed: p.baseAddress!)
+                            if best == nil || v > best!.2 { best = (g, ph, v) }
+                        }
+                    }
                 }
-            } } }
+            }
             guard let (g, ph, v) = best, v >= acceptScore, !map.isIndexed(i) || v > scores[i] else { continue }
-            out.rotations[i] = g; out.phaseIndex[i] = ph; newScores[i] = v
+            out.rotations[i] = g
+            out.phaseIndex[i] = ph
+            newScores[i] = v
             changed += 1
         }
         out.properties[MapProperty.score] = newScores

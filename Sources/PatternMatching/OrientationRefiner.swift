@@ -17,7 +17,8 @@ public struct RefinedPattern: Sendable {
 
 /// Refines orientations (and optionally the pattern centre) by maximising the
 /// NCC between a measured pattern and the pattern projected on the fly, with
-/// successive quadratic models (orientation only) or Nelder–Mead (with the PC). The orientation is varied as `exp(ω) · g` — a small rotation
+/// successive quadratic models (orientation only) or Nelder–Mead (with the PC). The orientation is varied as
+/// `exp(ω) · g` — a small rotation
 /// vector ω (radians) applied in the crystal frame — so the search is the same
 /// near any orientation; the PC (Bruker) is varied directly.
 ///
@@ -61,35 +62,54 @@ public struct OrientationRefiner: Sendable {
         var best: RefinedPattern?
         for (vi, s) in ([Rotation.identity] + variants).enumerated() {
             let g0 = s * start
-            let r: (x: [Double], value: Double, evaluations: Int) = scratch.withUnsafeMutableBufferPointer { sb in packed.withUnsafeMutableBufferPointer { pb in
-                func rotation(_ x: [Double]) -> Rotation { Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * g0 }
-                let f: ([Double]) -> Double = refinePC ? { x in
-                    let p = PatternCenter(x[3], x[4], x[5])
-                    guard p.z > 0 else { return 1 }
-                    return -Double(signal.score(prepared, pcProjector(p), rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
-                } : { x in
-                    -Double(signal.score(prepared, fixedProjector, rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
+            let r: (x: [Double], value: Double, evaluations: Int) = scratch.withUnsafeMutableBufferPointer { sb in
+                packed.withUnsafeMutableBufferPointer { pb in
+                    func rotation(_ x: [Double]) -> Rotation { Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * g0 }
+                    let f: ([Double]) -> Double =
+                        refinePC
+                        ? { x in
+                            let p = PatternCenter(x[3], x[4], x[5])
+                            guard p.z > 0 else { return 1 }
+                            return -Double(
+                                signal.score(prepared, pcProjector(p), rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
+                        }
+                        : { x in
+                            -Double(signal.score(prepared, fixedProjector, rotation(x), scratch: sb.baseAddress!, packed: pb.baseAddress!))
+                        }
+                    if !refinePC, let qm = quadraticModel {
+                        let r = qm.maximize(
+                            { w in
+                                Double(
+                                    signal.score(
+                                        prepared, fixedProjector, Rotation(rotationVector: w) * g0, scratch: sb.baseAddress!,
+                                        packed: pb.baseAddress!))
+                            }, start: .zero)
+                        return ([r.x.x, r.x.y, r.x.z], -r.value, r.evaluations)
+                    }
+                    var x = refinePC ? [0, 0, 0, pc.x, pc.y, pc.z] : [0, 0, 0]
+                    var step =
+                        refinePC
+                        ? [orientationStep, orientationStep, orientationStep, pcStep, pcStep, pcStep]
+                        : [orientationStep, orientationStep, orientationStep]
+                    var value = 0.0, evaluations = 0
+                    // a restart with a smaller simplex frees Nelder–Mead from a collapsed simplex
+                    // with the PC free, the search is converged more tightly (PC and orientation trade off)
+                    let nm =
+                        refinePC ? NelderMead(tolerance: min(optimizer.tolerance, 1e-4), maxIterations: optimizer.maxIterations) : optimizer
+                    for _ in 0...restarts {
+                        let r = nm.minimize(f, start: x, step: step)
+                        x = r.x
+                        value = r.value
+                        evaluations += r.evaluations
+                        step = step.map { $0 / 4 }
+                    }
+                    return (x, value, evaluations)
                 }
-                if !refinePC, let qm = quadraticModel {
-                    let r = qm.maximize({ w in Double(signal.score(prepared, fixedProjector, Rotation(rotationVector: w) * g0, scratch: sb.baseAddress!, packed: pb.baseAddress!)) }, start: .zero)
-                    return ([r.x.x, r.x.y, r.x.z], -r.value, r.evaluations)
-                }
-                var x = refinePC ? [0, 0, 0, pc.x, pc.y, pc.z] : [0, 0, 0]
-                var step = refinePC ? [orientationStep, orientationStep, orientationStep, pcStep, pcStep, pcStep] : [orientationStep, orientationStep, orientationStep]
-                var value = 0.0, evaluations = 0
-                // a restart with a smaller simplex frees Nelder–Mead from a collapsed simplex
-                // with the PC free, the search is converged more tightly (PC and orientation trade off)
-                let nm = refinePC ? NelderMead(tolerance: min(optimizer.tolerance, 1e-4), maxIterations: optimizer.maxIterations) : optimizer
-                for _ in 0...restarts {
-                    let r = nm.minimize(f, start: x, step: step)
-                    x = r.x; value = r.value; evaluations += r.evaluations
-                    step = step.map { $0 / 4 }
-                }
-                return (x, value, evaluations)
-            } }
+            }
             let g = Rotation(rotationVector: Vector3(r.x[0], r.x[1], r.x[2])) * g0
-            let out = RefinedPattern(rotation: g, pc: refinePC ? PatternCenter(r.x[3], r.x[4], r.x[5]) : pc, score: Float(-r.value),
-                                     variant: vi, evaluations: r.evaluations + (best?.evaluations ?? 0))
+            let out = RefinedPattern(
+                rotation: g, pc: refinePC ? PatternCenter(r.x[3], r.x[4], r.x[5]) : pc, score: Float(-r.value),
+                variant: vi, evaluations: r.evaluations + (best?.evaluations ?? 0))
             if best == nil || out.score > best!.score { best = out } else { best!.evaluations = out.evaluations }
         }
         return best!
@@ -100,12 +120,14 @@ public struct OrientationRefiner: Sendable {
     public func refine(prepared: [Float], starts: [Rotation], pcs: [PatternCenter]) -> [RefinedPattern] {
         let n = signal.length
         var out = [RefinedPattern?](repeating: nil, count: starts.count)
-        prepared.withUnsafeBufferPointer { pp in out.withUnsafeMutableBufferPointer { ob in
-            let p = UncheckedPointer(readOnly: pp.baseAddress!), o = UncheckedPointer(ob.baseAddress!)
-            parallelFor(starts.count) { k in
-                o.p[k] = refine(prepared: p.p + k * n, start: starts[k], pc: pcs.count == 1 ? pcs[0] : pcs[k])
+        prepared.withUnsafeBufferPointer { pp in
+            out.withUnsafeMutableBufferPointer { ob in
+                let p = UncheckedPointer(readOnly: pp.baseAddress!), o = UncheckedPointer(ob.baseAddress!)
+                parallelFor(starts.count) { k in
+                    o.p[k] = refine(prepared: p.p + k * n, start: starts[k], pc: pcs.count == 1 ? pcs[0] : pcs[k])
+                }
             }
-        } }
+        }
         return out.map { $0! }
     }
 
@@ -117,4 +139,3 @@ public struct OrientationRefiner: Sendable {
         return PatternProjector(master: master, detector: d)
     }
 }
-

@@ -24,8 +24,9 @@ public struct PatternFlipCheck: Sendable {
         let sigma = defaults.dynamicBackground(columns: detector.columns)
         self.stack = stack
         projector = PatternProjector(master: master, detector: detector)
-        preprocessor = Preprocessor(rows: detector.rows, columns: detector.columns,
-                                    steps: sigma > 0 ? [.dynamicBackground(sigma: sigma, operation: .subtract)] : [])
+        preprocessor = Preprocessor(
+            rows: detector.rows, columns: detector.columns,
+            steps: sigma > 0 ? [.dynamicBackground(sigma: sigma, operation: .subtract)] : [])
     }
 
     /// True when pixel `pixel`'s pattern prefers `flipped` over `current`.

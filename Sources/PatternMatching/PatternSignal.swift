@@ -25,11 +25,13 @@ public struct PatternSignal: Sendable {
     public let simulatedBlur: SeparableBlur?
 
     public init(detector: Detector, experimental: Preprocessor, mask: [Bool]? = nil, simulatedBlurSigma: Double = 0) {
-        precondition(experimental.outputShape.rows == detector.rows && experimental.outputShape.columns == detector.columns,
-                     "the experimental preprocessor must put out the detector's shape")
+        precondition(
+            experimental.outputShape.rows == detector.rows && experimental.outputShape.columns == detector.columns,
+            "the experimental preprocessor must put out the detector's shape")
         self.detector = detector
         self.experimental = experimental
-        simulatedBlur = simulatedBlurSigma > 0 ? SeparableBlur(rows: detector.rows, columns: detector.columns, sigma: simulatedBlurSigma) : nil
+        simulatedBlur =
+            simulatedBlurSigma > 0 ? SeparableBlur(rows: detector.rows, columns: detector.columns, sigma: simulatedBlurSigma) : nil
         active = (0..<detector.pixelCount).filter { mask?[$0] ?? true }.map { Int32($0) }
     }
 
@@ -50,10 +52,12 @@ public struct PatternSignal: Sendable {
         let processed = experimental.apply(batch: raw, count: count)
         let np = detector.pixelCount, n = length
         var out = [Float](repeating: 0, count: count * n)
-        processed.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { dst in
-            let s = UncheckedPointer(readOnly: src.baseAddress!), d = UncheckedPointer(dst.baseAddress!)
-            parallelFor(count) { k in pack(s.p + k * np, into: d.p + k * n) }
-        } }
+        processed.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                let s = UncheckedPointer(readOnly: src.baseAddress!), d = UncheckedPointer(dst.baseAddress!)
+                parallelFor(count) { k in pack(s.p + k * np, into: d.p + k * n) }
+            }
+        }
         return out
     }
 
@@ -79,8 +83,10 @@ public struct PatternSignal: Sendable {
     /// NCC between one prepared measured pattern and the pattern simulated for `g`
     /// (with `projector`, e.g. one built for a refined PC); `scratch` holds 2 × `detector.pixelCount`
     /// floats and `packed` `length` floats.
-    @inline(__always) public func score(_ prepared: UnsafePointer<Float>, _ projector: PatternProjector, _ g: Rotation,
-                                        scratch: UnsafeMutablePointer<Float>, packed: UnsafeMutablePointer<Float>) -> Float {
+    @inline(__always) public func score(
+        _ prepared: UnsafePointer<Float>, _ projector: PatternProjector, _ g: Rotation,
+        scratch: UnsafeMutablePointer<Float>, packed: UnsafeMutablePointer<Float>
+    ) -> Float {
         projector.render(g, pcIndex: 0, into: scratch)
         simulatedBlur?.apply(scratch, scratch: scratch + detector.pixelCount)
         pack(scratch, into: packed)
@@ -89,4 +95,3 @@ public struct PatternSignal: Sendable {
         return s
     }
 }
-

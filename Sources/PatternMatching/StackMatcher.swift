@@ -28,7 +28,9 @@ public struct StackMatcher: Sendable {
         public init() {}
     }
 
-    public init(signal: PatternSignal, master: MasterPattern, phase: Phase, options: DictionaryMatchOptions = DictionaryMatchOptions()) throws {
+    public init(
+        signal: PatternSignal, master: MasterPattern, phase: Phase, options: DictionaryMatchOptions = DictionaryMatchOptions()
+    ) throws {
         try options.validate()
         self.signal = signal
         self.master = master

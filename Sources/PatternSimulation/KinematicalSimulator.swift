@@ -12,12 +12,15 @@ import Crystallography
 public struct KinematicalSimulator: Sendable {
     public enum Intensity: String, Sendable, CaseIterable { case structureFactorSquared = "f2", structureFactor = "f" }
     public var phase: Phase
-    public var voltage: Double          // volts
-    public var minimumD: Double = 0.1   // nm (1 Å)
+    public var voltage: Double  // volts
+    public var minimumD: Double = 0.1  // nm (1 Å)
     public var intensity: Intensity = .structureFactorSquared
     public var debyeWaller = true
 
-    public init(phase: Phase, voltage: Double) { self.phase = phase; self.voltage = voltage }
+    public init(phase: Phase, voltage: Double) {
+        self.phase = phase
+        self.voltage = voltage
+    }
 
     /// The bands: unit plane normals (Cartesian crystal frame), sin θ_B and weight. g and −g are one band.
     public func bands() -> [(normal: Vector3, sinTheta: Double, weight: Double)] {
@@ -73,8 +76,9 @@ public struct KinematicalSimulator: Sendable {
                 }
             }
         }
-        return .simulated(phase, size: n, north: north, south: south, voltageKV: voltage / 1000,
-                          model: "kinematical, hard-edged Kikuchi bands of Bragg width, weight \(intensity == .structureFactor ? "|F|" : "|F|^2")",
-                          minimumD: minimumD, reflectors: b.count, generator: "SwiftEBSD KinematicalSimulator 1")
+        return .simulated(
+            phase, size: n, north: north, south: south, voltageKV: voltage / 1000,
+            model: "kinematical, hard-edged Kikuchi bands of Bragg width, weight \(intensity == .structureFactor ? "|F|" : "|F|^2")",
+            minimumD: minimumD, reflectors: b.count, generator: "SwiftEBSD KinematicalSimulator 1")
     }
 }

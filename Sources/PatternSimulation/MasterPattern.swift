@@ -32,24 +32,40 @@ public struct MasterPattern: Sendable {
         public var computedDirections: Int?
         public var meanBeams: [Double]?
         public var seconds: [String: Double]?
-        public init(phase: String, spaceGroup: Int, latticeAngstrom: [Double], voltageKV: Double, model: String,
-                    minimumDAngstrom: Double? = nil, reflectors: Int? = nil, generator: String) {
-            self.phase = phase; self.spaceGroup = spaceGroup; self.latticeAngstrom = latticeAngstrom; self.voltageKV = voltageKV
-            self.model = model; self.minimumDAngstrom = minimumDAngstrom; self.reflectors = reflectors; self.generator = generator
+        public init(
+            phase: String, spaceGroup: Int, latticeAngstrom: [Double], voltageKV: Double, model: String,
+            minimumDAngstrom: Double? = nil, reflectors: Int? = nil, generator: String
+        ) {
+            self.phase = phase
+            self.spaceGroup = spaceGroup
+            self.latticeAngstrom = latticeAngstrom
+            self.voltageKV = voltageKV
+            self.model = model
+            self.minimumDAngstrom = minimumDAngstrom
+            self.reflectors = reflectors
+            self.generator = generator
         }
     }
 
     /// A simulated pattern of `phase`: both pages scaled to a maximum of 1, the description filled
     /// in from the phase (name, space group, lattice in Å and degrees).
-    public static func simulated(_ phase: Phase, size: Int, north: [Float], south: [Float], voltageKV: Double, model: String,
-                                 minimumD: Double, reflectors: Int, generator: String) -> MasterPattern {
+    public static func simulated(
+        _ phase: Phase, size: Int, north: [Float], south: [Float], voltageKV: Double, model: String,
+        minimumD: Double, reflectors: Int, generator: String
+    ) -> MasterPattern {
         var n = north, s = south
         let mx = max(n.max() ?? 1, s.max() ?? 1)
-        if mx > 0 { for i in n.indices { n[i] /= mx; s[i] /= mx } }
+        if mx > 0 {
+            for i in n.indices {
+                n[i] /= mx
+                s[i] /= mx
+            }
+        }
         let l = phase.lattice
-        let desc = Description(phase: phase.name, spaceGroup: phase.spaceGroupNumber,
-                               latticeAngstrom: [l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi],
-                               voltageKV: voltageKV, model: model, minimumDAngstrom: minimumD * 10, reflectors: reflectors, generator: generator)
+        let desc = Description(
+            phase: phase.name, spaceGroup: phase.spaceGroupNumber,
+            latticeAngstrom: [l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi],
+            voltageKV: voltageKV, model: model, minimumDAngstrom: minimumD * 10, reflectors: reflectors, generator: generator)
         return MasterPattern(size: size, north: n, south: s, description: desc)
     }
 
@@ -60,14 +76,21 @@ public struct MasterPattern: Sendable {
 
     public init(size: Int, north: [Float], south: [Float], description: Description? = nil) {
         precondition(north.count == size * size && south.count == size * size)
-        self.size = size; self.north = north; self.south = south; self.description = description
+        self.size = size
+        self.north = north
+        self.south = south
+        self.description = description
     }
 
     /// Reads a 2-page float TIFF (north, south); a 1-page file is taken as both hemispheres.
     public static func read(_ path: String) throws(ImageIOError) -> MasterPattern {
         let t = try TIFFReader(path)
-        guard t.width == t.height else { throw .malformed(path: path, page: 0, message: "master pattern pages must be square, got \(t.width)×\(t.height)") }
-        guard t.pageCount == 1 || t.pageCount == 2 else { throw .malformed(path: path, page: nil, message: "expected 2 pages (north, south), found \(t.pageCount)") }
+        guard t.width == t.height else {
+            throw .malformed(path: path, page: 0, message: "master pattern pages must be square, got \(t.width)×\(t.height)")
+        }
+        guard t.pageCount == 1 || t.pageCount == 2 else {
+            throw .malformed(path: path, page: nil, message: "expected 2 pages (north, south), found \(t.pageCount)")
+        }
         let n = try t.page(0)
         let s = t.pageCount == 2 ? try t.page(1) : n
         let desc = t.description.flatMap { try? JSONDecoder().decode(Description.self, from: Data($0.utf8)) }

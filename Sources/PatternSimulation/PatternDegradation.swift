@@ -15,23 +15,28 @@ public struct PatternDegradation: Sendable {
     public var contrast = 0.3
     public var peakCounts = 100.0
     public var gainRange = 0.8...1.2
-    public var backgroundCentre = (x: 0.55, y: 0.4)   // fractions of width / height
-    public var backgroundSigma = 0.4                   // fraction of the width
+    public var backgroundCentre = (x: 0.55, y: 0.4)  // fractions of width / height
+    public var backgroundSigma = 0.4  // fraction of the width
     public var backgroundFloor = 0.25
     public var seed: UInt64 = 1
     /// Added to every per-pattern seed (kept from the first noise model, so the shipped sample stacks stay reproducible).
     static let noiseSeedOffset: UInt64 = 0x853C_49E6_748F_EA9B
 
-    public init(rows: Int, columns: Int) { self.rows = rows; self.columns = columns }
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+    }
 
     /// The smooth background (max 1).
     public var background: [Float] {
         var bg = [Float](repeating: 0, count: rows * columns)
         let s = backgroundSigma * Double(columns)
-        for r in 0..<rows { for c in 0..<columns {
-            let dx = Double(c) - backgroundCentre.x * Double(columns), dy = Double(r) - backgroundCentre.y * Double(rows)
-            bg[r * columns + c] = Float(backgroundFloor + (1 - backgroundFloor) * exp(-(dx * dx + dy * dy) / (2 * s * s)))
-        } }
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let dx = Double(c) - backgroundCentre.x * Double(columns), dy = Double(r) - backgroundCentre.y * Double(rows)
+                bg[r * columns + c] = Float(backgroundFloor + (1 - backgroundFloor) * exp(-(dx * dx + dy * dy) / (2 * s * s)))
+            }
+        }
         return bg
     }
 
@@ -61,7 +66,10 @@ public struct PatternDegradation: Sendable {
         if lambda < 30 {
             let l = exp(-lambda)
             var k = 0, p = 1.0
-            repeat { k += 1; p *= Double.random(in: 0..<1, using: &rng) } while p > l
+            repeat {
+                k += 1
+                p *= Double.random(in: 0..<1, using: &rng)
+            } while p > l
             return k - 1
         }
         let u1 = max(1e-300, Double.random(in: 0..<1, using: &rng)), u2 = Double.random(in: 0..<1, using: &rng)

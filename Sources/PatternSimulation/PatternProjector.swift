@@ -26,7 +26,9 @@ public struct PatternProjector: Sendable {
         directions = detector.pcs.indices.map { i in
             var soa = [Float](repeating: 0, count: 3 * pn)
             for (k, v) in detector.sampleDirections(pcIndex: i).enumerated() {
-                soa[k] = Float(v.x); soa[pn + k] = Float(v.y); soa[2 * pn + k] = Float(v.z)
+                soa[k] = Float(v.x)
+                soa[pn + k] = Float(v.y)
+                soa[2 * pn + k] = Float(v.z)
             }
             for k in np..<pn { soa[2 * pn + k] = 1 }
             return soa
@@ -66,38 +68,44 @@ public struct PatternProjector: Sendable {
         let n = master.size, np = detector.pixelCount, pn = padded
         let scale = Float(n - 1) / 2
         let fourOverPi = SIMD8<Float>(repeating: Float(4 / Double.pi))
-        master.north.withUnsafeBufferPointer { north in master.south.withUnsafeBufferPointer { south in dirs.withUnsafeBufferPointer { d in
-            let dx = d.baseAddress!, dy = dx + pn, dz = dx + 2 * pn
-            var rows = SIMD8<Float>(), cols = SIMD8<Float>(), zs = SIMD8<Float>()
-            var p = 0
-            while p < np {
-                let sx = UnsafeRawPointer(dx + p).loadUnaligned(as: SIMD8<Float>.self)
-                let sy = UnsafeRawPointer(dy + p).loadUnaligned(as: SIMD8<Float>.self)
-                let sz = UnsafeRawPointer(dz + p).loadUnaligned(as: SIMD8<Float>.self)
-                let x = m00 * sx + m01 * sy + m02 * sz
-                let y = m10 * sx + m11 * sy + m12 * sz
-                let z = m20 * sx + m21 * sy + m22 * sz
-                let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
-                let ax = x.replacing(with: -x, where: x .< zero), ay = y.replacing(with: -y, where: y .< zero)
-                let az = z.replacing(with: -z, where: z .< zero)
-                let s = (one - az).replacing(with: zero, where: az .> one).squareRoot()
-                let xMajor = ay .<= ax
-                let major = x.replacing(with: y, where: .!xMajor)
-                let minor = y.replacing(with: x, where: .!xMajor)
-                let amaj = ax.replacing(with: ay, where: .!xMajor)
-                let t = (minor / major).replacing(with: zero, where: amaj .== zero)
-                let sgn = one.replacing(with: -one, where: major .< zero)
-                let a = sgn * s
-                let b = a * fourOverPi * Self.atanUnit(t)
-                let X = b.replacing(with: a, where: xMajor), Y = a.replacing(with: b, where: xMajor)
-                rows = Y * scale + scale; cols = X * scale + scale; zs = z
-                let count = min(8, np - p)
-                for l in 0..<count {
-                    out[p + l] = MasterPattern.bilinear(zs[l] >= 0 ? north : south, size: n, row: rows[l], column: cols[l])
+        master.north.withUnsafeBufferPointer { north in
+            master.south.withUnsafeBufferPointer { south in
+                dirs.withUnsafeBufferPointer { d in
+                    let dx = d.baseAddress!, dy = dx + pn, dz = dx + 2 * pn
+                    var rows = SIMD8<Float>(), cols = SIMD8<Float>(), zs = SIMD8<Float>()
+                    var p = 0
+                    while p < np {
+                        let sx = UnsafeRawPointer(dx + p).loadUnaligned(as: SIMD8<Float>.self)
+                        let sy = UnsafeRawPointer(dy + p).loadUnaligned(as: SIMD8<Float>.self)
+                        let sz = UnsafeRawPointer(dz + p).loadUnaligned(as: SIMD8<Float>.self)
+                        let x = m00 * sx + m01 * sy + m02 * sz
+                        let y = m10 * sx + m11 * sy + m12 * sz
+                        let z = m20 * sx + m21 * sy + m22 * sz
+                        let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
+                        let ax = x.replacing(with: -x, where: x .< zero), ay = y.replacing(with: -y, where: y .< zero)
+                        let az = z.replacing(with: -z, where: z .< zero)
+                        let s = (one - az).replacing(with: zero, where: az .> one).squareRoot()
+                        let xMajor = ay .<= ax
+                        let major = x.replacing(with: y, where: .!xMajor)
+                        let minor = y.replacing(with: x, where: .!xMajor)
+                        let amaj = ax.replacing(with: ay, where: .!xMajor)
+                        let t = (minor / major).replacing(with: zero, where: amaj .== zero)
+                        let sgn = one.replacing(with: -one, where: major .< zero)
+                        let a = sgn * s
+                        let b = a * fourOverPi * Self.atanUnit(t)
+                        let X = b.replacing(with: a, where: xMajor), Y = a.replacing(with: b, where: xMajor)
+                        rows = Y * scale + scale
+                        cols = X * scale + scale
+                        zs = z
+                        let count = min(8, np - p)
+                        for l in 0..<count {
+                            out[p + l] = MasterPattern.bilinear(zs[l] >= 0 ? north : south, size: n, row: rows[l], column: cols[l])
+                        }
+                        p += 8
+                    }
                 }
-                p += 8
             }
-        } } }
+        }
     }
 
     /// arctan on [−1, 1] by an odd minimax polynomial (|error| < 2e-5 rad).
@@ -112,4 +120,3 @@ public struct PatternProjector: Sendable {
         return r * t
     }
 }
-

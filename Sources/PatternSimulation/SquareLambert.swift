@@ -12,7 +12,7 @@ public enum SquareLambert {
         let w = v.unit
         let az = abs(w.z)
         if az >= 1 { return (0, 0) }
-        let s = (1 - az).squareRoot()   // = sqrt(2(1−|z|)) · (√π/2) / sqrt(π/2)
+        let s = (1 - az).squareRoot()  // = sqrt(2(1−|z|)) · (√π/2) / sqrt(π/2)
         if abs(w.y) <= abs(w.x) {
             let sx: Double = w.x < 0 ? -1 : 1
             return (sx * s, sx * s * (4 / .pi) * atan(w.y / w.x))

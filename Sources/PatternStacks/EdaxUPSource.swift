@@ -14,10 +14,16 @@ public func EdaxUPSource(_ path: String) throws(PatternStackError) -> RawRecordS
     func u32(_ o: Int) -> Int { Int(UInt32(littleEndian: head.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: o, as: UInt32.self) })) }
     let version = u32(0), width = u32(4), height = u32(8), offset = u32(12)
     let bpp = (path as NSString).pathExtension.lowercased() == "up2" ? 2 : 1
-    guard version == 1 || version >= 3 else { throw .malformed(path: path, pattern: nil, message: "header version \(version) is not supported (1 or ≥ 3)") }
-    guard width > 0, height > 0, width <= 4096, height <= 4096 else { throw .malformed(path: path, pattern: nil, message: "header pattern size \(width)×\(height) is not plausible") }
+    guard version == 1 || version >= 3 else {
+        throw .malformed(path: path, pattern: nil, message: "header version \(version) is not supported (1 or ≥ 3)")
+    }
+    guard width > 0, height > 0, width <= 4096, height <= 4096 else {
+        throw .malformed(path: path, pattern: nil, message: "header pattern size \(width)×\(height) is not plausible")
+    }
     let size = fileSize(path)
-    guard offset >= 16, offset <= size else { throw .malformed(path: path, pattern: nil, message: "header pattern offset \(offset) lies outside the file (\(size) bytes)") }
+    guard offset >= 16, offset <= size else {
+        throw .malformed(path: path, pattern: nil, message: "header pattern offset \(offset) lies outside the file (\(size) bytes)")
+    }
     let per = width * height * bpp
     let inFile = (size - offset) / per
     var shape: (Int, Int)?
@@ -31,11 +37,19 @@ public func EdaxUPSource(_ path: String) throws(PatternStackError) -> RawRecordS
         }
         let (total, overflow) = (nx * ny).multipliedReportingOverflow(by: per)
         guard !overflow, total + offset <= size else {
-            throw .malformed(path: path, pattern: inFile, message: "header says \(ny) × \(nx) patterns of \(width)×\(height), but the file holds only \(inFile) (truncated or header mismatch)")
+            throw .malformed(
+                path: path, pattern: inFile,
+                message:
+                    "header says \(ny) × \(nx) patterns of \(width)×\(height), but the file holds only \(inFile) (truncated or "
+                        + "header mismatch)"
+            )
         }
         shape = (ny, nx)
-        return try RawRecordSource(path: path, rows: height, columns: width, offset: offset, bytesPerPixel: bpp, count: nx * ny, mapShape: shape)
+        return try RawRecordSource(
+            path: path, rows: height, columns: width, offset: offset, bytesPerPixel: bpp, count: nx * ny, mapShape: shape)
     }
-    guard (size - offset) % per == 0 else { throw .malformed(path: path, pattern: inFile, message: "file ends inside a pattern (truncated?)") }
+    guard (size - offset) % per == 0 else {
+        throw .malformed(path: path, pattern: inFile, message: "file ends inside a pattern (truncated?)")
+    }
     return try RawRecordSource(path: path, rows: height, columns: width, offset: offset, bytesPerPixel: bpp, count: inFile, mapShape: nil)
 }

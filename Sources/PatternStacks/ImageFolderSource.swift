@@ -20,19 +20,24 @@ public final class ImageFolderSource: PatternSource, @unchecked Sendable {
         files = names.sorted { $0.compare($1, options: [.numeric, .caseInsensitive]) == .orderedAscending }
             .map { (path as NSString).appendingPathComponent($0) }
         let first = try ImageFolderSource.load(files[0])
-        patternRows = first.rows; patternColumns = first.columns
+        patternRows = first.rows
+        patternColumns = first.columns
     }
 
     static func load(_ file: String) throws(PatternStackError) -> (rows: Int, columns: Int, pixels: [Float]) {
         switch (file as NSString).pathExtension.lowercased() {
         case "png":
-            do { let p = try PNGImage.read(file, channels: 1); return (p.height, p.width, p.pixels.map(Float.init)) }
-            catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
+            do {
+                let p = try PNGImage.read(file, channels: 1)
+                return (p.height, p.width, p.pixels.map(Float.init))
+            } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
         case "bmp":
             do { return try BMPImage.read(file) } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
         default:
-            do { let t = try TIFFReader(file); return (t.height, t.width, try t.page(0)) }
-            catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
+            do {
+                let t = try TIFFReader(file)
+                return (t.height, t.width, try t.page(0))
+            } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
         }
     }
 
@@ -42,7 +47,10 @@ public final class ImageFolderSource: PatternSource, @unchecked Sendable {
         for k in range {
             let img = try ImageFolderSource.load(files[k])
             guard img.rows == patternRows, img.columns == patternColumns else {
-                throw .shapeMismatch(path: files[k], message: "image is \(img.columns)×\(img.rows) px but the first image (\(files[0])) is \(patternColumns)×\(patternRows)")
+                throw .shapeMismatch(
+                    path: files[k],
+                    message: "image is \(img.columns)×\(img.rows) px but the first image (\(files[0])) is "
+                        + "\(patternColumns)×\(patternRows)")
             }
             out += img.pixels
         }

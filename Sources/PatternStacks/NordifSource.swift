@@ -19,20 +19,29 @@ public func NordifSource(_ path: String) throws(PatternStackError) -> RawRecordS
     for line in text.split(separator: "\n") {
         let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard let key = f.first, !key.isEmpty else { continue }
-        if key.hasPrefix("[") { section = key; continue }
+        if key.hasPrefix("[") {
+            section = key
+            continue
+        }
         if section == "[Acquisition settings]" && key == "Resolution" && f.count > 1 { resolution = pair(f[1]) }
         if section == "[Area]" && key == "Number of samples" && f.count > 1 { samples = pair(f[1]) }
     }
-    guard let res = resolution else { throw .malformed(path: settings, pattern: nil, message: "no '[Acquisition settings] Resolution WxH' line") }
+    guard let res = resolution else {
+        throw .malformed(path: settings, pattern: nil, message: "no '[Acquisition settings] Resolution WxH' line")
+    }
     guard (1...8192).contains(res.0), (1...8192).contains(res.1) else {
-        throw .malformed(path: settings, pattern: nil, message: "pattern resolution \(res.0)x\(res.1) is not plausible (1…8192 px a side)")
+        throw .malformed(path: settings, pattern: nil,
+                         message: "pattern resolution \(res.0)x\(res.1) is not plausible (1…8192 px a side)")
     }
     if let s = samples, !((1...1_000_000).contains(s.0) && (1...1_000_000).contains(s.1)) {
         throw .malformed(path: settings, pattern: nil, message: "number of samples \(s.0)x\(s.1) is not plausible")
     }
     let n = res.0 * res.1
     let size = fileSize(path)
-    guard size % n == 0 else { throw .malformed(path: path, pattern: size / n, message: "size \(size) bytes is not a whole number of \(res.0)×\(res.1) patterns (truncated?)") }
+    guard size % n == 0 else {
+        throw .malformed(
+            path: path, pattern: size / n, message: "size \(size) bytes is not a whole number of \(res.0)×\(res.1) patterns (truncated?)")
+    }
     let shape = samples.map { (rows: $0.1, columns: $0.0) }
     return try RawRecordSource(path: path, rows: res.1, columns: res.0, offset: 0, bytesPerPixel: 1, count: size / n, mapShape: shape)
 }

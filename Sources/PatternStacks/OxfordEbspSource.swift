@@ -25,12 +25,16 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
         func i64(_ o: Int) throws(PatternStackError) -> Int64 {
             do {
                 try h.seek(toOffset: UInt64(o))
-                guard let d = try h.read(upToCount: 8), d.count == 8 else { throw PatternStackError.malformed(path: path, pattern: nil, message: "file ends inside its header") }
+                guard let d = try h.read(upToCount: 8), d.count == 8 else {
+                    throw PatternStackError.malformed(path: path, pattern: nil, message: "file ends inside its header")
+                }
                 return Int64(littleEndian: d.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) })
             } catch let e as PatternStackError { throw e } catch { throw .malformed(path: path, pattern: nil, message: "\(error)") }
         }
         let first = try i64(0)
-        guard first > -1000 else { throw .malformed(path: path, pattern: nil, message: "version \(first) is not an .ebsp version (stored as −1 … −999)") }
+        guard first > -1000 else {
+            throw .malformed(path: path, pattern: nil, message: "version \(first) is not an .ebsp version (stored as −1 … −999)")
+        }
         let version = first < 0 ? Int(-first) : 0
         let tableStart = version == 0 ? 0 : (version > 3 ? 9 : 8)
         // The table's length is not stored: it ends where the first pattern (in file order) begins.
@@ -39,7 +43,10 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
         while n == 0 || tableStart + 8 * table.count < min(firstPattern, size) {
             let v = try i64(tableStart + 8 * table.count)
             table.append(v)
-            if v < 0 || v >= Int64(size) { throw .malformed(path: path, pattern: table.count - 1, message: "pattern position \(v) lies outside the file (\(size) bytes)") }
+            if v < 0 || v >= Int64(size) {
+                throw .malformed(
+                    path: path, pattern: table.count - 1, message: "pattern position \(v) lies outside the file (\(size) bytes)")
+            }
             if v != 0 { firstPattern = min(firstPattern, Int(v)) }
             n = table.count
             if table.count > 50_000_000 || (firstPattern == Int.max && tableStart + 8 * table.count >= size) {
@@ -59,14 +66,19 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
             try h.seek(toOffset: UInt64(hdrOffset))
             let d = try h.read(upToCount: 16) ?? Data()
             guard d.count == 16 else { throw PatternStackError.malformed(path: path, pattern: 0, message: "pattern header truncated") }
-            d.withUnsafeBytes { b in for k in 0..<4 { ints[k] = Int32(littleEndian: b.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)) } }
+            d.withUnsafeBytes { b in
+                for k in 0..<4 { ints[k] = Int32(littleEndian: b.loadUnaligned(fromByteOffset: 4 * k, as: Int32.self)) }
+            }
         } catch let e as PatternStackError { throw e } catch { throw .malformed(path: path, pattern: 0, message: "\(error)") }
         guard ints[0] == 0 else { throw .malformed(path: path, pattern: 0, message: "compressed patterns are not supported") }
         let rows = Int(ints[1]), cols = Int(ints[2]), nbytes = Int(ints[3])
         guard rows > 0, cols > 0, nbytes == rows * cols || nbytes == 2 * rows * cols else {
             throw .malformed(path: path, pattern: 0, message: "pattern header says \(rows)×\(cols) px in \(nbytes) bytes")
         }
-        patternRows = rows; patternColumns = cols; bytesPerPixel = nbytes / (rows * cols); count = n
+        patternRows = rows
+        patternColumns = cols
+        bytesPerPixel = nbytes / (rows * cols)
+        count = n
         for (k, s) in table.enumerated() where s != 0 && Int(s) + headerSize + nbytes > size {
             throw .malformed(path: path, pattern: k, message: "pattern lies beyond the end of the file (truncated?)")
         }
@@ -76,7 +88,8 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
     public func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
         let n = patternRows * patternColumns
         var out = [Float](repeating: 0, count: range.count * n)
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         for (j, k) in range.enumerated() {
             let s = starts[k]
             if s == 0 { continue }  // not acquired: zeros
@@ -87,8 +100,11 @@ public final class OxfordEbspSource: PatternSource, @unchecked Sendable {
             } catch { throw .malformed(path: path, pattern: k, message: "read failed: \(error)") }
             guard d.count == n * bytesPerPixel else { throw .malformed(path: path, pattern: k, message: "file ends inside this pattern") }
             d.withUnsafeBytes { b in
-                if bytesPerPixel == 1 { for i in 0..<n { out[j * n + i] = Float(b[i]) } }
-                else { for i in 0..<n { out[j * n + i] = Float(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) } }
+                if bytesPerPixel == 1 {
+                    for i in 0..<n { out[j * n + i] = Float(b[i]) }
+                } else {
+                    for i in 0..<n { out[j * n + i] = Float(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+                }
             }
         }
         return out

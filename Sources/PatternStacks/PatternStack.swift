@@ -19,7 +19,9 @@ public struct PatternStack: Sendable {
     /// Opens any supported stack; `mapShape` overrides (or supplies) the map shape.
     public static func open(_ path: String, mapShape: (rows: Int, columns: Int)? = nil) throws(PatternStackError) -> PatternStack {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .cannotOpen(path: path, reason: "no such file or folder") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw .cannotOpen(path: path, reason: "no such file or folder")
+        }
         let source: any PatternSource
         if isDir.boolValue {
             if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("Pattern.dat")) {
@@ -33,7 +35,9 @@ public struct PatternStack: Sendable {
             case "dat": source = try NordifSource(path)
             case "up1", "up2": source = try EdaxUPSource(path)
             case "ebsp": source = try OxfordEbspSource(path)
-            default: throw .cannotOpen(path: path, reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp or a folder of images)")
+            default:
+                throw .cannotOpen(
+                    path: path, reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp or a folder of images)")
             }
         }
         return try PatternStack(source: source, mapShape: mapShape)
@@ -44,9 +48,15 @@ public struct PatternStack: Sendable {
         let shape = mapShape ?? source.mapShape ?? (1, source.count)
         guard shape.rows > 0, shape.columns > 0 else { throw .shapeMismatch(path: source.path, message: "map shape must be positive") }
         guard shape.rows * shape.columns == source.count else {
-            throw .shapeMismatch(path: source.path, message: "the file holds \(source.count) patterns, but the map shape \(shape.rows) × \(shape.columns) needs \(shape.rows * shape.columns)")
+            throw .shapeMismatch(
+                path: source.path,
+                message:
+                    "the file holds \(source.count) patterns, but the map shape \(shape.rows) × \(shape.columns) needs "
+                        + "\(shape.rows * shape.columns)"
+            )
         }
-        mapRows = shape.rows; mapColumns = shape.columns
+        mapRows = shape.rows
+        mapColumns = shape.columns
     }
 
     /// Reads patterns `range`.
@@ -93,8 +103,10 @@ public struct PatternStack: Sendable {
     }
 
     /// Writes patterns through a streaming multi-page TIFF writer.
-    public static func writeTIFF(_ path: String, rows: Int, columns: Int, mapShape: (Int, Int), type: TIFFSampleType = .float32,
-                                 patterns: (Int) throws -> [Float]) throws {
+    public static func writeTIFF(
+        _ path: String, rows: Int, columns: Int, mapShape: (Int, Int), type: TIFFSampleType = .float32,
+        patterns: (Int) throws -> [Float]
+    ) throws {
         let n = mapShape.0 * mapShape.1
         let desc = "{\"shape\": [\(n), \(rows), \(columns)], \"map_shape\": [\(mapShape.0), \(mapShape.1)]}"
         let w = try TIFFPageWriter(path, width: columns, height: rows, type: type, description: desc)

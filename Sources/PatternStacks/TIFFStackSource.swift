@@ -16,7 +16,10 @@ public final class TIFFStackSource: PatternSource, @unchecked Sendable {
         do { tiff = try TIFFReader(path) } catch { throw .cannotOpen(path: path, reason: "\(error)") }
         var shape: (Int, Int)?
         if let d = tiff.description, let obj = try? JSONSerialization.jsonObject(with: Data(d.utf8)) as? [String: Any],
-           let ms = obj["map_shape"] as? [Int], ms.count == 2 { shape = (ms[0], ms[1]) }
+            let ms = obj["map_shape"] as? [Int], ms.count == 2
+        {
+            shape = (ms[0], ms[1])
+        }
         mapShape = shape
     }
 

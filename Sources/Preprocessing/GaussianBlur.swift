@@ -16,20 +16,25 @@ public final class GaussianBlur: @unchecked Sendable {
 
     public init(rows: Int, columns: Int, sigma: Double, truncate: Double = 4) {
         precondition(sigma > 0)
-        self.rows = rows; self.columns = columns; self.sigma = sigma
+        self.rows = rows
+        self.columns = columns
+        self.sigma = sigma
         radius = max(1, Int(truncate * sigma + 0.5))
-        paddedRows = rows + 2 * radius; paddedColumns = columns + 2 * radius
+        paddedRows = rows + 2 * radius
+        paddedColumns = columns + 2 * radius
         fft = FFT2D(rows: paddedRows, columns: paddedColumns)
         var k = [Float](repeating: 0, count: paddedRows * paddedColumns)
         var sum = 0.0
-        for dy in -radius...radius { for dx in -radius...radius {
-            let w = exp(-Double(dx * dx + dy * dy) / (2 * sigma * sigma))
-            sum += w
-            let r = (dy + paddedRows) % paddedRows, c = (dx + paddedColumns) % paddedColumns
-            k[r * paddedColumns + c] = Float(w)
-        } }
+        for dy in -radius...radius {
+            for dx in -radius...radius {
+                let w = exp(-Double(dx * dx + dy * dy) / (2 * sigma * sigma))
+                sum += w
+                let r = (dy + paddedRows) % paddedRows, c = (dx + paddedColumns) % paddedColumns
+                k[r * paddedColumns + c] = Float(w)
+            }
+        }
         let n = Float(paddedRows * paddedColumns)
-        for i in k.indices { k[i] = k[i] / Float(sum) / n }   // 1/n undoes FFTW's unnormalised inverse
+        for i in k.indices { k[i] = k[i] / Float(sum) / n }  // 1/n undoes FFTW's unnormalised inverse
         var spec = [Float](repeating: 0, count: 2 * fft.spectrumCount)
         fft.forward(k, into: &spec)
         kernelSpectrum = spec

@@ -32,14 +32,16 @@ public struct NeighbourAveraging: Sendable {
                 let r = rows.lowerBound + t / mapColumns, c = t % mapColumns
                 var wsum: Float = 0
                 let dst = o.p + t * patternSize
-                for dy in -1...1 { for dx in -1...1 {
-                    let rr = r + dy, cc = c + dx
-                    guard haloRows.contains(rr), cc >= 0, cc < mapColumns else { continue }
-                    let w = weights[(dy + 1) * 3 + dx + 1]
-                    wsum += w
-                    let src = ((rr - haloRows.lowerBound) * mapColumns + cc) * patternSize
-                    for i in 0..<patternSize { dst[i] += w * block[src + i] }
-                } }
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let rr = r + dy, cc = c + dx
+                        guard haloRows.contains(rr), cc >= 0, cc < mapColumns else { continue }
+                        let w = weights[(dy + 1) * 3 + dx + 1]
+                        wsum += w
+                        let src = ((rr - haloRows.lowerBound) * mapColumns + cc) * patternSize
+                        for i in 0..<patternSize { dst[i] += w * block[src + i] }
+                    }
+                }
                 if wsum > 0 { for i in 0..<patternSize { dst[i] /= wsum } }
             }
         }

@@ -11,14 +11,19 @@ public struct Preprocessor: Sendable {
     let blurs: [Int: GaussianBlur]
 
     public init(rows: Int, columns: Int, steps: [PreprocessStep]) {
-        self.rows = rows; self.columns = columns; self.steps = steps
+        self.rows = rows
+        self.columns = columns
+        self.steps = steps
         var blurs: [Int: GaussianBlur] = [:]
         var r = rows, c = columns
         for (k, s) in steps.enumerated() {
             switch s {
             case .dynamicBackground(let sigma, _), .gaussianFilter(let sigma): blurs[k] = GaussianBlur(rows: r, columns: c, sigma: sigma)
-            case .dynamicBackgroundBinned(let sigma, let f, _): blurs[k] = GaussianBlur(rows: r / f, columns: c / f, sigma: sigma / Double(f))
-            case .binning(let f): r /= f; c /= f
+            case .dynamicBackgroundBinned(let sigma, let f, _):
+                blurs[k] = GaussianBlur(rows: r / f, columns: c / f, sigma: sigma / Double(f))
+            case .binning(let f):
+                r /= f
+                c /= f
             default: break
             }
         }
@@ -28,7 +33,12 @@ public struct Preprocessor: Sendable {
     /// Shape after all steps.
     public var outputShape: (rows: Int, columns: Int) {
         var r = rows, c = columns
-        for s in steps { if case .binning(let f) = s { r /= f; c /= f } }
+        for s in steps {
+            if case .binning(let f) = s {
+                r /= f
+                c /= f
+            }
+        }
         return (r, c)
     }
 
@@ -48,20 +58,27 @@ public struct Preprocessor: Sendable {
             case .dynamicBackgroundBinned(_, let f, let op):
                 let br = r / f, bc = c / f
                 var small = [Float](repeating: 0, count: br * bc)
-                for i in 0..<br { for j in 0..<bc {
-                    var acc: Float = 0
-                    for a in 0..<f { for b in 0..<f { acc += p[min(r - 1, i * f + a) * c + min(c - 1, j * f + b)] } }
-                    small[i * bc + j] = acc / Float(f * f)
-                } }
+                for i in 0..<br {
+                    for j in 0..<bc {
+                        var acc: Float = 0
+                        for a in 0..<f { for b in 0..<f { acc += p[min(r - 1, i * f + a) * c + min(c - 1, j * f + b)] } }
+                        small[i * bc + j] = acc / Float(f * f)
+                    }
+                }
                 let sb = blurs[k]!.apply(small)
-                for i in 0..<r { for j in 0..<c {
-                    // bilinear at the binned-grid position of the pixel centre
-                    let y = min(Float(br - 1), max(0, (Float(i) + 0.5) / Float(f) - 0.5)), x = min(Float(bc - 1), max(0, (Float(j) + 0.5) / Float(f) - 0.5))
-                    let y0 = Int(y), x0 = Int(x), y1 = min(br - 1, y0 + 1), x1 = min(bc - 1, x0 + 1)
-                    let fy = y - Float(y0), fx = x - Float(x0)
-                    let bg = sb[y0 * bc + x0] * (1 - fy) * (1 - fx) + sb[y1 * bc + x0] * fy * (1 - fx) + sb[y0 * bc + x1] * (1 - fy) * fx + sb[y1 * bc + x1] * fy * fx
-                    p[i * c + j] = op == .subtract ? p[i * c + j] - bg : p[i * c + j] / (bg == 0 ? 1 : bg)
-                } }
+                for i in 0..<r {
+                    for j in 0..<c {
+                        // bilinear at the binned-grid position of the pixel centre
+                        let y = min(Float(br - 1), max(0, (Float(i) + 0.5) / Float(f) - 0.5)),
+                            x = min(Float(bc - 1), max(0, (Float(j) + 0.5) / Float(f) - 0.5))
+                        let y0 = Int(y), x0 = Int(x), y1 = min(br - 1, y0 + 1), x1 = min(bc - 1, x0 + 1)
+                        let fy = y - Float(y0), fx = x - Float(x0)
+                        let bg =
+                            sb[y0 * bc + x0] * (1 - fy) * (1 - fx) + sb[y1 * bc + x0] * fy * (1 - fx) + sb[y0 * bc + x1] * (1 - fy) * fx
+                            + sb[y1 * bc + x1] * fy * fx
+                        p[i * c + j] = op == .subtract ? p[i * c + j] - bg : p[i * c + j] / (bg == 0 ? 1 : bg)
+                    }
+                }
                 Preprocessor.rescale(&p, 0, 255)
             case .gaussianFilter:
                 p = blurs[k]!.apply(p)
@@ -69,12 +86,16 @@ public struct Preprocessor: Sendable {
                 let nr = r / f, nc = c / f
                 var out = [Float](repeating: 0, count: nr * nc)
                 let inv = 1 / Float(f * f)
-                for i in 0..<nr { for j in 0..<nc {
-                    var s: Float = 0
-                    for a in 0..<f { for b in 0..<f { s += p[(i * f + a) * c + j * f + b] } }
-                    out[i * nc + j] = s * inv
-                } }
-                p = out; r = nr; c = nc
+                for i in 0..<nr {
+                    for j in 0..<nc {
+                        var s: Float = 0
+                        for a in 0..<f { for b in 0..<f { s += p[(i * f + a) * c + j * f + b] } }
+                        out[i * nc + j] = s * inv
+                    }
+                }
+                p = out
+                r = nr
+                c = nc
             case .mask(let m):
                 for i in p.indices where !m[i] { p[i] = 0 }
             case .quantizeUInt8:
@@ -112,7 +133,10 @@ public struct Preprocessor: Sendable {
     public static func rescale(_ p: inout [Float], _ lo: Float, _ hi: Float) {
         guard let mn = p.min(), let mx = p.max() else { return }
         let span = mx - mn
-        if span == 0 { for i in p.indices { p[i] = lo }; return }
+        if span == 0 {
+            for i in p.indices { p[i] = lo }
+            return
+        }
         let k = (hi - lo) / span
         for i in p.indices { p[i] = (p[i] - mn) * k + lo }
     }
@@ -123,9 +147,11 @@ public struct Preprocessor: Sendable {
 public func circularMask(rows: Int, columns: Int) -> [Bool] {
     let cy = Double(rows - 1) / 2, cx = Double(columns - 1) / 2, r = Double(min(rows, columns)) / 2
     var m = [Bool](repeating: false, count: rows * columns)
-    for i in 0..<rows { for j in 0..<columns {
-        let dy = Double(i) - cy, dx = Double(j) - cx
-        m[i * columns + j] = dx * dx + dy * dy <= r * r
-    } }
+    for i in 0..<rows {
+        for j in 0..<columns {
+            let dy = Double(i) - cy, dx = Double(j) - cx
+            m[i * columns + j] = dx * dx + dy * dy <= r * r
+        }
+    }
     return m
 }

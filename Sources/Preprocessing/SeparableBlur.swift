@@ -12,7 +12,9 @@ public struct SeparableBlur: Sendable {
 
     public init(rows: Int, columns: Int, sigma: Double, truncate: Double = 3) {
         precondition(sigma > 0)
-        self.rows = rows; self.columns = columns; self.sigma = sigma
+        self.rows = rows
+        self.columns = columns
+        self.sigma = sigma
         let r = max(1, Int((truncate * sigma).rounded(.up)))
         let k = (-r...r).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let s = k.reduce(0, +)
@@ -33,7 +35,10 @@ public struct SeparableBlur: Sendable {
                     for j in 0..<nk { s += k[j] * row[min(columns - 1, max(0, x + j - r))] }
                     out[x] = s
                 }
-                while x < min(r, columns) { edge(x); x += 1 }
+                while x < min(r, columns) {
+                    edge(x)
+                    x += 1
+                }
                 while x + 8 <= columns - r {
                     var acc = SIMD8<Float>()
                     for j in 0..<nk {
@@ -44,7 +49,10 @@ public struct SeparableBlur: Sendable {
                     UnsafeMutableRawPointer(out + x).storeBytes(of: acc, as: SIMD8<Float>.self)
                     x += 8
                 }
-                while x < columns { edge(x); x += 1 }
+                while x < columns {
+                    edge(x)
+                    x += 1
+                }
             }
             // along columns back into image
             for y in 0..<rows {

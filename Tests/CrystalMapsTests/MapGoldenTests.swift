@@ -17,7 +17,9 @@ import TestSupport
         let counts = golden.dict("phase_id_counts")!
         for (id, c) in counts {
             let n = (c as! NSNumber).intValue
-            if id == "-1" { #expect(map.count - map.indexedCount == n) } else {
+            if id == "-1" {
+                #expect(map.count - map.indexedCount == n)
+            } else {
                 let idx = try #require(map.phases.firstIndex { $0.id == Int(id)! })
                 #expect(map.phaseCounts[idx] == n, "phase \(id)")
             }
@@ -35,7 +37,9 @@ import TestSupport
             #expect(map.isIndexed(i) == px.bool("is_indexed")!, "pixel \(r),\(c)")
             if map.isIndexed(i) { #expect(map.phases[Int(map.phaseIndex[i])].id == px.int("phase_id")!) }
             let q = px.doubles("q_orix")!
-            #expect(map.rotations[i].isApproximately(Rotation(unchecked: Quaternion(q[0], q[1], q[2], q[3])), tolerance: 1e-9), "pixel \(r),\(c) rotation")
+            #expect(
+                map.rotations[i].isApproximately(Rotation(unchecked: Quaternion(q[0], q[1], q[2], q[3])), tolerance: 1e-9),
+                "pixel \(r),\(c) rotation")
             #expect(abs(Double(map.properties[MapProperty.confidenceIndex]![i]) - px.double("ci")!) < 1e-6)
             #expect(abs(Double(map.properties[MapProperty.imageQuality]![i]) - px.double("iq")!) < 1e-4)
         }
@@ -66,13 +70,21 @@ import TestSupport
         var rng = SystemRandomNumberGenerator()
         var rot: [Rotation] = [], ph: [Int32] = [], ci: [Float] = []
         for i in 0..<g.count {
-            rot.append(Rotation(Quaternion(Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng),
-                                           Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))))
+            rot.append(
+                Rotation(
+                    Quaternion(
+                        Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng),
+                        Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))))
             ph.append(i % 11 == 0 ? -1 : Int32(i % 2))
             ci.append(Float.random(in: 0...1, using: &rng))
         }
-        return CrystalMap(grid: g, phases: [MapPhase(id: 1, phase: .sodium), MapPhase(id: 2, phase: .sodiumPeroxide)],
-                          phaseIndex: ph, rotations: rot, properties: [MapProperty.confidenceIndex: ci, MapProperty.imageQuality: ci, MapProperty.meanAngularDeviation: ci, MapProperty.bands: ci.map { ($0 * 10).rounded() }])
+        return CrystalMap(
+            grid: g, phases: [MapPhase(id: 1, phase: .sodium), MapPhase(id: 2, phase: .sodiumPeroxide)],
+            phaseIndex: ph, rotations: rot,
+            properties: [
+                MapProperty.confidenceIndex: ci, MapProperty.imageQuality: ci, MapProperty.meanAngularDeviation: ci,
+                MapProperty.bands: ci.map { ($0 * 10).rounded() },
+            ])
     }
 
     @Test(arguments: ["ang", "ctf"])
@@ -107,7 +119,10 @@ import TestSupport
             let copy = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).\(reader)")
             try FileManager.default.copyItem(at: folder.appendingPathComponent(f), to: copy)
             defer { try? FileManager.default.removeItem(at: copy) }
-            do { _ = try MapFile.read(copy.path); Issue.record("\(f) should fail") } catch {
+            do {
+                _ = try MapFile.read(copy.path)
+                Issue.record("\(f) should fail")
+            } catch {
                 #expect("\(error)".contains(mention) && "\(error)".contains(copy.path), "\(f): \(error)")
             }
         }

@@ -38,7 +38,9 @@ struct OrixRoundTripTests {
             let q = qs[k]
             let theirs = Rotation(Quaternion(q[0], q[1], q[2], q[3]))
             worst = max(worst, theirs.angle(to: m.rotations[i]))
-            #expect((ids[k] >= 0 ? ids[k] - 1 : -1) == Int(m.phaseIndex[i]) || (ids[k] == -1 && m.phaseIndex[i] == -1), "phase at \(row),\(col)")
+            #expect(
+                (ids[k] >= 0 ? ids[k] - 1 : -1) == Int(m.phaseIndex[i]) || (ids[k] == -1 && m.phaseIndex[i] == -1), "phase at \(row),\(col)"
+            )
         }
         #expect(worst < 1e-5, "worst \(worst) rad")
     }

@@ -21,7 +21,8 @@ import TestSupport
         for f in golden {
             let hkl = (f["hkl"] as! [NSNumber]).map { $0.intValue }
             guard let o = ours.first(where: { [$0.h, $0.k, $0.l] == hkl }) else {
-                Issue.record("\(name): family \(hkl) missing"); continue
+                Issue.record("\(name): family \(hkl) missing")
+                continue
             }
             #expect(abs(o.d - f.double("d_nm")!) < 1e-6, "\(name) \(hkl) d")
             #expect(o.multiplicity == f.int("multiplicity"), "\(name) \(hkl) multiplicity \(o.multiplicity)")
@@ -63,9 +64,11 @@ import TestSupport
         // Na2O2: every member of a family has the family's d-spacing.
         let fams = Phase.sodiumPeroxide.reflectorFamilies(minimumD: 0.1)
         #expect(!fams.isEmpty)
-        for f in fams { for m in f.members {
-            #expect(abs(Phase.sodiumPeroxide.lattice.dSpacing(m[0], m[1], m[2]) - f.d) < 1e-12)
-        } }
+        for f in fams {
+            for m in f.members {
+                #expect(abs(Phase.sodiumPeroxide.lattice.dSpacing(m[0], m[1], m[2]) - f.d) < 1e-12)
+            }
+        }
         // The (001) reflection of P-62m is not absent: d = c.
         #expect(fams.contains { $0.h == 0 && $0.k == 0 && $0.l == 1 && abs($0.d - 0.447) < 1e-9 })
     }

@@ -8,10 +8,16 @@ import TestSupport
     let records: [[String: Any]]
     init() throws { records = try SharedData.json("golden/rotations.json").dicts("rotations") }
 
-    func q(_ r: [String: Any]) -> Rotation { let v = r.doubles("q")!; return Rotation(unchecked: Quaternion(v[0], v[1], v[2], v[3])) }
+    func q(_ r: [String: Any]) -> Rotation {
+        let v = r.doubles("q")!
+        return Rotation(unchecked: Quaternion(v[0], v[1], v[2], v[3]))
+    }
     func maxDiff(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { abs($0 - $1) }.max()! }
     /// Angle difference modulo 2π.
-    func angDiff(_ a: Double, _ b: Double) -> Double { let d = abs(a - b).truncatingRemainder(dividingBy: 2 * .pi); return min(d, 2 * .pi - d) }
+    func angDiff(_ a: Double, _ b: Double) -> Double {
+        let d = abs(a - b).truncatingRemainder(dividingBy: 2 * .pi)
+        return min(d, 2 * .pi - d)
+    }
 
     @Test func recordCount() { #expect(records.count == 300) }
 
@@ -62,7 +68,9 @@ import TestSupport
                 checked += 1
                 #expect(abs(ours.tanHalfAngle - t) <= 1e-9 * max(1, abs(t)), "tan record \(r.int("i")!)")
                 if t > 0 { #expect(maxDiff([ours.axis.x, ours.axis.y, ours.axis.z], axis) < 1e-9) }
-                #expect(Rotation(RodriguesFrank(axis: Vector3(axis[0], axis[1], axis[2]), tanHalfAngle: t)).isApproximately(rot, tolerance: 1e-9))
+                #expect(
+                    Rotation(RodriguesFrank(axis: Vector3(axis[0], axis[1], axis[2]), tanHalfAngle: t)).isApproximately(
+                        rot, tolerance: 1e-9))
             } else {
                 // orix writes null for |ω − π| < 1e-3; the axis still agrees.
                 #expect(maxDiff([ours.axis.x, ours.axis.y, ours.axis.z], axis) < 1e-9)
@@ -77,7 +85,9 @@ import TestSupport
             let rot = q(r)
             let ours = rot.homochoric
             #expect(maxDiff([ours.x, ours.y, ours.z], h) < 1e-9, "to_homochoric record \(r.int("i")!)")
-            #expect(Rotation(homochoric: Vector3(h[0], h[1], h[2])).isApproximately(rot, tolerance: 1e-9), "from_homochoric record \(r.int("i")!)")
+            #expect(
+                Rotation(homochoric: Vector3(h[0], h[1], h[2])).isApproximately(rot, tolerance: 1e-9),
+                "from_homochoric record \(r.int("i")!)")
         }
     }
 
@@ -89,8 +99,11 @@ import TestSupport
             let exact180 = rot.q.a < 1e-15
             // Exact 180° rotations lie on the ball surface where the golden file itself agrees with orix only to 1.2e-8.
             let tol = exact180 ? 5e-8 : 1e-9
-            #expect(maxDiff([ours.x, ours.y, ours.z], c) < tol, "to_cubochoric record \(r.int("i")!) \(r.string("label")!): \(ours) vs \(c)")
-            #expect(Rotation(cubochoric: Vector3(c[0], c[1], c[2])).isApproximately(rot, tolerance: tol), "from_cubochoric record \(r.int("i")!)")
+            #expect(
+                maxDiff([ours.x, ours.y, ours.z], c) < tol, "to_cubochoric record \(r.int("i")!) \(r.string("label")!): \(ours) vs \(c)")
+            #expect(
+                Rotation(cubochoric: Vector3(c[0], c[1], c[2])).isApproximately(rot, tolerance: tol),
+                "from_cubochoric record \(r.int("i")!)")
         }
     }
 
@@ -116,7 +129,8 @@ import TestSupport
         let h = Cubochoric.semiEdge
         var worst = 0.0
         for _ in 0..<20000 {
-            let c = Vector3(Double.random(in: -h...h, using: &rng), Double.random(in: -h...h, using: &rng), Double.random(in: -h...h, using: &rng))
+            let c = Vector3(
+                Double.random(in: -h...h, using: &rng), Double.random(in: -h...h, using: &rng), Double.random(in: -h...h, using: &rng))
             let back = Cubochoric.ballToCube(Cubochoric.cubeToBall(c))
             worst = max(worst, (back - c).norm)
         }

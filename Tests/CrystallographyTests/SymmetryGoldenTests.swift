@@ -50,7 +50,8 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
                     if sector.normals.contains(where: { abs($0.dot(golden)) < 1e-9 }) {
                         // On the sector boundary several copies are in the sector; any equivalent one is right.
                         #expect(sector.contains(ours))
-                        #expect(g.operators.contains { ($0.apply(ours) - golden).norm < 1e-6 }, "\(g.symbol) boundary axis \(ours) vs \(axis)")
+                        #expect(
+                            g.operators.contains { ($0.apply(ours) - golden).norm < 1e-6 }, "\(g.symbol) boundary axis \(ours) vs \(axis)")
                     } else {
                         #expect((ours - golden).norm < 1e-6, "\(g.symbol) \(p.string("label")!): axis \(ours) vs \(axis)")
                     }
@@ -87,7 +88,8 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
         let ops = LaueGroup.cubicHigh.properOperators
         var os: [Orientation] = []
         for i in 0..<200 {
-            let axis = Vector3(Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))
+            let axis = Vector3(
+                Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng))
             let small = Rotation(axis: axis, angle: Double.random(in: 0...(1 * .pi / 180), using: &rng))
             os.append(Orientation(ops[i % 24] * small * g0, .cubicHigh))
         }
@@ -117,7 +119,8 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
                 let rgb = key.color(ori, sampleDirection: d)
                 let e = r.doubles("rgb")!
                 let diff = max(abs(rgb.r - e[0]), abs(rgb.g - e[1]), abs(rgb.b - e[2]))
-                worst = max(worst, diff); checked += 1
+                worst = max(worst, diff)
+                checked += 1
                 #expect(diff < 1e-3, "\(sym) \(name) rgb \(rgb) vs \(e)")
             }
         }

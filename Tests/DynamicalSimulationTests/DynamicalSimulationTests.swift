@@ -41,8 +41,8 @@ import TestSupport
     /// absorptive part (a small positive fraction of U_g) and the centrosymmetry check.
     @Test func potential() throws {
         let p = try CrystalPotential(phase: .nickel, energyKV: 20, minimumD: 0.05)
-        let v0 = p.u0 / p.gamma * 1.504118   // h²/(2 m₀ e) = 1.504118 V nm²
-        let expected = 47.878 * 4 * 6.5641 / pow(3.5236, 3)   // Ni, 4 atoms per cell
+        let v0 = p.u0 / p.gamma * 1.504118  // h²/(2 m₀ e) = 1.504118 V nm²
+        let expected = 47.878 * 4 * 6.5641 / pow(3.5236, 3)  // Ni, 4 atoms per cell
         print(String(format: "Ni mean inner potential %.2f V (textbook formula %.2f V)", v0, expected))
         #expect(abs(v0 - expected) < 0.05 && abs(p.gamma - 1.039139) < 1e-5, "Ni mean inner potential \(v0) V vs \(expected) V")
         let (u111, a111, _) = p.coefficients(1, 1, 1), (u110, _, _) = p.coefficients(1, 1, 0)
@@ -76,22 +76,28 @@ import TestSupport
         let mean = PatternCenter(pcs.map(\.x).reduce(0, +) / 9, pcs.map(\.y).reduce(0, +) / 9, pcs.map(\.z).reduce(0, +) / 9)
         let det = Detector(rows: 60, columns: 60, pc: mean, sampleTilt: 70, tilt: 0)
         let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
-        let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [
-            .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
-            .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
-        ]))
+        let signal = PatternSignal(
+            detector: det,
+            experimental: Preprocessor(
+                rows: 60, columns: 60,
+                steps: [
+                    .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
+                    .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
+                ]))
         let raw = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
         let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: 3)
         func run(_ master: MasterPattern) throws -> [RefinedPattern] {
             let r = try DictionaryIndexer(signal: signal, master: master, rotations: rotations).match(count: 9, read: { _ in raw })
-            return OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: 9),
-                                                                           starts: (0..<9).map { rotations[Int(r.indices[$0 * r.k])] }, pcs: pcs)
+            return OrientationRefiner(signal: signal, master: master).refine(
+                prepared: signal.prepareExperimental(raw, count: 9),
+                starts: (0..<9).map { rotations[Int(r.indices[$0 * r.k])] }, pcs: pcs)
         }
         let ours = try run(try Self.nickelMaster())
         let emsoft = try run(try MasterPattern.read(SharedData.path("data/ni-master-20kv/lambert_north_south.tif")))
         var report: [String] = []
         for k in 0..<9 {
-            let d = Orientation(ours[k].rotation, .cubicHigh).disorientationAngle(to: Orientation(emsoft[k].rotation, .cubicHigh)) * 180 / .pi
+            let d =
+                Orientation(ours[k].rotation, .cubicHigh).disorientationAngle(to: Orientation(emsoft[k].rotation, .cubicHigh)) * 180 / .pi
             let e = Orientation(ours[k].rotation, .cubicHigh).disorientationAngle(to: Orientation(refs[k], .cubicHigh)) * 180 / .pi
             report.append(String(format: "%.3f/%.3f Δ%.2f° ref %.2f°", ours[k].score, emsoft[k].score, d, e))
             #expect(abs(ours[k].score - emsoft[k].score) <= 0.02, "pattern \(k): NCC \(ours[k].score) vs EMsoft's \(emsoft[k].score)")
@@ -110,7 +116,10 @@ import TestSupport
         let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, tilt: 0)
         let truth = (0..<n).map { k -> Rotation in
             let a = Double(k) * 0.61, b = Double(k) * 1.37, c = Double(k) * 2.11
-            return Rotation(euler: EulerAngles(a.truncatingRemainder(dividingBy: 2 * .pi), acos(1 - 2 * (0.5 + 0.45 * sin(b))), c.truncatingRemainder(dividingBy: 2 * .pi)))
+            return Rotation(
+                euler: EulerAngles(
+                    a.truncatingRemainder(dividingBy: 2 * .pi), acos(1 - 2 * (0.5 + 0.45 * sin(b))),
+                    c.truncatingRemainder(dividingBy: 2 * .pi)))
         }
         let clean = PatternProjector(master: master, detector: det).patterns(truth)
         var deg = PatternDegradation(rows: 60, columns: 60)
@@ -118,12 +127,16 @@ import TestSupport
         let blur = GaussianBlur(rows: 60, columns: 60, sigma: deg.psfSigma)
         var raw: [Float] = []
         for k in 0..<n { raw += deg.apply(Array(clean[(k * 3600)..<((k + 1) * 3600)]), index: k, blur: { blur.apply($0) }) }
-        let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)]),
-                                   simulatedBlurSigma: 0.8)
+        let signal = PatternSignal(
+            detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)]),
+            simulatedBlurSigma: 0.8)
         let off = Rotation(axis: Vector3(1, 2, 3).unit, angle: 1.5 * .pi / 180)
-        let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n),
-                                                                              starts: truth.map { off * $0 }, pcs: [det.pc()])
-        let errors = (0..<n).map { Orientation(refined[$0].rotation, .cubicHigh).disorientationAngle(to: Orientation(truth[$0], .cubicHigh)) * 180 / .pi }.sorted()
+        let refined = OrientationRefiner(signal: signal, master: master).refine(
+            prepared: signal.prepareExperimental(raw, count: n),
+            starts: truth.map { off * $0 }, pcs: [det.pc()])
+        let errors = (0..<n).map {
+            Orientation(refined[$0].rotation, .cubicHigh).disorientationAngle(to: Orientation(truth[$0], .cubicHigh)) * 180 / .pi
+        }.sorted()
         print(String(format: "Na dynamical refinement: median %.3f°, max %.3f°", errors[n / 2], errors.last!))
         #expect(errors[n / 2] <= 0.1)
     }

@@ -9,7 +9,11 @@ import TestSupport
 /// The `ebsd` binary built beside the test bundle.
 let ebsdBinary: URL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ebsd")
 
-struct RunResult { var status: Int32; var stdout: String; var stderr: String }
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
 
 struct MissingBinary: Error, CustomStringConvertible {
     var description: String { "the ebsd executable was not found at \(ebsdBinary.path); swift test builds it beside the test bundle" }
@@ -21,7 +25,8 @@ func runEBSD(_ args: [String]) throws -> RunResult {
     p.executableURL = ebsdBinary
     p.arguments = args
     let out = Pipe(), err = Pipe()
-    p.standardOutput = out; p.standardError = err
+    p.standardOutput = out
+    p.standardError = err
     try p.run()
     let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -98,8 +103,10 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         let data = try #require(FileManager.default.contents(atPath: src))
         let cut = dir.appendingPathComponent("cut.tif").path
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
-        for (args, mention) in [(["preprocess", cut, "--dynamic-background", "7.5"], "cut.tif"),
-                                (["preprocess", src, "--map-shape", "10x10"], "2000 patterns")] {
+        for (args, mention) in [
+            (["preprocess", cut, "--dynamic-background", "7.5"], "cut.tif"),
+            (["preprocess", src, "--map-shape", "10x10"], "2000 patterns"),
+        ] {
             let out = dir.appendingPathComponent("clean-\(UUID().uuidString).tif").path
             let r = try runEBSD(args + ["-o", out])
             #expect(r.status != 0)
@@ -121,10 +128,15 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         let out = dir.appendingPathComponent("m.ang").path
         let cases: [([String], String)] = [
             (["index", "match", stack, "--master", li, "--phase", "Na", "-o", out], "not of --phase Na"),
-            (["index", "match", stack, "--master", na, "--pattern-shape", "120x120", "-o", out], "--pattern-shape is 120x120"),
+            (["index", "match", stack, "--master", na, "--pattern-shape", "120x120", "-o", out], "pattern shape is 120x120"),
             (["index", "match", stack, "--master", na, "--resolution", "0", "-o", out], "--resolution"),
             (["index", "hybrid", stack, "--master", na, "--resolution", "-2", "-o", out], "--resolution"),
-            (["refine", root.appendingPathComponent("SampleMaps/na-foil-topview/truth.ang").path, stack, "--master", li, "--phase", "Na", "-o", out], "not of --phase Na"),
+            (
+                [
+                    "refine", root.appendingPathComponent("SampleMaps/na-foil-topview/truth.ang").path, stack, "--master", li, "--phase",
+                    "Na", "-o", out,
+                ], "not of --phase Na"
+            ),
         ]
         for (args, mention) in cases {
             let r = try runEBSD(args)
@@ -205,7 +217,8 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         #expect(info.stdout.contains("indexed 11700 (100.00 %)"))
         // --frame tsl-to-map subtracts 90° from φ1 (same rotation as g · Rz(−90°)).
         let ang2 = dir.appendingPathComponent("sdss-map.ang").path
-        #expect(try runEBSD(["convert", "--frame", "tsl-to-map", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ang2]).status == 0)
+        #expect(
+            try runEBSD(["convert", "--frame", "tsl-to-map", SharedData.path("data/maps/sdss_ferrite_austenite.ang"), ang2]).status == 0)
         let a = try AngFile.read(SharedData.path("data/maps/sdss_ferrite_austenite.ang")), b = try AngFile.read(ang2)
         let e = a.rotations[0].euler
         let expected = Rotation(euler: EulerAngles(e.phi1 - .pi / 2, e.Phi, e.phi2))

@@ -22,13 +22,28 @@ import TestSupport
         let sample = "\(root)/SampleMaps/na-electrodeposit-cross-section"
         let cases: [(String, String)] = [
             ("inputs: {map: \(sample)/indexed.ang, phases: [Na]}\nsteps:\n  - hough: {}\n", "needs patterns"),
-            ("inputs: {patterns: \(sample)/patterns.tif, map_shape: 24x100, detector: {pc: [0.5, 0.5, 0.6]}, phases: [Na]}\nsteps:\n  - match: {}\n", "needs a master pattern of Na"),
+            (
+                "inputs: {patterns: \(sample)/patterns.tif, map_shape: 24x100, detector: {pc: [0.5, 0.5, 0.6]}, phases: "
+                    + "[Na]}\nsteps:\n  - match: {}\n",
+                "needs a master pattern of Na"
+            ),
             ("inputs: {map: \(sample)/indexed.ang, phases: [Na]}\nsteps:\n  - polish: {}\n", "unknown step 'polish'"),
-            ("inputs: {map: \(sample)/indexed.ang, phases: [Na]}\nsteps:\n  - fill: {neigbours: [6, 5]}\n", "unknown parameter 'neigbours'"),
+            (
+                "inputs: {map: \(sample)/indexed.ang, phases: [Na]}\nsteps:\n  - fill: {neigbours: [6, 5]}\n",
+                "unknown parameter 'neigbours'"
+            ),
             ("inputs: {phases: [Na]}\nsteps:\n  - wild_spikes: {}\n", "first map step must index"),
             ("inputs: {map: \(sample)/indexed.ang, phases: [Unobtainium]}\nsteps:\n  - wild_spikes: {}\n", "inputs.phases"),
-            ("inputs: {patterns: \(sample)/patterns.tif, map_shape: 24x100, detector: {pc: [0.5, 0.5, 0.6]}, phases: [Na], master_patterns: {Na: \(root)/MasterPatterns/Li-20kV-kinematical.tif}}\nsteps:\n  - match: {}\n", "is a master pattern of Li"),
-            ("inputs: {patterns: \(sample)/patterns.tif, map_shape: 24x100, detector: {pc: [0.5, 0.5, 0.6], pattern_shape: 80x80}, phases: [Na]}\nsteps:\n  - hough: {}\n", "--pattern-shape is 80x80"),
+            (
+                "inputs: {patterns: \(sample)/patterns.tif, map_shape: 24x100, detector: {pc: [0.5, 0.5, 0.6]}, phases: [Na], "
+                    + "master_patterns: {Na: \(root)/MasterPatterns/Li-20kV-kinematical.tif}}\nsteps:\n  - match: {}\n",
+                "is a master pattern of Li"
+            ),
+            (
+                "inputs: {patterns: \(sample)/patterns.tif, map_shape: 24x100, detector: {pc: [0.5, 0.5, 0.6], pattern_shape: "
+                    + "80x80}, phases: [Na]}\nsteps:\n  - hough: {}\n",
+                "pattern shape is 80x80"
+            ),
         ]
         for (k, (body, mention)) in cases.enumerated() {
             let out = dir.appendingPathComponent("out-\(k)").path
@@ -45,27 +60,29 @@ import TestSupport
     @Test func resumeGivesTheSameFinalMap() throws {
         let sample = "\(root)/SampleMaps/na-electrodeposit-cross-section"
         let body = """
-        name: clean-up test
-        inputs:
-          map: \(sample)/indexed.ang
-          patterns: \(sample)/patterns.tif
-          map_shape: 24x100
-          detector: {pattern_shape: 60x60, pc: [0.5, 0.5, 0.6]}
-          phases: [Na]
-          master_patterns: {Na: \(root)/MasterPatterns/Na-20kV-kinematical.tif}
-        steps:
-          - wild_spikes: {}
-          - fill: {neighbours: [6, 5]}
-          - pseudo_symmetry: {operator: 60@111, verify: true}
-          - grains: {hagb: 10, lagb: 2}
-          - ipf: {directions: [y], boundaries: true}
-        """
+            name: clean-up test
+            inputs:
+              map: \(sample)/indexed.ang
+              patterns: \(sample)/patterns.tif
+              map_shape: 24x100
+              detector: {pattern_shape: 60x60, pc: [0.5, 0.5, 0.6]}
+              phases: [Na]
+              master_patterns: {Na: \(root)/MasterPatterns/Na-20kV-kinematical.tif}
+            steps:
+              - wild_spikes: {}
+              - fill: {neighbours: [6, 5]}
+              - pseudo_symmetry: {operator: 60@111, verify: true}
+              - grains: {hagb: 10, lagb: 2}
+              - ipf: {directions: [y], boundaries: true}
+            """
         let out = dir.appendingPathComponent("run").path
         let r1 = try runEBSD(["pipeline", try recipe(body), "--output", out])
         #expect(r1.status == 0, "\(r1.stderr)")
         let final1 = try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang"))
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        #expect(html.contains("data:image/png;base64,") && html.contains("IPF-Y") && html.contains("Statistics") && html.contains("pseudo_symmetry"))
+        #expect(
+            html.contains("data:image/png;base64,") && html.contains("IPF-Y") && html.contains("Statistics")
+                && html.contains("pseudo_symmetry"))
         #expect(r1.stderr.contains("pseudo-symmetry: fragments corrected 1, pixels corrected 7"), "\(r1.stderr)")
         // interrupt after step 2
         for f in ["03-pseudo_symmetry.ang", "final.ang", "report.html"] { try? FileManager.default.removeItem(atPath: out + "/" + f) }

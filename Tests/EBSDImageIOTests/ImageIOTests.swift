@@ -18,7 +18,12 @@ import TestSupport
         #expect(raw.count == 9 * 3600)
         for k in 0..<9 {
             let page = try tif.page(k)
-            for i in 0..<3600 { if page[i] != Float(raw[k * 3600 + i]) { Issue.record("page \(k) pixel \(i)"); return } }
+            for i in 0..<3600 {
+                if page[i] != Float(raw[k * 3600 + i]) {
+                    Issue.record("page \(k) pixel \(i)")
+                    return
+                }
+            }
         }
     }
 

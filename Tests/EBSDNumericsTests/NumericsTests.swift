@@ -15,11 +15,13 @@ import Testing
         let b = (0..<(n * k)).map { Float(($0 * 13) % 19) / 19 - 0.5 }
         let c = Gemm.rowsDotRows(a, m: m, b, n: n, k: k)
         var worst: Float = 0
-        for i in 0..<m { for j in 0..<n {
-            var s: Float = 0
-            for t in 0..<k { s += a[i * k + t] * b[j * k + t] }
-            worst = max(worst, abs(s - c[i * n + j]))
-        } }
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Float = 0
+                for t in 0..<k { s += a[i * k + t] * b[j * k + t] }
+                worst = max(worst, abs(s - c[i * n + j]))
+            }
+        }
         #expect(worst < 1e-4)
     }
 

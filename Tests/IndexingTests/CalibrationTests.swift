@@ -20,8 +20,12 @@ import TestSupport
         let err0 = max(abs(start.x - mean.x), abs(start.y - mean.y), abs(start.z - mean.z))
         let err = max(abs(pc.x - mean.x), abs(pc.y - mean.y), abs(pc.z - mean.z))
         let misfitStart = cal.objective(start, pats), misfitRef = cal.objective(mean, pats)
-        print(String(format: "PC calibration: start error %.4f → %.4f (PC %.4f %.4f %.4f vs reference %.4f %.4f %.4f), misfit %.3f° (start %.3f°, reference PC %.3f°)",
-                     err0, err, pc.x, pc.y, pc.z, mean.x, mean.y, mean.z, misfit, misfitStart, misfitRef))
+        print(
+            String(
+                format:
+                    "PC calibration: start error %.4f → %.4f (PC %.4f %.4f %.4f vs reference %.4f %.4f %.4f), misfit %.3f° "
+                        + "(start %.3f°, reference PC %.3f°)",
+                err0, err, pc.x, pc.y, pc.z, mean.x, mean.y, mean.z, misfit, misfitStart, misfitRef))
         #expect(err < 0.6 * err0, "calibrated PC error \(err)")
         #expect(misfit <= misfitStart)
     }

@@ -31,14 +31,20 @@ import TestSupport
         let shape = g["pattern_shape_rows_cols"] as! [Int]
         let pc = g.dict("detector")!.doubles("pc_bruker")!
         let qs = try SharedData.json("dev/\(set)/truth.json")["quaternions_wxyz"] as! [[Double]]
-        let hi = HoughIndexer(detector: Detector(rows: shape[0], columns: shape[1], pc: PatternCenter(pc[0], pc[1], pc[2])), phases: [.sodium], bandCount: 11)
+        let hi = HoughIndexer(
+            detector: Detector(rows: shape[0], columns: shape[1], pc: PatternCenter(pc[0], pc[1], pc[2])), phases: [.sodium], bandCount: 11)
         let stack = try PatternStack.open(SharedData.path("dev/\(set)/patterns.tif"))
         let n = stack.count
         let sols = hi.index(batch: try stack.read(0..<n), count: n)
         var errors: [Double] = []
         for k in 0..<n {
-            guard let s = sols[k] else { errors.append(180); continue }
-            errors.append(Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(Rotation(Quaternion(qs[k][0], qs[k][1], qs[k][2], qs[k][3])), .cubicHigh)) * 180 / .pi)
+            guard let s = sols[k] else {
+                errors.append(180)
+                continue
+            }
+            errors.append(
+                Orientation(s.rotation, .cubicHigh).disorientationAngle(
+                    to: Orientation(Rotation(Quaternion(qs[k][0], qs[k][1], qs[k][2], qs[k][3])), .cubicHigh)) * 180 / .pi)
         }
         return (Double(errors.filter { $0 <= 2 }.count) / Double(n), errors.sorted()[n / 2])
     }

@@ -35,13 +35,15 @@ import CrystalMaps
             for (k, s) in sols.enumerated() {
                 guard let s, s.phaseIndex == p else { continue }
                 right[p] += 1
-                if Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(set.truth[k], .cubicHigh)) < 2 * .pi / 180 { within2[p] += 1 }
+                if Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(set.truth[k], .cubicHigh)) < 2 * .pi / 180 {
+                    within2[p] += 1
+                }
             }
         }
-        print("Hough Na/Na2O: right phase Na \(right[0])/100, Na2O \(right[1])/100; right phase and within 2°: \(within2[0]), \(within2[1])")
+        print(
+            "Hough Na/Na2O: right phase Na \(right[0])/100, Na2O \(right[1])/100; right phase and within 2°: \(within2[0]), \(within2[1])")
         // The width check's two parameters (window 2, edge σ 0.5 cell) were chosen on seeds 11/12
         // (196/200 right); these seeds (21/22) are held out.
         #expect(right[0] + right[1] >= 196)
     }
 }
-

@@ -21,7 +21,9 @@ import TestSupport
             let pc = g.dict("detector")!.doubles("pc_bruker")!
             detector = Detector(rows: shape[0], columns: shape[1], pc: PatternCenter(pc[0], pc[1], pc[2]), sampleTilt: 70, tilt: 0)
             stack = try PatternStack.open(SharedData.path("dev/\(name)/patterns.tif"))
-            truth = (try SharedData.json("dev/\(name)/truth.json")["quaternions_wxyz"] as! [[Double]]).map { Rotation(Quaternion($0[0], $0[1], $0[2], $0[3])) }
+            truth = (try SharedData.json("dev/\(name)/truth.json")["quaternions_wxyz"] as! [[Double]]).map {
+                Rotation(Quaternion($0[0], $0[1], $0[2], $0[3]))
+            }
         }
         func errors(_ rotations: [Rotation]) -> [Double] {
             zip(rotations, truth).map { Orientation($0, .cubicHigh).disorientationAngle(to: Orientation($1, .cubicHigh)) * 180 / .pi }
@@ -32,7 +34,9 @@ import TestSupport
         (Double(e.filter { $0 <= 2 }.count) / Double(e.count), e.sorted()[e.count / 2])
     }
 
-    static var projectRoot: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path }
+    static var projectRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
 
     /// Our own kinematical Na master pattern with |F| band weights and no Debye–Waller damping —
     /// the physics of the dev set's simulator (kikuchipy/diffsims); with our defaults (|F|², Debye–Waller)
@@ -49,10 +53,14 @@ import TestSupport
     /// point-spread on the simulated ones.
     static func sodiumSignal(_ set: DevSet) throws -> PatternSignal {
         let d = set.detector
-        return PatternSignal(detector: d, experimental: Preprocessor(rows: d.rows, columns: d.columns, steps: [
-            .staticBackground(image: try set.stack.meanPattern(), operation: .divide),
-            .dynamicBackground(sigma: Double(d.columns) / 8, operation: .subtract),
-        ]), simulatedBlurSigma: 0.8)
+        return PatternSignal(
+            detector: d,
+            experimental: Preprocessor(
+                rows: d.rows, columns: d.columns,
+                steps: [
+                    .staticBackground(image: try set.stack.meanPattern(), operation: .divide),
+                    .dynamicBackground(sigma: Double(d.columns) / 8, operation: .subtract),
+                ]), simulatedBlurSigma: 0.8)
     }
 
     /// Dev Na 60 px. The 2° dictionary on all 500 patterns is the benchmark's
@@ -71,15 +79,21 @@ import TestSupport
         let r = try di.match(count: n, read: { Array(raw[($0.lowerBound * np)..<($0.upperBound * np)]) })
         let dictRot = (0..<n).map { rotations[Int(r.indices[$0 * r.k])] }
         let (w0, m0) = Self.summary(set.errors(dictRot))
-        let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [set.detector.pc()])
+        let refined = OrientationRefiner(signal: signal, master: master).refine(
+            prepared: signal.prepareExperimental(raw, count: n), starts: dictRot, pcs: [set.detector.pc()])
         let (w1, m1) = Self.summary(set.errors(refined.map(\.rotation)))
         // The fast matcher (PCA-compressed dictionary + exact NCC of 4 candidates) finds the same best.
         let compressed = try #require(CompressedDictionary(signal: signal, master: master, rotations: rotations, trainingCount: 3000))
-        let fast = FastMatcher(signal: signal, master: master, dictionary: compressed).match(prepared: signal.prepareExperimental(raw, count: n), count: n)
+        let fast = FastMatcher(signal: signal, master: master, dictionary: compressed).match(
+            prepared: signal.prepareExperimental(raw, count: n), count: n)
         let same = (0..<n).filter { fast.indices[$0 * fast.k] == r.indices[$0 * r.k] }.count
         print("fast matcher: same best as the full dictionary for \(same)/\(n); energy kept \(compressed.energyKept)")
         #expect(same >= n * 95 / 100)
-        print(String(format: "Na 60 px, 3° dictionary (%d): %.1f %% within 2°, median %.2f°; refined: %.1f %%, median %.3f°", rotations.count, 100 * w0, m0, 100 * w1, m1))
+        print(
+            String(
+                format: "Na 60 px, 3° dictionary (%d): %.1f %% within 2°, median %.2f°; refined: %.1f %%, median %.3f°",
+                rotations.count,
+                100 * w0, m0, 100 * w1, m1))
         // A 3° grid leaves up to ~2.5° to the nearest sample: ~83 % within 2° (99.3 % at 2°, bench).
         #expect(w0 >= 0.8)
         #expect(w1 == 1 && m1 <= 0.2)
@@ -96,15 +110,20 @@ import TestSupport
         let mean = PatternCenter(pcs.map(\.x).reduce(0, +) / 9, pcs.map(\.y).reduce(0, +) / 9, pcs.map(\.z).reduce(0, +) / 9)
         let det = Detector(rows: 60, columns: 60, pc: mean, sampleTilt: 70, tilt: 0)
         let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
-        let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [
-            .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
-            .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
-        ]))
+        let signal = PatternSignal(
+            detector: det,
+            experimental: Preprocessor(
+                rows: 60, columns: 60,
+                steps: [
+                    .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
+                    .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
+                ]))
         let raw = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
         let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: 3)
         let r = try DictionaryIndexer(signal: signal, master: master, rotations: rotations).match(count: 9, read: { _ in raw })
-        let refined = OrientationRefiner(signal: signal, master: master).refine(prepared: signal.prepareExperimental(raw, count: 9),
-                                                                              starts: (0..<9).map { rotations[Int(r.indices[$0 * r.k])] }, pcs: pcs)
+        let refined = OrientationRefiner(signal: signal, master: master).refine(
+            prepared: signal.prepareExperimental(raw, count: 9),
+            starts: (0..<9).map { rotations[Int(r.indices[$0 * r.k])] }, pcs: pcs)
         var report: [String] = []
         for k in 0..<9 {
             let e = Orientation(refined[k].rotation, .cubicHigh).disorientationAngle(to: Orientation(refs[k], .cubicHigh)) * 180 / .pi
@@ -117,11 +136,20 @@ import TestSupport
         var pcRefiner = OrientationRefiner(signal: signal, master: master)
         pcRefiner.refinePC = true
         let withPC = pcRefiner.refine(prepared: signal.prepareExperimental(raw, count: 9), starts: refined.map(\.rotation), pcs: [mean])
-        func dist(_ a: PatternCenter, _ b: PatternCenter) -> Double { ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z)).squareRoot() }
-        let before = (0..<9).map { dist(mean, pcs[$0]) }.reduce(0, +) / 9, after = (0..<9).map { dist(withPC[$0].pc, pcs[$0]) }.reduce(0, +) / 9
-        let errs = (0..<9).map { Orientation(withPC[$0].rotation, .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi }
-        print(String(format: "Ni PC refinement: mean PC distance to the references %.4f → %.4f; orientation errors ≤ %.2f°; NCC %.3f → %.3f", before, after, errs.max()!,
-                     refined.map(\.score).reduce(0, +) / 9, withPC.map(\.score).reduce(0, +) / 9))
+        func dist(_ a: PatternCenter, _ b: PatternCenter) -> Double {
+            ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z)).squareRoot()
+        }
+        let before = (0..<9).map { dist(mean, pcs[$0]) }.reduce(0, +) / 9,
+            after = (0..<9).map { dist(withPC[$0].pc, pcs[$0]) }.reduce(0, +) / 9
+        let errs = (0..<9).map {
+            Orientation(withPC[$0].rotation, .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi
+        }
+        print(
+            String(
+                format: "Ni PC refinement: mean PC distance to the references %.4f → %.4f; orientation errors ≤ %.2f°; "
+                    + "NCC %.3f → %.3f",
+                before, after, errs.max()!,
+                refined.map(\.score).reduce(0, +) / 9, withPC.map(\.score).reduce(0, +) / 9))
         // PC and orientation trade off on a single pattern (a PC shift mimics a small rotation), so
         // the orientations may move a little; the PCs must not move away from the references.
         #expect(errs.allSatisfy { $0 < 1 })
@@ -143,9 +171,11 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: file) }
         func run(_ pc: PatternCenter) throws -> MatchResult {
             let det = Detector(rows: 60, columns: 60, pc: pc, sampleTilt: 70, tilt: 0)
-            let signal = PatternSignal(detector: det, experimental: Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)]))
+            let signal = PatternSignal(
+                detector: det,
+                experimental: Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)]))
             var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
-            di.memoryBytes = 64 << 20   // several dictionary blocks
+            di.memoryBytes = 64 << 20  // several dictionary blocks
             di.cache = DictionaryCache(path: file)
             return try di.match(count: 20, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) })
         }

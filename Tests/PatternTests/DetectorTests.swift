@@ -6,7 +6,8 @@ import TestSupport
 
 @Suite struct DetectorTests {
     func close(_ a: PatternCenter, _ b: [Double], _ tol: Double = 1e-9) -> Bool {
-        abs(a.x - b[0]) <= tol * max(1, abs(b[0])) && abs(a.y - b[1]) <= tol * max(1, abs(b[1])) && abs(a.z - b[2]) <= tol * max(1, abs(b[2]))
+        abs(a.x - b[0]) <= tol * max(1, abs(b[0])) && abs(a.y - b[1]) <= tol * max(1, abs(b[1]))
+            && abs(a.z - b[2]) <= tol * max(1, abs(b[2]))
     }
 
     /// The four conventions of ../shared/dev/*/geometry.json convert into each other exactly.
@@ -15,11 +16,14 @@ import TestSupport
         let g = try SharedData.json("dev/\(set)/geometry.json")
         let shape = g["pattern_shape_rows_cols"] as! [Int]
         let d = g.dict("detector")!
-        let given: [(PCConvention, [Double])] = [(.bruker, d.doubles("pc_bruker")!), (.tsl, d.doubles("pc_tsl")!),
-                                                 (.oxford, d.doubles("pc_oxford")!), (.emsoft, d.doubles("pc_emsoft_v5_xpc_ypc_L_px")!)]
+        let given: [(PCConvention, [Double])] = [
+            (.bruker, d.doubles("pc_bruker")!), (.tsl, d.doubles("pc_tsl")!),
+            (.oxford, d.doubles("pc_oxford")!), (.emsoft, d.doubles("pc_emsoft_v5_xpc_ypc_L_px")!),
+        ]
         for (from, v) in given {
-            let det = Detector(rows: shape[0], columns: shape[1], pc: PatternCenter(v[0], v[1], v[2]), convention: from,
-                               binning: d.int("binning")!, pixelSize: d.double("px_size_um")!)
+            let det = Detector(
+                rows: shape[0], columns: shape[1], pc: PatternCenter(v[0], v[1], v[2]), convention: from,
+                binning: d.int("binning")!, pixelSize: d.double("px_size_um")!)
             for (to, w) in given { #expect(close(det.pc(in: to), w), "\(from) → \(to)") }
         }
     }

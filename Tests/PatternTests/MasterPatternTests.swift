@@ -27,13 +27,18 @@ import TestSupport
         let ours = sim.masterPattern(size: theirs.size)
         let nccDefault = PatternNormalization.ncc(ours.north + ours.south, theirs.north + theirs.south)
         #expect(nccDefault >= 0.75, "\(name) default |F|² weighting: NCC \(nccDefault)")
-        print("\(name) master pattern NCC vs kikuchipy: |F| \(String(format: "%.4f", ncc)), default |F|² with DW \(String(format: "%.4f", nccDefault))")
+        print(
+            "\(name) master pattern NCC vs kikuchipy: |F| \(String(format: "%.4f", ncc)), default |F|² with DW "
+                + "\(String(format: "%.4f", nccDefault))"
+        )
     }
 
     @Test func lambertRoundTrip() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
-            let v = Vector3(Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: 0...1, using: &rng)).unit
+            let v = Vector3(
+                Double.random(in: -1...1, using: &rng), Double.random(in: -1...1, using: &rng), Double.random(in: 0...1, using: &rng)
+            ).unit
             let s = SquareLambert.square(v)
             #expect(abs(s.x) <= 1 + 1e-12 && abs(s.y) <= 1 + 1e-12)
             #expect((SquareLambert.direction(x: s.x, y: s.y) - v).norm < 1e-9)

@@ -12,19 +12,32 @@ enum VendorFixtures {
     static func patterns(_ n: Int, _ rows: Int, _ cols: Int, max: Int) -> [[Int]] {
         (0..<n).map { k in (0..<(rows * cols)).map { ($0 * 37 + k * 101 + ($0 / cols) * 7) % (max + 1) } }
     }
-    static func up(_ path: String, version: UInt32, rows: Int, cols: Int, mapRows: Int, mapCols: Int, twoBytes: Bool, truncateBy: Int = 0, headerRows: Int? = nil) -> [[Int]] {
+    static func up(
+        _ path: String, version: UInt32, rows: Int, cols: Int, mapRows: Int, mapCols: Int, twoBytes: Bool, truncateBy: Int = 0,
+        headerRows: Int? = nil
+    ) -> [[Int]] {
         var d = Data()
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
-        u32(version); u32(UInt32(cols)); u32(UInt32(rows))
+        u32(version)
+        u32(UInt32(cols))
+        u32(UInt32(rows))
         let offset: UInt32 = version >= 3 ? 42 : 16
         u32(offset)
         if version >= 3 {
-            d.append(0); u32(UInt32(mapCols)); u32(UInt32(headerRows ?? mapRows)); d.append(0)
-            withUnsafeBytes(of: 1.5) { d.append(contentsOf: $0) }; withUnsafeBytes(of: 1.5) { d.append(contentsOf: $0) }
+            d.append(0)
+            u32(UInt32(mapCols))
+            u32(UInt32(headerRows ?? mapRows))
+            d.append(0)
+            withUnsafeBytes(of: 1.5) { d.append(contentsOf: $0) }
+            withUnsafeBytes(of: 1.5) { d.append(contentsOf: $0) }
             d.append(contentsOf: [UInt8](repeating: 0, count: Int(offset) - d.count))
         }
         let pats = patterns(mapRows * mapCols, rows, cols, max: twoBytes ? 4000 : 255)
-        for p in pats { for v in p { if twoBytes { withUnsafeBytes(of: UInt16(v).littleEndian) { d.append(contentsOf: $0) } } else { d.append(UInt8(v)) } } }
+        for p in pats {
+            for v in p {
+                if twoBytes { withUnsafeBytes(of: UInt16(v).littleEndian) { d.append(contentsOf: $0) } } else { d.append(UInt8(v)) }
+            }
+        }
         try! d.prefix(d.count - truncateBy).write(to: URL(fileURLWithPath: path))
         return pats
     }
@@ -44,11 +57,19 @@ enum VendorFixtures {
         for k in 0..<n { i64(Int64(first + fileOrder.firstIndex(of: k)! * record)) }
         let pats = patterns(n, rows, cols, max: 255)
         for k in fileOrder {
-            if version >= 5 { i32(Int32(k % 6)); i32(Int32(k / 6)) }
-            i32(0); i32(Int32(rows)); i32(Int32(cols)); i32(Int32(rows * cols))
+            if version >= 5 {
+                i32(Int32(k % 6))
+                i32(Int32(k / 6))
+            }
+            i32(0)
+            i32(Int32(rows))
+            i32(Int32(cols))
+            i32(Int32(rows * cols))
             d.append(contentsOf: pats[k].map { UInt8($0) })
-            d.append(1); withUnsafeBytes(of: Double(k % 6) * 1.5) { d.append(contentsOf: $0) }
-            d.append(1); withUnsafeBytes(of: Double(k / 6) * 1.5) { d.append(contentsOf: $0) }
+            d.append(1)
+            withUnsafeBytes(of: Double(k % 6) * 1.5) { d.append(contentsOf: $0) }
+            d.append(1)
+            withUnsafeBytes(of: Double(k / 6) * 1.5) { d.append(contentsOf: $0) }
         }
         try! d.write(to: URL(fileURLWithPath: path))
         return pats
@@ -87,8 +108,9 @@ enum VendorFixtures {
         #expect(try s.read(0..<6) == pats.flatMap { $0.map(Float.init) })
     }
 
-    @Test(.enabled(if: kikuchipyAvailable, "kikuchipy is not installed: the comparison with its reader is skipped"),
-          arguments: [(UInt32(1), false), (UInt32(3), false), (UInt32(3), true)])
+    @Test(
+        .enabled(if: kikuchipyAvailable, "kikuchipy is not installed: the comparison with its reader is skipped"),
+        arguments: [(UInt32(1), false), (UInt32(3), false), (UInt32(3), true)])
     func edaxUPAsKikuchipyReadsIt(_ version: UInt32, _ twoBytes: Bool) throws {
         let path = dir.appendingPathComponent("k.\(twoBytes ? "up2" : "up1")").path
         let pats = VendorFixtures.up(path, version: version, rows: 12, cols: 16, mapRows: 2, mapCols: 3, twoBytes: twoBytes)
@@ -107,7 +129,8 @@ enum VendorFixtures {
         #expect(try s.read(0..<36) == pats.flatMap { $0.map(Float.init) })
     }
 
-    @Test(.enabled(if: kikuchipyAvailable, "kikuchipy is not installed: the comparison with its reader is skipped"), arguments: [Int64(3), 5])
+    @Test(
+        .enabled(if: kikuchipyAvailable, "kikuchipy is not installed: the comparison with its reader is skipped"), arguments: [Int64(3), 5])
     func oxfordEbspAsKikuchipyReadsIt(_ version: Int64) throws {
         let path = dir.appendingPathComponent("k\(version).ebsp").path
         let pats = VendorFixtures.ebsp(path, version: version, rows: 40, cols: 42, n: 36)
@@ -121,8 +144,10 @@ enum VendorFixtures {
         var args = ["python3", SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_read_stack.py").path, path, out]
         if let m = mapShape { args += ["\(m.0)", "\(m.1)"] }
         p.arguments = args
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-        try p.run(); p.waitUntilExit()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
         guard p.terminationStatus == 0, let d = FileManager.default.contents(atPath: out) else { return [] }
         return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
@@ -131,15 +156,20 @@ enum VendorFixtures {
         let folder = dir.appendingPathComponent("imgs")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for k in [1, 2, 10] {
-            try PNGImage(width: 4, height: 3, channels: 1, pixels: [UInt8](repeating: UInt8(k), count: 12)).write(to: folder.appendingPathComponent("pattern_\(k).png").path)
+            try PNGImage(width: 4, height: 3, channels: 1, pixels: [UInt8](repeating: UInt8(k), count: 12)).write(
+                to: folder.appendingPathComponent("pattern_\(k).png").path)
         }
         let s = try PatternStack.open(folder.path)
-        #expect(try s.read(0..<3).map { Int($0) } == [Int](repeating: 1, count: 12) + [Int](repeating: 2, count: 12) + [Int](repeating: 10, count: 12))
+        #expect(
+            try s.read(0..<3).map { Int($0) } == [Int](repeating: 1, count: 12) + [Int](repeating: 2, count: 12)
+                + [Int](repeating: 10, count: 12))
     }
 
     @Test func streamingMeanAndTIFFWriter() throws {
         let path = dir.appendingPathComponent("w.tif").path
-        try PatternStack.writeTIFF(path, rows: 5, columns: 4, mapShape: (2, 3), type: .uint16) { k in [Float](repeating: Float(k * 10), count: 20) }
+        try PatternStack.writeTIFF(path, rows: 5, columns: 4, mapShape: (2, 3), type: .uint16) { k in
+            [Float](repeating: Float(k * 10), count: 20)
+        }
         let s = try PatternStack.open(path)
         #expect(s.mapRows == 2 && s.mapColumns == 3, "map shape from the description")
         #expect(try s.meanPattern(chunk: 4) == [Float](repeating: 25, count: 20))
@@ -149,7 +179,9 @@ enum VendorFixtures {
 
     @Test func truncatedTIFF() throws {
         let path = dir.appendingPathComponent("t.tif").path
-        try PatternStack.writeTIFF(path, rows: 30, columns: 30, mapShape: (2, 5), type: .uint8) { k in (0..<900).map { Float(($0 + k) % 256) } }
+        try PatternStack.writeTIFF(path, rows: 30, columns: 30, mapShape: (2, 5), type: .uint8) { k in
+            (0..<900).map { Float(($0 + k) % 256) }
+        }
         let d = try #require(FileManager.default.contents(atPath: path))
         try d.prefix(d.count / 2).write(to: URL(fileURLWithPath: path))
         #expect(throws: PatternStackError.self) {
@@ -161,7 +193,10 @@ enum VendorFixtures {
     @Test func pageCountNotRowsTimesColumns() throws {
         let path = dir.appendingPathComponent("c.tif").path
         try PatternStack.writeTIFF(path, rows: 4, columns: 4, mapShape: (2, 3), type: .uint8) { _ in [Float](repeating: 1, count: 16) }
-        do { _ = try PatternStack.open(path, mapShape: (4, 4)); Issue.record("should fail") } catch {
+        do {
+            _ = try PatternStack.open(path, mapShape: (4, 4))
+            Issue.record("should fail")
+        } catch {
             #expect("\(error)".contains("6 patterns") && "\(error)".contains(path), "\(error)")
         }
     }
@@ -169,7 +204,10 @@ enum VendorFixtures {
     @Test func up2HeaderMismatch() throws {
         let path = dir.appendingPathComponent("m.up2").path
         _ = VendorFixtures.up(path, version: 3, rows: 8, cols: 8, mapRows: 2, mapCols: 2, twoBytes: true, headerRows: 3)
-        do { _ = try PatternStack.open(path); Issue.record("should fail") } catch {
+        do {
+            _ = try PatternStack.open(path)
+            Issue.record("should fail")
+        } catch {
             #expect("\(error)".contains(path) && "\(error)".contains("header"), "\(error)")
         }
     }
@@ -181,39 +219,63 @@ enum VendorFixtures {
         let up = dir.appendingPathComponent("huge.up1").path
         _ = VendorFixtures.up(up, version: 3, rows: 8, cols: 6, mapRows: 2, mapCols: 3, twoBytes: false)
         var d = try Data(contentsOf: URL(fileURLWithPath: up))
-        d.replaceSubrange(17..<25, with: [UInt8](repeating: 0xFF, count: 8))   // map columns and rows 2³² − 1
+        d.replaceSubrange(17..<25, with: [UInt8](repeating: 0xFF, count: 8))  // map columns and rows 2³² − 1
         try d.write(to: URL(fileURLWithPath: up))
-        do { _ = try PatternStack.open(up); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
+        do {
+            _ = try PatternStack.open(up)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
 
         let nordif = dir.appendingPathComponent("nordif0")
         try FileManager.default.createDirectory(at: nordif, withIntermediateDirectories: true)
-        try "[Acquisition settings]\nResolution\t0x0\n[Area]\nNumber of samples\t2x2\n".write(to: nordif.appendingPathComponent("Setting.txt"), atomically: true, encoding: .utf8)
+        try "[Acquisition settings]\nResolution\t0x0\n[Area]\nNumber of samples\t2x2\n".write(
+            to: nordif.appendingPathComponent("Setting.txt"), atomically: true, encoding: .utf8)
         try Data(count: 64).write(to: nordif.appendingPathComponent("Pattern.dat"))
-        do { _ = try PatternStack.open(nordif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("resolution 0x0"), "\(error)") }
+        do {
+            _ = try PatternStack.open(nordif.path)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("resolution 0x0"), "\(error)") }
 
         let ebsp = dir.appendingPathComponent("neg.ebsp").path
         _ = VendorFixtures.ebsp(ebsp, version: 4, rows: 6, cols: 5, n: 4)
         var e = try Data(contentsOf: URL(fileURLWithPath: ebsp))
-        e.replaceSubrange(9..<17, with: withUnsafeBytes(of: Int64.min.littleEndian) { Array($0) })   // first table entry
+        e.replaceSubrange(9..<17, with: withUnsafeBytes(of: Int64.min.littleEndian) { Array($0) })  // first table entry
         try e.write(to: URL(fileURLWithPath: ebsp))
-        do { _ = try PatternStack.open(ebsp); Issue.record("should fail") } catch { #expect("\(error)".contains("outside the file"), "\(error)") }
+        do {
+            _ = try PatternStack.open(ebsp)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("outside the file"), "\(error)") }
 
         // the fuzzer's input crash-3c26cf5a…: a first int64 of Int64.min (negating it overflowed)
         let minVersion = dir.appendingPathComponent("min.ebsp").path
         try Data([0, 0, 0, 0, 0, 0, 0, 0x80]).write(to: URL(fileURLWithPath: minVersion))
-        do { _ = try PatternStack.open(minVersion); Issue.record("should fail") } catch { #expect("\(error)".contains("not an .ebsp version"), "\(error)") }
+        do {
+            _ = try PatternStack.open(minVersion)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("not an .ebsp version"), "\(error)") }
 
         // the fuzzer's TIFF crash-94e074c6…: a page of 65529 × 65535 pixels was allocated before
         // the read could fail (33 GB)
         let huge = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/tiff/crash-94e074c6006d0495d2b209476fc051dfc1ab5b48")
         let hugeTif = dir.appendingPathComponent("huge.tif")
         try FileManager.default.copyItem(at: huge, to: hugeTif)
-        do { _ = try PatternStack.open(hugeTif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
-        do { _ = try MasterPattern.read(hugeTif.path); Issue.record("should fail") } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
+        do {
+            _ = try PatternStack.open(hugeTif.path)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
+        do {
+            _ = try MasterPattern.read(hugeTif.path)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("not plausible"), "\(error)") }
         // the fuzzer's master-pattern crash-b8200eb7…: a tiled page whose tiles claim 1768843629 × 11 pixels (77 GB)
         let tiles = dir.appendingPathComponent("tiles.tif")
-        try FileManager.default.copyItem(at: SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/master/crash-b8200eb773824be0bfec80afed7910cf91d36ffe"), to: tiles)
-        do { _ = try MasterPattern.read(tiles.path); Issue.record("should fail") } catch { #expect("\(error)".contains("tiles of"), "\(error)") }
+        try FileManager.default.copyItem(
+            at: SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/master/crash-b8200eb773824be0bfec80afed7910cf91d36ffe"),
+            to: tiles)
+        do {
+            _ = try MasterPattern.read(tiles.path)
+            Issue.record("should fail")
+        } catch { #expect("\(error)".contains("tiles of"), "\(error)") }
     }
 
     @Test func folderWithOneImageOfAnotherSize() throws {
@@ -221,10 +283,14 @@ enum VendorFixtures {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for k in 0..<3 {
             let w = k == 1 ? 5 : 4
-            try PNGImage(width: w, height: 3, channels: 1, pixels: [UInt8](repeating: 9, count: w * 3)).write(to: folder.appendingPathComponent("p\(k).png").path)
+            try PNGImage(width: w, height: 3, channels: 1, pixels: [UInt8](repeating: 9, count: w * 3)).write(
+                to: folder.appendingPathComponent("p\(k).png").path)
         }
         let s = try PatternStack.open(folder.path)
-        do { _ = try s.read(0..<3); Issue.record("should fail") } catch {
+        do {
+            _ = try s.read(0..<3)
+            Issue.record("should fail")
+        } catch {
             #expect("\(error)".contains("p1.png") && "\(error)".contains("5×3"), "\(error)")
         }
     }

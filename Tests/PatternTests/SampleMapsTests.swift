@@ -32,7 +32,8 @@ import TestSupport
             let exp = pre.apply(try stack.read(k..<(k + 1)))
             let right = PatternNormalization.ncc(exp, proj.pattern(truth.rotations[k]))
             let wrong = PatternNormalization.ncc(exp, proj.pattern(Rotation.random(using: &rng)))
-            checked += 1; sum += right
+            checked += 1
+            sum += right
             if right > wrong + 0.05 { wins += 1 }
         }
         #expect(checked >= 30)

@@ -28,19 +28,22 @@ import TestSupport
             do { _ = try parse(steps) } catch { #expect("\(error)".contains(message), "\(error)") }
         }
         #expect(throws: RecipeError.self) {
-            try PipelineRecipe.parse("inputs: {map: x.ang, phases: [Na], detectr: {pc: [0.5, 0.5, 0.6]}}\nsteps:\n  - wild_spikes: {}\n", path: "t.yaml")
+            try PipelineRecipe.parse(
+                "inputs: {map: x.ang, phases: [Na], detectr: {pc: [0.5, 0.5, 0.6]}}\nsteps:\n  - wild_spikes: {}\n", path: "t.yaml")
         }
     }
 
     @Test func recipeValuesReachTheTypedSteps() throws {
-        let r = try parse("""
+        let r = try parse(
+            """
               - match: {fast: true, components: 64, resolution: 3, min_score: 0.1, memory: 512MB, psf: 0.8}
               - fill: {neighbours: [8, 7, 6, 5], last_once: true}
               - pseudo_symmetry: {operator: [60@111, 90@100], verify: true}
               - hough: {}
             """)
         guard case .match(let m) = r.steps[0], case .fill(let f) = r.steps[1], case .pseudoSymmetry(let p) = r.steps[2],
-              case .hough(let h) = r.steps[3] else {
+            case .hough(let h) = r.steps[3]
+        else {
             Issue.record("steps read as \(r.steps.map(\.name))")
             return
         }
@@ -50,7 +53,9 @@ import TestSupport
         #expect(p.operators.map(\.description) == ["60@111", "90@100"] && p.verify)
         // defaults: the stage types' own, from recipes as from Swift
         #expect(h.bands == HoughIndexer.defaultBandCount && h.families == nil)
-        #expect(f.fill.toleranceDegrees == ZeroSolutionFill().toleranceDegrees && f.fill.maximumHolePixels == ZeroSolutionFill().maximumHolePixels)
+        #expect(
+            f.fill.toleranceDegrees == ZeroSolutionFill().toleranceDegrees
+                && f.fill.maximumHolePixels == ZeroSolutionFill().maximumHolePixels)
         #expect(m.signal.dynamicBackgroundSigma == nil && m.signal.dynamicBackground(columns: 60) == 7.5)
     }
 
@@ -60,7 +65,8 @@ import TestSupport
     @Test func cleanUpRunInProcess() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-runner-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let recipe = try PipelineRecipe.parse("""
+        let recipe = try PipelineRecipe.parse(
+            """
             inputs:
               map: \(sample)/indexed.ang
               patterns: \(sample)/patterns.tif
@@ -86,13 +92,18 @@ import TestSupport
         let start = try MapFile.read("\(sample)/indexed.ang")
         let stack = try PatternStack.open("\(sample)/patterns.tif", mapShape: (24, 100))
         let master = try MasterPattern.read("\(root)/MasterPatterns/Na-20kV-kinematical.tif")
-        let check = PatternFlipCheck(stack: stack, master: master, detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)))
-        let (byHand, _) = try start.cleaned(by: [WildSpikeRemoval(), ZeroSolutionFill(), PseudoSymmetryCorrection([.cubicSigma3], verify: check.verifier)])
+        let check = PatternFlipCheck(
+            stack: stack, master: master, detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)))
+        let (byHand, _) = try start.cleaned(by: [
+            WildSpikeRemoval(), ZeroSolutionFill(), PseudoSymmetryCorrection([.cubicSigma3], verify: check.verifier),
+        ])
         let written = try MapFile.read("\(out)/final.ang")
         #expect(written.phaseIndex == byHand.phaseIndex)
-        let worst = (0..<written.count).filter { written.isIndexed($0) }.map {
-            Orientation(written.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(byHand.rotations[$0], .cubicHigh)) * 180 / .pi
-        }.max() ?? 0
+        let worst =
+            (0..<written.count).filter { written.isIndexed($0) }.map {
+                Orientation(written.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(byHand.rotations[$0], .cubicHigh)) * 180
+                    / .pi
+            }.max() ?? 0
         #expect(worst < 0.01, "final map vs stage APIs: \(worst)°")
         #expect(final.count == written.count)
 
@@ -101,7 +112,8 @@ import TestSupport
         func within2(_ m: CrystalMap) -> Int {
             (0..<m.count).filter {
                 m.isIndexed($0) && truth.isIndexed($0)
-                    && Orientation(m.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(truth.rotations[$0], .cubicHigh)) < 2 * .pi / 180
+                    && Orientation(m.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(truth.rotations[$0], .cubicHigh)) < 2
+                        * .pi / 180
             }.count
         }
         #expect(within2(written) > within2(start), "\(within2(written)) vs \(within2(start)) pixels within 2° of the truth")

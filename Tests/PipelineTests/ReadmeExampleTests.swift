@@ -31,12 +31,14 @@ import TestSupport
     static func exampleLines() throws -> [String] {
         let source = try String(contentsOfFile: #filePath, encoding: .utf8).components(separatedBy: "\n")
         guard let b = source.firstIndex(where: { $0.hasSuffix("// README example begin") }),
-              let e = source.firstIndex(where: { $0.hasSuffix("// README example end") }) else { return [] }
+            let e = source.firstIndex(where: { $0.hasSuffix("// README example end") })
+        else { return [] }
         return source[(b + 1)..<e].map { String($0.dropFirst(8)) }
     }
 
     @Test func readmeShowsThisExample() throws {
-        let readme = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("README.md"), encoding: .utf8).components(separatedBy: "\n")
+        let readme = try String(contentsOf: SharedData.packageRoot.appendingPathComponent("README.md"), encoding: .utf8).components(
+            separatedBy: "\n")
         let heading = try #require(readme.firstIndex(of: "## The library in Swift"))
         let open = try #require(readme[heading...].firstIndex(of: "```swift"))
         let close = try #require(readme[(open + 1)...].firstIndex(of: "```"))
@@ -45,7 +47,8 @@ import TestSupport
         let code = block.dropFirst().filter { !$0.isEmpty }
         let lines = try Self.exampleLines()
         #expect(lines.count >= 10 && lines.count <= 16, "the example has \(lines.count) lines")
-        #expect(Array(code) == lines, "README example and test differ:\n\(code.joined(separator: "\n"))\n---\n\(lines.joined(separator: "\n"))")
+        #expect(
+            Array(code) == lines, "README example and test differ:\n\(code.joined(separator: "\n"))\n---\n\(lines.joined(separator: "\n"))")
     }
 
     /// Runs the example on the shipped Na cross section and checks it against the sample's ground truth.
@@ -55,7 +58,8 @@ import TestSupport
         try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: scratch) }
         for d in ["SampleMaps", "MasterPatterns"] {
-            try fm.createSymbolicLink(at: scratch.appendingPathComponent(d), withDestinationURL: SharedData.packageRoot.appendingPathComponent(d))
+            try fm.createSymbolicLink(
+                at: scratch.appendingPathComponent(d), withDestinationURL: SharedData.packageRoot.appendingPathComponent(d))
         }
         let previous = fm.currentDirectoryPath
         #expect(fm.changeCurrentDirectoryPath(scratch.path))
@@ -64,7 +68,8 @@ import TestSupport
         let (map, grains) = try Self.readmeExample()
         print(String(format: "README example: %.1f s", Date().timeIntervalSince(t0)))
         // ground truth of the synthetic sample: orientations within 2° on ≥ 95 % of the pixels indexed in both
-        let truth = try MapFile.read(SharedData.packageRoot.appendingPathComponent("SampleMaps/na-electrodeposit-cross-section/truth.ang").path)
+        let truth = try MapFile.read(
+            SharedData.packageRoot.appendingPathComponent("SampleMaps/na-electrodeposit-cross-section/truth.ang").path)
         let both = (0..<map.count).filter { map.isIndexed($0) && truth.isIndexed($0) }
         let close = both.filter {
             Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(truth.rotations[$0], .cubicHigh)) < 2 * .pi / 180
@@ -72,7 +77,9 @@ import TestSupport
         #expect(Double(both.count) >= 0.95 * Double(truth.indexedCount))
         #expect(Double(close.count) >= 0.95 * Double(both.count), "\(close.count) of \(both.count) within 2°")
         let truthGrains = try GrainAnalysis(truth)
-        #expect(abs(grains.statistics.count - truthGrains.statistics.count) <= 2, "\(grains.statistics.count) grains vs \(truthGrains.statistics.count) in the truth")
+        #expect(
+            abs(grains.statistics.count - truthGrains.statistics.count) <= 2,
+            "\(grains.statistics.count) grains vs \(truthGrains.statistics.count) in the truth")
         let png = try #require(fm.contents(atPath: scratch.appendingPathComponent("ipf-y.png").path))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }

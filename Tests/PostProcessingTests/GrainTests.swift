@@ -8,13 +8,17 @@ import TestSupport
 @testable import Crystallography
 
 /// Builds a map from a per-pixel grain-id function and per-grain orientations.
-func makeMap(rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) -> Int, _ oris: [Rotation], phase: Phase = .sodium) -> CrystalMap {
+func makeMap(
+    rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) -> Int, _ oris: [Rotation], phase: Phase = .sodium
+) -> CrystalMap {
     let g = MapGrid(rows: rows, columns: columns, stepX: step, stepY: step)
     var rot = [Rotation](repeating: .identity, count: g.count), ph = [Int32](repeating: 0, count: g.count)
-    for r in 0..<rows { for c in 0..<columns {
-        let k = grainOf(r, c)
-        if k < 0 { ph[r * columns + c] = -1 } else { rot[r * columns + c] = oris[k] }
-    } }
+    for r in 0..<rows {
+        for c in 0..<columns {
+            let k = grainOf(r, c)
+            if k < 0 { ph[r * columns + c] = -1 } else { rot[r * columns + c] = oris[k] }
+        }
+    }
     return CrystalMap(grid: g, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: ph, rotations: rot)
 }
 
@@ -70,7 +74,10 @@ func makeMap(rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) ->
     @Test func boundariesAndKAM() {
         // two grains 15° apart, and one sub-grain 5° from the left grain
         let base = Rotation(euler: .degrees(10, 20, 30))
-        let oris = [base, Rotation(axis: Vector3(0, 0, 1), angle: 15 * .pi / 180) * base, Rotation(axis: Vector3(1, 0, 0), angle: 5 * .pi / 180) * base]
+        let oris = [
+            base, Rotation(axis: Vector3(0, 0, 1), angle: 15 * .pi / 180) * base,
+            Rotation(axis: Vector3(1, 0, 0), angle: 5 * .pi / 180) * base,
+        ]
         let m = makeMap(rows: 10, columns: 20, { r, c in c >= 10 ? 1 : (r < 3 ? 2 : 0) }, oris)
         let b = BoundaryMap(m)
         let (lo, hi) = b.lengths(m.grid)
@@ -104,7 +111,11 @@ func makeMap(rows: Int, columns: Int, step: Double = 1, _ grainOf: (Int, Int) ->
         var m2 = m
         for r in 20..<24 { for c in 20..<23 { m2.rotations[r * 120 + c] = twin * parents[0] } }
         let fixed = try PseudoSymmetryCorrection(operators: [twin]).apply(m2).0
-        #expect(fixed.rotations[21 * 120 + 21].angle(to: parents[0]) < 1e-6 || Orientation(fixed.rotations[21 * 120 + 21], .cubicHigh).disorientationAngle(to: Orientation(parents[0], .cubicHigh)) < 1e-6)
+        #expect(
+            fixed.rotations[21 * 120 + 21].angle(to: parents[0]) < 1e-6
+                || Orientation(fixed.rotations[21 * 120 + 21], .cubicHigh).disorientationAngle(to: Orientation(parents[0], .cubicHigh))
+                    < 1e-6
+        )
     }
 
     @Test func fillRulesAndPores() throws {

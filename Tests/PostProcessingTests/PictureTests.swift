@@ -14,12 +14,17 @@ import TestSupport
         let rec = try #require(try SharedData.json("golden/ipf_colors.json").dict("groups")?.dict(sym))
         let group = try #require(LaueGroup(symbol: sym))
         let recs = rec.dicts("orientations")
-        let rots = recs.map { o -> Rotation in let q = o.doubles("q")!; return Rotation(Quaternion(q[0], q[1], q[2], q[3])) }
+        let rots = recs.map { o -> Rotation in
+            let q = o.doubles("q")!
+            return Rotation(Quaternion(q[0], q[1], q[2], q[3]))
+        }
         let phase = Phase(name: "test", spaceGroupNumber: 0, lattice: .cubic(0.4), laueGroup: group)
-        let map = CrystalMap(grid: MapGrid(rows: 1, columns: rots.count, stepX: 1, stepY: 1), phases: [MapPhase(id: 1, phase: phase)],
-                             phaseIndex: [Int32](repeating: 0, count: rots.count), rotations: rots)
+        let map = CrystalMap(
+            grid: MapGrid(rows: 1, columns: rots.count, stepX: 1, stepY: 1), phases: [MapPhase(id: 1, phase: phase)],
+            phaseIndex: [Int32](repeating: 0, count: rots.count), rotations: rots)
         var r = MapRenderer(scale: 1)
-        r.scaleBar = false; r.legend = false
+        r.scaleBar = false
+        r.legend = false
         let img = r.render(map, .ipf(Vector3(0, 1, 0)))
         var worst = 0.0, checked = 0
         for (k, o) in recs.enumerated() {
@@ -42,7 +47,10 @@ import TestSupport
         r.boundaries = BoundaryMap(m)
         let img = r.render(m, .ipf(Vector3(0, 0, 1)))
         #expect(img.width == 80 && img.height > 40)
-        func px(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) { let o = 3 * (y * img.width + x); return (img.pixels[o], img.pixels[o + 1], img.pixels[o + 2]) }
+        func px(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+            let o = 3 * (y * img.width + x)
+            return (img.pixels[o], img.pixels[o + 1], img.pixels[o + 2])
+        }
         #expect(px(39, 20) == (0, 0, 0) && px(40, 20) == (0, 0, 0), "HAGB on the edge between columns 9 and 10")
         #expect(px(20, 20) == (255, 0, 0), "[001] ∥ z is red")
         // scale bar: 100 µm map width → a 20 µm bar = 4 pixels × 4 = 16 image pixels of black in the footer
@@ -100,7 +108,8 @@ import TestSupport
         func value(_ tag: Int) -> Int? { tags[tag].map { $0.type == 3 ? u16($0.at) : u32($0.at) } }
         let width = 256, height = 257, bits = 258, compression = 259, stripOffsets = 273, samplesPerPixel = 277
         guard let w = value(width), let h = value(height), value(compression) == 1, value(samplesPerPixel) == 3,
-              let bps = tags[bits], let strip = value(stripOffsets) else { return nil }
+            let bps = tags[bits], let strip = value(stripOffsets)
+        else { return nil }
         let bitsAt = bps.count * 2 > 4 ? u32(bps.at) : bps.at
         guard (0..<3).allSatisfy({ u16(bitsAt + 2 * $0) == 16 }), strip + w * h * 6 <= b.count else { return nil }
         return (w, h, (0..<(w * h * 3)).map { UInt16(u16(strip + 2 * $0)) })

@@ -42,5 +42,9 @@ public func pythonModuleAvailable(_ module: String) -> Bool {
     p.arguments = ["python3", "-c", "import \(module)"]
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
-    do { try p.run(); p.waitUntilExit(); return p.terminationStatus == 0 } catch { return false }
+    do {
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    } catch { return false }
 }

@@ -20,7 +20,10 @@ public enum AngFile {
         var columnHeaders: [String] = []
         for li in 0..<text.lineCount {
             guard let f = text.firstByte(li) else { continue }
-            if f != UInt8(ascii: "#") { firstData = li; break }
+            if f != UInt8(ascii: "#") {
+                firstData = li
+                break
+            }
             var line = text.line(li)
             line.removeFirst()
             let t = line.trimmingCharacters(in: .whitespaces)
@@ -29,7 +32,9 @@ public enum AngFile {
             guard let key = parts.first else { continue }
             let rest = parts.dropFirst()
             func num(_ s: String?) throws(MapFileError) -> Double {
-                guard let s, let v = Double(s) else { throw .malformed(path: path, line: li + 1, message: "header '\(key)': expected a number") }
+                guard let s, let v = Double(s) else {
+                    throw .malformed(path: path, line: li + 1, message: "header '\(key)': expected a number")
+                }
                 return v
             }
             func count(_ s: String?) throws(MapFileError) -> Int {
@@ -51,7 +56,9 @@ public enum AngFile {
             case "latticeconstants":
                 if !phases.isEmpty {
                     let v = rest.compactMap { Double($0) }
-                    guard v.count == 6 else { throw .malformed(path: path, line: li + 1, message: "LatticeConstants: expected 6 numbers, found \(v.count)") }
+                    guard v.count == 6 else {
+                        throw .malformed(path: path, line: li + 1, message: "LatticeConstants: expected 6 numbers, found \(v.count)")
+                    }
                     phases[phases.count - 1].lattice = v
                 }
             case "grid": grid = rest.first ?? grid
@@ -61,14 +68,19 @@ public enum AngFile {
             case "ncols_even": ncolsEven = try count(rest.first)
             case "nrows": nrows = try count(rest.first)
             case "column_headers":
-                columnHeaders = t.split(separator: ":", maxSplits: 1).last.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+                columnHeaders =
+                    t.split(separator: ":", maxSplits: 1).last.map {
+                        $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    } ?? []
             case "x-star", "y-star", "z-star", "workingdistance", "tem_pixperum", "operator", "sampleid", "scanid":
                 meta[key.lowercased()] = rest.joined(separator: " ")
             default: break
             }
         }
         if grid.lowercased().hasPrefix("hex") {
-            throw .unsupported(path: path, message: "hexagonal grid (GRID: \(grid)); resample it to a square grid first (e.g. in OIM: Convert Scan to square grid)")
+            throw .unsupported(
+                path: path,
+                message: "hexagonal grid (GRID: \(grid)); resample it to a square grid first (e.g. in OIM: Convert Scan to square grid)")
         }
         if let o = ncolsOdd, let e = ncolsEven, o != e {
             throw .unsupported(path: path, message: "NCOLS_ODD \(o) ≠ NCOLS_EVEN \(e) (hexagonal layout)")
@@ -80,24 +92,34 @@ public enum AngFile {
             countFields(p.baseAddress!, from: text.lineStarts[firstData], to: text.lineEnd(firstData))
         }
         guard ncol >= 8 else {
-            throw .malformed(path: path, line: firstData + 1, message: "expected at least 8 columns (φ1 Φ φ2 x y IQ CI phase), found \(ncol)")
+            throw .malformed(
+                path: path, line: firstData + 1, message: "expected at least 8 columns (φ1 Φ φ2 x y IQ CI phase), found \(ncol)")
         }
         if let r = nrows, let c = ncolsOdd, r * c != n {
-            throw .malformed(path: path, line: dataLines.last.map { $0 + 1 },
-                             message: "header says NROWS \(r) × NCOLS \(c) = \(r * c) points, found \(n) data lines (file truncated?)")
+            throw .malformed(
+                path: path, line: dataLines.last.map { $0 + 1 },
+                message: "header says NROWS \(r) × NCOLS \(c) = \(r * c) points, found \(n) data lines (file truncated?)")
         }
         let values = try text.parseTable(lines: dataLines, columns: ncol)
         var xs = [Double](repeating: 0, count: n), ys = xs
-        for k in 0..<n { xs[k] = values[k * ncol + 3]; ys[k] = values[k * ncol + 4] }
-        let asm = try GridAssembly(path: path, xs: xs, ys: ys, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep,
-                                   firstDataLine: firstData + 1)
+        for k in 0..<n {
+            xs[k] = values[k * ncol + 3]
+            ys[k] = values[k * ncol + 4]
+        }
+        let asm = try GridAssembly(
+            path: path, xs: xs, ys: ys, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep,
+            firstDataLine: firstData + 1)
         // Phases.
         var mapPhases: [MapPhase] = []
         for ph in phases {
             let laue = ph.symmetry.flatMap { LaueGroup(tslSymmetryCode: $0) } ?? .cubicHigh
-            let lat = ph.lattice.count == 6 ? Lattice.angstromDegrees(ph.lattice[0], ph.lattice[1], ph.lattice[2], ph.lattice[3], ph.lattice[4], ph.lattice[5]) : .cubic(0.1)
+            let lat =
+                ph.lattice.count == 6
+                ? Lattice.angstromDegrees(ph.lattice[0], ph.lattice[1], ph.lattice[2], ph.lattice[3], ph.lattice[4], ph.lattice[5])
+                : .cubic(0.1)
             let name = ph.name.isEmpty ? "phase \(ph.number)" : ph.name
-            mapPhases.append(MapPhase(id: ph.number, phase: Phase(name: name, spaceGroupNumber: 0, lattice: lat, laueGroup: laue, formula: ph.formula)))
+            mapPhases.append(
+                MapPhase(id: ph.number, phase: Phase(name: name, spaceGroupNumber: 0, lattice: lat, laueGroup: laue, formula: ph.formula)))
         }
         // A single-phase file that writes 0 in its phase column: that 0 is the phase.
         var ids = Set<Int>()
@@ -112,9 +134,13 @@ public enum AngFile {
         var names = [MapProperty.imageQuality, MapProperty.confidenceIndex]
         let extra = [MapProperty.detectorSignal, MapProperty.fit]
         for j in 8..<ncol {
-            if j - 8 < extra.count { names.append(extra[j - 8]) }
-            else if j < columnHeaders.count { names.append(columnHeaders[j].lowercased()) }
-            else { names.append("col\(j + 1)") }
+            if j - 8 < extra.count {
+                names.append(extra[j - 8])
+            } else if j < columnHeaders.count {
+                names.append(columnHeaders[j].lowercased())
+            } else {
+                names.append("col\(j + 1)")
+            }
         }
         var props = [[Float]](repeating: [Float](repeating: 0, count: count), count: names.count)
         let propColumns = [5, 6] + Array(8..<ncol)
@@ -129,7 +155,8 @@ public enum AngFile {
         var properties: [String: [Float]] = [:]
         for (i, nm) in names.enumerated() { properties[nm] = props[i] }
         meta["format"] = "ang"
-        return CrystalMap(grid: asm.grid, phases: mapPhases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
+        return CrystalMap(
+            grid: asm.grid, phases: mapPhases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
     }
 
     /// Writes a 10-column TSL `.ang` (φ1 Φ φ2 x y IQ CI phase SEM fit) that
@@ -146,15 +173,18 @@ public enum AngFile {
             let p = mp.phase, l = p.lattice
             h += "# Phase \(i + 1)\n# MaterialName  \t\(p.name)\n# Formula     \t\(p.formula)\n# Info\n"
             h += "# Symmetry              \(p.laueGroup.tslSymmetryCode)\n"
-            h += String(format: "# LatticeConstants      %.4f %.4f %.4f  %.3f  %.3f  %.3f\n", l.a * 10, l.b * 10, l.c * 10,
-                        l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi)
+            h += String(
+                format: "# LatticeConstants      %.4f %.4f %.4f  %.3f  %.3f  %.3f\n", l.a * 10, l.b * 10, l.c * 10,
+                l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi)
             h += "# NumberFamilies        0\n# Categories 0 0 0 0 0\n#\n"
         }
         let g = map.grid
         h += "# GRID: SqrGrid\n"
         h += String(format: "# XSTEP: %.6f\n# YSTEP: %.6f\n", g.stepX, g.stepY)
         h += "# NCOLS_ODD: \(g.columns)\n# NCOLS_EVEN: \(g.columns)\n# NROWS: \(g.rows)\n#\n"
-        h += "# OPERATOR: \t\(map.metadata["operator"] ?? "")\n#\n# SAMPLEID: \t\(map.metadata["sampleid"] ?? "")\n#\n# SCANID: \t\(map.metadata["scanid"] ?? "")\n#\n"
+        h +=
+            "# OPERATOR: \t\(map.metadata["operator"] ?? "")\n#\n# SAMPLEID: \t\(map.metadata["sampleid"] ?? "")\n#\n# SCANID: "
+                + "\t\(map.metadata["scanid"] ?? "")\n#\n"
         h += "# Written by SwiftEBSD (Bunge Euler angles in radians, TSL frame as stored)\n"
         let n = map.count
         let iq = map.properties[MapProperty.imageQuality] ?? map.properties[MapProperty.bandContrast]
@@ -165,18 +195,28 @@ public enum AngFile {
             let e = map.rotations[i].euler
             let indexed = map.phaseIndex[i] >= 0
             let r = i / g.columns, col = i % g.columns
-            appendFixed(&buf, e.phi1, decimals: 6); buf.append(32)
-            appendFixed(&buf, e.Phi, decimals: 6); buf.append(32)
-            appendFixed(&buf, e.phi2, decimals: 6); buf.append(32)
-            appendFixed(&buf, g.x(column: col), decimals: 5); buf.append(32)
-            appendFixed(&buf, g.y(row: r), decimals: 5); buf.append(32)
-            appendFixed(&buf, Double(iq?[i] ?? 0), decimals: 3); buf.append(32)
+            appendFixed(&buf, e.phi1, decimals: 6)
+            buf.append(32)
+            appendFixed(&buf, e.Phi, decimals: 6)
+            buf.append(32)
+            appendFixed(&buf, e.phi2, decimals: 6)
+            buf.append(32)
+            appendFixed(&buf, g.x(column: col), decimals: 5)
+            buf.append(32)
+            appendFixed(&buf, g.y(row: r), decimals: 5)
+            buf.append(32)
+            appendFixed(&buf, Double(iq?[i] ?? 0), decimals: 3)
+            buf.append(32)
             // CI −1 means "not indexed" to every .ang reader: an indexed pixel (e.g. one filled
             // from its neighbours after it had been a zero solution) gets at least 0.
-            appendFixed(&buf, indexed ? max(0, Double(ci?[i] ?? 1)) : -1, decimals: 4); buf.append(32)
-            appendFixed(&buf, indexed ? Double(map.phaseIndex[i] + 1) : 0, decimals: 0); buf.append(32)
-            appendFixed(&buf, Double(sem?[i] ?? 0), decimals: 3); buf.append(32)
-            appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3); buf.append(10)
+            appendFixed(&buf, indexed ? max(0, Double(ci?[i] ?? 1)) : -1, decimals: 4)
+            buf.append(32)
+            appendFixed(&buf, indexed ? Double(map.phaseIndex[i] + 1) : 0, decimals: 0)
+            buf.append(32)
+            appendFixed(&buf, Double(sem?[i] ?? 0), decimals: 3)
+            buf.append(32)
+            appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3)
+            buf.append(10)
         }
         try writeAtomically(data, to: path)
     }

@@ -27,12 +27,22 @@ public enum CtfFile {
                 }
                 for k in 0..<np {
                     let pl = li + 1 + k
-                    guard pl < text.lineCount else { throw .malformed(path: path, line: pl + 1, message: "expected \(np) phase lines, file ends") }
-                    let f = text.line(pl).split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard f.count >= 4 else { throw .malformed(path: path, line: pl + 1, message: "phase line: expected 'a;b;c<TAB>α;β;γ<TAB>name<TAB>Laue group…', found \(f.count) fields") }
+                    guard pl < text.lineCount else {
+                        throw .malformed(path: path, line: pl + 1, message: "expected \(np) phase lines, file ends")
+                    }
+                    let f = text.line(pl).split(separator: "\t", omittingEmptySubsequences: false).map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    }
+                    guard f.count >= 4 else {
+                        throw .malformed(
+                            path: path, line: pl + 1,
+                            message: "phase line: expected 'a;b;c<TAB>α;β;γ<TAB>name<TAB>Laue group…', found \(f.count) fields")
+                    }
                     let abc = f[0].split(separator: ";").compactMap { Double($0) }
                     let ang = f[1].split(separator: ";").compactMap { Double($0) }
-                    guard abc.count == 3, ang.count == 3 else { throw .malformed(path: path, line: pl + 1, message: "phase line: lattice must be 'a;b;c' and 'α;β;γ'") }
+                    guard abc.count == 3, ang.count == 3 else {
+                        throw .malformed(path: path, line: pl + 1, message: "phase line: lattice must be 'a;b;c' and 'α;β;γ'")
+                    }
                     guard let ln = Int(f[3]), let laue = LaueGroup(oxfordLaueNumber: ln) else {
                         throw .malformed(path: path, line: pl + 1, message: "phase line: Laue group '\(f[3])' is not 1–11")
                     }
@@ -41,7 +51,9 @@ public enum CtfFile {
                     phases.append(MapPhase(id: k + 1, phase: Phase(name: f[2], spaceGroupNumber: sg, lattice: lat, laueGroup: laue)))
                 }
                 li += np + 1
-                guard li < text.lineCount else { throw .malformed(path: path, line: li, message: "missing column header line after the phases") }
+                guard li < text.lineCount else {
+                    throw .malformed(path: path, line: li, message: "missing column header line after the phases")
+                }
                 columns = text.line(li).split(whereSeparator: { $0 == "\t" || $0 == " " }).map(String.init)
                 li += 1
                 break
@@ -59,16 +71,24 @@ public enum CtfFile {
         }
         guard !columns.isEmpty else { throw .malformed(path: path, line: nil, message: "no 'Phases' section: not a .ctf file?") }
         func col(_ name: String) -> Int? { columns.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame } }
-        guard let cPhase = col("Phase"), let cX = col("X"), let cY = col("Y"), let cE1 = col("Euler1"), let cE2 = col("Euler2"), let cE3 = col("Euler3") else {
-            throw .malformed(path: path, line: li, message: "column header must name Phase, X, Y, Euler1, Euler2, Euler3; found \(columns.joined(separator: " "))")
+        guard let cPhase = col("Phase"), let cX = col("X"), let cY = col("Y"), let cE1 = col("Euler1"), let cE2 = col("Euler2"),
+            let cE3 = col("Euler3")
+        else {
+            throw .malformed(
+                path: path, line: li,
+                message: "column header must name Phase, X, Y, Euler1, Euler2, Euler3; found \(columns.joined(separator: " "))")
         }
         let ncol = columns.count
         let dataLines = (li..<text.lineCount).filter { text.firstByte($0) != nil }
         let n = dataLines.count
         let values = try text.parseTable(lines: dataLines, columns: ncol, describe: columns.joined(separator: " "))
         var xs = [Double](repeating: 0, count: n), ys = xs
-        for k in 0..<n { xs[k] = values[k * ncol + cX]; ys[k] = values[k * ncol + cY] }
-        let asm = try GridAssembly(path: path, xs: xs, ys: ys, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
+        for k in 0..<n {
+            xs[k] = values[k * ncol + cX]
+            ys[k] = values[k * ncol + cY]
+        }
+        let asm = try GridAssembly(
+            path: path, xs: xs, ys: ys, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
         let count = asm.grid.count
         var phaseIndex = [Int32](repeating: -1, count: count)
         var rotations = [Rotation](repeating: .identity, count: count)
@@ -86,43 +106,63 @@ public enum CtfFile {
         var properties: [String: [Float]] = [:]
         for (j, c) in propCols.enumerated() { properties[columns[c].lowercased()] = props[j] }
         meta["format"] = "ctf"
-        return CrystalMap(grid: asm.grid, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
+        return CrystalMap(
+            grid: asm.grid, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
     }
 
     /// Writes an Oxford `.ctf` (CRLF line ends, Euler angles in degrees with
     /// 5 decimals). Not-indexed points get phase 0 and error code 3.
     public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
         let g = map.grid
-        var h = "Channel Text File\r\nPrj\t\(map.metadata["Prj"] ?? "SwiftEBSD")\r\nAuthor\t\(map.metadata["Author"] ?? "SwiftEBSD")\r\nJobMode\tGrid\r\n"
+        let project = map.metadata["Prj"] ?? "SwiftEBSD", author = map.metadata["Author"] ?? "SwiftEBSD"
+        var h = "Channel Text File\r\nPrj\t\(project)\r\nAuthor\t\(author)\r\nJobMode\tGrid\r\n"
         h += "XCells\t\(g.columns)\r\nYCells\t\(g.rows)\r\n"
         h += String(format: "XStep\t%.4f\r\nYStep\t%.4f\r\n", g.stepX, g.stepY)
         h += "AcqE1\t0\r\nAcqE2\t0\r\nAcqE3\t0\r\n"
-        h += "Euler angles refer to Sample Coordinate system (CS0)!\tMag\t0\tCoverage\t100\tDevice\t0\tKV\t\(map.metadata["KV"] ?? "20")\tTiltAngle\t\(map.metadata["TiltAngle"] ?? "70")\tTiltAxis\t0\r\n"
+        let kv = map.metadata["KV"] ?? "20", tilt = map.metadata["TiltAngle"] ?? "70"
+        h += "Euler angles refer to Sample Coordinate system (CS0)!\tMag\t0\tCoverage\t100\tDevice\t0"
+        h += "\tKV\t\(kv)\tTiltAngle\t\(tilt)\tTiltAxis\t0\r\n"
         h += "Phases\t\(map.phases.count)\r\n"
         for mp in map.phases {
             let l = mp.phase.lattice
-            h += String(format: "%.4f;%.4f;%.4f\t%.3f;%.3f;%.3f\t", l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi)
+            h += String(
+                format: "%.4f;%.4f;%.4f\t%.3f;%.3f;%.3f\t", l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi,
+                l.gamma * 180 / .pi)
             h += "\(mp.phase.name)\t\(mp.phase.laueGroup.oxfordLaueNumber)\t\(mp.phase.spaceGroupNumber)\r\n"
         }
         h += "Phase\tX\tY\tBands\tError\tEuler1\tEuler2\tEuler3\tMAD\tBC\tBS\r\n"
-        let bands = map.properties[MapProperty.bands], mad = map.properties[MapProperty.meanAngularDeviation] ?? map.properties[MapProperty.fit]
-        let bc = map.properties[MapProperty.bandContrast] ?? map.properties[MapProperty.imageQuality], bs = map.properties[MapProperty.bandSlope]
+        let bands = map.properties[MapProperty.bands],
+            mad = map.properties[MapProperty.meanAngularDeviation] ?? map.properties[MapProperty.fit]
+        let bc = map.properties[MapProperty.bandContrast] ?? map.properties[MapProperty.imageQuality],
+            bs = map.properties[MapProperty.bandSlope]
         let n = map.count
         let data = renderRecords(header: h, count: n, bytesPerRecord: 70) { i, buf in
             let e = map.rotations[i].euler
             let p = map.phaseIndex[i]
             let r = i / g.columns, col = i % g.columns
-            appendFixed(&buf, Double(p + 1), decimals: 0); buf.append(9)
-            appendFixed(&buf, g.x(column: col), decimals: 4); buf.append(9)
-            appendFixed(&buf, g.y(row: r), decimals: 4); buf.append(9)
-            appendFixed(&buf, Double(bands?[i] ?? 0), decimals: 0); buf.append(9)
-            appendFixed(&buf, p >= 0 ? 0 : 3, decimals: 0); buf.append(9)
-            appendFixed(&buf, e.phi1 * 180 / .pi, decimals: 5); buf.append(9)
-            appendFixed(&buf, e.Phi * 180 / .pi, decimals: 5); buf.append(9)
-            appendFixed(&buf, e.phi2 * 180 / .pi, decimals: 5); buf.append(9)
-            appendFixed(&buf, Double(mad?[i] ?? 0), decimals: 4); buf.append(9)
-            appendFixed(&buf, Double(bc?[i] ?? 0).rounded(), decimals: 0); buf.append(9)
-            appendFixed(&buf, Double(bs?[i] ?? 0).rounded(), decimals: 0); buf.append(13); buf.append(10)
+            appendFixed(&buf, Double(p + 1), decimals: 0)
+            buf.append(9)
+            appendFixed(&buf, g.x(column: col), decimals: 4)
+            buf.append(9)
+            appendFixed(&buf, g.y(row: r), decimals: 4)
+            buf.append(9)
+            appendFixed(&buf, Double(bands?[i] ?? 0), decimals: 0)
+            buf.append(9)
+            appendFixed(&buf, p >= 0 ? 0 : 3, decimals: 0)
+            buf.append(9)
+            appendFixed(&buf, e.phi1 * 180 / .pi, decimals: 5)
+            buf.append(9)
+            appendFixed(&buf, e.Phi * 180 / .pi, decimals: 5)
+            buf.append(9)
+            appendFixed(&buf, e.phi2 * 180 / .pi, decimals: 5)
+            buf.append(9)
+            appendFixed(&buf, Double(mad?[i] ?? 0), decimals: 4)
+            buf.append(9)
+            appendFixed(&buf, Double(bc?[i] ?? 0).rounded(), decimals: 0)
+            buf.append(9)
+            appendFixed(&buf, Double(bs?[i] ?? 0).rounded(), decimals: 0)
+            buf.append(13)
+            buf.append(10)
         }
         try writeAtomically(data, to: path)
     }

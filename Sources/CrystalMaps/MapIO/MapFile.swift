@@ -18,7 +18,8 @@ public enum MapFile {
         switch (path as NSString).pathExtension.lowercased() {
         case "ang": try AngFile.write(map, to: path)
         case "ctf": try CtfFile.write(map, to: path)
-        default: throw .unsupported(path: path, message: "cannot write this format (expected .\(writableExtensions.joined(separator: ", .")))")
+        default:
+            throw .unsupported(path: path, message: "cannot write this format (expected .\(writableExtensions.joined(separator: ", .")))")
         }
     }
 }

@@ -13,7 +13,8 @@ import Crystallography
 /// Read only.
 public enum OxfordBinaryFile {
     static let fieldTable: [Int: (name: String, size: Int)] = [
-        3: ("euler1", 4), 4: ("euler2", 4), 5: ("euler3", 4), 6: (MapProperty.meanAngularDeviation, 4), 7: (MapProperty.bandContrast, 1), 8: (MapProperty.bandSlope, 1),
+        3: ("euler1", 4), 4: ("euler2", 4), 5: ("euler3", 4), 6: (MapProperty.meanAngularDeviation, 4), 7: (MapProperty.bandContrast, 1),
+        8: (MapProperty.bandSlope, 1),
         10: (MapProperty.bands, 1), 11: (MapProperty.error, 1), 12: ("ib6", 4),
     ]
 
@@ -27,7 +28,10 @@ public enum OxfordBinaryFile {
         for li in 0..<text.lineCount {
             let t = text.line(li).trimmingCharacters(in: .whitespaces)
             if t.isEmpty || t.hasPrefix(";") { continue }
-            if t.hasPrefix("[") && t.hasSuffix("]") { current = String(t.dropFirst().dropLast()); continue }
+            if t.hasPrefix("[") && t.hasSuffix("]") {
+                current = String(t.dropFirst().dropLast())
+                continue
+            }
             if let eq = t.firstIndex(of: "=") {
                 sections[current, default: [:]][String(t[..<eq])] = String(t[t.index(after: eq)...])
             }
@@ -39,7 +43,9 @@ public enum OxfordBinaryFile {
         guard let nx = Int(try value("Job", "xCells")), let ny = Int(try value("Job", "yCells")), nx > 0, ny > 0 else {
             throw .malformed(path: cprPath, line: nil, message: "[Job] xCells/yCells must be positive integers")
         }
-        guard let dx = Double(try value("Job", "GridDistX")) else { throw .malformed(path: cprPath, line: nil, message: "[Job] GridDistX is not a number") }
+        guard let dx = Double(try value("Job", "GridDistX")) else {
+            throw .malformed(path: cprPath, line: nil, message: "[Job] GridDistX is not a number")
+        }
         let dy = Double(sections["Job"]?["GridDistY"] ?? "") ?? dx
         let nPhases = Int(sections["Phases"]?["Count"] ?? "0") ?? 0
         var phases: [MapPhase] = []
@@ -47,9 +53,14 @@ public enum OxfordBinaryFile {
             let s = "Phase\(i)"
             func d(_ k: String, _ def: Double) -> Double { Double(sections[s]?[k] ?? "") ?? def }
             let laue = LaueGroup(oxfordLaueNumber: Int(sections[s]?["LaueGroup"] ?? "") ?? 11) ?? .cubicHigh
-            let lat = Lattice.angstromDegrees(d("a", 1), d("b", d("a", 1)), d("c", d("a", 1)), d("alpha", 90), d("beta", 90), d("gamma", 90))
-            phases.append(MapPhase(id: i, phase: Phase(name: sections[s]?["StructureName"] ?? s, spaceGroupNumber: Int(sections[s]?["SpaceGroup"] ?? "") ?? 0,
-                                                        lattice: lat, laueGroup: laue)))
+            let lat = Lattice.angstromDegrees(
+                d("a", 1), d("b", d("a", 1)), d("c", d("a", 1)), d("alpha", 90), d("beta", 90), d("gamma", 90))
+            phases.append(
+                MapPhase(
+                    id: i,
+                    phase: Phase(
+                        name: sections[s]?["StructureName"] ?? s, spaceGroupNumber: Int(sections[s]?["SpaceGroup"] ?? "") ?? 0,
+                        lattice: lat, laueGroup: laue)))
         }
         let nFields = Int(sections["Fields"]?["Count"] ?? "0") ?? 0
         var layout: [(id: Int, name: String, offset: Int, size: Int)] = []
@@ -58,16 +69,24 @@ public enum OxfordBinaryFile {
             guard let id = Int(sections["Fields"]?["Field\(i + 1)"] ?? "") else {
                 throw .malformed(path: cprPath, line: nil, message: "[Fields] Field\(i + 1) missing or not a number")
             }
-            guard let f = fieldTable[id] else { throw .unsupported(path: cprPath, message: "[Fields] field id \(id) is not known (known: 3–8, 10–12)") }
+            guard let f = fieldTable[id] else {
+                throw .unsupported(path: cprPath, message: "[Fields] field id \(id) is not known (known: 3–8, 10–12)")
+            }
             layout.append((id, f.name, recordSize, f.size))
             recordSize += f.size
         }
-        guard FileManager.default.fileExists(atPath: crcPath) else { throw .cannotOpen(path: crcPath, reason: "no such file (the .crc beside \(cprPath))") }
+        guard FileManager.default.fileExists(atPath: crcPath) else {
+            throw .cannotOpen(path: crcPath, reason: "no such file (the .crc beside \(cprPath))")
+        }
         guard let data = FileManager.default.contents(atPath: crcPath) else { throw .cannotOpen(path: crcPath, reason: "not readable") }
         let n = nx * ny
         guard data.count == n * recordSize else {
-            throw .malformed(path: crcPath, line: nil,
-                             message: "size \(data.count) bytes does not match \(nx) × \(ny) records of \(recordSize) bytes = \(n * recordSize) from \(cprPath)")
+            throw .malformed(
+                path: crcPath, line: nil,
+                message:
+                    "size \(data.count) bytes does not match \(nx) × \(ny) records of \(recordSize) bytes = \(n * recordSize) "
+                        + "from \(cprPath)"
+            )
         }
         var phaseIndex = [Int32](repeating: -1, count: n)
         var rotations = [Rotation](repeating: .identity, count: n)
@@ -93,11 +112,13 @@ public enum OxfordBinaryFile {
             }
         }
         if let b = firstBadPhase {
-            throw .malformed(path: crcPath, line: nil, message: "record \(b.record): phase \(b.value) but the .cpr lists \(phases.count) phase(s)")
+            throw .malformed(
+                path: crcPath, line: nil, message: "record \(b.record): phase \(b.value) but the .cpr lists \(phases.count) phase(s)")
         }
         var meta: [String: String] = ["format": "cpr"]
         for (k, v) in sections["Job"] ?? [:] { meta[k] = v }
-        return CrystalMap(grid: MapGrid(rows: ny, columns: nx, stepX: dx, stepY: dy), phases: phases, phaseIndex: phaseIndex,
-                          rotations: rotations, properties: props, metadata: meta)
+        return CrystalMap(
+            grid: MapGrid(rows: ny, columns: nx, stepX: dx, stepY: dy), phases: phases, phaseIndex: phaseIndex,
+            rotations: rotations, properties: props, metadata: meta)
     }
 }

@@ -56,7 +56,9 @@ struct TextBuffer {
                         let fields = countFields(base, from: s, to: e)
                         let got = fields != ncol ? fields : parseNumbers(base, from: s, to: e, into: out.p + k * ncol, max: ncol)
                         if got != ncol {
-                            lock.lock(); if l < bad.line { bad = (l, got) }; lock.unlock()
+                            lock.lock()
+                            if l < bad.line { bad = (l, got) }
+                            lock.unlock()
                             return
                         }
                     }
@@ -64,7 +66,10 @@ struct TextBuffer {
             }
         }
         if bad.line != Int.max {
-            let msg = bad.got < 0 ? "field \(-bad.got) is not a number" : "expected \(ncol) columns\(describe.isEmpty ? "" : " (\(describe))"), found \(bad.got)"
+            let msg =
+                bad.got < 0
+                ? "field \(-bad.got) is not a number"
+                : "expected \(ncol) columns\(describe.isEmpty ? "" : " (\(describe))"), found \(bad.got)"
             throw .malformed(path: path, line: bad.line + 1, message: msg)
         }
         return values
@@ -113,7 +118,12 @@ private let pow10: [Double] = (0...22).map { pow(10.0, Double($0)) }
 @inline(__always)
 func parseDouble(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Double? {
     var neg = false
-    if p[i] == 45 { neg = true; i += 1 } else if p[i] == 43 { i += 1 }
+    if p[i] == 45 {
+        neg = true
+        i += 1
+    } else if p[i] == 43 {
+        i += 1
+    }
     guard i < end else { return nil }
     let c0 = p[i] | 0x20
     if c0 == 110 || c0 == 105 {  // nan / inf
@@ -129,32 +139,59 @@ func parseDouble(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Doubl
     var digits = 0, exp10 = 0
     var sawDigit = false
     while i < end, p[i] >= 48 && p[i] <= 57 {
-        if digits < 18 { mant = mant &* 10 &+ UInt64(p[i] - 48); if mant > 0 { digits += 1 } } else { exp10 += 1 }
-        i += 1; sawDigit = true
+        if digits < 18 {
+            mant = mant &* 10 &+ UInt64(p[i] - 48)
+            if mant > 0 { digits += 1 }
+        } else {
+            exp10 += 1
+        }
+        i += 1
+        sawDigit = true
     }
     if i < end, p[i] == 46 {
         i += 1
         while i < end, p[i] >= 48 && p[i] <= 57 {
-            if digits < 18 { mant = mant &* 10 &+ UInt64(p[i] - 48); if mant > 0 { digits += 1 }; exp10 -= 1 }
-            i += 1; sawDigit = true
+            if digits < 18 {
+                mant = mant &* 10 &+ UInt64(p[i] - 48)
+                if mant > 0 { digits += 1 }
+                exp10 -= 1
+            }
+            i += 1
+            sawDigit = true
         }
     }
     guard sawDigit else { return nil }
     if i < end, p[i] | 0x20 == 101 {
         var j = i + 1
         var eneg = false
-        if j < end, p[j] == 45 { eneg = true; j += 1 } else if j < end, p[j] == 43 { j += 1 }
+        if j < end, p[j] == 45 {
+            eneg = true
+            j += 1
+        } else if j < end, p[j] == 43 {
+            j += 1
+        }
         var e = 0, any = false
-        while j < end, p[j] >= 48 && p[j] <= 57 { e = min(e * 10 + Int(p[j] - 48), 10000); j += 1; any = true }
-        if any { i = j; exp10 += eneg ? -e : e }
+        while j < end, p[j] >= 48 && p[j] <= 57 {
+            e = min(e * 10 + Int(p[j] - 48), 10000)
+            j += 1
+            any = true
+        }
+        if any {
+            i = j
+            exp10 += eneg ? -e : e
+        }
     }
     // the number must end at a separator
     if i < end, !(p[i] == 32 || p[i] == 9 || p[i] == 13 || p[i] == 44 || p[i] == 59 || p[i] == 10) { return nil }
     var v = Double(mant)
     if exp10 != 0 {
-        if exp10 > 0 && exp10 <= 22 { v *= pow10[exp10] }
-        else if exp10 < 0 && exp10 >= -22 { v /= pow10[-exp10] }
-        else { v *= pow(10.0, Double(exp10)) }
+        if exp10 > 0 && exp10 <= 22 {
+            v *= pow10[exp10]
+        } else if exp10 < 0 && exp10 >= -22 {
+            v /= pow10[-exp10]
+        } else {
+            v *= pow(10.0, Double(exp10))
+        }
     }
     return neg ? -v : v
 }
@@ -162,9 +199,15 @@ func parseDouble(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Doubl
 /// Appends a fixed-point decimal to a byte buffer (fast, locale-free, no allocation).
 @inline(__always)
 func appendFixed(_ buf: inout [UInt8], _ value: Double, decimals: Int) {
-    if !value.isFinite { buf.append(contentsOf: Array(value.isNaN ? "NaN".utf8 : (value > 0 ? "inf".utf8 : "-inf".utf8))); return }
+    if !value.isFinite {
+        buf.append(contentsOf: Array(value.isNaN ? "NaN".utf8 : (value > 0 ? "inf".utf8 : "-inf".utf8)))
+        return
+    }
     let scaled = (abs(value) * pow10[decimals]).rounded()
-    if scaled >= 9.2e18 { buf.append(contentsOf: Array(String(format: "%.\(decimals)f", value).utf8)); return }
+    if scaled >= 9.2e18 {
+        buf.append(contentsOf: Array(String(format: "%.\(decimals)f", value).utf8))
+        return
+    }
     if value < 0 && scaled > 0 { buf.append(45) }
     var n = UInt64(scaled)
     // digits, least significant first, into a small fixed buffer
@@ -172,7 +215,9 @@ func appendFixed(_ buf: inout [UInt8], _ value: Double, decimals: Int) {
     withUnsafeMutableBytes(of: &tmp) { t in
         var k = 0
         repeat {
-            t[k] = UInt8(48 + n % 10); n /= 10; k += 1
+            t[k] = UInt8(48 + n % 10)
+            n /= 10
+            k += 1
         } while (n > 0 || k <= decimals) && k < 22
         var j = k - 1
         while j >= 0 {
@@ -188,7 +233,8 @@ func appendFixed(_ buf: inout [UInt8], _ value: Double, decimals: Int) {
 func writeAtomically(_ data: Data, to path: String) throws(MapFileError) {
     let url = URL(fileURLWithPath: path)
     let dir = url.deletingLastPathComponent()
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+    let tmp = dir.appendingPathComponent(
+        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
     do {
         try data.write(to: tmp)
     } catch {

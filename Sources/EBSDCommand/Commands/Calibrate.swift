@@ -20,14 +20,22 @@ struct Calibrate: ParsableCommand {
 
     func validate() throws {
         for p in phase { do { _ = try Phase.resolve(p) } catch { throw ValidationError("\(error)") } }
-        if let p = patterns { guard p.split(separator: ",").allSatisfy({ Int($0) != nil }) else { throw ValidationError("--patterns must be indices like 0,4,8") } }
+        if let p = patterns {
+            guard p.split(separator: ",").allSatisfy({ Int($0) != nil }) else {
+                throw ValidationError("--patterns must be indices like 0,4,8")
+            }
+        }
     }
 
     func run() throws {
         do {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
-            let idx = patterns.map { $0.split(separator: ",").compactMap { Int($0) } } ?? (0..<9).map { $0 * max(1, s.count / 9) }.filter { $0 < s.count }
-            for i in idx where i < 0 || i >= s.count { throw ValidationError("pattern index \(i) is outside the stack (0…\(s.count - 1))") }
+            let idx =
+                patterns.map { $0.split(separator: ",").compactMap { Int($0) } }
+                ?? (0..<9).map { $0 * max(1, s.count / 9) }.filter { $0 < s.count }
+            for i in idx where i < 0 || i >= s.count {
+                throw ValidationError("pattern index \(i) is outside the stack (0…\(s.count - 1))")
+            }
             let bg = try staticBackground.map { try PatternStack.open($0, mapShape: (1, 1)).read(0..<1) }
             let pats = try idx.map { i -> [Float] in
                 var p = try s.read(i..<(i + 1))
@@ -39,11 +47,14 @@ struct Calibrate: ParsableCommand {
             let (pc, misfit) = cal.calibrate(pats, start: start)
             var d = det
             d.pcs = [pc]
-            print(String(format: "start   PC (Bruker) %.5f %.5f %.5f  misfit %.3f°", start.x, start.y, start.z, cal.objective(start, pats)))
+            let startMisfit = cal.objective(start, pats)
+            print(String(format: "start   PC (Bruker) %.5f %.5f %.5f  misfit %.3f°", start.x, start.y, start.z, startMisfit))
             print(String(format: "refined PC (Bruker) %.5f %.5f %.5f  misfit %.3f°", pc.x, pc.y, pc.z, misfit))
             for c in [PCConvention.tsl, .oxford, .emsoft] {
                 let p = d.pc(in: c)
-                print(String(format: "        %@ %.5f %.5f %.5f", c.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0), p.x, p.y, p.z))
+                print(
+                    String(
+                        format: "        %@ %.5f %.5f %.5f", c.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0), p.x, p.y, p.z))
             }
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }

@@ -6,11 +6,11 @@ struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a crystal map: wild spikes, zero-solution filling, pseudo-symmetry, minimum grain size.",
         discussion: """
-        Steps run in the order of --order (default: wild-spikes,fill,pseudo-symmetry,min-grain-size), each only \
-        when asked for. The reference study: --wild-spikes --fill 6,5 --pseudo-symmetry 60@111 with the raw \
-        patterns checked (--patterns STACK --master MP and the detector options). Channel 5's classic rule: \
-        --fill 8,7,6,5 --fill-last-once. Holes larger than --max-hole pixels (pores) are never filled.
-        """
+            Steps run in the order of --order (default: wild-spikes,fill,pseudo-symmetry,min-grain-size), each only \
+            when asked for. The reference study: --wild-spikes --fill 6,5 --pseudo-symmetry 60@111 with the raw \
+            patterns checked (--patterns STACK --master MP and the detector options). Channel 5's classic rule: \
+            --fill 8,7,6,5 --fill-last-once. Holes larger than --max-hole pixels (pores) are never filled.
+            """
     )
     static let fillDefaults = ZeroSolutionFill()
     static let pseudoDefaults = PseudoSymmetryCorrection(operators: [])
@@ -30,7 +30,8 @@ struct Clean: ParsableCommand {
     @Option(help: "Raw pattern stack, to confirm each pseudo-symmetry flip on its pattern.") var patterns: String?
     @Option(help: "Master pattern for the pattern check.") var master: String?
     @OptionGroup var geometry: GeometryOptions
-    @Option(help: "Dynamic-background σ (px) for the pattern check (0 = none; default width/8, as matching).") var dynamicBackground: Double?
+    @Option(help: "Dynamic-background σ (px) for the pattern check (0 = none; default width/8, as matching).") var dynamicBackground:
+        Double?
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     static let knownSteps = ["wild-spikes", "fill", "pseudo-symmetry", "min-grain-size"]
@@ -75,8 +76,11 @@ struct Clean: ParsableCommand {
             var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
             if let sp = patterns, let mpPath = master {
                 let (det, stack) = try geometry.detectorAndStack(sp, mapShape: (map.grid.rows, map.grid.columns))
-                verify = PatternFlipCheck(stack: stack, master: try MasterPattern.read(mpPath), detector: det,
-                                          dynamicBackgroundSigma: dynamicBackground).verifier
+                verify =
+                    PatternFlipCheck(
+                        stack: stack, master: try MasterPattern.read(mpPath), detector: det,
+                        dynamicBackgroundSigma: dynamicBackground
+                    ).verifier
             }
             var steps: [any CleanupStep] = []
             for s in order.split(separator: ",") {
@@ -85,7 +89,9 @@ struct Clean: ParsableCommand {
                     steps.append(WildSpikeRemoval(toleranceDegrees: tolerance, replaceWithZeroSolution: wildSpikesToZero))
                 case "fill":
                     if let counts = try fillCounts {
-                        steps.append(ZeroSolutionFill(neighbourCounts: counts, toleranceDegrees: tolerance, maximumHolePixels: maxHole, lastOnce: fillLastOnce))
+                        steps.append(
+                            ZeroSolutionFill(
+                                neighbourCounts: counts, toleranceDegrees: tolerance, maximumHolePixels: maxHole, lastOnce: fillLastOnce))
                     }
                 case "pseudo-symmetry" where pseudoSymmetry != nil:
                     var p = PseudoSymmetryCorrection(try operators, toleranceDegrees: pseudoTolerance, verify: verify)
@@ -96,7 +102,9 @@ struct Clean: ParsableCommand {
                 default: break
                 }
             }
-            guard !steps.isEmpty else { throw ValidationError("no clean-up step asked for (--wild-spikes, --fill, --pseudo-symmetry, --min-grain-size)") }
+            guard !steps.isEmpty else {
+                throw ValidationError("no clean-up step asked for (--wild-spikes, --fill, --pseudo-symmetry, --min-grain-size)")
+            }
             let (out, reports) = try map.cleaned(by: steps)
             try MapFile.write(out, to: output)
             for r in reports { say("\(r)") }

@@ -8,11 +8,11 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a crystal map between formats (.ang ⇄ .ctf; .cpr/.crc → .ang/.ctf).",
         discussion: """
-        Orientations are copied as stored. EDAX .ang Euler angles refer to the TSL frame, turned 90° about \
-        the sample normal from the map's x/y; Oxford angles refer to the map frame. Use --frame tsl-to-map \
-        to rotate .ang orientations into the map frame (φ1 − 90°, as MTEX and DefDAP do). The output is \
-        written to a temporary file and renamed, so a failed run leaves no partial file.
-        """
+            Orientations are copied as stored. EDAX .ang Euler angles refer to the TSL frame, turned 90° about \
+            the sample normal from the map's x/y; Oxford angles refer to the map frame. Use --frame tsl-to-map \
+            to rotate .ang orientations into the map frame (φ1 − 90°, as MTEX and DefDAP do). The output is \
+            written to a temporary file and renamed, so a failed run leaves no partial file.
+            """
     )
 
     enum Frame: String, ExpressibleByArgument, CaseIterable { case stored, tslToMap = "tsl-to-map" }

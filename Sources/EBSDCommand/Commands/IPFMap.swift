@@ -11,11 +11,11 @@ struct IPFMap: ParsableCommand {
         commandName: "ipf",
         abstract: "Write an inverse-pole-figure map (PNG, or 16-bit TIFF) along sample x, y or z.",
         discussion: """
-        Colours follow the TSL key of orix/MTEX (Nolze & Hielscher 2016) for each phase's Laue group; \
-        with --boundaries, HAGB (> --hagb, default 10°) are black and LAGB (--lagb … --hagb) white, as in the \
-        reference study. A footer carries a scale bar in µm and the colour-key triangle. IPF-Z suits top \
-        views, IPF-Y cross sections. Example: ebsd ipf SampleMaps/na-deposit.ang --direction y --boundaries -o ipf-y.png
-        """
+            Colours follow the TSL key of orix/MTEX (Nolze & Hielscher 2016) for each phase's Laue group; \
+            with --boundaries, HAGB (> --hagb, default 10°) are black and LAGB (--lagb … --hagb) white, as in the \
+            reference study. A footer carries a scale bar in µm and the colour-key triangle. IPF-Z suits top \
+            views, IPF-Y cross sections. Example: ebsd ipf SampleMaps/na-deposit.ang --direction y --boundaries -o ipf-y.png
+            """
     )
     enum Direction: String, ExpressibleByArgument, CaseIterable { case x, y, z }
     @Argument(help: "Map file.") var file: String
@@ -31,7 +31,9 @@ struct IPFMap: ParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(scale) else { throw ValidationError("--scale must be 1…64") }
-        guard hagb > 0, lagb > 0, lagb < hagb else { throw ValidationError("thresholds must satisfy 0 < --lagb < --hagb (got \(lagb), \(hagb))") }
+        guard hagb > 0, lagb > 0, lagb < hagb else {
+            throw ValidationError("thresholds must satisfy 0 < --lagb < --hagb (got \(lagb), \(hagb))")
+        }
         let ext = (output as NSString).pathExtension.lowercased()
         guard ["png", "tif", "tiff"].contains(ext) else { throw ValidationError("output must end in .png or .tif") }
         guard parseColor(unindexed) != nil else { throw ValidationError("--unindexed must be R,G,B with values 0–255") }
@@ -57,10 +59,12 @@ struct IPFMap: ParsableCommand {
                 }
                 r.shading = v
             }
-            r.scaleBar = !noFooter; r.legend = !noFooter
+            r.scaleBar = !noFooter
+            r.legend = !noFooter
             let img = r.render(map, .ipf(d))
             if (output as NSString).pathExtension.lowercased() == "png" { try img.writePNG(output) } else { try img.writeTIFF16(output) }
-            FileHandle.standardError.write(Data("wrote \(output) (IPF-\(direction.rawValue.uppercased()), \(img.width)×\(img.height) px)\n".utf8))
+            FileHandle.standardError.write(
+                Data("wrote \(output) (IPF-\(direction.rawValue.uppercased()), \(img.width)×\(img.height) px)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }

@@ -7,5 +7,6 @@ import HoughIndexing
 import PatternStacks
 
 struct Index: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Index a pattern stack into a crystal map.", subcommands: [IndexHough.self, IndexMatch.self, IndexHybrid.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Index a pattern stack into a crystal map.", subcommands: [IndexHough.self, IndexMatch.self, IndexHybrid.self])
 }

@@ -11,10 +11,10 @@ struct IndexHough: ParsableCommand {
         commandName: "hough",
         abstract: "Hough (Radon) indexing: bands → pair voting against each phase's reflectors → least-squares fit.",
         discussion: """
-        Example: ebsd index hough SampleMaps/na-foil-topview/patterns.tif --phase Na --pc 0.5,0.5,0.6 -o map.ang. \
-        Several --phase options index against all of them and keep the best per pattern. Figures of merit \
-        written: CI (vote margin), fit (mean angular deviation, °), bands detected and matched.
-        """
+            Example: ebsd index hough SampleMaps/na-foil-topview/patterns.tif --phase Na --pc 0.5,0.5,0.6 -o map.ang. \
+            Several --phase options index against all of them and keep the best per pattern. Figures of merit \
+            written: CI (vote margin), fit (mean angular deviation, °), bands detected and matched.
+            """
     )
     @Argument(help: "Pattern stack.") var stack: String
     @Option(help: "Phase (built-in name or .json); repeat for several.") var phase: [String] = ["Na"]
@@ -24,7 +24,8 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Hough angle steps over 180°.") var thetaSteps = HoughIndexer.defaultThetaCount
     @Option(help: "Map step in µm (for the output grid).") var step = 1.0
     @Option(help: "Accelerating voltage in kV (band width).") var kv = RecipeInputs.defaultVoltageKV
-    @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families: Int?
+    @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
+        Int?
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
@@ -33,7 +34,9 @@ struct IndexHough: ParsableCommand {
         guard (3...20).contains(bands) else { throw ValidationError("--bands must be 3…20") }
         guard (30...720).contains(thetaSteps) else { throw ValidationError("--theta-steps must be 30…720") }
         let d = try geometry.detector().pc()
-        guard d.x > 0, d.x < 1, d.y > 0, d.y < 1, d.z > 0 else { throw ValidationError("the pattern centre (Bruker \(d.x), \(d.y), \(d.z)) must have x, y in (0, 1) and z > 0") }
+        guard d.x > 0, d.x < 1, d.y > 0, d.y < 1, d.z > 0 else {
+            throw ValidationError("the pattern centre (Bruker \(d.x), \(d.y), \(d.z)) must have x, y in (0, 1) and z > 0")
+        }
         try requireMapOutput(output)
     }
 
@@ -41,14 +44,19 @@ struct IndexHough: ParsableCommand {
         do {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
             let phases = try phase.map { try Phase.resolve($0) }
-            let hi = HoughIndexer(detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000,
-                                  familyCount: families)
+            let hi = HoughIndexer(
+                detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000,
+                familyCount: families)
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()
             let m = try hi.index(stack: s, step: step, progress: { progress.update($0) })
             try MapFile.write(m, to: output)
-            FileHandle.standardError.write(Data(String(format: "indexed %d patterns (%.2f %% solved) at %.0f patterns/s; wrote %@\n", m.count, 100 * m.indexedFraction,
-                                                       Double(m.count) / Date().timeIntervalSince(t0), output).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "indexed %d patterns (%.2f %% solved) at %.0f patterns/s; wrote %@\n", m.count, 100 * m.indexedFraction,
+                        Double(m.count) / Date().timeIntervalSince(t0), output
+                    ).utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }

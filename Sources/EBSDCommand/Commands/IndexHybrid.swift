@@ -7,16 +7,17 @@ struct IndexHybrid: ParsableCommand {
         commandName: "hybrid",
         abstract: "Hough first; dictionary matching only where Hough is unsure (low CI or few bands); then refine all.",
         discussion: """
-        Example: ebsd index hybrid patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif --pc 0.5,0.5,0.6 -o map.ang. \
-        Pixels with Hough CI below --ci-threshold or fewer than --min-bands matched bands are matched against the dictionary.
-        """
+            Example: ebsd index hybrid patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif --pc 0.5,0.5,0.6 -o map.ang. \
+            Pixels with Hough CI below --ci-threshold or fewer than --min-bands matched bands are matched against the dictionary.
+            """
     )
     @Argument(help: "Pattern stack.") var stack: String
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var map: MapShapeOption
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
-    @Option(help: "Orientation sampling resolution of the dictionary in degrees.") var resolution = DictionaryMatchOptions().resolutionDegrees
+    @Option(help: "Orientation sampling resolution of the dictionary in degrees.") var resolution = DictionaryMatchOptions()
+        .resolutionDegrees
     @Option(help: "Hough CI below which a pixel goes to the dictionary.") var ciThreshold = HybridIndexer.defaultCIThreshold
     @Option(help: "Fewest matched Hough bands a pixel may have and skip the dictionary.") var minBands = HybridIndexer.defaultMinimumBands
     @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = RecipeInputs.defaultVoltageKV
@@ -24,16 +25,20 @@ struct IndexHybrid: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
-        do { try matching.dictionaryOptions(resolution: resolution).validate() } catch let e as MatchingError { throw ValidationError("\(e)") }
+        do { try matching.dictionaryOptions(resolution: resolution).validate() } catch let e as MatchingError {
+            throw flagError(e)
+        }
         try requireMapOutput(output)
     }
 
     func run() throws {
         do {
             let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape())
-            let matcher = try StackMatcher(signal: signal, master: mp, phase: phase, options: try matching.dictionaryOptions(resolution: resolution))
-            var hybrid = HybridIndexer(hough: HoughIndexer(detector: det, phases: [phase], voltage: kv * 1000), matcher: matcher,
-                                       refinement: try refineOptions.options)
+            let matcher = try StackMatcher(
+                signal: signal, master: mp, phase: phase, options: try matching.dictionaryOptions(resolution: resolution))
+            var hybrid = HybridIndexer(
+                hough: HoughIndexer(detector: det, phases: [phase], voltage: kv * 1000), matcher: matcher,
+                refinement: try refineOptions.options)
             hybrid.ciThreshold = ciThreshold
             hybrid.minimumBands = minBands
             let t0 = Date()

@@ -7,10 +7,10 @@ struct IndexMatch: ParsableCommand {
         commandName: "match",
         abstract: "Dictionary indexing: NCC against patterns simulated for a cubochoric sample of the fundamental zone (cblas_sgemm).",
         discussion: """
-        Example: ebsd index match SampleMaps/na-foil-topview/patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif \
-        --resolution 2 --pc 0.5,0.5,0.6 --pattern-shape 60x60 --refine -o map.ang. The dictionary and the stack are processed in \
-        blocks that fit --memory. The best NCC is written as the score (and CI) column.
-        """
+            Example: ebsd index match SampleMaps/na-foil-topview/patterns.tif --master MasterPatterns/Na-20kV-kinematical.tif \
+            --resolution 2 --pc 0.5,0.5,0.6 --pattern-shape 60x60 --refine -o map.ang. The dictionary and the stack are processed in \
+            blocks that fit --memory. The best NCC is written as the score (and CI) column.
+            """
     )
     static let defaults = DictionaryMatchOptions()
 
@@ -41,7 +41,7 @@ struct IndexMatch: ParsableCommand {
     }
 
     func validate() throws {
-        do { try options.validate() } catch let e as MatchingError { throw ValidationError("\(e)") }
+        do { try options.validate() } catch let e as MatchingError { throw flagError(e) }
         try requireMapOutput(output)
     }
 
@@ -50,14 +50,22 @@ struct IndexMatch: ParsableCommand {
             let (mp, phase, _, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape())
             let matcher = try StackMatcher(signal: signal, master: mp, phase: phase, options: try options)
             let blocks = matcher.indexer.blockSizes(measured: s.count)
-            say("dictionary: \(matcher.rotations.count) orientations at \(resolution)°, \(signal.length) px per pattern; "
-                + "blocks of \(blocks.dictionary) simulated × \(blocks.measured) measured")
+            say(
+                "dictionary: \(matcher.rotations.count) orientations at \(resolution)°, \(signal.length) px per pattern; "
+                    + "blocks of \(blocks.dictionary) simulated × \(blocks.measured) measured")
             let t0 = Date()
             var (m, r) = try matcher.match(s, step: step, progress: ProgressReporter(total: s.count, label: "match").callback)
-            if let e = r.energyKept { say(String(format: "compressed dictionary: %d components keep %.1f %% of the energy", components, 100 * e)) }
-            let source = r.dictionaryFromCache ? "read from the cache in" : (matching.dictionaryCache != nil ? "simulated and cached in" : "simulated in")
-            say(String(format: "matched %d patterns at %.1f patterns/s (dictionary %@ %.1f s)", s.count, Double(s.count) / Date().timeIntervalSince(t0),
-                       source, r.simulationSeconds))
+            if let e = r.energyKept {
+                say(String(format: "compressed dictionary: %d components keep %.1f %% of the energy", components, 100 * e))
+            }
+            let source =
+                r.dictionaryFromCache
+                ? "read from the cache in" : (matching.dictionaryCache != nil ? "simulated and cached in" : "simulated in")
+            say(
+                String(
+                    format: "matched %d patterns at %.1f patterns/s (dictionary %@ %.1f s)", s.count,
+                    Double(s.count) / Date().timeIntervalSince(t0),
+                    source, r.simulationSeconds))
             let ro = try refineOptions.options
             if refine || ro.neighbourCheckThreshold > 0 {
                 let t1 = Date()

@@ -26,17 +26,23 @@ struct Info: ParsableCommand {
         let g = m.grid
         var s = "file:        \(file)\n"
         s += "format:      \(m.metadata["format"] ?? "?")\n"
-        s += String(format: "grid:        %d rows × %d columns, square, step %.4g × %.4g µm (%.4g × %.4g µm)\n",
-                    g.rows, g.columns, g.stepX, g.stepY, Double(g.columns) * g.stepX, Double(g.rows) * g.stepY)
-        s += String(format: "points:      %d, indexed %d (%.2f %%), not indexed %d\n", m.count, m.indexedCount, 100 * m.indexedFraction, m.count - m.indexedCount)
+        s += String(
+            format: "grid:        %d rows × %d columns, square, step %.4g × %.4g µm (%.4g × %.4g µm)\n",
+            g.rows, g.columns, g.stepX, g.stepY, Double(g.columns) * g.stepX, Double(g.rows) * g.stepY)
+        s += String(
+            format: "points:      %d, indexed %d (%.2f %%), not indexed %d\n", m.count, m.indexedCount, 100 * m.indexedFraction,
+            m.count - m.indexedCount)
         s += "phases:\n"
         let counts = m.phaseCounts
         for (i, p) in m.phases.enumerated() {
             let l = p.phase.lattice
-            s += String(format: "  %2d  ", p.id) + pad(p.phase.name, 20) + " " + pad(p.phase.laueGroup.symbol, 6) + " (" + p.phase.laueGroup.properGroupSymbol + ")"
-            s += String(format: "  a=%.4f b=%.4f c=%.4f Å  α=%.2f β=%.2f γ=%.2f°  %d px (%.2f %%)\n",
-                        l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi,
-                        counts[i], m.count > 0 ? 100 * Double(counts[i]) / Double(m.count) : 0)
+            s +=
+                String(format: "  %2d  ", p.id) + pad(p.phase.name, 20) + " " + pad(p.phase.laueGroup.symbol, 6) + " ("
+                + p.phase.laueGroup.properGroupSymbol + ")"
+            s += String(
+                format: "  a=%.4f b=%.4f c=%.4f Å  α=%.2f β=%.2f γ=%.2f°  %d px (%.2f %%)\n",
+                l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi,
+                counts[i], m.count > 0 ? 100 * Double(counts[i]) / Double(m.count) : 0)
         }
         s += "properties:\n"
         for k in m.properties.keys.sorted() {

@@ -7,11 +7,11 @@ struct PipelineCommand: ParsableCommand {
         commandName: "pipeline",
         abstract: "Run a protocol from a YAML recipe: indexing, refinement, clean-up, grains, figures, and an HTML + Markdown report.",
         discussion: """
-        Example: ebsd pipeline SampleMaps/reference-protocol.yaml. Every map step writes its map (NN-step.ang) into the \
-        output folder; a rerun after an interruption resumes after the last finished step (same recipe, same inputs). \
-        Steps: \(PipelineStep.kinds.map { $0.stepName }.joined(separator: ", ")). \
-        The recipe is checked as a whole before any work starts.
-        """
+            Example: ebsd pipeline SampleMaps/reference-protocol.yaml. Every map step writes its map (NN-step.ang) into the \
+            output folder; a rerun after an interruption resumes after the last finished step (same recipe, same inputs). \
+            Steps: \(PipelineStep.kinds.map { $0.stepName }.joined(separator: ", ")). \
+            The recipe is checked as a whole before any work starts.
+            """
     )
     @Argument(help: "Recipe (.yaml).") var recipe: String
     @Option(help: "Output folder (default: the recipe's 'output').") var output: String?

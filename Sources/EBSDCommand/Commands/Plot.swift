@@ -10,10 +10,10 @@ struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pictures of a map: phase, grain and KAM maps (PNG), grain-size histogram and inverse pole figure (SVG or PNG).",
         discussion: """
-        Kinds: phase, grains, kam (maps, PNG); histogram (number- and area-weighted ECD, .svg or .png); \
-        ipf (scatter .svg, density .png) along --direction. Examples: ebsd plot histogram map.ang -o sizes.svg; \
-        ebsd plot kam map.ang --boundaries -o kam.png
-        """
+            Kinds: phase, grains, kam (maps, PNG); histogram (number- and area-weighted ECD, .svg or .png); \
+            ipf (scatter .svg, density .png) along --direction. Examples: ebsd plot histogram map.ang -o sizes.svg; \
+            ebsd plot kam map.ang --boundaries -o kam.png
+            """
     )
     enum Kind: String, ExpressibleByArgument, CaseIterable { case phase, grains, kam, histogram, ipf }
     @Argument(help: "phase, grains, kam, histogram or ipf.") var kind: Kind
@@ -31,7 +31,9 @@ struct Plot: ParsableCommand {
         guard hagb > 0, lagb > 0, lagb < hagb, kamMax > 0 else { throw ValidationError("thresholds must be > 0 with --lagb < --hagb") }
         guard ["x", "y", "z"].contains(direction) else { throw ValidationError("--direction must be x, y or z") }
         let ext = (output as NSString).pathExtension.lowercased()
-        guard ext == "png" || (ext == "svg" && (kind == .histogram || kind == .ipf)) else { throw ValidationError("output must be .png (or .svg for histogram and ipf)") }
+        guard ext == "png" || (ext == "svg" && (kind == .histogram || kind == .ipf)) else {
+            throw ValidationError("output must be .png (or .svg for histogram and ipf)")
+        }
         try requireOutputFolder(output)
     }
 
@@ -46,15 +48,27 @@ struct Plot: ParsableCommand {
             switch kind {
             case .phase: try r.render(map, .phase).writePNG(output)
             case .grains: try r.render(map, .grains(GrainSegmentation(thresholdDegrees: hagb).segment(map))).writePNG(output)
-            case .kam: try r.render(map, .scalar(map.kernelAverageMisorientation(maximumDegrees: kamMax), range: 0...Float(kamMax), label: "KAM °")).writePNG(output)
+            case .kam:
+                try r.render(
+                    map, .scalar(map.kernelAverageMisorientation(maximumDegrees: kamMax), range: 0...Float(kamMax), label: "KAM °")
+                ).writePNG(output)
             case .histogram:
                 let h = GrainStatistics(GrainSegmentation(thresholdDegrees: hagb, minimumPixels: minSize).segment(map)).ecdHistogram()
-                if svg { try writeAtomically(Plots.histogramSVG(edges: h.edges, number: h.number, area: h.area, title: "Grain size (\((file as NSString).lastPathComponent))"), to: output) }
-                else { try Plots.histogramPNG(edges: h.edges, number: h.number, area: h.area).writePNG(output) }
+                if svg {
+                    try writeAtomically(
+                        Plots.histogramSVG(
+                            edges: h.edges, number: h.number, area: h.area, title: "Grain size (\((file as NSString).lastPathComponent))"),
+                        to: output)
+                } else {
+                    try Plots.histogramPNG(edges: h.edges, number: h.number, area: h.area).writePNG(output)
+                }
             case .ipf:
                 let d: Vector3 = direction == "x" ? [1, 0, 0] : direction == "y" ? [0, 1, 0] : [0, 0, 1]
-                if svg { try writeAtomically(Plots.ipfScatterSVG(map, direction: d, title: "IPF-\(direction.uppercased())"), to: output) }
-                else { try Plots.ipfDensityPNG(map, direction: d).writePNG(output) }
+                if svg {
+                    try writeAtomically(Plots.ipfScatterSVG(map, direction: d, title: "IPF-\(direction.uppercased())"), to: output)
+                } else {
+                    try Plots.ipfDensityPNG(map, direction: d).writePNG(output)
+                }
             }
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }

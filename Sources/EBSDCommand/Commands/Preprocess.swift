@@ -9,11 +9,11 @@ struct Preprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a pattern stack: static and dynamic background, filters, binning, averaging → multi-page TIFF.",
         discussion: """
-        Steps run in this order: static background, dynamic background, neighbour averaging (NPAR), \
-        Gaussian filter, binning, mask, normalisation. Streams the stack in chunks of map rows, so memory \
-        stays flat. Example: ebsd preprocess SampleMaps/na-foil-topview/patterns.tif --static-background mean \
-        --dynamic-background 7.5 -o clean.tif
-        """
+            Steps run in this order: static background, dynamic background, neighbour averaging (NPAR), \
+            Gaussian filter, binning, mask, normalisation. Streams the stack in chunks of map rows, so memory \
+            stays flat. Example: ebsd preprocess SampleMaps/na-foil-topview/patterns.tif --static-background mean \
+            --dynamic-background 7.5 -o clean.tif
+            """
     )
     @Argument(help: "Stack file or folder.") var stack: String
     @OptionGroup var map: MapShapeOption
@@ -46,10 +46,15 @@ struct Preprocess: ParsableCommand {
             var before: [PreprocessStep] = []
             if let sb = staticBackground {
                 let bg: [Float]
-                if sb == "mean" { bg = try s.meanPattern() } else {
+                if sb == "mean" {
+                    bg = try s.meanPattern()
+                } else {
                     let img = try PatternStack.open(sb, mapShape: (1, 1))
                     guard img.patternRows == s.patternRows && img.patternColumns == s.patternColumns else {
-                        throw ValidationError("static background \(sb) is \(img.patternColumns)×\(img.patternRows), patterns are \(s.patternColumns)×\(s.patternRows)")
+                        throw ValidationError(
+                            "static background \(sb) is \(img.patternColumns)×\(img.patternRows), patterns are "
+                                + "\(s.patternColumns)×\(s.patternRows)"
+                        )
                     }
                     bg = try img.read(0..<1)
                 }
@@ -63,11 +68,14 @@ struct Preprocess: ParsableCommand {
             var shape = p1.outputShape
             if let b = binning, b > 1 { shape = (shape.rows / b, shape.columns / b) }
             if circularMask { after.append(.mask(Preprocessing.circularMask(rows: shape.rows, columns: shape.columns))) }
-            if normalize { after.append(.normalize(mask: circularMask ? Preprocessing.circularMask(rows: shape.rows, columns: shape.columns) : nil)) }
+            if normalize {
+                after.append(.normalize(mask: circularMask ? Preprocessing.circularMask(rows: shape.rows, columns: shape.columns) : nil))
+            }
             let p2 = Preprocessor(rows: s.patternRows, columns: s.patternColumns, steps: after)
             let t: TIFFSampleType = type == "uint8" ? .uint8 : type == "uint16" ? .uint16 : .float32
-            let writer = try TIFFPageWriter(output, width: shape.columns, height: shape.rows, type: t,
-                                            description: "{\"shape\": [\(s.count), \(shape.rows), \(shape.columns)], \"map_shape\": [\(s.mapRows), \(s.mapColumns)]}")
+            let writer = try TIFFPageWriter(
+                output, width: shape.columns, height: shape.rows, type: t,
+                description: "{\"shape\": [\(s.count), \(shape.rows), \(shape.columns)], \"map_shape\": [\(s.mapRows), \(s.mapColumns)]}")
             let progress = ProgressReporter(total: s.count, label: "preprocess")
             let np = s.patternSize
             let averager = npar ? NeighbourAveraging() : nil
@@ -84,8 +92,11 @@ struct Preprocess: ParsableCommand {
                 let m = shape.rows * shape.columns
                 for k in 0..<(rows.count * s.mapColumns) {
                     var page = Array(done[(k * m)..<((k + 1) * m)])
-                    if t != .float32 && staticBackground == nil && dynamicBackground == nil { Preprocessor.rescale(&page, 0, t == .uint8 ? 255 : 65535) }
-                    else if t == .uint16 { Preprocessor.rescale(&page, 0, 65535) }
+                    if t != .float32 && staticBackground == nil && dynamicBackground == nil {
+                        Preprocessor.rescale(&page, 0, t == .uint8 ? 255 : 65535)
+                    } else if t == .uint16 {
+                        Preprocessor.rescale(&page, 0, 65535)
+                    }
                     try writer.append(page)
                 }
                 r0 = rows.upperBound

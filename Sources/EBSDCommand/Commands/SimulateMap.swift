@@ -27,15 +27,24 @@ struct SimulateMap: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {
-        guard Phase.builtIn(named: phase) != nil else { throw ValidationError("unknown phase '\(phase)'; built-in: \(Phase.builtIn.map(\.name).joined(separator: ", "))") }
+        guard Phase.builtIn(named: phase) != nil else {
+            throw ValidationError("unknown phase '\(phase)'; built-in: \(Phase.builtIn.map(\.name).joined(separator: ", "))")
+        }
         guard rows > 0, columns > 0, grains > 0, step > 0 else { throw ValidationError("rows, columns, grains and step must be positive") }
         guard (0...1).contains(zeroSolutions) else { throw ValidationError("--zero-solutions must be in 0…1") }
     }
 
     func run() throws {
         var g = SyntheticMapGenerator()
-        g.rows = rows; g.columns = columns; g.step = step; g.grains = grains; g.elongationY = elongation
-        g.spreadDegrees = spread; g.zeroSolutionFraction = zeroSolutions; g.seed = seed; g.phase = Phase.builtIn(named: phase)!
+        g.rows = rows
+        g.columns = columns
+        g.step = step
+        g.grains = grains
+        g.elongationY = elongation
+        g.spreadDegrees = spread
+        g.zeroSolutionFraction = zeroSolutions
+        g.seed = seed
+        g.phase = Phase.builtIn(named: phase)!
         do { try MapFile.write(g.make(), to: output) } catch { throw fail(error) }
         FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
     }

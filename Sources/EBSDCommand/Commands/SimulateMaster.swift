@@ -13,15 +13,15 @@ struct SimulateMaster: ParsableCommand {
         commandName: "master",
         abstract: "Simulate a kinematical or dynamical master pattern (square Lambert, north + south) as a 2-page float TIFF.",
         discussion: """
-        Kinematical (default): every allowed reflector with d ≥ --dmin (1 Å) contributes a Kikuchi band of its Bragg \
-        width at the voltage, weighted by |F|² (or |F| with --intensity f). \
-        Dynamical (--dynamical): a Monte Carlo run of backscattered electrons in the tilted sample gives the energy \
-        and exit-depth distributions; a Bloch-wave solve per direction of the fundamental sector and per energy bin \
-        (beams with d ≥ --dmin, 0.5 Å; Bethe potentials; TDS absorption) gives the backscatter yield, depth- and \
-        energy-weighted. Examples: \
-        ebsd simulate master --phase Na --kv 20 -o MasterPatterns/Na-20kV-kinematical.tif; \
-        ebsd simulate master --dynamical --phase Na --kv 20 -o MasterPatterns/Na-20kV-dynamical.tif
-        """
+            Kinematical (default): every allowed reflector with d ≥ --dmin (1 Å) contributes a Kikuchi band of its Bragg \
+            width at the voltage, weighted by |F|² (or |F| with --intensity f). \
+            Dynamical (--dynamical): a Monte Carlo run of backscattered electrons in the tilted sample gives the energy \
+            and exit-depth distributions; a Bloch-wave solve per direction of the fundamental sector and per energy bin \
+            (beams with d ≥ --dmin, 0.5 Å; Bethe potentials; TDS absorption) gives the backscatter yield, depth- and \
+            energy-weighted. Examples: \
+            ebsd simulate master --phase Na --kv 20 -o MasterPatterns/Na-20kV-kinematical.tif; \
+            ebsd simulate master --dynamical --phase Na --kv 20 -o MasterPatterns/Na-20kV-dynamical.tif
+            """
     )
     @Option(help: "Built-in phase (\(Phase.builtIn.map(\.name).joined(separator: ", "))) or a phase .json file.") var phase = "Na"
     @Option(help: "Accelerating voltage in kV.") var kv = 20.0
@@ -37,7 +37,11 @@ struct SimulateMaster: ParsableCommand {
     @Option(help: "Dynamical: sample tilt in degrees.") var sampleTilt = 70.0
     @Option(help: "Dynamical: Bethe parameters strong,weak: cut-offs of r = K·|s_g|/|U_g| (EMsoft c1, c2).") var bethe = "16,32"
     @Flag(help: "Dynamical: no absorption (TDS) in the Bloch waves.") var noAbsorption = false
-    @Option(help: "Dynamical: also write the Monte Carlo statistics (TIFF: BSE counts per energy bin on the exit-direction grid; depth histograms in the description).") var mcOutput: String?
+    @Option(
+        help:
+            "Dynamical: also write the Monte Carlo statistics (TIFF: BSE counts per energy bin on the exit-direction grid; depth "
+                + "histograms in the description)."
+    ) var mcOutput: String?
     @Flag(help: "Compress the TIFF losslessly (Deflate).") var compress = false
     @Option(name: .shortAndLong, help: "Output TIFF.") var output: String
 
@@ -85,9 +89,15 @@ struct SimulateMaster: ParsableCommand {
                 try mp.write(output, compress: compress)
                 if let m = mcOutput { try writeMonteCarlo(stats, to: m) }
                 let d = mp.description
-                FileHandle.standardError.write(Data(String(format: "wrote %@ (%d directions × %d energy bins, backscatter yield %.3f, Monte Carlo %.1f s, Bloch waves %.1f s, total %.1f s)\n",
-                                                           output, d?.computedDirections ?? 0, sim.bins.count, stats.yield,
-                                                           d?.seconds?["monte_carlo"] ?? 0, d?.seconds?["bloch_waves"] ?? 0, Date().timeIntervalSince(t0)).utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format:
+                                "wrote %@ (%d directions × %d energy bins, backscatter yield %.3f, Monte Carlo %.1f s, Bloch "
+                                    + "waves %.1f s, total %.1f s)\n",
+                            output, d?.computedDirections ?? 0, sim.bins.count, stats.yield,
+                            d?.seconds?["monte_carlo"] ?? 0, d?.seconds?["bloch_waves"] ?? 0, Date().timeIntervalSince(t0)
+                        ).utf8))
             } catch { throw fail(error) }
             return
         }
@@ -97,22 +107,29 @@ struct SimulateMaster: ParsableCommand {
         sim.debyeWaller = !noDebyeWaller
         let mp = sim.masterPattern(size: size)
         do { try mp.write(output, compress: compress) } catch { throw fail(error) }
-        FileHandle.standardError.write(Data(String(format: "wrote %@ (%d reflectors, %.1f s)\n", output, mp.description?.reflectors ?? 0, Date().timeIntervalSince(t0)).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(format: "wrote %@ (%d reflectors, %.1f s)\n", output, mp.description?.reflectors ?? 0, Date().timeIntervalSince(t0))
+                    .utf8))
     }
 
     /// The Monte Carlo statistics as a TIFF: one page per energy bin (BSE counts on the
     /// exit-direction Lambert grid, sample frame), depth histograms in the JSON description.
     func writeMonteCarlo(_ s: BackscatterStatistics, to path: String) throws {
         struct Info: Encodable {
-            var what = "backscattered-electron Monte Carlo statistics; page i = energy bin i (counts per exit direction, square Lambert of (x, y, -z) in the sample frame, z into the sample, beam along (sin tilt, 0, cos tilt))"
+            var what =
+                "backscattered-electron Monte Carlo statistics; page i = energy bin i (counts per exit direction, square Lambert "
+                    + "of (x, y, -z) in the sample frame, z into the sample, beam along (sin tilt, 0, cos tilt))"
             var energiesKeV: [Double], binWeights: [Double], incidentElectrons: Int, backscatterYield: Double
             var depthStepNM: Double, depthDistributions: [[Double]], meanDepthNM: [Double]
         }
-        let info = Info(energiesKeV: s.bins.energies, binWeights: s.binWeights, incidentElectrons: s.incidentElectrons, backscatterYield: s.yield,
-                        depthStepNM: s.depthStep, depthDistributions: (0..<s.bins.count).map { s.depthDistribution(bin: $0) },
-                        meanDepthNM: (0..<s.bins.count).map { s.meanDepth(bin: $0) })
+        let info = Info(
+            energiesKeV: s.bins.energies, binWeights: s.binWeights, incidentElectrons: s.incidentElectrons, backscatterYield: s.yield,
+            depthStepNM: s.depthStep, depthDistributions: (0..<s.bins.count).map { s.depthDistribution(bin: $0) },
+            meanDepthNM: (0..<s.bins.count).map { s.meanDepth(bin: $0) })
         let json = String(decoding: try JSONEncoder().encode(info), as: UTF8.self)
-        try TIFFWriter.write(path, width: s.gridSize, height: s.gridSize, pages: s.directionCounts, type: .float32, description: json, compress: true)
+        try TIFFWriter.write(
+            path, width: s.gridSize, height: s.gridSize, pages: s.directionCounts, type: .float32, description: json, compress: true)
     }
 }
 
@@ -121,9 +138,13 @@ final class LockedProgress: @unchecked Sendable {
     private var bar: ProgressReporter?
     private let lock = NSLock()
     let label: String, unit: String
-    init(label: String, unit: String) { self.label = label; self.unit = unit }
+    init(label: String, unit: String) {
+        self.label = label
+        self.unit = unit
+    }
     func update(_ done: Int, _ total: Int) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if bar == nil { bar = ProgressReporter(total: total, label: label, unit: unit) }
         bar!.update(done)
     }

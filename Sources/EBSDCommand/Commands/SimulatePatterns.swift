@@ -12,7 +12,9 @@ struct SimulatePatterns: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
         abstract: "Project a master pattern onto the detector for every pixel of a map (scan order) → multi-page TIFF.",
-        discussion: "Example: ebsd simulate patterns --master MasterPatterns/Na-20kV-kinematical.tif --orientations map.ang --pc 0.5,0.5,0.6 -o stack.tif"
+        discussion:
+            "Example: ebsd simulate patterns --master MasterPatterns/Na-20kV-kinematical.tif --orientations map.ang --pc "
+                + "0.5,0.5,0.6 -o stack.tif"
     )
     @Option(help: "Master pattern TIFF.") var master: String
     @Option(help: "Crystal map (.ang/.ctf/.cpr) giving one orientation per pattern.") var orientations: String
@@ -45,9 +47,16 @@ struct SimulatePatterns: ParsableCommand {
                 pages.append(p)
             }
             let t: TIFFSampleType = type == "uint8" ? .uint8 : type == "uint16" ? .uint16 : .float32
-            try TIFFWriter.write(output, width: det.columns, height: det.rows, pages: pages, type: t,
-                                 description: "{\"shape\": [\(map.count), \(det.rows), \(det.columns)], \"map_shape\": [\(map.grid.rows), \(map.grid.columns)]}")
-            FileHandle.standardError.write(Data(String(format: "wrote %@ (%d patterns, %.0f patterns/s)\n", output, map.count, Double(map.count) / Date().timeIntervalSince(t0)).utf8))
+            try TIFFWriter.write(
+                output, width: det.columns, height: det.rows, pages: pages, type: t,
+                description:
+                    "{\"shape\": [\(map.count), \(det.rows), \(det.columns)], \"map_shape\": [\(map.grid.rows), \(map.grid.columns)]}")
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "wrote %@ (%d patterns, %.0f patterns/s)\n", output, map.count,
+                        Double(map.count) / Date().timeIntervalSince(t0)
+                    ).utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }

@@ -18,13 +18,18 @@ struct MatchingOptions: ParsableArguments {
     @Option(help: "Static background: an image file, 'mean' (the stack mean) or 'none'.")
     var staticBackground = signalDefaults.staticBackground.description
     @Option(help: "Dynamic background σ in px (0 = none; default width/8).") var dynamicBackground: Double?
-    @Option(help: "Gaussian filter σ in px on the measured patterns (weak patterns; 0 = none).") var gaussian = signalDefaults.gaussianSigma
-    @Option(name: .customLong("match-binning"), help: "Bin measured patterns by this factor before matching (simulated ones at the binned size).")
+    @Option(help: "Gaussian filter σ in px on the measured patterns (weak patterns; 0 = none).")
+    var gaussian = signalDefaults.gaussianSigma
+    @Option(
+        name: .customLong("match-binning"),
+        help: "Bin measured patterns by this factor before matching (simulated ones at the binned size).")
     var binning = signalDefaults.binning
     @Option(help: "Point-spread σ in px given to simulated patterns (0 = none).") var psf = signalDefaults.psfSigma
     @Flag(help: "Match only inside the circle inscribed in the pattern.") var circularMask = signalDefaults.circularMask
     @Option(help: "Memory budget, e.g. 512MB, 2GB.") var memory = "2GB"
-    @Option(help: "Keep the prepared dictionary in this file: read when it matches the master, detector, signal and resolution, else rewritten.")
+    @Option(
+        help: "Keep the prepared dictionary in this file: read when it matches the master, detector, signal and resolution, else rewritten."
+    )
     var dictionaryCache: String?
 
     func validate() throws {
@@ -39,7 +44,7 @@ struct MatchingOptions: ParsableArguments {
     }
 
     func bytes() throws -> Int {
-        do { return try DictionaryMatchOptions.bytes(memory) } catch { throw ValidationError("--\(error)") }
+        do { return try DictionaryMatchOptions.bytes(memory) } catch { throw flagError(error) }
     }
 
     var signalOptions: MatchingSignalOptions {
@@ -80,8 +85,11 @@ struct MatchingOptions: ParsableArguments {
     }
 
     /// Master pattern, phase, detector, stack and signal of a matching command, all checked.
-    func setUp(stack path: String, geometry: GeometryOptions, mapShape: (rows: Int, columns: Int)?) throws
-        -> (MasterPattern, Phase, Detector, PatternStack, PatternSignal) {
+    func setUp(
+        stack path: String, geometry: GeometryOptions, mapShape: (rows: Int, columns: Int)?
+    ) throws
+        -> (MasterPattern, Phase, Detector, PatternStack, PatternSignal)
+    {
         let (mp, phase) = try masterAndPhase()
         let (det, s) = try geometry.detectorAndStack(path, mapShape: mapShape)
         return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: s))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import CrystalMaps
+import PatternMatching
 
 /// A map output path: .ang or .ctf, in a folder that exists.
 func requireMapOutput(_ output: String) throws {
@@ -28,4 +29,11 @@ func requireOutputFolder(_ path: String) throws {
     if !dir.isEmpty && !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
         throw ValidationError("the output folder \(dir) does not exist")
     }
+}
+
+/// A library option error named as the command line spells the option (`keep` is `--top-k`).
+func flagError(_ e: MatchingError) -> ValidationError {
+    let flags = ["keep": "top-k"]
+    guard let key = e.key else { return ValidationError(e.message) }
+    return ValidationError("--\(flags[key] ?? key) \(e.message)")
 }

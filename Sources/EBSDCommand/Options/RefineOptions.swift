@@ -7,14 +7,19 @@ struct RefineOptions: ParsableArguments {
     static let defaults = RefinementOptions()
 
     @Flag(help: "Refine the pattern centre per pattern too (reported as a median; the map keeps one PC).") var refinePC = defaults.refinePC
-    @Option(help: ArgumentHelp("Refine one PC for the whole map: per-pattern PC refinement on this many well-matched patterns spread over the map, "
-        + "median PC, then every orientation with it (0 = off)."))
+    @Option(
+        help: ArgumentHelp(
+            "Refine one PC for the whole map: per-pattern PC refinement on this many well-matched patterns spread over the map, "
+                + "median PC, then every orientation with it (0 = off)."))
     var mapPC = defaults.mapPCPatterns
-    @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry: [String] = []
+    @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry:
+        [String] = []
     @Option(help: "Neighbour check: pixels below this NCC (or not indexed) try their neighbours' orientations (0 = off).")
     var neighbourCheck = defaults.neighbourCheckThreshold
-    @Flag(help: ArgumentHelp("Faster orientation search by successive quadratic models (about 50 instead of 64 projections per pattern; "
-        + "as precise as Nelder–Mead on kinematical-like patterns, slightly less on very sharp ones)."))
+    @Flag(
+        help: ArgumentHelp(
+            "Faster orientation search by successive quadratic models (about 50 instead of 64 projections per pattern; "
+                + "as precise as Nelder–Mead on kinematical-like patterns, slightly less on very sharp ones)."))
     var fastRefine = defaults.fastSearch
 
     func validate() throws { _ = try options }

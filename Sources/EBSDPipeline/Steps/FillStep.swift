@@ -16,6 +16,8 @@ public struct FillStep: RecipeStepParameters {
         guard !fill.neighbourCounts.isEmpty, fill.neighbourCounts.allSatisfy({ (1...8).contains($0) }) else {
             throw RecipeError("step \(r.label): neighbours must be counts 1…8")
         }
-        guard fill.toleranceDegrees > 0, fill.maximumHolePixels >= 0 else { throw RecipeError("step \(r.label): tolerance must be > 0° and max_hole ≥ 0") }
+        guard fill.toleranceDegrees > 0, fill.maximumHolePixels >= 0 else {
+            throw RecipeError("step \(r.label): tolerance must be > 0° and max_hole ≥ 0")
+        }
     }
 }
