@@ -22,7 +22,7 @@ struct IndexHough: ParsableCommand {
     @OptionGroup var map: MapShapeOption
     @Option(help: "Bands per pattern.") var bands = HoughIndexer.defaultBandCount
     @Option(help: "Hough angle steps over 180°.") var thetaSteps = HoughIndexer.defaultThetaCount
-    @Option(help: "Map step in µm (for the output grid).") var step = 1.0
+    @Option(help: "Map step in µm (for the output grid).") var step = RecipeInputs.defaultStepMicrons
     @Option(help: "Accelerating voltage in kV (band width).") var kv = RecipeInputs.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?

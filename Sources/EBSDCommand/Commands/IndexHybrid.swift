@@ -21,7 +21,7 @@ struct IndexHybrid: ParsableCommand {
     @Option(help: "Hough CI below which a pixel goes to the dictionary.") var ciThreshold = HybridIndexer.defaultCIThreshold
     @Option(help: "Fewest matched Hough bands a pixel may have and skip the dictionary.") var minBands = HybridIndexer.defaultMinimumBands
     @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = RecipeInputs.defaultVoltageKV
-    @Option(help: "Map step in µm.") var step = 1.0
+    @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     func validate() throws {

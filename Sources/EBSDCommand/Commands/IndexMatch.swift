@@ -26,7 +26,7 @@ struct IndexMatch: ParsableCommand {
     var fast = defaults.fast
     @Option(help: "Principal components kept by --fast.") var components = defaults.components
     @Option(help: "Leave patterns whose best NCC is below this not indexed (noise, pores).") var minScore: Double?
-    @Option(help: "Map step in µm.") var step = 1.0
+    @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
     @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
 
     var options: DictionaryMatchOptions {

@@ -38,9 +38,9 @@ struct SimulateMaster: ParsableCommand {
     @Option(help: "Dynamical: Bethe parameters strong,weak: cut-offs of r = K·|s_g|/|U_g| (EMsoft c1, c2).") var bethe = "16,32"
     @Flag(help: "Dynamical: no absorption (TDS) in the Bloch waves.") var noAbsorption = false
     @Option(
-        help:
+        help: ArgumentHelp(
             "Dynamical: also write the Monte Carlo statistics (TIFF: BSE counts per energy bin on the exit-direction grid; depth "
-                + "histograms in the description)."
+                + "histograms in the description).")
     ) var mcOutput: String?
     @Flag(help: "Compress the TIFF losslessly (Deflate).") var compress = false
     @Option(name: .shortAndLong, help: "Output TIFF.") var output: String
