@@ -8,21 +8,31 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
     public static let defaultMemoryBytes = 2 << 30
 
     /// Orientation sampling resolution in degrees (cubochoric sample of the fundamental zone), in (0, 20].
-    public var resolutionDegrees = 2.0
+    public var resolutionDegrees: Double
     /// Best matches kept per pattern.
-    public var keep = 5
+    public var keep: Int
     /// Patterns whose best NCC is below this are left not indexed (noise, pores); nil: none.
     public var minimumScore: Double?
     /// Memory budget for the dictionary and measured blocks, in bytes.
-    public var memoryBytes = DictionaryMatchOptions.defaultMemoryBytes
+    public var memoryBytes: Int
     /// Keep the prepared dictionary in this file (read when it matches, else written).
     public var dictionaryCachePath: String?
     /// Fast matcher: dictionary compressed to its leading principal components, exact NCC of the best candidates.
-    public var fast = false
+    public var fast: Bool
     /// Principal components kept by the fast matcher.
-    public var components = 128
+    public var components: Int
 
-    public init() {}
+    /// The options, each defaulting as stated above (the defaults are defined here only).
+    public init(resolutionDegrees: Double = 2, keep: Int = 5, minimumScore: Double? = nil, memoryBytes: Int = defaultMemoryBytes,
+                dictionaryCachePath: String? = nil, fast: Bool = false, components: Int = 128) {
+        self.resolutionDegrees = resolutionDegrees
+        self.keep = keep
+        self.minimumScore = minimumScore
+        self.memoryBytes = memoryBytes
+        self.dictionaryCachePath = dictionaryCachePath
+        self.fast = fast
+        self.components = components
+    }
 
     /// Checks the values on their own.
     public func validate() throws(MatchingError) {

@@ -15,7 +15,8 @@ import TestSupport
         let master = try MasterPattern.read("MasterPatterns/Na-20kV-kinematical.tif")
         let hough = try HoughIndexer(detector: detector, phases: [.sodium], bandCount: 9).index(stack: stack, step: 3)
         let signal = try MatchingSignalOptions().signal(detector: detector, stack: stack)
-        let (matched, _) = try StackMatcher(signal: signal, master: master, phase: .sodium).match(stack, step: 3)
+        let matcher = try StackMatcher(signal: signal, master: master, phase: .sodium, options: .init(minimumScore: 0.12))
+        let (matched, _) = try matcher.match(stack, step: 3)
         let (refined, _) = try MapRefiner(signal: signal, master: master).refine(matched, stack: stack)
         let check = PatternFlipCheck(stack: stack, master: master, detector: detector).verifier
         let cleanup: [any CleanupStep] = [WildSpikeRemoval(), ZeroSolutionFill(), PseudoSymmetryCorrection([.cubicSigma3], verify: check)]
