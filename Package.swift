@@ -54,22 +54,25 @@ let package = Package(
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // Small C shims for the C APIs Swift cannot call directly
         // (variadic TIFFSetField/TIFFGetField, libpng's png_image API).
         .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF"], cSettings: cFast),
+        .target(name: "CHDF5Shims", dependencies: ["CHDF5"], cSettings: cFast),
 
         // Stage modules (each folder has a README.md saying what it does and which conventions it follows).
         stage("EBSDCore"),
         stage("Crystallography", ["EBSDCore"]),
         stage("EBSDNumerics", ["CFFTW", "CBLAS", "EBSDCore"]),
         stage("EBSDImageIO", ["CImageShims"]),
+        stage("EBSDHDF5", ["CHDF5Shims"]),
         stage("CrystalMaps", ["Crystallography", "EBSDCore"]),
         stage("MapSimulation", ["Crystallography", "CrystalMaps", "EBSDCore"]),
         stage("DetectorGeometry", ["Crystallography"]),
         stage("PatternSimulation", ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics", "EBSDCore"]),
         stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore"]),
         stage("Preprocessing", ["EBSDNumerics", "EBSDCore"]),
-        stage("PatternStacks", ["EBSDImageIO"]),
+        stage("PatternStacks", ["EBSDImageIO", "EBSDHDF5"]),
         stage("Grains", ["Crystallography", "CrystalMaps", "EBSDCore"]),
         stage("HoughIndexing", ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "EBSDCore"]),
         stage("PatternMatching", ["Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks",

@@ -13,4 +13,10 @@ public protocol PatternSource: Sendable {
     var mapShape: (rows: Int, columns: Int)? { get }
     /// Patterns `range` (scan order) as Float32, row-major, one after another.
     func read(_ range: Range<Int>) throws(PatternStackError) -> [Float]
+    /// Acquisition metadata the file states (instrument HDF5 files), or nil.
+    var metadata: StackMetadata? { get }
+}
+
+extension PatternSource {
+    public var metadata: StackMetadata? { nil }
 }

@@ -4,7 +4,7 @@ import EBSDImageIO
 /// A pattern stack with its map shape: the patterns of a rows × columns scan
 /// in scan order (row by row). Formats: multi-page TIFF (8/16-bit, float),
 /// a folder of PNG/TIFF/BMP images, NORDIF `Pattern.dat` (+ `Setting.txt`),
-/// EDAX `.up1`/`.up2`, Oxford `.ebsp` (uncompressed).
+/// EDAX `.up1`/`.up2`, Oxford `.ebsp` (uncompressed), and the instrument HDF5 layouts of ``HDF5Layout``.
 public struct PatternStack: Sendable {
     public let source: any PatternSource
     public let mapRows: Int
@@ -15,9 +15,13 @@ public struct PatternStack: Sendable {
     public var patternColumns: Int { source.patternColumns }
     public var patternSize: Int { source.patternRows * source.patternColumns }
     public var count: Int { source.count }
+    /// What the file states about the acquisition (instrument HDF5 files), or nil.
+    public var metadata: StackMetadata? { source.metadata }
 
     /// Opens any supported stack; `mapShape` overrides (or supplies) the map shape.
-    public static func open(_ path: String, mapShape: (rows: Int, columns: Int)? = nil) throws(PatternStackError) -> PatternStack {
+    /// Instrument HDF5 files (`.h5oina`, `.h5`, `.oh5`, `.hdf5`, `.h5ebsd`) take `scan` (default: the first).
+    public static func open(_ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil) throws(PatternStackError)
+        -> PatternStack {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw .cannotOpen(path: path, reason: "no such file or folder")
@@ -35,9 +39,10 @@ public struct PatternStack: Sendable {
             case "dat": source = try NordifSource(path)
             case "up1", "up2": source = try EdaxUPSource(path)
             case "ebsp": source = try OxfordEbspSource(path)
+            case "h5", "hdf5", "h5oina", "oh5", "h5ebsd", "edaxh5": source = try HDF5Layout.openStack(path, scan: scan)
             default:
                 throw .cannotOpen(
-                    path: path, reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp or a folder of images)")
+                    path: path, reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp, .h5oina, .h5, .oh5 or a folder of images)")
             }
         }
         return try PatternStack(source: source, mapShape: mapShape)

@@ -1,0 +1,143 @@
+import EBSDHDF5
+import Foundation
+
+extension HDF5Layout {
+    /// Oxford `.h5oina` (format 1–8): `<scan>/EBSD/Data/Processed Patterns` (uint8) or `Unprocessed Patterns`
+    /// (int16; LZF-compressed in 5.0–7.0). Angles in the file are radians; PCs per point in Oxford's
+    /// convention (fractions of the width, origin bottom-left); detector tilt = Detector Orientation Euler[1] − 90°.
+    static func oxford(_ file: HDF5File, scan: String, unprocessed: Bool) throws -> HDF5PatternSource {
+        let base = "\(scan)/EBSD", data = "\(base)/Data", header = "\(base)/Header"
+        let names = unprocessed ? ["Unprocessed Patterns", "Processed Patterns"] : ["Processed Patterns", "Unprocessed Patterns"]
+        guard let name = names.first(where: { file.isDataset("\(data)/\($0)") }) else {
+            throw HDF5Error.missing(path: file.path, object: "\(data)/\(names[0])")
+        }
+        let columns = try count(file, "\(header)/X Cells"), rows = try count(file, "\(header)/Y Cells")
+        var m = StackMetadata(vendor: HDF5Layout.oxford.rawValue, scan: scan)
+        m.patternDataset = "\(data)/\(name)"
+        m.pcConvention = "oxford"
+        m.patternCenters = centres(file, "\(data)/Pattern Center X", "\(data)/Pattern Center Y", "\(data)/Detector Distance")
+        let degrees = 180 / Double.pi
+        m.sampleTiltDegrees = (try? file.double("\(header)/Tilt Angle")).map { $0 * degrees }
+        if let e = try? file.doubles("\(header)/Detector Orientation Euler"), e.count == 3 {
+            let detectorNormalTilt = 90.0
+            m.detectorTiltDegrees = e[1] * degrees - detectorNormalTilt
+        }
+        let mode = (try? file.string("\(header)/Camera Mode")) ?? (try? file.string("\(header)/Camera Binning Mode"))
+        m.binning = mode.flatMap { Int($0.prefix { $0.isNumber }) }
+        m.stepX = try? file.double("\(header)/X Step")
+        m.stepY = try? file.double("\(header)/Y Step")
+        m.voltageKV = try? file.double("\(header)/Beam Voltage")
+        m.phaseNames = phaseNames(file, group: "\(header)/Phases", nameKey: "Phase Name")
+        let s = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
+        let bg = name.hasPrefix("Unprocessed") ? "Unprocessed Static Background" : "Processed Static Background"
+        var withBackground = m
+        withBackground.staticBackground = background(file, "\(header)/\(bg)", size: s.patternRows * s.patternColumns)
+        let h = try? count(file, "\(header)/Pattern Height"), w = try? count(file, "\(header)/Pattern Width")
+        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: withBackground)
+        try check(out, rows: rows, columns: columns, height: h, width: w)
+        return out
+    }
+
+    /// EDAX OIM `.h5`/`.oh5`: `<scan>/EBSD/Data/Pattern`; square grids only; PC (x*, y*, z*) in the TSL convention;
+    /// sample tilt `Sample Tilt`, detector tilt `Camera Elevation Angle` (degrees).
+    static func edax(_ file: HDF5File, scan: String) throws -> HDF5PatternSource {
+        let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
+        if let grid = try? file.string("\(header)/Grid Type"), grid != "SqrGrid" {
+            throw HDF5Error.malformed(path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (square grids only)")
+        }
+        guard file.isDataset("\(data)/Pattern") else {
+            throw HDF5Error.malformed(path: file.path, object: "\(data)/Pattern", message: "this scan holds no patterns (OIM keeps them in .up1/.up2 then)")
+        }
+        let columns = try count(file, "\(header)/nColumns"), rows = try count(file, "\(header)/nRows")
+        var m = StackMetadata(vendor: HDF5Layout.edax.rawValue, scan: scan)
+        m.patternDataset = "\(data)/Pattern"
+        m.pcConvention = "tsl"
+        let pc = "\(header)/Pattern Center Calibration"
+        m.patternCenters = centres(file, "\(pc)/x-star", "\(pc)/y-star", "\(pc)/z-star")
+        m.sampleTiltDegrees = try? file.double("\(header)/Sample Tilt")
+        m.detectorTiltDegrees = try? file.double("\(header)/Camera Elevation Angle")
+        m.azimuthalDegrees = try? file.double("\(header)/Camera Azimuthal Angle")
+        m.stepX = try? file.double("\(header)/Step X")
+        m.stepY = try? file.double("\(header)/Step Y")
+        m.phaseNames = phaseNames(file, group: "\(header)/Phase", nameKey: "MaterialName")
+        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
+        try check(out, rows: rows, columns: columns, height: try? count(file, "\(header)/Pattern Height"),
+                  width: try? count(file, "\(header)/Pattern Width"))
+        return out
+    }
+
+    /// Bruker Esprit `.h5`: `<scan>/EBSD/Data/RawPatterns`, per-point PCs (`PCX`, `PCY`, `DD`: Bruker's own
+    /// convention). Regions of interest: points carry their column/row in `SEM/IX`, `SEM/IY` (not in raster
+    /// order); a rectangular region is read in raster order, a non-rectangular one is refused.
+    static func bruker(_ file: HDF5File, scan: String) throws -> HDF5PatternSource {
+        let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
+        if let grid = try? file.string("\(header)/Grid Type"), grid.lowercased() != "isometric" {
+            throw HDF5Error.malformed(path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (isometric only)")
+        }
+        guard file.isDataset("\(data)/RawPatterns") else { throw HDF5Error.missing(path: file.path, object: "\(data)/RawPatterns") }
+        var rows = try count(file, "\(header)/NROWS"), columns = try count(file, "\(header)/NCOLS")
+        let n = try file.info("\(data)/RawPatterns").shape.first ?? 0
+        var order: [Int]?
+        let sem = ["\(scan)/SEM", "\(scan)/EBSD/SEM"].first { file.isDataset("\($0)/IX") && file.isDataset("\($0)/IY") }
+        if let sem {
+            let ix = try file.doubles("\(sem)/IX").map { Int($0) }, iy = try file.doubles("\(sem)/IY").map { Int($0) }
+            guard ix.count == n, iy.count == n, let x0 = ix.min(), let x1 = ix.max(), let y0 = iy.min(), let y1 = iy.max() else {
+                throw HDF5Error.malformed(path: file.path, object: "\(sem)/IX", message: "expected one column and row index per pattern (\(n))")
+            }
+            let w = x1 - x0 + 1, h = y1 - y0 + 1
+            var slot = [Int](repeating: -1, count: w * h)
+            for k in 0..<n { slot[(iy[k] - y0) * w + (ix[k] - x0)] = k }
+            guard !slot.contains(-1) else {
+                throw HDF5Error.malformed(path: file.path, object: "\(sem)/IX", message: "the region of interest is not rectangular "
+                    + "(\(n) points in a \(h) × \(w) bounding box); only rectangular regions can be read")
+            }
+            (rows, columns) = (h, w)
+            order = slot == Array(0..<n) ? nil : slot
+        }
+        var m = StackMetadata(vendor: HDF5Layout.bruker.rawValue, scan: scan)
+        m.patternDataset = "\(data)/RawPatterns"
+        m.pcConvention = "bruker"
+        m.patternCenters = centres(file, "\(data)/PCX", "\(data)/PCY", "\(data)/DD", order: order)
+        m.sampleTiltDegrees = try? file.double("\(header)/SampleTilt")
+        m.detectorTiltDegrees = try? file.double("\(header)/CameraTilt")
+        m.voltageKV = try? file.double("\(header)/KV")
+        m.stepX = try? file.double("\(header)/XSTEP")
+        m.stepY = try? file.double("\(header)/YSTEP")
+        if let full = try? file.double("\(header)/DetectorFullHeightMicrons"), let px = try? file.double("\(header)/UnClippedPatternHeight"), px > 0 {
+            m.pixelSizeMicrons = full / px
+        }
+        m.phaseNames = phaseNames(file, group: "\(header)/Phases", nameKey: "Name")
+        let probe = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
+        m.staticBackground = background(file, "\(header)/StaticBackground", size: probe.patternRows * probe.patternColumns)
+        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
+        try check(out, rows: rows, columns: columns, height: try? count(file, "\(header)/PatternHeight"),
+                  width: try? count(file, "\(header)/PatternWidth"))
+        return out
+    }
+
+    /// kikuchipy h5ebsd: `<scan>/EBSD/Data/patterns`, header in kikuchipy's names, PCs in the Bruker convention
+    /// (scalar or one per map point).
+    static func kikuchipy(_ file: HDF5File, scan: String) throws -> HDF5PatternSource {
+        let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
+        guard file.isDataset("\(data)/patterns") else { throw HDF5Error.missing(path: file.path, object: "\(data)/patterns") }
+        let columns = try count(file, "\(header)/n_columns"), rows = try count(file, "\(header)/n_rows")
+        var m = StackMetadata(vendor: HDF5Layout.kikuchipy.rawValue, scan: scan)
+        m.patternDataset = "\(data)/patterns"
+        m.pcConvention = "bruker"
+        m.patternCenters = centres(file, "\(header)/pcx", "\(header)/pcy", "\(header)/pcz")
+        m.sampleTiltDegrees = try? file.double("\(header)/sample_tilt")
+        m.detectorTiltDegrees = try? file.double("\(header)/elevation_angle")
+        m.azimuthalDegrees = try? file.double("\(header)/azimuth_angle")
+        m.binning = (try? file.double("\(header)/binning")).map { Int($0) }
+        m.pixelSizeMicrons = try? file.double("\(header)/detector_pixel_size")
+        m.stepX = try? file.double("\(header)/step_x")
+        m.stepY = try? file.double("\(header)/step_y")
+        m.voltageKV = try? file.double("\(scan)/SEM/Header/beam_energy")
+        let probe = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
+        m.staticBackground = background(file, "\(header)/static_background", size: probe.patternRows * probe.patternColumns)
+        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
+        try check(out, rows: rows, columns: columns, height: try? count(file, "\(header)/pattern_height"),
+                  width: try? count(file, "\(header)/pattern_width"))
+        return out
+    }
+}

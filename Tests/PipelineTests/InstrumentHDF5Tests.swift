@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import EBSDPipeline
+import TestSupport
+
+/// The instrument HDF5 layouts against what kikuchipy 0.13.1 and orix 0.15.0 read from the same
+/// files (`../shared/data/h5/expected.json`, an independent oracle): map and pattern shapes, pattern
+/// pixels and sums, pattern centres converted to Bruker, tilts, binning and static background.
+@Suite struct InstrumentHDF5Tests {
+    static let files = ["ni_kikuchipy_h5ebsd.h5", "ni_edax_oim.h5", "oxford_dummy.h5oina", "oxford_dummy_lzf.h5oina", "bruker_dummy.h5",
+                        "bruker_dummy_roi.h5"]
+
+    @Test(arguments: files) func readsAsKikuchipyDoes(_ name: String) throws {
+        let all = try SharedData.json("data/h5/expected.json").dict("files")!
+        let e = try #require(all.dict(name), "\(name) in expected.json")
+        let stack = try PatternStack.open(SharedData.path("data/h5/\(name)"))
+        let nav = e.doubles("nav_shape_rows_cols")!.map { Int($0) }, sig = e.doubles("signal_shape_rows_cols")!.map { Int($0) }
+        #expect([stack.mapRows, stack.mapColumns] == nav)
+        #expect([stack.patternRows, stack.patternColumns] == sig)
+        let source = try #require(stack.source as? HDF5PatternSource)
+        #expect(try source.file.info(source.dataset).typeName == e.string("dtype"))
+        let first = try stack.read(0..<3)
+        let size = stack.patternSize
+        let sums = (0..<3).map { k in first[(k * size)..<((k + 1) * size)].reduce(0.0) { $0 + Double($1) } }
+        #expect(sums == e.doubles("pattern_sums_first3")!)
+        #expect(first[0..<5].map(Double.init) == e.doubles("pattern0_pixel_r0_c0_to_c4")!)
+        // the conversion itself (ni_edax_oim.h5 states PC 0, 0, 0, which no detector can use: compare it unchecked)
+        let (o, points) = DetectorOptions().merged(with: stack)
+        let conv = try #require(PCConvention(name: o.convention))
+        let det = Detector(rows: stack.patternRows, columns: stack.patternColumns, pcs: points ?? [o.pc], convention: conv, binning: o.binning,
+                           pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        let pcs = det.pcs.map { [$0.x, $0.y, $0.z] }
+        let mean = (0..<3).map { c in pcs.map { $0[c] }.reduce(0, +) / Double(pcs.count) }
+        for (a, b) in zip(mean, e.doubles("pc_bruker_mean")!) { #expect(abs(a - b) < 1e-5, "PC \(mean) vs \(e.doubles("pc_bruker_mean")!)") }
+        if name.hasPrefix("bruker") {
+            // kikuchipy looks the tilt up as "Sample Tilt", which Esprit files do not have (they say "SampleTilt"), and
+            // reports its default; the file's own value is the one to use.
+            let stated = try source.file.double("Scan 0/EBSD/Header/SampleTilt")
+            #expect(det.sampleTilt == stated && stated != e.double("sample_tilt_deg")!)
+        } else {
+            #expect(abs(det.sampleTilt - e.double("sample_tilt_deg")!) < 1e-4)
+        }
+        #expect(abs(det.tilt - e.double("detector_tilt_deg")!) < 1e-4)
+        #expect(abs(det.azimuthal - e.double("azimuthal_deg")!) < 1e-9)
+        #expect(det.binning == e.int("binning"))
+        if let bgSum = e.double("static_background_sum") {
+            let bg = try #require(stack.metadata?.staticBackground)
+            #expect(bg.reduce(0.0) { $0 + Double($1) } == bgSum)
+        }
+    }
+
+    /// The Bruker region of interest is read in raster order (sorted by row, then column).
+    @Test func brukerRegionOfInterestInRasterOrder() throws {
+        let stack = try PatternStack.open(SharedData.path("data/h5/bruker_dummy_roi.h5"))
+        let source = try #require(stack.source as? HDF5PatternSource)
+        let order = try #require(source.order)
+        let file = source.file
+        let sem = file.isDataset("Scan 0/SEM/IX") ? "Scan 0/SEM" : "Scan 0/EBSD/SEM"
+        let ix = try file.doubles("\(sem)/IX"), iy = try file.doubles("\(sem)/IY")
+        let keys = order.map { iy[$0] * 1000 + ix[$0] }
+        #expect(keys == keys.sorted() && Set(order).count == order.count)
+    }
+
+    @Test func nonRectangularRegionIsRefusedNamingTheDataset() {
+        let path = SharedData.path("data/h5/bruker_dummy_roi_nonrectangular.h5")
+        #expect(throws: PatternStackError.self) { try PatternStack.open(path) }
+        do { _ = try PatternStack.open(path) } catch {
+            #expect("\(error)".contains(path) && "\(error)".contains("not rectangular") && "\(error)".contains("SEM/IX"), "\(error)")
+        }
+    }
+
+    /// The real Ni patterns in the kikuchipy and EDAX layouts are the TIFF stack of ../ni-nordif-3x3, pixel for pixel.
+    @Test(arguments: ["ni_kikuchipy_h5ebsd.h5", "ni_edax_oim.h5"]) func realNickelEqualsTheTIFF(_ name: String) throws {
+        let h5 = try PatternStack.open(SharedData.path("data/h5/\(name)")).read(0..<9)
+        let tif = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
+        #expect(h5 == tif)
+    }
+
+    @Test func scansAreChosenByName() throws {
+        let path = SharedData.path("data/h5/ni_kikuchipy_h5ebsd.h5")
+        #expect(try PatternStack.open(path, scan: "Scan 2").metadata?.scan == "Scan 2")
+        do {
+            _ = try PatternStack.open(path, scan: "Scan 9")
+            Issue.record("a scan that does not exist was opened")
+        } catch {
+            #expect("\(error)".contains("no scan 'Scan 9'") && "\(error)".contains("Scan 1, Scan 2"), "\(error)")
+        }
+    }
+}
