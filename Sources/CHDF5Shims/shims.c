@@ -334,3 +334,19 @@ int ebsd_h5_write_rows_float(int64_t file, const char *path, uint64_t start, uin
     H5Sclose(s); H5Dclose(d);
     return ok ? 0 : -1;
 }
+
+int ebsd_h5_write_bool(int64_t file, const char *path, uint64_t n, const int8_t *data) {
+    hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+    int8_t f = 0, tr = 1;
+    H5Tenum_insert(t, "FALSE", &f);
+    H5Tenum_insert(t, "TRUE", &tr);
+    hsize_t dims[1] = { n };
+    hid_t s = H5Screate_simple(1, dims, NULL);
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t d = H5Dcreate2((hid_t)file, path, t, s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    if (d >= 0) H5Dclose(d);
+    H5Pclose(lcpl); H5Sclose(s); H5Tclose(t);
+    return ok ? 0 : -1;
+}

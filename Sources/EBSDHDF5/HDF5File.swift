@@ -184,4 +184,12 @@ public final class HDF5File: @unchecked Sendable {
             throw .writeFailed(path: path, object: object)
         }
     }
+
+    /// Writes a 1-D boolean dataset (an int8 enum FALSE/TRUE, as h5py writes numpy booleans).
+    public func write(_ flags: [Bool], to object: String) throws(HDF5Error) {
+        let bytes = flags.map { Int8($0 ? 1 : 0) }
+        guard Self.locked({ ebsd_h5_write_bool(id, object, UInt64(bytes.count), bytes) }) == 0 else {
+            throw .writeFailed(path: path, object: object)
+        }
+    }
 }

@@ -82,8 +82,10 @@ public struct MasterPattern: Sendable {
         self.description = description
     }
 
-    /// Reads a 2-page float TIFF (north, south); a 1-page file is taken as both hemispheres.
+    /// Reads a 2-page float TIFF (north, south; a 1-page file is taken as both hemispheres) or an EMsoft
+    /// master-pattern `.h5` (``readEMsoft(_:energyKeV:)``).
     public static func read(_ path: String) throws(ImageIOError) -> MasterPattern {
+        if ["h5", "hdf5"].contains((path as NSString).pathExtension.lowercased()) { return try readEMsoft(path) }
         let t = try TIFFReader(path)
         guard t.width == t.height else {
             throw .malformed(path: path, page: 0, message: "master pattern pages must be square, got \(t.width)×\(t.height)")

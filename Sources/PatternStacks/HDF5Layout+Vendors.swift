@@ -75,25 +75,8 @@ extension HDF5Layout {
             throw HDF5Error.malformed(path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (isometric only)")
         }
         guard file.isDataset("\(data)/RawPatterns") else { throw HDF5Error.missing(path: file.path, object: "\(data)/RawPatterns") }
-        var rows = try count(file, "\(header)/NROWS"), columns = try count(file, "\(header)/NCOLS")
         let n = try file.info("\(data)/RawPatterns").shape.first ?? 0
-        var order: [Int]?
-        let sem = ["\(scan)/SEM", "\(scan)/EBSD/SEM"].first { file.isDataset("\($0)/IX") && file.isDataset("\($0)/IY") }
-        if let sem {
-            let ix = try file.doubles("\(sem)/IX").map { Int($0) }, iy = try file.doubles("\(sem)/IY").map { Int($0) }
-            guard ix.count == n, iy.count == n, let x0 = ix.min(), let x1 = ix.max(), let y0 = iy.min(), let y1 = iy.max() else {
-                throw HDF5Error.malformed(path: file.path, object: "\(sem)/IX", message: "expected one column and row index per pattern (\(n))")
-            }
-            let w = x1 - x0 + 1, h = y1 - y0 + 1
-            var slot = [Int](repeating: -1, count: w * h)
-            for k in 0..<n { slot[(iy[k] - y0) * w + (ix[k] - x0)] = k }
-            guard !slot.contains(-1) else {
-                throw HDF5Error.malformed(path: file.path, object: "\(sem)/IX", message: "the region of interest is not rectangular "
-                    + "(\(n) points in a \(h) × \(w) bounding box); only rectangular regions can be read")
-            }
-            (rows, columns) = (h, w)
-            order = slot == Array(0..<n) ? nil : slot
-        }
+        let (rows, columns, order) = try brukerGrid(file, scan: scan, points: n)
         var m = StackMetadata(vendor: HDF5Layout.bruker.rawValue, scan: scan)
         m.patternDataset = "\(data)/RawPatterns"
         m.pcConvention = "bruker"

@@ -1,5 +1,6 @@
 import Foundation
 import EBSDImageIO
+import EBSDHDF5
 
 /// A pattern stack with its map shape: the patterns of a rows × columns scan
 /// in scan order (row by row). Formats: multi-page TIFF (8/16-bit, float),

@@ -49,4 +49,6 @@ int ebsd_h5_write_string(int64_t file, const char *path, const char *value);
 int ebsd_h5_create_patterns(int64_t file, const char *path, uint64_t n, uint64_t h, uint64_t w, int store, uint64_t chunk_n);
 /// Writes rows [start, start + rows) of a 3-D pattern dataset from floats (converted to the stored type).
 int ebsd_h5_write_rows_float(int64_t file, const char *path, uint64_t start, uint64_t rows, const float *data);
+/// Writes a 1-D boolean dataset as h5py and numpy store booleans (an int8 enum FALSE = 0, TRUE = 1).
+int ebsd_h5_write_bool(int64_t file, const char *path, uint64_t n, const int8_t *data);
 #endif

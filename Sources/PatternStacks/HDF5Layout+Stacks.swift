@@ -1,34 +1,7 @@
 import EBSDHDF5
 import Foundation
 
-/// The instrument HDF5 layouts whose patterns the library reads (`../shared/HDF5-LAYOUTS.md`
-/// summarises them): Oxford `.h5oina`, EDAX OIM `.h5`/`.oh5`, Bruker Esprit `.h5` and kikuchipy
-/// h5ebsd. Each is recognised by its root datasets, not by the file name.
-public enum HDF5Layout: String, Sendable, CaseIterable {
-    case oxford = "Oxford Instruments"
-    case edax = "EDAX"
-    case bruker = "Bruker Nano"
-    case kikuchipy = "kikuchipy"
-
-    /// The layout of `file`, or nil.
-    public static func detect(_ file: HDF5File) -> HDF5Layout? {
-        func text(_ p: String) -> String? { try? file.string(p) }
-        if file.exists("Format Version") || text("Manufacturer")?.hasPrefix("Oxford") == true { return .oxford }
-        if text(" Manufacturer")?.hasPrefix("EDAX") == true || text("Manufacturer")?.hasPrefix("EDAX") == true { return .edax }
-        if text("Manufacturer")?.hasPrefix("Bruker") == true { return .bruker }
-        if text("manufacturer")?.hasPrefix("kikuchipy") == true { return .kikuchipy }
-        return nil
-    }
-
-    /// The scans (acquisition groups) of `file` in this layout, in the file's order.
-    public func scans(_ file: HDF5File) -> [String] {
-        let groups = file.members("/").filter { file.isGroup($0) && file.isGroup("\($0)/EBSD") }
-        switch self {
-        case .oxford: return groups.sorted { (Int($0) ?? .max) < (Int($1) ?? .max) }
-        default: return groups
-        }
-    }
-
+extension HDF5Layout {
     /// Opens the pattern stack of `scan` (default: the first) in `path`; for Oxford files,
     /// `unprocessed` reads `Unprocessed Patterns` instead of `Processed Patterns`.
     public static func openStack(_ path: String, scan: String? = nil, unprocessed: Bool = false) throws(PatternStackError) -> HDF5PatternSource {
@@ -48,6 +21,7 @@ public enum HDF5Layout: String, Sendable, CaseIterable {
             case .edax: return try edax(file, scan: chosen)
             case .bruker: return try bruker(file, scan: chosen)
             case .kikuchipy: return try kikuchipy(file, scan: chosen)
+            case .orix: throw PatternStackError.cannotOpen(path: path, reason: "an orix crystal-map file holds no patterns")
             }
         } catch let e as PatternStackError {
             throw e
