@@ -89,7 +89,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "EBSDPipeline",
-                "DynamicalSimulation", "EBSDCore",
+                "DynamicalSimulation", "EBSDCore", "EBSDHDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -134,7 +134,7 @@ let package = Package(
             "EBSDCore", "TestSupport",
         ]),
         .testTarget(name: "PipelineTests", dependencies: [
-            "EBSDPipeline", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
+            "EBSDPipeline", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
             "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
         ]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),

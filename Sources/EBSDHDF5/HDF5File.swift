@@ -14,7 +14,7 @@ public final class HDF5File: @unchecked Sendable {
     public static let lzfFilter = 32000
 
     public let path: String
-    let id: Int64
+    private(set) var id: Int64
 
     /// The shape and element type of a dataset.
     public struct DatasetInfo: Sendable, Equatable {
@@ -57,7 +57,15 @@ public final class HDF5File: @unchecked Sendable {
         return HDF5File(path: path, id: id)
     }
 
-    deinit { Self.locked { ebsd_h5_close(id) } }
+    deinit { close() }
+
+    /// Closes the file now (everything written is flushed); later calls on it fail.
+    public func close() {
+        Self.locked {
+            if id >= 0 { ebsd_h5_close(id) }
+            id = -1
+        }
+    }
 
     static func locked<T>(_ body: () -> T) -> T {
         libraryLock.lock()

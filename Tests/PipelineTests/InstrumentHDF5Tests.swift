@@ -87,3 +87,56 @@ import TestSupport
         }
     }
 }
+
+/// h5ebsd written by us: read back by us and (where kikuchipy is installed) by kikuchipy, pixel for pixel.
+@Suite struct H5EBSDWriterTests {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-h5ebsd-\(UUID().uuidString).h5").path
+
+    /// The 9 real Ni patterns and their geometry written as h5ebsd.
+    func writeNickel() throws -> [Float] {
+        let tif = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3))
+        var h = H5EBSDWriter.Header(mapRows: 3, mapColumns: 3)
+        h.pc = SIMD3(0.4251, 0.2134, 0.5007)
+        h.binning = 8
+        let w = try H5EBSDWriter(out, rows: 60, columns: 60, type: .uint8, header: h)
+        let pixels = try tif.read(0..<9)
+        for k in 0..<9 { try w.append(Array(pixels[(k * 3600)..<((k + 1) * 3600)])) }
+        try w.finish()
+        return pixels
+    }
+
+    @Test func readBackByUs() throws {
+        let pixels = try writeNickel()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let s = try PatternStack.open(out)
+        let back = try s.read(0..<9)
+        #expect(s.mapRows == 3 && s.mapColumns == 3 && back == pixels)
+        let det = try Detector(stack: s)
+        #expect(abs(det.pc().x - 0.4251) < 1e-12 && det.binning == 8)
+    }
+
+    @Test(.enabled(if: pythonModuleAvailable("kikuchipy"), "kikuchipy is not installed: its reading of our h5ebsd is skipped"))
+    func readByKikuchipy() throws {
+        let pixels = try writeNickel()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let raw = out + ".raw"
+        defer { try? FileManager.default.removeItem(atPath: raw) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_read_stack.py").path, out, raw]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let json = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let r = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(r.doubles("shape")! == [3, 3, 60, 60])
+        let data = try Data(contentsOf: URL(fileURLWithPath: raw))
+        let theirs = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        #expect(theirs == pixels)
+        let pc = r.doubles("pc_bruker_mean")!
+        #expect(abs(pc[0] - 0.4251) < 1e-6 && abs(pc[1] - 0.2134) < 1e-6 && abs(pc[2] - 0.5007) < 1e-6 && r.int("binning") == 8)
+    }
+}

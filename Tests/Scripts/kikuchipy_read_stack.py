@@ -22,4 +22,7 @@ with contextlib.redirect_stdout(sys.stderr):
         s = kp.load(sys.argv[1])
 data = np.asarray(s.data, dtype=np.float32)
 data.tofile(sys.argv[2])
-print(json.dumps({"shape": list(data.shape)}))
+det = s.detector
+pc = np.asarray(det.pc, dtype=float).reshape(-1, 3).mean(axis=0).tolist()
+print(json.dumps({"shape": list(data.shape), "pc_bruker_mean": pc, "sample_tilt": float(det.sample_tilt), "tilt": float(det.tilt),
+                  "binning": int(det.binning)}))

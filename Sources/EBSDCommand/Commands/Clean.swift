@@ -32,7 +32,7 @@ struct Clean: ParsableCommand {
     @OptionGroup var geometry: GeometryOptions
     @Option(help: "Dynamic-background σ (px) for the pattern check (0 = none; default width/8, as matching).") var dynamicBackground:
         Double?
-    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+    @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     static let knownSteps = ["wild-spikes", "fill", "pseudo-symmetry", "min-grain-size"]
 
@@ -71,7 +71,7 @@ struct Clean: ParsableCommand {
 
     func run() throws {
         do {
-            let map = try MapFile.read(file)
+            let map = try readMap(file)
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
             if let sp = patterns, let mpPath = master {

@@ -17,15 +17,16 @@ struct Convert: ParsableCommand {
 
     enum Frame: String, ExpressibleByArgument, CaseIterable { case stored, tslToMap = "tsl-to-map" }
 
-    @Argument(help: "Input map (.ang, .ctf, .cpr, .crc).") var input: String
-    @Argument(help: "Output map (.ang or .ctf).") var output: String
+    @Argument(help: "Input map (.ang, .ctf, .cpr/.crc, .h5oina, EDAX/Bruker .h5, h5ebsd, orix .h5).") var input: String
+    @Option(help: "Scan of an HDF5 input that holds several (default: the first).") var scan: String?
+    @Argument(help: "Output map (.ang, .ctf, or .h5 in orix's HDF5 layout).") var output: String
     @Option(help: "Sample frame of the written orientations: \(Frame.allCases.map(\.rawValue).joined(separator: ", ")).")
     var frame: Frame = .stored
 
     func validate() throws {
         let ext = (output as NSString).pathExtension.lowercased()
         guard MapFile.writableExtensions.contains(ext) else {
-            throw ValidationError("output must end in .ang or .ctf (got '\(output)')")
+            throw ValidationError("output must end in .ang, .ctf or .h5 (got '\(output)')")
         }
         guard (input as NSString).standardizingPath != (output as NSString).standardizingPath else {
             throw ValidationError("input and output are the same file")
@@ -34,7 +35,7 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         do {
-            var map = try MapFile.read(input)
+            var map = try readMap(input, scan: scan)
             if frame == .tslToMap { map = map.convertingSampleFrame(.tslToMap) }
             try MapFile.write(map, to: output)
             FileHandle.standardError.write(Data("wrote \(output) (\(map.count) points, \(map.phases.count) phase(s))\n".utf8))

@@ -38,7 +38,7 @@ struct GrainsCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let map = try MapFile.read(file)
+            let map = try readMap(file)
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             let g = try GrainAnalysis(map, parameters: try parameters)
             for line in g.summary { print(line) }

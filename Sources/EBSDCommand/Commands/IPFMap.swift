@@ -47,7 +47,7 @@ struct IPFMap: ParsableCommand {
 
     func run() throws {
         do {
-            let map = try MapFile.read(file)
+            let map = try readMap(file)
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             let d: Vector3 = direction == .x ? [1, 0, 0] : direction == .y ? [0, 1, 0] : [0, 0, 1]
             var r = MapRenderer(scale: scale)

@@ -26,7 +26,7 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Accelerating voltage in kV (band width).") var kv = RecipeInputs.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?
-    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+    @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
         if let f = families, !(3...8).contains(f) { throw ValidationError("--families must be 3…8") }

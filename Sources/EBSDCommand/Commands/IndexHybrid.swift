@@ -22,7 +22,7 @@ struct IndexHybrid: ParsableCommand {
     @Option(help: "Fewest matched Hough bands a pixel may have and skip the dictionary.") var minBands = HybridIndexer.defaultMinimumBands
     @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = RecipeInputs.defaultVoltageKV
     @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
-    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+    @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
         do { try matching.dictionaryOptions(resolution: resolution).validate() } catch let e as MatchingError {

@@ -27,7 +27,7 @@ struct IndexMatch: ParsableCommand {
     @Option(help: "Principal components kept by --fast.") var components = defaults.components
     @Option(help: "Leave patterns whose best NCC is below this not indexed (noise, pores).") var minScore: Double?
     @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
-    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+    @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     var options: DictionaryMatchOptions {
         get throws {

@@ -10,15 +10,17 @@ struct Info: ParsableCommand {
         discussion: "Reads EDAX .ang, Oxford .ctf and Oxford .cpr/.crc. Example: ebsd info SampleMaps/na-deposit.ang"
     )
 
-    @Argument(help: "Map file (.ang, .ctf, .cpr or .crc).")
+    @Argument(help: "Map file (.ang, .ctf, .cpr/.crc, .h5oina, EDAX/Bruker .h5, h5ebsd, orix .h5).")
     var file: String
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
+
     func run() throws {
         let map: CrystalMap
-        do { map = try MapFile.read(file) } catch { throw fail(error) }
+        do { map = try readMap(file, scan: scan) } catch { throw fail(error) }
         if json { print(jsonSummary(map)) } else { print(textSummary(map)) }
     }
 

@@ -39,7 +39,7 @@ struct Plot: ParsableCommand {
 
     func run() throws {
         do {
-            let map = try MapFile.read(file)
+            let map = try readMap(file)
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             let svg = (output as NSString).pathExtension.lowercased() == "svg"
             var r = MapRenderer(scale: scale)

@@ -4,6 +4,7 @@ import EBSDPipeline
 import PatternStacks
 import Preprocessing
 import EBSDImageIO
+import EBSDHDF5
 
 struct Preprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,9 @@ struct Preprocess: ParsableCommand {
     @Flag(help: "Normalise each pattern to zero mean and unit norm (float output only).") var normalize = false
     @Option(help: "Output sample type: float32, uint16 or uint8.") var type = "float32"
     @Option(help: "Map rows per streamed chunk.") var chunkRows = 16
-    @Option(name: .shortAndLong, help: "Output multi-page TIFF.") var output: String
+    @Option(name: .shortAndLong, help: "Output: multi-page TIFF, or .h5 for kikuchipy's h5ebsd layout (kikuchipy and PyEBSDIndex load it).")
+    var output: String
+    @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
 
     func validate() throws {
         guard ["subtract", "divide"].contains(operation) else { throw ValidationError("--operation must be subtract or divide") }
@@ -41,7 +44,7 @@ struct Preprocess: ParsableCommand {
 
     func run() throws {
         do {
-            let s = try PatternStack.open(stack, mapShape: try map.shape())
+            let s = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan)
             let op: BackgroundOperation = operation == "divide" ? .divide : .subtract
             var before: [PreprocessStep] = []
             if let sb = staticBackground {
@@ -73,9 +76,18 @@ struct Preprocess: ParsableCommand {
             }
             let p2 = Preprocessor(rows: s.patternRows, columns: s.patternColumns, steps: after)
             let t: TIFFSampleType = type == "uint8" ? .uint8 : type == "uint16" ? .uint16 : .float32
-            let writer = try TIFFPageWriter(
-                output, width: shape.columns, height: shape.rows, type: t,
-                description: "{\"shape\": [\(s.count), \(shape.rows), \(shape.columns)], \"map_shape\": [\(s.mapRows), \(s.mapColumns)]}")
+            let append: ([Float]) throws -> Void, finish: () throws -> Void
+            if (output as NSString).pathExtension.lowercased() == "h5" {
+                let stored: HDF5File.StoredType = t == .uint8 ? .uint8 : t == .uint16 ? .uint16 : .float32
+                let writer = try H5EBSDWriter(output, rows: shape.rows, columns: shape.columns, type: stored,
+                                              header: try h5Header(s, binnedBy: binning ?? 1))
+                (append, finish) = ({ try writer.append($0) }, { try writer.finish() })
+            } else {
+                let writer = try TIFFPageWriter(
+                    output, width: shape.columns, height: shape.rows, type: t,
+                    description: "{\"shape\": [\(s.count), \(shape.rows), \(shape.columns)], \"map_shape\": [\(s.mapRows), \(s.mapColumns)]}")
+                (append, finish) = ({ try writer.append($0) }, { try writer.finish() })
+            }
             let progress = ProgressReporter(total: s.count, label: "preprocess")
             let np = s.patternSize
             let averager = npar ? NeighbourAveraging() : nil
@@ -97,13 +109,39 @@ struct Preprocess: ParsableCommand {
                     } else if t == .uint16 {
                         Preprocessor.rescale(&page, 0, 65535)
                     }
-                    try writer.append(page)
+                    try append(page)
                 }
                 r0 = rows.upperBound
                 progress.update(r0 * s.mapColumns)
             }
-            try writer.finish()
+            try finish()
             FileHandle.standardError.write(Data("wrote \(output) (\(s.count) patterns, \(shape.rows)×\(shape.columns) px)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+
+    /// The h5ebsd header: the geometry the stack's file states (else the library's defaults), PC in Bruker's
+    /// convention (the mean of per-point PCs), binning multiplied by this command's.
+    func h5Header(_ s: PatternStack, binnedBy factor: Int) throws -> H5EBSDWriter.Header {
+        let det: Detector
+        do {
+            det = try Detector(stack: s)
+        } catch {
+            say("\(stack): \(error); the default geometry is written to \(output)")
+            var o = DetectorOptions()
+            o.patternShape = "\(s.patternRows)x\(s.patternColumns)"
+            det = try o.detector()
+        }
+        var h = H5EBSDWriter.Header(mapRows: s.mapRows, mapColumns: s.mapColumns)
+        let pcs = det.pcs
+        h.pc = SIMD3(pcs.map(\.x).reduce(0, +), pcs.map(\.y).reduce(0, +), pcs.map(\.z).reduce(0, +)) / Double(pcs.count)
+        h.sampleTilt = det.sampleTilt
+        h.detectorTilt = det.tilt
+        h.azimuthal = det.azimuthal
+        h.binning = det.binning * factor
+        h.pixelSize = det.pixelSize
+        h.stepX = s.metadata?.stepX ?? h.stepX
+        h.stepY = s.metadata?.stepY ?? h.stepY
+        h.voltageKV = s.metadata?.voltageKV ?? h.voltageKV
+        return h
     }
 }

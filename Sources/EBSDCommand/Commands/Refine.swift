@@ -14,7 +14,7 @@ struct Refine: ParsableCommand {
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
-    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+    @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
         try requireMapOutput(output)
@@ -23,7 +23,7 @@ struct Refine: ParsableCommand {
     func run() throws {
         do {
             let (mp, _) = try matching.masterAndPhase()
-            let start = try MapFile.read(map)
+            let start = try readMap(map)
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: (start.grid.rows, start.grid.columns))
             guard s.count == start.count else {
                 throw ValidationError("\(stack) holds \(s.count) patterns but \(map) has \(start.count) pixels")

@@ -24,7 +24,7 @@ struct SimulateMap: ParsableCommand {
     @Option(help: "Orientation spread inside a grain (degrees).") var spread = 0.5
     @Option(help: "Fraction of not-indexed pixels.") var zeroSolutions = 0.03
     @Option var seed: UInt64 = 2024
-    @Option(name: .shortAndLong, help: "Output map (.ang or .ctf).") var output: String
+    @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
         guard Phase.builtIn(named: phase) != nil else {

@@ -29,7 +29,7 @@ struct SimulatePatterns: ParsableCommand {
     func run() throws {
         do {
             let mp = try MasterPattern.read(master)
-            let map = try MapFile.read(orientations)
+            let map = try readMap(orientations)
             let det = try geometry.detector()
             let proj = PatternProjector(master: mp, detector: det)
             let t0 = Date()

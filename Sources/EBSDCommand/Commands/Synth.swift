@@ -124,9 +124,7 @@ struct Synth: ParsableCommand {
         func f(_ p: PatternCenter) -> String { String(format: "(%.6g, %.6g, %.6g)", p.x, p.y, p.z) }
         var s = "# \(sample.rawValue)\n\nSynthetic \(phase.name) sample made by this project:\n\n"
         s +=
-            "```\nebsd synth \(sample.rawValue) --seed \(seed) --pc \(geometry.pc) --convention \(geometry.convention) "
-                + "--pattern-shape \(geometry.patternShape) --sample-tilt \(geometry.sampleTilt) --detector-tilt "
-                + "\(geometry.detectorTilt) -o <folder>\n```\n\n"
+            "```\nebsd synth \(sample.rawValue) --seed \(seed) \(geometry.commandLine) -o <folder>\n```\n\n"
         s += "| file | content |\n|---|---|\n"
         s +=
             "| `patterns.tif` | \(truth.count) patterns, \(d.rows) × \(d.columns) px, uint8, Deflate-compressed multi-page TIFF "

@@ -4,20 +4,22 @@ import DetectorGeometry
 import EBSDPipeline
 import PatternStacks
 
-/// The detector options shared by every command that needs a detector, so users learn them
-/// once; they map onto ``DetectorOptions``, whose defaults they show.
+/// The detector options shared by every command that needs a detector, so users learn them once. Each
+/// option left out takes the value the pattern file states (instrument HDF5 files: pattern centre(s) in the
+/// vendor's convention, tilts, binning; every stack: the pattern shape), else the default of
+/// ``DetectorOptions``: an option given always wins.
 struct GeometryOptions: ParsableArguments {
     static let defaults = DetectorOptions()
 
-    @Option(help: "Pattern centre X,Y,Z in --convention.")
-    var pc: String = "\(defaults.pc.x),\(defaults.pc.y),\(defaults.pc.z)"
-    @Option(help: "PC convention: bruker, tsl, oxford, emsoft (v5), emsoft4.") var convention: String = defaults.convention
-    @Option(help: "Sample tilt in degrees.") var sampleTilt: Double = defaults.sampleTilt
-    @Option(help: "Detector tilt in degrees.") var detectorTilt: Double = defaults.detectorTilt
-    @Option(help: "Detector azimuthal angle in degrees.") var azimuthal: Double = defaults.azimuthal
-    @Option(help: "Detector (pattern) shape ROWSxCOLS.") var patternShape: String = defaults.patternShape
-    @Option(help: "Binning factor of the patterns (EMsoft PCs).") var binning: Int = defaults.binning
-    @Option(help: "Unbinned detector pixel size in µm (EMsoft PCs).") var pixelSize: Double = defaults.pixelSize
+    @Option(help: "Pattern centre X,Y,Z in --convention (default: the file's, else 0.5,0.5,0.6).") var pc: String?
+    @Option(help: "PC convention: bruker, tsl, oxford, emsoft (v5), emsoft4 (default: the file's, else bruker).") var convention: String?
+    @Option(help: "Sample tilt in degrees (default: the file's, else 70).") var sampleTilt: Double?
+    @Option(help: "Detector tilt in degrees (default: the file's, else 0).") var detectorTilt: Double?
+    @Option(help: "Detector azimuthal angle in degrees (default: the file's, else 0).") var azimuthal: Double?
+    @Option(help: "Detector (pattern) shape ROWSxCOLS (default: the stack's, else 60x60).") var patternShape: String?
+    @Option(help: "Binning factor of the patterns (EMsoft PCs; default: the file's, else 1).") var binning: Int?
+    @Option(help: "Unbinned detector pixel size in µm (EMsoft PCs; default: the file's, else 1).") var pixelSize: Double?
+    @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
 
     func validate() throws { _ = try detector() }
 
@@ -26,30 +28,53 @@ struct GeometryOptions: ParsableArguments {
         do { return try DetectorOptions.shape(s, name: name) } catch { throw ValidationError("\(error)") }
     }
 
-    var options: DetectorOptions {
-        get throws {
-            var o = DetectorOptions()
+    /// `base` with every option that was given put over it.
+    func options(over base: DetectorOptions = GeometryOptions.defaults) throws -> DetectorOptions {
+        var o = base
+        if let pc {
             let v = pc.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             guard v.count == 3 else { throw ValidationError("--pc must be three numbers X,Y,Z (got '\(pc)')") }
             o.pc = PatternCenter(v[0], v[1], v[2])
-            o.patternShape = patternShape
-            o.convention = convention
-            o.sampleTilt = sampleTilt
-            o.detectorTilt = detectorTilt
-            o.azimuthal = azimuthal
-            o.binning = binning
-            o.pixelSize = pixelSize
-            return o
+            o.convention = convention ?? Self.defaults.convention
         }
+        if let convention { o.convention = convention }
+        if let patternShape { o.patternShape = patternShape }
+        o.sampleTilt = sampleTilt ?? o.sampleTilt
+        o.detectorTilt = detectorTilt ?? o.detectorTilt
+        o.azimuthal = azimuthal ?? o.azimuthal
+        o.binning = binning ?? o.binning
+        o.pixelSize = pixelSize ?? o.pixelSize
+        return o
     }
 
+    /// The detector from the options and the defaults alone (commands without a pattern file).
     func detector() throws -> Detector {
-        do { return try options.detector() } catch let e as DetectorOptionsError { throw ValidationError("\(e)") }
+        do { return try options().detector() } catch let e as DetectorOptionsError { throw ValidationError("\(e)") }
     }
 
-    /// The detector and the stack at `path`, checking that the patterns have the detector's shape.
+    /// The stack at `path` (its `--scan`) and its detector: the file's geometry under the options given; the
+    /// patterns must have the detector's shape. A file's per-point pattern centres are kept unless --pc is given.
     func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?) throws -> (Detector, PatternStack) {
-        let det = try detector()
-        return (det, try PatternStack.open(path, mapShape: mapShape, detector: det))
+        let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan)
+        let (fromFile, points) = Self.defaults.merged(with: stack)
+        let o = try options(over: fromFile)
+        var det: Detector
+        do { det = try o.detector() } catch let e as DetectorOptionsError { throw ValidationError("\(path): \(e)") }
+        if let points, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) {
+            det = Detector(rows: det.rows, columns: det.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
+                           sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        }
+        guard stack.patternRows == det.rows, stack.patternColumns == det.columns else {
+            throw ValidationError("\(path): patterns are \(stack.patternRows)x\(stack.patternColumns) px but the detector's pattern shape is "
+                + "\(det.rows)x\(det.columns)")
+        }
+        return (det, stack)
+    }
+
+    /// The options as a user would type them (for reports).
+    var commandLine: String {
+        let o = (try? options()) ?? Self.defaults
+        return "--pc \(o.pc.x),\(o.pc.y),\(o.pc.z) --convention \(o.convention) --pattern-shape \(o.patternShape) "
+            + "--sample-tilt \(o.sampleTilt) --detector-tilt \(o.detectorTilt)"
     }
 }

@@ -3,10 +3,10 @@ import Foundation
 import CrystalMaps
 import PatternMatching
 
-/// A map output path: .ang or .ctf, in a folder that exists.
+/// A map output path: .ang, .ctf or .h5 (orix), in a folder that exists.
 func requireMapOutput(_ output: String) throws {
     guard MapFile.writableExtensions.contains((output as NSString).pathExtension.lowercased()) else {
-        throw ValidationError("output must end in .ang or .ctf")
+        throw ValidationError("output must end in .ang, .ctf or .h5")
     }
     try requireOutputFolder(output)
 }
@@ -36,4 +36,12 @@ func flagError(_ e: MatchingError) -> ValidationError {
     let flags = ["keep": "top-k"]
     guard let key = e.key else { return ValidationError(e.message) }
     return ValidationError("--\(flags[key] ?? key) \(e.message)")
+}
+
+/// Reads a map (any format; `scan` for HDF5 files with several) and says on stderr how many points had
+/// non-finite orientations and were set to not indexed.
+func readMap(_ path: String, scan: String? = nil) throws -> CrystalMap {
+    let map = try MapFile.read(path, scan: scan)
+    if map.nonFinitePoints > 0 { say("\(path): \(map.nonFinitePoints) points with non-finite orientations set to not indexed") }
+    return map
 }
