@@ -41,13 +41,21 @@ public struct PipelineInputs: Sendable {
             throw RecipeError("no inputs.map is given, so the first map step must index (hough or match)")
         }
         if let pat = inputs.patterns {
-            guard let d = inputs.detector else { throw RecipeError("inputs.detector is needed with inputs.patterns") }
-            let det = try d.detector()
             let shape = try inputs.mapShape.map { s in
                 do { return try DetectorOptions.shape(s, name: "inputs.map_shape") } catch { throw RecipeError("\(error)") }
             }
+            let path = Self.resolve(pat, base)
+            let opened = try PatternStack.open(path, mapShape: shape, scan: inputs.scan)
+            let (fromFile, points) = DetectorOptions().merged(with: opened)
+            let det = try (inputs.detector ?? RecipeDetector()).detector(over: fromFile, pointCentres: points)
+            guard opened.patternRows == det.rows, opened.patternColumns == det.columns else {
+                throw RecipeError("\(path): patterns are \(opened.patternRows)x\(opened.patternColumns) px but the detector's pattern shape is "
+                    + "\(det.rows)x\(det.columns)")
+            }
             detector = det
-            stack = try PatternStack.open(Self.resolve(pat, base), mapShape: shape, detector: det)
+            stack = opened
+            stepMicrons = inputs.stepMicrons ?? opened.metadata?.stepX ?? stepMicrons
+            voltageKV = inputs.voltageKV ?? opened.metadata?.voltageKV ?? voltageKV
         }
         for (name, file) in inputs.masterPatterns ?? [:] {
             let mp = try MasterPattern.read(Self.resolve(file, base))
@@ -56,7 +64,7 @@ public struct PipelineInputs: Sendable {
             }
             masters[name] = mp
         }
-        startMap = try inputs.map.map { try MapFile.read(Self.resolve($0, base)) }
+        startMap = try inputs.map.map { try MapFile.read(Self.resolve($0, base), scan: inputs.scan) }
     }
 
     /// `path` relative to the recipe's folder `base` (absolute paths as they are).

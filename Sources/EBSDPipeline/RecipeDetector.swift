@@ -1,11 +1,11 @@
 import DetectorGeometry
 
 /// `inputs.detector` of a recipe: pattern shape, pattern centre in a stated convention, tilts.
-/// Defaults as every `ebsd` command's detector options: 60x60 px, Bruker convention, sample
-/// tilt 70°, detector tilt 0°.
+/// Every key left out takes what the pattern file states (instrument HDF5 files; every stack states its
+/// pattern shape), else the defaults of ``DetectorGeometry/DetectorOptions``.
 public struct RecipeDetector: Decodable, Sendable, Hashable {
     public var patternShape: String?
-    public var pc: [Double]
+    public var pc: [Double]?
     public var convention: String?
     public var sampleTilt: Double?
     public var detectorTilt: Double?
@@ -15,25 +15,36 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
         case patternShape = "pattern_shape", sampleTilt = "sample_tilt", detectorTilt = "detector_tilt"
     }
 
+    /// No values given: everything from the file and the defaults.
+    public init() {}
+
     public init(from decoder: Decoder) throws {
         try RecipeKeys.refuseUnknown(decoder, known: CodingKeys.allCases.map(\.rawValue), in: "inputs.detector")
         let c = try decoder.container(keyedBy: CodingKeys.self)
         patternShape = try c.decodeIfPresent(String.self, forKey: .patternShape)
-        pc = try c.decode([Double].self, forKey: .pc)
+        pc = try c.decodeIfPresent([Double].self, forKey: .pc)
         convention = try c.decodeIfPresent(String.self, forKey: .convention)
         sampleTilt = try c.decodeIfPresent(Double.self, forKey: .sampleTilt)
         detectorTilt = try c.decodeIfPresent(Double.self, forKey: .detectorTilt)
     }
 
-    /// The detector these values describe (the shape is checked against the stack by the caller).
-    public func detector() throws -> Detector {
-        guard pc.count == 3 else { throw RecipeError("inputs.detector.pc must be three numbers") }
-        var options = DetectorOptions()
-        options.patternShape = patternShape ?? options.patternShape
-        options.pc = PatternCenter(pc[0], pc[1], pc[2])
-        options.convention = convention ?? options.convention
-        options.sampleTilt = sampleTilt ?? options.sampleTilt
-        options.detectorTilt = detectorTilt ?? options.detectorTilt
-        do { return try options.detector() } catch { throw RecipeError("inputs.detector: \(error)") }
+    /// The detector these values describe over `base` (the file's geometry and the defaults); per-point
+    /// pattern centres of the file are kept unless the recipe gives `pc` or `convention`.
+    public func detector(over base: DetectorOptions = DetectorOptions(), pointCentres: [PatternCenter]? = nil) throws -> Detector {
+        var o = base
+        if let pc {
+            guard pc.count == 3 else { throw RecipeError("inputs.detector.pc must be three numbers") }
+            o.pc = PatternCenter(pc[0], pc[1], pc[2])
+            o.convention = convention ?? DetectorOptions().convention
+        }
+        o.convention = convention ?? o.convention
+        o.patternShape = patternShape ?? o.patternShape
+        o.sampleTilt = sampleTilt ?? o.sampleTilt
+        o.detectorTilt = detectorTilt ?? o.detectorTilt
+        let single: Detector
+        do { single = try o.detector() } catch { throw RecipeError("inputs.detector: \(error)") }
+        guard let points = pointCentres, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) else { return single }
+        return Detector(rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning,
+                        pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
     }
 }

@@ -10,6 +10,8 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
     public var phases: [String]
     public var masterPatterns: [String: String]?
     public var voltageKV: Double?
+    /// The scan of an HDF5 pattern or map file with several (default: the first).
+    public var scan: String?
 
     /// Map step in µm unless given.
     public static let defaultStepMicrons = 1.0
@@ -18,6 +20,7 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case patterns, map, detector, phases
+        case scan
         case mapShape = "map_shape", stepMicrons = "step_um", masterPatterns = "master_patterns", voltageKV = "voltage_kv"
     }
 
@@ -32,5 +35,6 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
         phases = try c.decode([String].self, forKey: .phases)
         masterPatterns = try c.decodeIfPresent([String: String].self, forKey: .masterPatterns)
         voltageKV = try c.decodeIfPresent(Double.self, forKey: .voltageKV)
+        scan = try c.decodeIfPresent(String.self, forKey: .scan)
     }
 }

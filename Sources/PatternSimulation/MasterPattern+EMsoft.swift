@@ -1,6 +1,7 @@
 import EBSDHDF5
 import EBSDImageIO
 import Foundation
+import Crystallography
 
 extension MasterPattern {
     /// Reads an EMsoft `EMEBSDmaster` HDF5 master pattern: `EMData/EBSDmaster/mLPNH` and `mLPSH` of shape
@@ -53,7 +54,14 @@ extension MasterPattern {
                 let xtal = (try? f.string("\(mp)/xtalname")) ?? ""
                 let name = ((xtal as NSString).lastPathComponent as NSString).deletingPathExtension
                 let nmToAngstrom = 10.0
-                desc = Description(phase: name.isEmpty ? "unknown" : name.prefix(1).uppercased() + name.dropFirst().lowercased(), spaceGroup: sg,
+                // EMsoft names the crystal only by its .xtal file: a built-in phase of the same space group and lattice
+                // (within 0.5 %) gives the name; otherwise the file's name.
+                let latticeTolerance = 0.005
+                let known = Phase.builtIn.first { p in
+                    p.spaceGroupNumber == sg && [p.lattice.a, p.lattice.b, p.lattice.c].enumerated().allSatisfy { abs($1 - lat[$0]) <= latticeTolerance * lat[$0] }
+                }
+                let phaseName = known?.name ?? (name.isEmpty ? "unknown" : name.prefix(1).uppercased() + name.dropFirst().lowercased())
+                desc = Description(phase: phaseName, spaceGroup: sg,
                                    latticeAngstrom: lat.prefix(3).map { $0 * nmToAngstrom } + lat.suffix(3),
                                    voltageKV: kev.max() ?? 0, model: "EMsoft dynamical (EMEBSDmaster)", generator: "EMsoft, read from \(path)")
                 desc?.energyBinsKeV = kev

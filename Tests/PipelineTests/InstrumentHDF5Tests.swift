@@ -140,3 +140,31 @@ import TestSupport
         #expect(abs(pc[0] - 0.4251) < 1e-6 && abs(pc[1] - 0.2134) < 1e-6 && abs(pc[2] - 0.5007) < 1e-6 && r.int("binning") == 8)
     }
 }
+
+/// The protocol straight from an instrument file, with no geometry given: the kikuchipy h5ebsd Ni scan (per-point
+/// PCs, tilts and binning from the file) and EMsoft's Ni master from its .h5, Hough then refinement, against the
+/// data set's reference orientations.
+@Suite struct RunsFromInstrumentFilesTests {
+    @Test func nickelFromH5EBSDWithNoGeometryGiven() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-h5run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let recipe = try PipelineRecipe.parse("""
+            inputs:
+              patterns: \(SharedData.path("data/h5/ni_kikuchipy_h5ebsd.h5"))
+              phases: [Ni]
+              master_patterns: {Ni: \(SharedData.path("data/ni-master-20kv/ni_mc_mp_20kv_uint8_gzip_opts9.h5"))}
+            steps:
+              - hough: {}
+              - refine: {static_background: none}
+            """, path: "inline.yaml")
+        var runner = try PipelineRunner(recipe: recipe, base: "", outputFolder: out)
+        runner.message = { _ in }
+        #expect(runner.inputs.detector?.pcs.count == 9 && runner.inputs.detector?.binning == 8)
+        let map = try #require(try runner.run())
+        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
+        let refs = (meta["reference_orientations_bunge_rad"] as! [[Double]]).map { Rotation(euler: EulerAngles($0[0], $0[1], $0[2])) }
+        let errors = (0..<9).map { Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi }
+        print("Ni from h5ebsd, no geometry given: errors vs reference \(errors.map { String(format: "%.2f", $0) })°")
+        #expect(errors.allSatisfy { $0 < 1 }, "\(errors)")
+    }
+}

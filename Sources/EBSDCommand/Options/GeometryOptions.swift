@@ -58,8 +58,8 @@ struct GeometryOptions: ParsableArguments {
         let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan)
         let (fromFile, points) = Self.defaults.merged(with: stack)
         let o = try options(over: fromFile)
-        var det: Detector
-        do { det = try o.detector() } catch let e as DetectorOptionsError { throw ValidationError("\(path): \(e)") }
+        let stated = stack.metadata != nil && pc == nil
+        var det = try Self.checked(o, path: path, hint: stated ? " (the file's geometry cannot be used: give --pc)" : "")
         if let points, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) {
             det = Detector(rows: det.rows, columns: det.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
                            sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
@@ -69,6 +69,11 @@ struct GeometryOptions: ParsableArguments {
                 + "\(det.rows)x\(det.columns)")
         }
         return (det, stack)
+    }
+
+    /// The detector of `o`, its error naming `path`.
+    static func checked(_ o: DetectorOptions, path: String, hint: String) throws -> Detector {
+        do { return try o.detector() } catch { throw ValidationError("\(path): \(error)\(hint)") }
     }
 
     /// The options as a user would type them (for reports).
