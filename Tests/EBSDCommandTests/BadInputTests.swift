@@ -53,6 +53,20 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         #expect(leftovers.isEmpty, "no temporary files left: \(leftovers)")
     }
 
+    /// A truncated instrument HDF5 file: one line naming it, exit 1, no output written.
+    @Test func truncatedInstrumentHDF5() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: SharedData.path("data/h5/oxford_dummy.h5oina")))
+        let bad = dir.appendingPathComponent("cut.h5oina").path
+        try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: bad))
+        let out = dir.appendingPathComponent("cut.ang").path
+        for args in [["index", "hough", bad, "--phase", "Ni", "-o", out], ["info", bad], ["stack", "info", bad]] {
+            let r = try runEBSD(args)
+            #expect(r.status == 1, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(bad) && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
     @Test func truncatedAng() throws {
         let src = try String(contentsOfFile: SharedData.path("data/maps/sdss_ferrite_austenite.ang"), encoding: .utf8)
         let cut = String(src.prefix(src.count * 2 / 3))  // ends in the middle of a data line

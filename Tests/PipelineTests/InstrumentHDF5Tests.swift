@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import EBSDPipeline
+import EBSDHDF5
 import TestSupport
 
 /// The instrument HDF5 layouts against what kikuchipy 0.13.1 and orix 0.15.0 read from the same
@@ -166,5 +167,77 @@ import TestSupport
         let errors = (0..<9).map { Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi }
         print("Ni from h5ebsd, no geometry given: errors vs reference \(errors.map { String(format: "%.2f", $0) })°")
         #expect(errors.allSatisfy { $0 < 1 }, "\(errors)")
+    }
+}
+
+/// Bad instrument files: one clear error naming the file and the dataset, never a crash.
+@Suite struct BadInstrumentFileTests {
+    let dir: URL = {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-badh5-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }()
+
+    /// A small Oxford-layout file; `change` alters it before the patterns and header are written.
+    func oxford(_ name: String, cells: (Int, Int) = (3, 3), patterns: Int = 9, width: Int = 4, height: Int = 3, statedWidth: Int? = nil,
+                patternRank: Int = 3, euler: Bool = true) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        let f = try HDF5File.create(path)
+        try f.write("Oxford Instruments", to: "Manufacturer")
+        try f.write("7.0", to: "Format Version")
+        let h = "1/EBSD/Header", d = "1/EBSD/Data"
+        try f.write([Double(cells.0)], shape: [], as: .int32, to: "\(h)/X Cells")
+        try f.write([Double(cells.1)], shape: [], as: .int32, to: "\(h)/Y Cells")
+        try f.write([Double(statedWidth ?? width)], shape: [], as: .int32, to: "\(h)/Pattern Width")
+        try f.write([Double(height)], shape: [], as: .int32, to: "\(h)/Pattern Height")
+        let values = (0..<(patterns * width * height)).map { Double($0 % 251) }
+        let shape = patternRank == 3 ? [patterns, height, width] : [patterns, height * width]
+        try f.write(values, shape: shape, as: .uint8, to: "\(d)/Processed Patterns")
+        if euler { try f.write([Double](repeating: 0.1, count: 3 * patterns), shape: [patterns, 3], as: .float32, to: "\(d)/Euler") }
+        try f.write([Double](repeating: 1, count: patterns), shape: [patterns], as: .uint8, to: "\(d)/Phase")
+        return path
+    }
+
+    func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
+    @Test func goodSmallFileReads() throws {
+        let p = try oxford("good.h5oina")
+        let s = try PatternStack.open(p)
+        #expect(s.count == 9 && s.patternRows == 3 && s.patternColumns == 4)
+        #expect(try MapFile.read(p).count == 9)
+    }
+
+    @Test func eachDefectIsNamed() throws {
+        let cases: [(String, () throws -> Void, [String])] = [
+            ("cells", { _ = try PatternStack.open(try oxford("cells.h5oina", cells: (2, 3))) }, ["2 points", "9", "Processed Patterns"]),
+            ("width", { _ = try PatternStack.open(try oxford("width.h5oina", statedWidth: 5)) }, ["pattern size 5x3", "Processed Patterns"]),
+            ("rank", { _ = try PatternStack.open(try oxford("rank.h5oina", patternRank: 2)) }, ["(patterns, rows, columns)", "Processed Patterns"]),
+            ("euler", { _ = try MapFile.read(try oxford("euler.h5oina", euler: false)) }, ["1/EBSD/Data/Euler"]),
+            ("scan", { _ = try PatternStack.open(try oxford("scan.h5oina"), scan: "7") }, ["no scan '7'", "scans: 1"]),
+        ]
+        for (name, body, mentions) in cases {
+            let m = message(body)
+            #expect(m.contains(dir.path), "\(name): \(m)")
+            for w in mentions { #expect(m.contains(w), "\(name): '\(w)' not in: \(m)") }
+            #expect(!m.contains("\n"), "\(name): one line")
+        }
+    }
+
+    @Test func truncatedFileIsRefused() throws {
+        let whole = try Data(contentsOf: URL(fileURLWithPath: SharedData.path("data/h5/oxford_dummy.h5oina")))
+        for cut in [100, whole.count / 3, whole.count - 5000] {
+            let p = dir.appendingPathComponent("cut-\(cut).h5oina").path
+            try whole.prefix(cut).write(to: URL(fileURLWithPath: p))
+            let m = message {
+                let s = try PatternStack.open(p)
+                _ = try s.read(0..<s.count)
+            }
+            #expect(m.contains(p) && m != "no error", "\(cut) bytes: \(m)")
+        }
     }
 }

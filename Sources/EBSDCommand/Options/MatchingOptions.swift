@@ -14,6 +14,8 @@ struct MatchingOptions: ParsableArguments {
     static let signalDefaults = MatchingSignalOptions()
 
     @Option(help: "Master pattern TIFF (e.g. MasterPatterns/Na-20kV-kinematical.tif).") var master: String
+    @Option(help: "EMsoft .h5 master: use the energy bin nearest this (keV) instead of all bins weighted by the Monte Carlo.")
+    var masterEnergy: Double?
     @Option(help: "Phase the master pattern shows (built-in name or .json); default: the master pattern's own.") var phase: String?
     @Option(help: "Static background: an image file, 'mean' (the stack mean) or 'none'.")
     var staticBackground = signalDefaults.staticBackground.description
@@ -69,7 +71,7 @@ struct MatchingOptions: ParsableArguments {
 
     /// The master pattern, checked against --phase.
     func masterAndPhase() throws -> (MasterPattern, Phase) {
-        let mp = try MasterPattern.read(master)
+        let mp = masterEnergy == nil ? try MasterPattern.read(master) : try MasterPattern.readEMsoft(master, energyKeV: masterEnergy)
         let mpPhase = mp.description?.phase
         if let name = phase {
             let p = try Phase.resolve(name)
