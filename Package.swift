@@ -12,7 +12,7 @@ let fastMath: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
 ]
 let cFast: [CSetting] = [
-    .unsafeFlags(["-march=haswell", "-O2"], .when(platforms: [.linux])),
+    .unsafeFlags(["-march=haswell", "-O2"], .when(platforms: [.linux]))
 ]
 
 /// A library module of the pipeline: Sources/NAME with its README.
@@ -75,13 +75,21 @@ let package = Package(
         stage("PatternStacks", ["EBSDImageIO", "EBSDHDF5"]),
         stage("Grains", ["Crystallography", "CrystalMaps", "EBSDCore"]),
         stage("HoughIndexing", ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "EBSDCore"]),
-        stage("PatternMatching", ["Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks",
-                                  "Preprocessing", "EBSDCore"]),
+        stage(
+            "PatternMatching",
+            [
+                "Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDNumerics", "PatternSimulation", "PatternStacks",
+                "Preprocessing", "EBSDCore",
+            ]),
         stage("MapCleanup", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
         stage("MapPictures", ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO", "EBSDCore"]),
-        stage("EBSDPipeline", ["Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
-                               "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore",
-                               .product(name: "Yams", package: "Yams")]),
+        stage(
+            "EBSDPipeline",
+            [
+                "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
+                "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore",
+                .product(name: "Yams", package: "Yams"),
+            ]),
 
         // Command line and benchmarks.
         .executableTarget(
@@ -98,14 +106,16 @@ let package = Package(
             name: "EBSDBench",
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
-                "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "DynamicalSimulation",
-                "EBSDCore",
+                "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
+                "DynamicalSimulation",
+                "EBSDCore", "EBSDHDF5",
             ],
             swiftSettings: fastMath
         ),
 
         // libFuzzer harness for every file reader (see the file's header for the build line).
-        .executableTarget(name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "EBSDPipeline"]),
+        .executableTarget(
+            name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "EBSDPipeline"]),
 
         // Tests. TestSupport finds ../shared (golden numbers, real data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -113,30 +123,47 @@ let package = Package(
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
-        .testTarget(name: "PatternTests", dependencies: [
-            "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps", "MapSimulation",
-            "EBSDImageIO", "EBSDCore", "TestSupport",
-        ]),
-        .testTarget(name: "PostProcessingTests", dependencies: [
-            "Grains", "MapCleanup", "MapPictures", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation", "PatternStacks",
-            "PatternMatching", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "EBSDCore", "TestSupport",
-        ]),
-        .testTarget(name: "IndexingTests", dependencies: [
-            "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "PatternSimulation",
-            "EBSDImageIO", "EBSDCore", "TestSupport",
-        ]),
-        .testTarget(name: "MatchingTests", dependencies: [
-            "PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing",
-            "PatternSimulation", "EBSDNumerics", "EBSDCore", "TestSupport",
-        ]),
-        .testTarget(name: "DynamicalSimulationTests", dependencies: [
-            "DynamicalSimulation", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "DetectorGeometry", "Crystallography",
-            "EBSDCore", "TestSupport",
-        ]),
-        .testTarget(name: "PipelineTests", dependencies: [
-            "EBSDPipeline", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
-            "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
-        ]),
+        .testTarget(
+            name: "PatternTests",
+            dependencies: [
+                "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps",
+                "MapSimulation",
+                "EBSDImageIO", "EBSDCore", "TestSupport",
+            ]),
+        .testTarget(
+            name: "PostProcessingTests",
+            dependencies: [
+                "Grains", "MapCleanup", "MapPictures", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation",
+                "PatternStacks",
+                "PatternMatching", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "EBSDCore", "TestSupport",
+            ]),
+        .testTarget(
+            name: "IndexingTests",
+            dependencies: [
+                "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing",
+                "PatternSimulation",
+                "EBSDImageIO", "EBSDCore", "TestSupport",
+            ]),
+        .testTarget(
+            name: "MatchingTests",
+            dependencies: [
+                "PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing",
+                "PatternSimulation", "EBSDNumerics", "EBSDCore", "TestSupport",
+            ]),
+        .testTarget(
+            name: "DynamicalSimulationTests",
+            dependencies: [
+                "DynamicalSimulation", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "DetectorGeometry",
+                "Crystallography",
+                "EBSDCore", "TestSupport",
+            ]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "EBSDPipeline", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup",
+                "MapPictures",
+                "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
+            ]),
         .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
     ]
 )

@@ -350,3 +350,11 @@ int ebsd_h5_write_bool(int64_t file, const char *path, uint64_t n, const int8_t 
     H5Pclose(lcpl); H5Sclose(s); H5Tclose(t);
     return ok ? 0 : -1;
 }
+
+int64_t ebsd_h5_storage_size(int64_t file, const char *path) {
+    hid_t d = H5Dopen2((hid_t)file, path, H5P_DEFAULT);
+    if (d < 0) return -1;
+    hsize_t s = H5Dget_storage_size(d);
+    H5Dclose(d);
+    return (int64_t)s;
+}

@@ -35,8 +35,9 @@ extension Phase {
         }
         let f: File
         do { f = try JSONDecoder().decode(File.self, from: data) } catch {
-            throw PhaseFileError(path: path,
-                                 message: "not a phase file (needs name, space_group, lattice [a,b,c,α,β,γ], atoms): \(error)")
+            throw PhaseFileError(
+                path: path,
+                message: "not a phase file (needs name, space_group, lattice [a,b,c,α,β,γ], atoms): \(error)")
         }
         guard f.lattice.count == 6, f.lattice[0...2].allSatisfy({ $0 > 0 }) else {
             throw PhaseFileError(path: path, message: "lattice must be 6 numbers a, b, c (Å > 0), α, β, γ (°)")

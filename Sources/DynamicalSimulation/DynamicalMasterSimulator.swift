@@ -185,8 +185,8 @@ public struct DynamicalMasterSimulator: Sendable {
             phase, size: n, north: north, south: south, voltageKV: voltageKV,
             model:
                 "dynamical (Bloch waves, Bethe potentials strong \(bethe.strong) weak \(bethe.weak) max |s_g| "
-                    + "\(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and "
-                    + "energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
+                + "\(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and "
+                + "energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
             minimumD: minimumD, reflectors: solvers[0].solver.potential.beams.count, generator: "SwiftEBSD DynamicalMasterSimulator 1")
         var desc = master.description!
         desc.energyBinsKeV = bins.energies

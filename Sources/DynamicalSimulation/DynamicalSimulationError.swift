@@ -14,7 +14,7 @@ public enum DynamicalSimulationError: Error, CustomStringConvertible, Sendable {
         case .notCentrosymmetric(let p):
             return
                 "phase \(p): the Bloch-wave solver needs a centrosymmetric structure with the origin on an inversion centre (its "
-                    + "structure matrix is then real symmetric)"
+                + "structure matrix is then real symmetric)"
         case .eigenSolverFailed(let i): return "LAPACK ssyevr failed (info \(i))"
         }
     }

@@ -3,6 +3,7 @@
 import EBSDCore
 import MapSimulation
 import Foundation
+import EBSDHDF5
 import Crystallography
 import CrystalMaps
 import EBSDNumerics
@@ -248,6 +249,7 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
 
         // MARK: Hough indexing a generated stack of 200 000 patterns: peak memory of a child process
         if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
+        if only == nil || only == "h5-stream" { h5StreamCase(scratch: scratch, quick: quick) }
 
         // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
         if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
@@ -519,6 +521,60 @@ func houghStreamCase(scratch: URL, quick: Bool) {
     rec["write_seconds"] = writeSecs
     emit(rec)
     try? FileManager.default.removeItem(atPath: path)
+}
+
+/// Streaming an instrument HDF5 file through Hough indexing: a generated `.h5oina`-layout file (uint8 patterns
+/// in `1/EBSD/Data/Processed Patterns`, one pattern per chunk as AZtec writes them) of H5_BENCH_GB gigabytes
+/// (default 2; quick: 20 MB), and the same patterns as a TIFF stack, each indexed in a child process: patterns/s
+/// and peak RSS of both, and their ratio.
+func h5StreamCase(scratch: URL, quick: Bool) {
+    let size = 60
+    let gigabytes = quick ? 0.02 : (ProcessInfo.processInfo.environment["H5_BENCH_GB"].flatMap(Double.init) ?? 2)
+    let columns = 500
+    let n = max(columns, Int(gigabytes * 1_073_741_824 / Double(size * size)) / columns * columns)
+    let h5 = scratch.appendingPathComponent("stream.h5oina").path, tif = scratch.appendingPathComponent("stream.tif").path
+    guard let mp = try? MasterPattern.read(packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path) else {
+        emit(["case": "h5_stream", "error": "no master pattern"])
+        return
+    }
+    let det = Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6))
+    let clean = PatternProjector(master: mp, detector: det).patterns(randomRotations(1000, seed: 78))
+    var deg = PatternDegradation(rows: size, columns: size)
+    deg.seed = 6
+    let distinct = (0..<1000).map { deg.apply(Array(clean[($0 * size * size)..<(($0 + 1) * size * size)]), index: $0) }
+    let t0 = now()
+    do {
+        let f = try HDF5File.create(h5)
+        try f.write("Oxford Instruments", to: "Manufacturer")
+        try f.write("7.0", to: "Format Version")
+        let hd = "1/EBSD/Header", data = "1/EBSD/Data/Processed Patterns"
+        for (k, v) in [("X Cells", columns), ("Y Cells", n / columns), ("Pattern Width", size), ("Pattern Height", size)] {
+            try f.write([Double(v)], shape: [], as: .int32, to: "\(hd)/\(k)")
+        }
+        try f.createPatterns(data, count: n, rows: size, columns: size, as: .uint8, chunk: 1)
+        let block = 1024
+        for start in stride(from: 0, to: n, by: block) {
+            let m = min(block, n - start)
+            try f.writeRows(data, start: start, count: m, values: (start..<(start + m)).flatMap { distinct[$0 % 1000] })
+        }
+        f.close()
+        let w = try TIFFPageWriter(
+            tif, width: size, height: size, type: .uint8, description: "{\"map_shape\": [\(n / columns), \(columns)]}")
+        for k in 0..<n { try w.append(distinct[k % 1000]) }
+        try w.finish()
+    } catch {
+        emit(["case": "h5_stream", "error": "\(error)"])
+        return
+    }
+    let writeSecs = now() - t0
+    let fromH5 = runSelf(["--hough-child", h5]), fromTIFF = runSelf(["--hough-child", tif])
+    var rec: [String: Any] = ["case": "h5_stream_\(n)", "gigabytes": gigabytes, "write_seconds": writeSecs]
+    for (k, v) in fromH5 { rec["h5_" + k] = v }
+    for (k, v) in fromTIFF { rec["tiff_" + k] = v }
+    if let a = fromH5["patterns_per_s"] as? Double, let b = fromTIFF["patterns_per_s"] as? Double { rec["h5_over_tiff_speed"] = a / b }
+    emit(rec)
+    try? FileManager.default.removeItem(atPath: h5)
+    try? FileManager.default.removeItem(atPath: tif)
 }
 
 func houghChild(_ path: String) {

@@ -106,16 +106,35 @@ public final class HDF5File: @unchecked Sendable {
     }
 
     /// All values of numeric dataset `object`, converted to Double (row-major).
-    public func doubles(_ object: String, maximumCount: Int = 1 << 28) throws(HDF5Error) -> [Double] {
+    public func doubles(_ object: String, maximumCount: Int = 1 << 26) throws(HDF5Error) -> [Double] {
         let i = try info(object)
         guard i.kind == .integer || i.kind == .float else {
             throw .malformed(path: path, object: object, message: "expected numbers, found \(i.typeName)")
         }
-        guard i.count <= maximumCount else { throw .malformed(path: path, object: object, message: "\(i.count) values is more than expected") }
+        guard i.count <= maximumCount else {
+            throw .malformed(path: path, object: object, message: "\(i.count) values is more than expected")
+        }
+        try checkStorage(object, info: i)
         var out = [Double](repeating: 0, count: i.count)
         let r = Self.locked { ebsd_h5_read_double(id, object, &out, i.count) }
         guard r == 0 else { throw .malformed(path: path, object: object, message: "cannot read its \(i.count) values") }
         return out
+    }
+
+    /// Compression beyond this ratio is taken for a header that claims more data than the file holds.
+    static let maximumCompressionRatio = 1000
+    /// Declared sizes up to this are read whatever the storage (small datasets, fill values).
+    static let smallDatasetBytes = 1 << 20
+
+    /// Refuses a dataset whose declared size is far beyond what the file stores for it (a damaged or hostile
+    /// header would otherwise make the reader allocate it).
+    func checkStorage(_ object: String, info i: DatasetInfo) throws(HDF5Error) {
+        let declared = i.count * max(1, i.size)
+        guard declared > Self.smallDatasetBytes else { return }
+        let stored = Int(Self.locked { ebsd_h5_storage_size(id, object) })
+        guard stored >= 0, declared <= max(stored, 1) * Self.maximumCompressionRatio else {
+            throw .malformed(path: path, object: object, message: "declares \(declared) bytes but the file stores \(max(0, stored))")
+        }
     }
 
     /// The first value of numeric dataset `object`.
@@ -182,7 +201,9 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Creates a chunked (n, rows, columns) pattern dataset stored as `type`, `chunk` patterns per chunk.
     public func createPatterns(_ object: String, count: Int, rows: Int, columns: Int, as type: StoredType, chunk: Int) throws(HDF5Error) {
-        let r = Self.locked { ebsd_h5_create_patterns(id, object, UInt64(count), UInt64(rows), UInt64(columns), type.rawValue, UInt64(chunk)) }
+        let r = Self.locked {
+            ebsd_h5_create_patterns(id, object, UInt64(count), UInt64(rows), UInt64(columns), type.rawValue, UInt64(chunk))
+        }
         guard r == 0 else { throw .writeFailed(path: path, object: object) }
     }
 

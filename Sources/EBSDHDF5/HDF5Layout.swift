@@ -36,23 +36,31 @@ public enum HDF5Layout: String, Sendable, CaseIterable {
     /// `SEM/IX`, `SEM/IY` (at the scan or under `EBSD`), not in raster order. Returns rows, columns and, when the
     /// points are not already in raster order, `order[mapPoint]` = row of the data. A non-rectangular region is
     /// refused, naming the dataset.
-    public static func brukerGrid(_ file: HDF5File, scan: String, points n: Int) throws(HDF5Error) -> (rows: Int, columns: Int, order: [Int]?) {
+    public static func brukerGrid(
+        _ file: HDF5File, scan: String, points n: Int
+    ) throws(HDF5Error) -> (rows: Int, columns: Int, order: [Int]?) {
         let header = "\(scan)/EBSD/Header"
         let rows = Int(try file.double("\(header)/NROWS")), columns = Int(try file.double("\(header)/NCOLS"))
-        guard let sem = ["\(scan)/SEM", "\(scan)/EBSD/SEM"].first(where: { file.isDataset("\($0)/IX") && file.isDataset("\($0)/IY") }) else {
+        guard let sem = ["\(scan)/SEM", "\(scan)/EBSD/SEM"].first(where: { file.isDataset("\($0)/IX") && file.isDataset("\($0)/IY") })
+        else {
             return (rows, columns, nil)
         }
         let ix = try file.doubles("\(sem)/IX").map { Int($0) }, iy = try file.doubles("\(sem)/IY").map { Int($0) }
         guard ix.count == n, iy.count == n, let x0 = ix.min(), let x1 = ix.max(), let y0 = iy.min(), let y1 = iy.max(),
-              x1 - x0 < 1 << 16, y1 - y0 < 1 << 16 else {
+            x1 - x0 < 1 << 16, y1 - y0 < 1 << 16
+        else {
             throw .malformed(path: file.path, object: "\(sem)/IX", message: "expected one plausible column and row index per point (\(n))")
         }
         let w = x1 - x0 + 1, h = y1 - y0 + 1
-        var slot = [Int](repeating: -1, count: w * h)
-        for k in 0..<n where slot[(iy[k] - y0) * w + (ix[k] - x0)] == -1 { slot[(iy[k] - y0) * w + (ix[k] - x0)] = k }
+        var slot = [Int](repeating: -1, count: w * h == n ? n : 0)
+        if w * h == n {
+            for k in 0..<n where slot[(iy[k] - y0) * w + (ix[k] - x0)] == -1 { slot[(iy[k] - y0) * w + (ix[k] - x0)] = k }
+        }
         guard w * h == n, !slot.contains(-1) else {
-            throw .malformed(path: file.path, object: "\(sem)/IX", message: "the region of interest is not rectangular "
-                + "(\(n) points in a \(h) × \(w) bounding box); only rectangular regions can be read")
+            throw .malformed(
+                path: file.path, object: "\(sem)/IX",
+                message: "the region of interest is not rectangular "
+                    + "(\(n) points in a \(h) × \(w) bounding box); only rectangular regions can be read")
         }
         return (h, w, slot == Array(0..<n) ? nil : slot)
     }

@@ -32,7 +32,8 @@ extension Detector {
             return
         }
         guard let conv = PCConvention(name: o.convention) else { throw DetectorOptionsError("unknown PC convention '\(o.convention)'") }
-        self.init(rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
-                  sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        self.init(
+            rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
+            sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
     }
 }

@@ -49,8 +49,9 @@ public struct PipelineInputs: Sendable {
             let (fromFile, points) = DetectorOptions().merged(with: opened)
             let det = try (inputs.detector ?? RecipeDetector()).detector(over: fromFile, pointCentres: points)
             guard opened.patternRows == det.rows, opened.patternColumns == det.columns else {
-                throw RecipeError("\(path): patterns are \(opened.patternRows)x\(opened.patternColumns) px but the detector's pattern shape is "
-                    + "\(det.rows)x\(det.columns)")
+                throw RecipeError(
+                    "\(path): patterns are \(opened.patternRows)x\(opened.patternColumns) px but the detector's pattern shape is "
+                        + "\(det.rows)x\(det.columns)")
             }
             detector = det
             stack = opened

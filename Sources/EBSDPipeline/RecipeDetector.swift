@@ -44,7 +44,8 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
         let single: Detector
         do { single = try o.detector() } catch { throw RecipeError("inputs.detector: \(error)") }
         guard let points = pointCentres, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) else { return single }
-        return Detector(rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning,
-                        pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        return Detector(
+            rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning,
+            pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
     }
 }

@@ -4,7 +4,7 @@
 //   swift build -c release --product fuzz-readers --scratch-path .build-fuzz \
 //       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 // (Debian's gold linker fails on the libFuzzer objects; lld links them.)
-// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe):
+// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master):
 //   FUZZ_READER=ang .build-fuzz/release/fuzz-readers -max_total_time=600 Fuzz/corpus/ang
 // Without -DFUZZING the same executable replays files (regression runs):
 //   FUZZ_READER=ang .build/debug/fuzz-readers Fuzz/crashes/ang/*
@@ -53,10 +53,25 @@ func exercise(_ data: Data, reader: String) {
         let p = dir.appendingPathComponent("x.tif").path
         FileManager.default.createFile(atPath: p, contents: data)
         _ = try? MasterPattern.read(p)
+    case "h5stack":
+        let p = dir.appendingPathComponent("x.h5").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        if let s = try? PatternStack.open(p), s.count > 0 {
+            _ = try? s.read(0..<min(s.count, 4))
+            _ = try? Detector(stack: s)
+        }
+    case "h5map":
+        let p = dir.appendingPathComponent("x.h5").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        _ = try? MapFile.read(p)
+    case "h5master":
+        let p = dir.appendingPathComponent("x.h5").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        _ = try? MasterPattern.read(p)
     case "recipe":
         _ = try? PipelineRecipe.parse(String(decoding: data, as: UTF8.self), path: "fuzz.yaml")
     default:
-        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe")
+        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master")
     }
 }
 

@@ -13,10 +13,10 @@ public enum Plots {
         let n = number.count
         var s =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(w))\" height=\"\(Int(h))\" font-family=\"sans-serif\" "
-                + "font-size=\"12\">\n"
+            + "font-size=\"12\">\n"
         s +=
             "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"\(w / 2)\" y=\"22\" text-anchor=\"middle\" "
-                + "font-size=\"15\">\(escape(title))</text>\n"
+            + "font-size=\"15\">\(escape(title))</text>\n"
         let bw = pw / Double(max(1, n))
         for k in 0..<n {
             let x = left + Double(k) * bw
@@ -120,7 +120,7 @@ public enum Plots {
         func ty(_ y: Double) -> Double { size - m - (y - sy) / span * (size - 2 * m) }
         var s =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(size))\" height=\"\(Int(size))\" font-family=\"sans-serif\" "
-                + "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+            + "font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(size / 2)\" y=\"18\" text-anchor=\"middle\" font-size=\"14\">\(escape(title))</text>\n"
         s +=
             "<polygon fill=\"none\" stroke=\"black\" points=\""

@@ -23,8 +23,10 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
     public var components: Int
 
     /// The options, each defaulting as stated above (the defaults are defined here only).
-    public init(resolutionDegrees: Double = 2, keep: Int = 5, minimumScore: Double? = nil, memoryBytes: Int = defaultMemoryBytes,
-                dictionaryCachePath: String? = nil, fast: Bool = false, components: Int = 128) {
+    public init(
+        resolutionDegrees: Double = 2, keep: Int = 5, minimumScore: Double? = nil, memoryBytes: Int = defaultMemoryBytes,
+        dictionaryCachePath: String? = nil, fast: Bool = false, components: Int = 128
+    ) {
         self.resolutionDegrees = resolutionDegrees
         self.keep = keep
         self.minimumScore = minimumScore

@@ -93,7 +93,8 @@ public struct MapRefiner: Sendable {
             let raw = try stack.read(pixels: ids)
             // a detector with one PC per map point (instrument files) refines each pattern with its own
             let pcs = signal.detector.pcs.count == map.count ? ids.map { signal.detector.pcs[$0] } : [signal.detector.pc()]
-            let res = refiner.refine(prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] }, pcs: pcs)
+            let res = refiner.refine(
+                prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] }, pcs: pcs)
             for (k, i) in ids.enumerated() {
                 out.rotations[i] = res[k].rotation
                 score[i] = res[k].score

@@ -19,8 +19,11 @@ extension MasterPattern {
             }
             let info = try f.info("\(mp)/mLPNH")
             guard info.shape.count == 4, info.shape[2] == info.shape[3], info.shape[2] > 1, info.shape[2] <= maximumSide,
-                  info.shape[0] >= 1, info.shape[1] >= 1, try f.info("\(mp)/mLPSH").shape == info.shape else {
-                throw HDF5Error.malformed(path: path, object: "\(mp)/mLPNH", message: "expected (numset, energies, n, n) for both hemispheres, found \(info.shape)")
+                info.shape[0] >= 1, info.shape[1] >= 1, try f.info("\(mp)/mLPSH").shape == info.shape
+            else {
+                throw HDF5Error.malformed(
+                    path: path, object: "\(mp)/mLPNH",
+                    message: "expected (numset, energies, n, n) for both hemispheres, found \(info.shape)")
             }
             let sets = info.shape[0], energies = info.shape[1], n = info.shape[2], page = n * n
             let kev = (try? f.doubles("\(mp)/EkeVs")) ?? []
@@ -36,7 +39,9 @@ extension MasterPattern {
                 weights = (0..<energies).map { e in stride(from: e, to: a.count, by: energies).reduce(0.0) { $0 + a[$1] } }
             }
             let total = weights.reduce(0, +)
-            guard total > 0 else { throw HDF5Error.malformed(path: path, object: "EMData/MCOpenCL/accum_e", message: "no electrons in any energy bin") }
+            guard total > 0 else {
+                throw HDF5Error.malformed(path: path, object: "EMData/MCOpenCL/accum_e", message: "no electrons in any energy bin")
+            }
             func hemisphere(_ name: String) throws -> [Float] {
                 let v = try f.doubles("\(mp)/\(name)", maximumCount: sets * energies * page)
                 var out = [Double](repeating: 0, count: page)
@@ -58,12 +63,16 @@ extension MasterPattern {
                 // (within 0.5 %) gives the name; otherwise the file's name.
                 let latticeTolerance = 0.005
                 let known = Phase.builtIn.first { p in
-                    p.spaceGroupNumber == sg && [p.lattice.a, p.lattice.b, p.lattice.c].enumerated().allSatisfy { abs($1 - lat[$0]) <= latticeTolerance * lat[$0] }
+                    p.spaceGroupNumber == sg
+                        && [p.lattice.a, p.lattice.b, p.lattice.c].enumerated().allSatisfy {
+                            abs($1 - lat[$0]) <= latticeTolerance * lat[$0]
+                        }
                 }
                 let phaseName = known?.name ?? (name.isEmpty ? "unknown" : name.prefix(1).uppercased() + name.dropFirst().lowercased())
-                desc = Description(phase: phaseName, spaceGroup: sg,
-                                   latticeAngstrom: lat.prefix(3).map { $0 * nmToAngstrom } + lat.suffix(3),
-                                   voltageKV: kev.max() ?? 0, model: "EMsoft dynamical (EMEBSDmaster)", generator: "EMsoft, read from \(path)")
+                desc = Description(
+                    phase: phaseName, spaceGroup: sg,
+                    latticeAngstrom: lat.prefix(3).map { $0 * nmToAngstrom } + lat.suffix(3),
+                    voltageKV: kev.max() ?? 0, model: "EMsoft dynamical (EMEBSDmaster)", generator: "EMsoft, read from \(path)")
                 desc?.energyBinsKeV = kev
                 desc?.energyWeights = weights.map { $0 / total }
             }

@@ -41,7 +41,7 @@ public func EdaxUPSource(_ path: String) throws(PatternStackError) -> RawRecordS
                 path: path, pattern: inFile,
                 message:
                     "header says \(ny) × \(nx) patterns of \(width)×\(height), but the file holds only \(inFile) (truncated or "
-                        + "header mismatch)"
+                    + "header mismatch)"
             )
         }
         shape = (ny, nx)

@@ -71,7 +71,9 @@ public final class H5EBSDWriter {
     public func finish() throws(HDF5Error) {
         try flush()
         let h = header
-        guard written == h.mapRows * h.mapColumns else { throw .writeFailed(path: path, object: "\(Self.dataset) (\(written) patterns written)") }
+        guard written == h.mapRows * h.mapColumns else {
+            throw .writeFailed(path: path, object: "\(Self.dataset) (\(written) patterns written)")
+        }
         try file.write("kikuchipy", to: "manufacturer")
         try file.write(Self.layoutVersion, to: "version")
         let hd = "Scan 1/EBSD/Header"

@@ -4,7 +4,9 @@ import Foundation
 extension HDF5Layout {
     /// Opens the pattern stack of `scan` (default: the first) in `path`; for Oxford files,
     /// `unprocessed` reads `Unprocessed Patterns` instead of `Processed Patterns`.
-    public static func openStack(_ path: String, scan: String? = nil, unprocessed: Bool = false) throws(PatternStackError) -> HDF5PatternSource {
+    public static func openStack(
+        _ path: String, scan: String? = nil, unprocessed: Bool = false
+    ) throws(PatternStackError) -> HDF5PatternSource {
         let file: HDF5File
         do { file = try HDF5File(path) } catch { throw .cannotOpen(path: path, reason: "\(error)") }
         guard let layout = detect(file) else {
@@ -43,19 +45,24 @@ extension HDF5Layout {
     static func check(_ source: HDF5PatternSource, rows: Int, columns: Int, height: Int?, width: Int?) throws {
         let p = source.path
         guard rows * columns == source.count else {
-            throw PatternStackError.shapeMismatch(path: p, message: "the header's map of \(rows) × \(columns) points needs \(rows * columns) "
-                + "patterns, but '\(source.dataset)' holds \(source.count)")
+            throw PatternStackError.shapeMismatch(
+                path: p,
+                message: "the header's map of \(rows) × \(columns) points needs \(rows * columns) "
+                    + "patterns, but '\(source.dataset)' holds \(source.count)")
         }
         if let h = height, let w = width, h != source.patternRows || w != source.patternColumns {
-            throw PatternStackError.shapeMismatch(path: p, message: "the header's pattern size \(w)x\(h) (width x height) disagrees with "
-                + "'\(source.dataset)' (\(source.patternColumns)x\(source.patternRows))")
+            throw PatternStackError.shapeMismatch(
+                path: p,
+                message: "the header's pattern size \(w)x\(h) (width x height) disagrees with "
+                    + "'\(source.dataset)' (\(source.patternColumns)x\(source.patternRows))")
         }
     }
 
     /// Per-point or single pattern centres from three datasets (or scalars).
     static func centres(_ file: HDF5File, _ x: String, _ y: String, _ z: String, order: [Int]? = nil) -> [SIMD3<Double>] {
         guard let xs = try? file.doubles(x), let ys = try? file.doubles(y), let zs = try? file.doubles(z),
-              xs.count == ys.count, ys.count == zs.count, !xs.isEmpty else { return [] }
+            xs.count == ys.count, ys.count == zs.count, !xs.isEmpty
+        else { return [] }
         let all = (0..<xs.count).map { SIMD3(xs[$0], ys[$0], zs[$0]) }
         guard let order, all.count > 1 else { return all }
         return order.map { $0 < all.count ? all[$0] : all[0] }

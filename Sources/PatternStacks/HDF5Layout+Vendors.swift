@@ -33,7 +33,8 @@ extension HDF5Layout {
         var withBackground = m
         withBackground.staticBackground = background(file, "\(header)/\(bg)", size: s.patternRows * s.patternColumns)
         let h = try? count(file, "\(header)/Pattern Height"), w = try? count(file, "\(header)/Pattern Width")
-        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: withBackground)
+        let out = try HDF5PatternSource(
+            file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: withBackground)
         try check(out, rows: rows, columns: columns, height: h, width: w)
         return out
     }
@@ -43,10 +44,12 @@ extension HDF5Layout {
     static func edax(_ file: HDF5File, scan: String) throws -> HDF5PatternSource {
         let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
         if let grid = try? file.string("\(header)/Grid Type"), grid != "SqrGrid" {
-            throw HDF5Error.malformed(path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (square grids only)")
+            throw HDF5Error.malformed(
+                path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (square grids only)")
         }
         guard file.isDataset("\(data)/Pattern") else {
-            throw HDF5Error.malformed(path: file.path, object: "\(data)/Pattern", message: "this scan holds no patterns (OIM keeps them in .up1/.up2 then)")
+            throw HDF5Error.malformed(
+                path: file.path, object: "\(data)/Pattern", message: "this scan holds no patterns (OIM keeps them in .up1/.up2 then)")
         }
         let columns = try count(file, "\(header)/nColumns"), rows = try count(file, "\(header)/nRows")
         var m = StackMetadata(vendor: HDF5Layout.edax.rawValue, scan: scan)
@@ -61,8 +64,9 @@ extension HDF5Layout {
         m.stepY = try? file.double("\(header)/Step Y")
         m.phaseNames = phaseNames(file, group: "\(header)/Phase", nameKey: "MaterialName")
         let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
-        try check(out, rows: rows, columns: columns, height: try? count(file, "\(header)/Pattern Height"),
-                  width: try? count(file, "\(header)/Pattern Width"))
+        try check(
+            out, rows: rows, columns: columns, height: try? count(file, "\(header)/Pattern Height"),
+            width: try? count(file, "\(header)/Pattern Width"))
         return out
     }
 
@@ -72,7 +76,8 @@ extension HDF5Layout {
     static func bruker(_ file: HDF5File, scan: String) throws -> HDF5PatternSource {
         let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
         if let grid = try? file.string("\(header)/Grid Type"), grid.lowercased() != "isometric" {
-            throw HDF5Error.malformed(path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (isometric only)")
+            throw HDF5Error.malformed(
+                path: file.path, object: "\(header)/Grid Type", message: "'\(grid)' grids are not supported (isometric only)")
         }
         guard file.isDataset("\(data)/RawPatterns") else { throw HDF5Error.missing(path: file.path, object: "\(data)/RawPatterns") }
         let n = try file.info("\(data)/RawPatterns").shape.first ?? 0
@@ -86,15 +91,18 @@ extension HDF5Layout {
         m.voltageKV = try? file.double("\(header)/KV")
         m.stepX = try? file.double("\(header)/XSTEP")
         m.stepY = try? file.double("\(header)/YSTEP")
-        if let full = try? file.double("\(header)/DetectorFullHeightMicrons"), let px = try? file.double("\(header)/UnClippedPatternHeight"), px > 0 {
+        if let full = try? file.double("\(header)/DetectorFullHeightMicrons"),
+            let px = try? file.double("\(header)/UnClippedPatternHeight"), px > 0
+        {
             m.pixelSizeMicrons = full / px
         }
         m.phaseNames = phaseNames(file, group: "\(header)/Phases", nameKey: "Name")
         let probe = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
         m.staticBackground = background(file, "\(header)/StaticBackground", size: probe.patternRows * probe.patternColumns)
         let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
-        try check(out, rows: rows, columns: columns, height: try? count(file, "\(header)/PatternHeight"),
-                  width: try? count(file, "\(header)/PatternWidth"))
+        try check(
+            out, rows: rows, columns: columns, height: try? count(file, "\(header)/PatternHeight"),
+            width: try? count(file, "\(header)/PatternWidth"))
         return out
     }
 
@@ -119,8 +127,9 @@ extension HDF5Layout {
         let probe = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
         m.staticBackground = background(file, "\(header)/static_background", size: probe.patternRows * probe.patternColumns)
         let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
-        try check(out, rows: rows, columns: columns, height: try? count(file, "\(header)/pattern_height"),
-                  width: try? count(file, "\(header)/pattern_width"))
+        try check(
+            out, rows: rows, columns: columns, height: try? count(file, "\(header)/pattern_height"),
+            width: try? count(file, "\(header)/pattern_width"))
         return out
     }
 }

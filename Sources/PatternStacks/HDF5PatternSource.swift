@@ -16,15 +16,19 @@ public final class HDF5PatternSource: PatternSource, @unchecked Sendable {
     public let metadata: StackMetadata?
     public var path: String { file.path }
 
-    init(file: HDF5File, dataset: String, mapShape: (rows: Int, columns: Int)?, order: [Int]?, metadata: StackMetadata) throws(PatternStackError) {
+    init(
+        file: HDF5File, dataset: String, mapShape: (rows: Int, columns: Int)?, order: [Int]?, metadata: StackMetadata
+    ) throws(PatternStackError) {
         let info: HDF5File.DatasetInfo
         do { info = try file.info(dataset) } catch { throw .malformed(path: file.path, pattern: nil, message: "\(error)") }
         guard info.shape.count == 3, info.kind == .integer || info.kind == .float else {
-            throw .malformed(path: file.path, pattern: nil,
-                             message: "'\(dataset)' must be (patterns, rows, columns) numbers, found \(info.typeName) \(info.shape)")
+            throw .malformed(
+                path: file.path, pattern: nil,
+                message: "'\(dataset)' must be (patterns, rows, columns) numbers, found \(info.typeName) \(info.shape)")
         }
         guard info.shape[1] > 0, info.shape[2] > 0, info.shape[1] <= Self.maximumSide, info.shape[2] <= Self.maximumSide else {
-            throw .malformed(path: file.path, pattern: nil, message: "'\(dataset)': patterns of \(info.shape[1])x\(info.shape[2]) px are not plausible")
+            throw .malformed(
+                path: file.path, pattern: nil, message: "'\(dataset)': patterns of \(info.shape[1])x\(info.shape[2]) px are not plausible")
         }
         self.file = file
         self.dataset = dataset

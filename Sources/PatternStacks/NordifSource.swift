@@ -30,8 +30,9 @@ public func NordifSource(_ path: String) throws(PatternStackError) -> RawRecordS
         throw .malformed(path: settings, pattern: nil, message: "no '[Acquisition settings] Resolution WxH' line")
     }
     guard (1...8192).contains(res.0), (1...8192).contains(res.1) else {
-        throw .malformed(path: settings, pattern: nil,
-                         message: "pattern resolution \(res.0)x\(res.1) is not plausible (1…8192 px a side)")
+        throw .malformed(
+            path: settings, pattern: nil,
+            message: "pattern resolution \(res.0)x\(res.1) is not plausible (1…8192 px a side)")
     }
     if let s = samples, !((1...1_000_000).contains(s.0) && (1...1_000_000).contains(s.1)) {
         throw .malformed(path: settings, pattern: nil, message: "number of samples \(s.0)x\(s.1) is not plausible")

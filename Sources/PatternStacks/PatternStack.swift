@@ -21,8 +21,11 @@ public struct PatternStack: Sendable {
 
     /// Opens any supported stack; `mapShape` overrides (or supplies) the map shape.
     /// Instrument HDF5 files (`.h5oina`, `.h5`, `.oh5`, `.hdf5`, `.h5ebsd`) take `scan` (default: the first).
-    public static func open(_ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil) throws(PatternStackError)
-        -> PatternStack {
+    public static func open(
+        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil
+    ) throws(PatternStackError)
+        -> PatternStack
+    {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw .cannotOpen(path: path, reason: "no such file or folder")
@@ -43,7 +46,8 @@ public struct PatternStack: Sendable {
             case "h5", "hdf5", "h5oina", "oh5", "h5ebsd", "edaxh5": source = try HDF5Layout.openStack(path, scan: scan)
             default:
                 throw .cannotOpen(
-                    path: path, reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp, .h5oina, .h5, .oh5 or a folder of images)")
+                    path: path,
+                    reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp, .h5oina, .h5, .oh5 or a folder of images)")
             }
         }
         return try PatternStack(source: source, mapShape: mapShape)
@@ -58,7 +62,7 @@ public struct PatternStack: Sendable {
                 path: source.path,
                 message:
                     "the file holds \(source.count) patterns, but the map shape \(shape.rows) × \(shape.columns) needs "
-                        + "\(shape.rows * shape.columns)"
+                    + "\(shape.rows * shape.columns)"
             )
         }
         mapRows = shape.rows

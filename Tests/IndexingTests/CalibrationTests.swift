@@ -24,7 +24,7 @@ import TestSupport
             String(
                 format:
                     "PC calibration: start error %.4f → %.4f (PC %.4f %.4f %.4f vs reference %.4f %.4f %.4f), misfit %.3f° "
-                        + "(start %.3f°, reference PC %.3f°)",
+                    + "(start %.3f°, reference PC %.3f°)",
                 err0, err, pc.x, pc.y, pc.z, mean.x, mean.y, mean.z, misfit, misfitStart, misfitRef))
         #expect(err < 0.6 * err0, "calibrated PC error \(err)")
         #expect(misfit <= misfitStart)

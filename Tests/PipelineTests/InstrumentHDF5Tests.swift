@@ -8,8 +8,10 @@ import TestSupport
 /// files (`../shared/data/h5/expected.json`, an independent oracle): map and pattern shapes, pattern
 /// pixels and sums, pattern centres converted to Bruker, tilts, binning and static background.
 @Suite struct InstrumentHDF5Tests {
-    static let files = ["ni_kikuchipy_h5ebsd.h5", "ni_edax_oim.h5", "oxford_dummy.h5oina", "oxford_dummy_lzf.h5oina", "bruker_dummy.h5",
-                        "bruker_dummy_roi.h5"]
+    static let files = [
+        "ni_kikuchipy_h5ebsd.h5", "ni_edax_oim.h5", "oxford_dummy.h5oina", "oxford_dummy_lzf.h5oina", "bruker_dummy.h5",
+        "bruker_dummy_roi.h5",
+    ]
 
     @Test(arguments: files) func readsAsKikuchipyDoes(_ name: String) throws {
         let all = try SharedData.json("data/h5/expected.json").dict("files")!
@@ -28,11 +30,14 @@ import TestSupport
         // the conversion itself (ni_edax_oim.h5 states PC 0, 0, 0, which no detector can use: compare it unchecked)
         let (o, points) = DetectorOptions().merged(with: stack)
         let conv = try #require(PCConvention(name: o.convention))
-        let det = Detector(rows: stack.patternRows, columns: stack.patternColumns, pcs: points ?? [o.pc], convention: conv, binning: o.binning,
-                           pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        let det = Detector(
+            rows: stack.patternRows, columns: stack.patternColumns, pcs: points ?? [o.pc], convention: conv, binning: o.binning,
+            pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
         let pcs = det.pcs.map { [$0.x, $0.y, $0.z] }
         let mean = (0..<3).map { c in pcs.map { $0[c] }.reduce(0, +) / Double(pcs.count) }
-        for (a, b) in zip(mean, e.doubles("pc_bruker_mean")!) { #expect(abs(a - b) < 1e-5, "PC \(mean) vs \(e.doubles("pc_bruker_mean")!)") }
+        for (a, b) in zip(mean, e.doubles("pc_bruker_mean")!) {
+            #expect(abs(a - b) < 1e-5, "PC \(mean) vs \(e.doubles("pc_bruker_mean")!)")
+        }
         if name.hasPrefix("bruker") {
             // kikuchipy looks the tilt up as "Sample Tilt", which Esprit files do not have (they say "SampleTilt"), and
             // reports its default; the file's own value is the one to use.
@@ -122,16 +127,10 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: out) }
         let raw = out + ".raw"
         defer { try? FileManager.default.removeItem(atPath: raw) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_read_stack.py").path, out, raw]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let json = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let (status, json) = try runPython([
+            SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_read_stack.py").path, out, raw,
+        ])
+        #expect(status == 0)
         let r = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(r.doubles("shape")! == [3, 3, 60, 60])
         let data = try Data(contentsOf: URL(fileURLWithPath: raw))
@@ -149,7 +148,8 @@ import TestSupport
     @Test func nickelFromH5EBSDWithNoGeometryGiven() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-h5run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let recipe = try PipelineRecipe.parse("""
+        let recipe = try PipelineRecipe.parse(
+            """
             inputs:
               patterns: \(SharedData.path("data/h5/ni_kikuchipy_h5ebsd.h5"))
               phases: [Ni]
@@ -164,7 +164,9 @@ import TestSupport
         let map = try #require(try runner.run())
         let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
         let refs = (meta["reference_orientations_bunge_rad"] as! [[Double]]).map { Rotation(euler: EulerAngles($0[0], $0[1], $0[2])) }
-        let errors = (0..<9).map { Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi }
+        let errors = (0..<9).map {
+            Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi
+        }
         print("Ni from h5ebsd, no geometry given: errors vs reference \(errors.map { String(format: "%.2f", $0) })°")
         #expect(errors.allSatisfy { $0 < 1 }, "\(errors)")
     }
@@ -179,8 +181,10 @@ import TestSupport
     }()
 
     /// A small Oxford-layout file; `change` alters it before the patterns and header are written.
-    func oxford(_ name: String, cells: (Int, Int) = (3, 3), patterns: Int = 9, width: Int = 4, height: Int = 3, statedWidth: Int? = nil,
-                patternRank: Int = 3, euler: Bool = true) throws -> String {
+    func oxford(
+        _ name: String, cells: (Int, Int) = (3, 3), patterns: Int = 9, width: Int = 4, height: Int = 3, statedWidth: Int? = nil,
+        patternRank: Int = 3, euler: Bool = true
+    ) throws -> String {
         let path = dir.appendingPathComponent(name).path
         let f = try HDF5File.create(path)
         try f.write("Oxford Instruments", to: "Manufacturer")
@@ -215,8 +219,14 @@ import TestSupport
     @Test func eachDefectIsNamed() throws {
         let cases: [(String, () throws -> Void, [String])] = [
             ("cells", { _ = try PatternStack.open(try oxford("cells.h5oina", cells: (2, 3))) }, ["2 points", "9", "Processed Patterns"]),
-            ("width", { _ = try PatternStack.open(try oxford("width.h5oina", statedWidth: 5)) }, ["pattern size 5x3", "Processed Patterns"]),
-            ("rank", { _ = try PatternStack.open(try oxford("rank.h5oina", patternRank: 2)) }, ["(patterns, rows, columns)", "Processed Patterns"]),
+            (
+                "width", { _ = try PatternStack.open(try oxford("width.h5oina", statedWidth: 5)) },
+                ["pattern size 5x3", "Processed Patterns"]
+            ),
+            (
+                "rank", { _ = try PatternStack.open(try oxford("rank.h5oina", patternRank: 2)) },
+                ["(patterns, rows, columns)", "Processed Patterns"]
+            ),
             ("euler", { _ = try MapFile.read(try oxford("euler.h5oina", euler: false)) }, ["1/EBSD/Data/Euler"]),
             ("scan", { _ = try PatternStack.open(try oxford("scan.h5oina"), scan: "7") }, ["no scan '7'", "scans: 1"]),
         ]

@@ -29,8 +29,10 @@ import TestSupport
 
     /// Every layout gives a map of the file's shape whose orientations are the file's Euler angles in the stated
     /// unit (Oxford and EDAX radians, Bruker degrees), point for point in raster order.
-    @Test(arguments: [("oxford_dummy.h5oina", "1/EBSD/Data/Euler", 1.0), ("ni_edax_oim.h5", "Scan 1/EBSD/Data/Phi1", 1.0),
-                      ("bruker_dummy.h5", "Scan 0/EBSD/Data/phi1", Double.pi / 180)])
+    @Test(arguments: [
+        ("oxford_dummy.h5oina", "1/EBSD/Data/Euler", 1.0), ("ni_edax_oim.h5", "Scan 1/EBSD/Data/Phi1", 1.0),
+        ("bruker_dummy.h5", "Scan 0/EBSD/Data/phi1", Double.pi / 180),
+    ])
     func layoutsGiveTheFilesOrientations(_ name: String, _ dataset: String, _ toRadians: Double) throws {
         let path = SharedData.path("data/h5/\(name)")
         let map = try MapFile.read(path)
@@ -47,7 +49,8 @@ import TestSupport
 
     /// Our orix-layout file read back by us, and by orix itself where it is installed.
     @Test func orixLayoutRoundTrip() throws {
-        let start = try MapFile.read(SharedData.packageRoot.appendingPathComponent("SampleMaps/na-electrodeposit-cross-section/indexed.ang").path)
+        let start = try MapFile.read(
+            SharedData.packageRoot.appendingPathComponent("SampleMaps/na-electrodeposit-cross-section/indexed.ang").path)
         let out = dir.appendingPathComponent("map.h5").path
         try MapFile.write(start, to: out)
         let back = try MapFile.read(out)
@@ -58,27 +61,21 @@ import TestSupport
 
     @Test(.enabled(if: pythonModuleAvailable("orix"), "orix is not installed: loading our .h5 with orix is skipped"))
     func orixLoadsOurMap() throws {
-        let start = try MapFile.read(SharedData.packageRoot.appendingPathComponent("SampleMaps/na-electrodeposit-cross-section/indexed.ang").path)
+        let start = try MapFile.read(
+            SharedData.packageRoot.appendingPathComponent("SampleMaps/na-electrodeposit-cross-section/indexed.ang").path)
         let out = dir.appendingPathComponent("for-orix.h5").path
         try MapFile.write(start, to: out)
         let script = """
-        import sys, json, numpy as np
-        from orix import io
-        xmap = io.load(sys.argv[1])
-        e = xmap.rotations.to_euler()
-        print(json.dumps({"shape": list(xmap.shape), "phases": [p.name for _, p in xmap.phases], "indexed": int((xmap.phase_id >= 0).sum()),
-                          "euler0": e[0].tolist(), "point_group": [str(p.point_group.name) for i, p in xmap.phases if i >= 0]}))
-        """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, out]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+            import sys, json, numpy as np
+            from orix import io
+            xmap = io.load(sys.argv[1])
+            e = xmap.rotations.to_euler()
+            print(json.dumps({"shape": list(xmap.shape), "phases": [p.name for _, p in xmap.phases],
+                              "indexed": int((xmap.phase_id >= 0).sum()),
+                              "euler0": e[0].tolist(), "point_group": [str(p.point_group.name) for i, p in xmap.phases if i >= 0]}))
+            """
+        let (status, data) = try runPython(["-c", script, out])
+        #expect(status == 0)
         let r = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(r.doubles("shape")! == [Double(start.grid.rows), Double(start.grid.columns)])
         #expect(r.int("indexed") == start.indexedCount)
@@ -89,7 +86,8 @@ import TestSupport
 
     /// A NaN orientation (h5oina marks points outside the acquisition with NaN) is not indexed, and counted.
     @Test func nonFiniteOrientationsAreNotIndexed() throws {
-        let src = try String(contentsOfFile: SharedData.packageRoot.appendingPathComponent("SampleMaps/na-deposit.ang").path, encoding: .utf8)
+        let src = try String(
+            contentsOfFile: SharedData.packageRoot.appendingPathComponent("SampleMaps/na-deposit.ang").path, encoding: .utf8)
         var lines = src.components(separatedBy: "\n")
         let first = try #require(lines.firstIndex { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty })
         var fields = lines[first].split(separator: " ", omittingEmptySubsequences: true).map(String.init)

@@ -48,3 +48,17 @@ public func pythonModuleAvailable(_ module: String) -> Bool {
         return p.terminationStatus == 0
     } catch { return false }
 }
+
+/// Runs `python3 ARGUMENTS` (a peer tool's script) and returns its exit status and standard output.
+public func runPython(_ arguments: [String]) throws -> (status: Int32, stdout: Data) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, data)
+}

@@ -51,4 +51,6 @@ int ebsd_h5_create_patterns(int64_t file, const char *path, uint64_t n, uint64_t
 int ebsd_h5_write_rows_float(int64_t file, const char *path, uint64_t start, uint64_t rows, const float *data);
 /// Writes a 1-D boolean dataset as h5py and numpy store booleans (an int8 enum FALSE = 0, TRUE = 1).
 int ebsd_h5_write_bool(int64_t file, const char *path, uint64_t n, const int8_t *data);
+/// Bytes the dataset occupies in the file (0 when nothing is written yet), < 0 on error.
+int64_t ebsd_h5_storage_size(int64_t file, const char *path);
 #endif

@@ -184,7 +184,7 @@ public enum AngFile {
         h += "# NCOLS_ODD: \(g.columns)\n# NCOLS_EVEN: \(g.columns)\n# NROWS: \(g.rows)\n#\n"
         h +=
             "# OPERATOR: \t\(map.metadata["operator"] ?? "")\n#\n# SAMPLEID: \t\(map.metadata["sampleid"] ?? "")\n#\n# SCANID: "
-                + "\t\(map.metadata["scanid"] ?? "")\n#\n"
+            + "\t\(map.metadata["scanid"] ?? "")\n#\n"
         h += "# Written by SwiftEBSD (Bunge Euler angles in radians, TSL frame as stored)\n"
         let n = map.count
         let iq = map.properties[MapProperty.imageQuality] ?? map.properties[MapProperty.bandContrast]

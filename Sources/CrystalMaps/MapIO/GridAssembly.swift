@@ -42,7 +42,7 @@ struct GridAssembly {
                 path: path, line: nil,
                 message:
                     "expected \(rws) rows × \(cols) columns = \(overflow ? "too many" : String(total)) data points, found \(n) "
-                        + "(file truncated or header wrong?)"
+                    + "(file truncated or header wrong?)"
             )
         }
         var pix = [Int](repeating: 0, count: n)

@@ -22,10 +22,13 @@ public enum HDF5MapFile {
         do {
             let file = try HDF5File(path)
             guard let layout = HDF5Layout.detect(file) else {
-                throw MapFileError.unsupported(path: path, message: "an HDF5 file, but not an Oxford, EDAX, Bruker, kikuchipy or orix layout")
+                throw MapFileError.unsupported(
+                    path: path, message: "an HDF5 file, but not an Oxford, EDAX, Bruker, kikuchipy or orix layout")
             }
             let all = layout.scans(file)
-            guard let chosen = scan ?? all.first else { throw MapFileError.malformed(path: path, line: nil, message: "no scan with EBSD data") }
+            guard let chosen = scan ?? all.first else {
+                throw MapFileError.malformed(path: path, line: nil, message: "no scan with EBSD data")
+            }
             guard all.contains(chosen) else {
                 throw MapFileError.malformed(path: path, line: nil, message: "no scan '\(chosen)' (scans: \(all.joined(separator: ", ")))")
             }
@@ -35,7 +38,8 @@ public enum HDF5MapFile {
             case .bruker: return try bruker(file, scan: chosen)
             case .kikuchipy:
                 guard file.isGroup("\(chosen)/EBSD/CrystalMap/crystal_map") else {
-                    throw MapFileError.malformed(path: path, line: nil, message: "'\(chosen)/EBSD/CrystalMap' is missing: this scan holds no map")
+                    throw MapFileError.malformed(
+                        path: path, line: nil, message: "'\(chosen)/EBSD/CrystalMap' is missing: this scan holds no map")
                 }
                 return try orix(file, group: "\(chosen)/EBSD/CrystalMap/crystal_map")
             case .orix: return try orix(file, group: "crystal_map")
@@ -50,7 +54,9 @@ public enum HDF5MapFile {
     /// A dataset of exactly `n` numbers.
     static func column(_ file: HDF5File, _ object: String, _ n: Int) throws -> [Double] {
         let v = try file.doubles(object)
-        guard v.count == n else { throw HDF5Error.malformed(path: file.path, object: object, message: "expected \(n) values, found \(v.count)") }
+        guard v.count == n else {
+            throw HDF5Error.malformed(path: file.path, object: object, message: "expected \(n) values, found \(v.count)")
+        }
         return v
     }
 
@@ -75,12 +81,15 @@ public enum HDF5MapFile {
     /// A phase from a name, a Laue group and lattice parameters (nm, radians).
     static func phase(_ name: String, laue: LaueGroup?, spaceGroup: Int, lattice: [Double]?) -> Phase {
         let lat = lattice.flatMap { $0.count == 6 ? Lattice(a: $0[0], b: $0[1], c: $0[2], alpha: $0[3], beta: $0[4], gamma: $0[5]) : nil }
-        return Phase(name: name, spaceGroupNumber: spaceGroup, lattice: lat ?? .cubic(1), laueGroup: laue ?? SpaceGroup.laueGroup(forNumber: spaceGroup))
+        return Phase(
+            name: name, spaceGroupNumber: spaceGroup, lattice: lat ?? .cubic(1),
+            laueGroup: laue ?? SpaceGroup.laueGroup(forNumber: spaceGroup))
     }
 
     static func oxford(_ file: HDF5File, scan: String) throws -> CrystalMap {
         let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
-        let g = try grid(file, rows: "\(header)/Y Cells", columns: "\(header)/X Cells", stepX: "\(header)/X Step", stepY: "\(header)/Y Step")
+        let g = try grid(
+            file, rows: "\(header)/Y Cells", columns: "\(header)/X Cells", stepX: "\(header)/X Step", stepY: "\(header)/Y Step")
         let n = g.count
         let euler = try column(file, "\(data)/Euler", 3 * n), ids = try column(file, "\(data)/Phase", n)
         var phases: [MapPhase] = []
@@ -91,13 +100,16 @@ public enum HDF5MapFile {
             let laue = file.attribute("Symbol", of: "\(p)/Laue Group").flatMap { LaueGroup(symbol: $0) }
             let sg = Int((try? file.double("\(p)/Space Group")) ?? 0)
             var lattice: [Double]?
-            if let d = try? file.doubles("\(p)/Lattice Dimensions"), let a = try? file.doubles("\(p)/Lattice Angles"), d.count == 3, a.count == 3 {
+            if let d = try? file.doubles("\(p)/Lattice Dimensions"), let a = try? file.doubles("\(p)/Lattice Angles"), d.count == 3,
+                a.count == 3
+            {
                 let angstromToNm = 0.1
                 lattice = d.map { $0 * angstromToNm } + a
             }
             phases.append(MapPhase(id: k, phase: phase(name, laue: laue, spaceGroup: sg, lattice: lattice)))
         }
-        for k in Set(ids.filter { $0.isFinite && $0 >= 1 && $0 < 256 }.map { Int($0) }).sorted() where !phases.contains(where: { $0.id == k }) {
+        for k in Set(ids.filter { $0.isFinite && $0 >= 1 && $0 < 256 }.map { Int($0) }).sorted()
+        where !phases.contains(where: { $0.id == k }) {
             phases.append(MapPhase(id: k, phase: unknownPhase(k)))
         }
         let index = Dictionary(uniqueKeysWithValues: phases.enumerated().map { ($0.element.id, Int32($0.offset)) })
@@ -120,7 +132,8 @@ public enum HDF5MapFile {
     static func edax(_ file: HDF5File, scan: String) throws -> CrystalMap {
         let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
         if let gt = try? file.string("\(header)/Grid Type"), gt != "SqrGrid" {
-            throw HDF5Error.malformed(path: file.path, object: "\(header)/Grid Type", message: "'\(gt)' grids are not supported (square grids only)")
+            throw HDF5Error.malformed(
+                path: file.path, object: "\(header)/Grid Type", message: "'\(gt)' grids are not supported (square grids only)")
         }
         let g = try grid(file, rows: "\(header)/nRows", columns: "\(header)/nColumns", stepX: "\(header)/Step X", stepY: "\(header)/Step Y")
         let n = g.count
@@ -152,7 +165,9 @@ public enum HDF5MapFile {
         props[MapProperty.imageQuality] = optionalColumn(file, "\(data)/IQ", n)
         props[MapProperty.fit] = optionalColumn(file, "\(data)/Fit", n)
         props[MapProperty.detectorSignal] = optionalColumn(file, "\(data)/SEM Signal", n)
-        let meta = ["format": "EDAX h5", "scan": scan, "frame": "TSL (as .ang); ebsd convert --frame tsl-to-map turns it into the map frame"]
+        let meta = [
+            "format": "EDAX h5", "scan": scan, "frame": "TSL (as .ang); ebsd convert --frame tsl-to-map turns it into the map frame",
+        ]
         return CrystalMap(grid: g, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: props, metadata: meta)
     }
 
@@ -160,7 +175,9 @@ public enum HDF5MapFile {
         let data = "\(scan)/EBSD/Data", header = "\(scan)/EBSD/Header"
         let n = try file.info("\(data)/phi1").count
         let (rows, columns, order) = try HDF5Layout.brukerGrid(file, scan: scan, points: n)
-        let g = MapGrid(rows: rows, columns: columns, stepX: (try? file.double("\(header)/XSTEP")) ?? 1, stepY: (try? file.double("\(header)/YSTEP")) ?? 1)
+        let g = MapGrid(
+            rows: rows, columns: columns, stepX: (try? file.double("\(header)/XSTEP")) ?? 1,
+            stepY: (try? file.double("\(header)/YSTEP")) ?? 1)
         guard g.count == n else {
             throw HDF5Error.malformed(path: file.path, object: "\(data)/phi1", message: "\(n) points for a map of \(rows) × \(columns)")
         }
@@ -206,7 +223,8 @@ public enum HDF5MapFile {
         let col = cells(xs, dx), row = cells(ys, dy)
         let rows = (row.max() ?? 0) + 1, columns = (col.max() ?? 0) + 1
         guard n >= 1, rows * columns == n, Set(zip(row, col).map { $0 * columns + $1 }).count == n else {
-            throw HDF5Error.malformed(path: file.path, object: "\(data)/x", message: "the \(n) points do not fill a \(rows) × \(columns) grid")
+            throw HDF5Error.malformed(
+                path: file.path, object: "\(data)/x", message: "the \(n) points do not fill a \(rows) × \(columns) grid")
         }
         let g = MapGrid(rows: rows, columns: columns, stepX: dx, stepY: dy, originX: xs.min() ?? 0, originY: ys.min() ?? 0)
         let place = (0..<n).map { row[$0] * columns + col[$0] }
@@ -251,8 +269,11 @@ public enum HDF5MapFile {
     /// coordinates in µm, `score`/`ci` as properties, lattices in Å and degrees. Through a temporary file and a
     /// rename; `orix.io.load` reads it.
     public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
-        let tmp = (path as NSString).deletingLastPathComponent.isEmpty ? ".\(path).tmp"
-            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp")
+        let tmp =
+            (path as NSString).deletingLastPathComponent.isEmpty
+            ? ".\(path).tmp"
+            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                ".\((path as NSString).lastPathComponent).tmp")
         do {
             let f = try HDF5File.create(tmp)
             let n = map.count, g = map.grid
@@ -292,7 +313,9 @@ public enum HDF5MapFile {
                 try f.write(ph.laueGroup.rawValue, to: "\(q)/point_group")
                 try f.write(colours[k % colours.count], to: "\(q)/color")
                 let nmToAngstrom = 10.0
-                let abc = [l.a * nmToAngstrom, l.b * nmToAngstrom, l.c * nmToAngstrom, l.alpha * degrees, l.beta * degrees, l.gamma * degrees]
+                let abc = [
+                    l.a * nmToAngstrom, l.b * nmToAngstrom, l.c * nmToAngstrom, l.alpha * degrees, l.beta * degrees, l.gamma * degrees,
+                ]
                 try f.write(abc, shape: [6], as: .float64, to: "\(q)/structure/lattice/abcABG")
                 try f.write([1, 0, 0, 0, 1, 0, 0, 0, 1], shape: [3, 3], as: .float64, to: "\(q)/structure/lattice/baserot")
                 try f.createGroup("\(q)/structure/atoms")

@@ -85,7 +85,7 @@ public enum OxfordBinaryFile {
                 path: crcPath, line: nil,
                 message:
                     "size \(data.count) bytes does not match \(nx) × \(ny) records of \(recordSize) bytes = \(n * recordSize) "
-                        + "from \(cprPath)"
+                    + "from \(cprPath)"
             )
         }
         var phaseIndex = [Int32](repeating: -1, count: n)

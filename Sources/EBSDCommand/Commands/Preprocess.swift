@@ -79,13 +79,15 @@ struct Preprocess: ParsableCommand {
             let append: ([Float]) throws -> Void, finish: () throws -> Void
             if (output as NSString).pathExtension.lowercased() == "h5" {
                 let stored: HDF5File.StoredType = t == .uint8 ? .uint8 : t == .uint16 ? .uint16 : .float32
-                let writer = try H5EBSDWriter(output, rows: shape.rows, columns: shape.columns, type: stored,
-                                              header: try h5Header(s, binnedBy: binning ?? 1))
+                let writer = try H5EBSDWriter(
+                    output, rows: shape.rows, columns: shape.columns, type: stored,
+                    header: try h5Header(s, binnedBy: binning ?? 1))
                 (append, finish) = ({ try writer.append($0) }, { try writer.finish() })
             } else {
                 let writer = try TIFFPageWriter(
                     output, width: shape.columns, height: shape.rows, type: t,
-                    description: "{\"shape\": [\(s.count), \(shape.rows), \(shape.columns)], \"map_shape\": [\(s.mapRows), \(s.mapColumns)]}")
+                    description:
+                        "{\"shape\": [\(s.count), \(shape.rows), \(shape.columns)], \"map_shape\": [\(s.mapRows), \(s.mapColumns)]}")
                 (append, finish) = ({ try writer.append($0) }, { try writer.finish() })
             }
             let progress = ProgressReporter(total: s.count, label: "preprocess")

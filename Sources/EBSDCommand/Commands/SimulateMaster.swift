@@ -94,7 +94,7 @@ struct SimulateMaster: ParsableCommand {
                         String(
                             format:
                                 "wrote %@ (%d directions × %d energy bins, backscatter yield %.3f, Monte Carlo %.1f s, Bloch "
-                                    + "waves %.1f s, total %.1f s)\n",
+                                + "waves %.1f s, total %.1f s)\n",
                             output, d?.computedDirections ?? 0, sim.bins.count, stats.yield,
                             d?.seconds?["monte_carlo"] ?? 0, d?.seconds?["bloch_waves"] ?? 0, Date().timeIntervalSince(t0)
                         ).utf8))
@@ -119,7 +119,7 @@ struct SimulateMaster: ParsableCommand {
         struct Info: Encodable {
             var what =
                 "backscattered-electron Monte Carlo statistics; page i = energy bin i (counts per exit direction, square Lambert "
-                    + "of (x, y, -z) in the sample frame, z into the sample, beam along (sin tilt, 0, cos tilt))"
+                + "of (x, y, -z) in the sample frame, z into the sample, beam along (sin tilt, 0, cos tilt))"
             var energiesKeV: [Double], binWeights: [Double], incidentElectrons: Int, backscatterYield: Double
             var depthStepNM: Double, depthDistributions: [[Double]], meanDepthNM: [Double]
         }

@@ -14,7 +14,7 @@ struct SimulatePatterns: ParsableCommand {
         abstract: "Project a master pattern onto the detector for every pixel of a map (scan order) → multi-page TIFF.",
         discussion:
             "Example: ebsd simulate patterns --master MasterPatterns/Na-20kV-kinematical.tif --orientations map.ang --pc "
-                + "0.5,0.5,0.6 -o stack.tif"
+            + "0.5,0.5,0.6 -o stack.tif"
     )
     @Option(help: "Master pattern TIFF.") var master: String
     @Option(help: "Crystal map (.ang/.ctf/.cpr) giving one orientation per pattern.") var orientations: String

@@ -36,8 +36,14 @@ struct StackInfo: ParsableCommand {
                     print(String(format: "PC Bruker: %.4f %.4f %.4f", b.x, b.y, b.z))
                 }
                 func show(_ v: Double?) -> String { v.map { String(format: "%.4g", $0) } ?? "not stated" }
-                print("tilts:     sample \(show(m.sampleTiltDegrees))°, detector \(show(m.detectorTiltDegrees))°, binning \(m.binning.map(String.init) ?? "not stated")")
-                print("step:      \(show(m.stepX)) × \(show(m.stepY)) µm; voltage \(show(m.voltageKV)) kV; static background \(m.staticBackground == nil ? "no" : "yes")")
+                print(
+                    "tilts:     sample \(show(m.sampleTiltDegrees))°, detector \(show(m.detectorTiltDegrees))°, binning "
+                        + "\(m.binning.map(String.init) ?? "not stated")"
+                )
+                print(
+                    "step:      \(show(m.stepX)) × \(show(m.stepY)) µm; voltage \(show(m.voltageKV)) kV; static background "
+                        + "\(m.staticBackground == nil ? "no" : "yes")"
+                )
                 if !m.phaseNames.isEmpty { print("phases:    \(m.phaseNames.joined(separator: ", "))") }
             }
         } catch let e as ValidationError { throw e } catch { throw fail(error) }

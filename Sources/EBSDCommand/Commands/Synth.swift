@@ -128,7 +128,7 @@ struct Synth: ParsableCommand {
         s += "| file | content |\n|---|---|\n"
         s +=
             "| `patterns.tif` | \(truth.count) patterns, \(d.rows) × \(d.columns) px, uint8, Deflate-compressed multi-page TIFF "
-                + "in scan order (map \(truth.grid.rows) rows × \(truth.grid.columns) columns, stated in the TIFF description) |\n"
+            + "in scan order (map \(truth.grid.rows) rows × \(truth.grid.columns) columns, stated in the TIFF description) |\n"
         s += "| `truth.ang` | ground-truth orientations (Bunge, radians, as stored; CI −1 = not indexed) |\n"
         if FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent("indexed.ang")) {
             s += "| `indexed.ang` | the truth with the defects a clean-up must repair (below) |\n"
@@ -138,14 +138,14 @@ struct Synth: ParsableCommand {
         s += "\n## Detector\n\n"
         s +=
             "- Pattern \(d.rows) × \(d.columns) px, sample tilt \(d.sampleTilt)°, detector tilt \(d.tilt)°, azimuth "
-                + "\(d.azimuthal)°, 20 kV.\n"
+            + "\(d.azimuthal)°, 20 kV.\n"
         s +=
             "- Pattern centre: Bruker \(f(d.pc(in: .bruker))), EDAX/TSL \(f(d.pc(in: .tsl))), Oxford \(f(d.pc(in: .oxford))), "
-                + "EMsoft v5 \(f(d.pc(in: .emsoft))) (pixel size \(d.pixelSize) µm, binning \(d.binning)).\n"
+            + "EMsoft v5 \(f(d.pc(in: .emsoft))) (pixel size \(d.pixelSize) µm, binning \(d.binning)).\n"
         s += "- Master pattern: `\(masterPath)` (kinematical, this project).\n"
         s +=
             "- Degradation: Gaussian point spread σ = 0.8 px, off-centre Gaussian background (floor 0.25), band contrast 0.3, "
-                + "gain 0.8–1.2, Poisson noise with ~100 counts at the background peak.\n"
+            + "gain 0.8–1.2, Poisson noise with ~100 counts at the background peak.\n"
         try s.write(toFile: (output as NSString).appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
     }
 }

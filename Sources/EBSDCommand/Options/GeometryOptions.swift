@@ -61,12 +61,14 @@ struct GeometryOptions: ParsableArguments {
         let stated = stack.metadata != nil && pc == nil
         var det = try Self.checked(o, path: path, hint: stated ? " (the file's geometry cannot be used: give --pc)" : "")
         if let points, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) {
-            det = Detector(rows: det.rows, columns: det.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
-                           sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+            det = Detector(
+                rows: det.rows, columns: det.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
+                sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
         }
         guard stack.patternRows == det.rows, stack.patternColumns == det.columns else {
-            throw ValidationError("\(path): patterns are \(stack.patternRows)x\(stack.patternColumns) px but the detector's pattern shape is "
-                + "\(det.rows)x\(det.columns)")
+            throw ValidationError(
+                "\(path): patterns are \(stack.patternRows)x\(stack.patternColumns) px but the detector's pattern shape is "
+                    + "\(det.rows)x\(det.columns)")
         }
         return (det, stack)
     }
