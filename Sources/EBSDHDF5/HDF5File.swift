@@ -24,7 +24,8 @@ public final class HDF5File: @unchecked Sendable {
         /// Element size in bytes.
         public var size: Int
         public var isSigned: Bool
-        public var count: Int { shape.reduce(1, *) }
+        /// Elements in all (saturating: a damaged header cannot overflow it).
+        public var count: Int { shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 } }
         /// A short name such as uint8, int16, float32.
         public var typeName: String {
             switch kind {
@@ -128,8 +129,24 @@ public final class HDF5File: @unchecked Sendable {
 
     /// Refuses a dataset whose declared size is far beyond what the file stores for it (a damaged or hostile
     /// header would otherwise make the reader allocate it).
-    func checkStorage(_ object: String, info i: DatasetInfo) throws(HDF5Error) {
-        let declared = i.count * max(1, i.size)
+    /// A chunk larger than this is taken for a damaged header (libhdf5 would allocate it whole to read).
+    static let maximumChunkBytes = 1 << 28
+
+    public func checkStorage(_ object: String, info i: DatasetInfo) throws(HDF5Error) {
+        var chunk = [UInt64](repeating: 0, count: 8)
+        if Self.locked({ ebsd_h5_chunk_shape(id, object, &chunk) }) == 0 {
+            let dims = chunk.prefix(i.shape.count)
+            var bytes = max(1, i.size)
+            for d in dims {
+                let (p, o) = bytes.multipliedReportingOverflow(by: Int(clamping: d))
+                guard !o, p <= Self.maximumChunkBytes else {
+                    throw .malformed(path: path, object: object, message: "chunks of \(Array(dims)) elements are not plausible")
+                }
+                bytes = p
+            }
+        }
+        let (declared, overflow) = i.count.multipliedReportingOverflow(by: max(1, i.size))
+        guard !overflow else { throw .malformed(path: path, object: object, message: "declares more data than can be addressed") }
         guard declared > Self.smallDatasetBytes else { return }
         let stored = Int(Self.locked { ebsd_h5_storage_size(id, object) })
         guard stored >= 0, declared <= max(stored, 1) * Self.maximumCompressionRatio else {

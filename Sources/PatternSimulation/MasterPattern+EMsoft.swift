@@ -1,6 +1,7 @@
 import EBSDHDF5
 import EBSDImageIO
 import Foundation
+import EBSDCore
 import Crystallography
 
 extension MasterPattern {
@@ -55,7 +56,7 @@ extension MasterPattern {
             }
             var desc: Description?
             if let lat = try? f.doubles("CrystalData/LatticeParameters"), lat.count == 6 {
-                let sg = Int((try? f.double("CrystalData/SpaceGroupNumber")) ?? 0)
+                let sg = (try? f.double("CrystalData/SpaceGroupNumber")).flatMap { Int(fileValue: $0) } ?? 0
                 let xtal = (try? f.string("\(mp)/xtalname")) ?? ""
                 let name = ((xtal as NSString).lastPathComponent as NSString).deletingPathExtension
                 let nmToAngstrom = 10.0

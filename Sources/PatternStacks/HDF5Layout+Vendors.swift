@@ -1,5 +1,6 @@
 import EBSDHDF5
 import Foundation
+import EBSDCore
 
 extension HDF5Layout {
     /// Oxford `.h5oina` (format 1–8): `<scan>/EBSD/Data/Processed Patterns` (uint8) or `Unprocessed Patterns`
@@ -23,7 +24,7 @@ extension HDF5Layout {
             m.detectorTiltDegrees = e[1] * degrees - detectorNormalTilt
         }
         let mode = (try? file.string("\(header)/Camera Mode")) ?? (try? file.string("\(header)/Camera Binning Mode"))
-        m.binning = mode.flatMap { Int($0.prefix { $0.isNumber }) }
+        m.binning = mode.flatMap { Int($0.prefix { $0.isNumber }) }.flatMap { (1...64).contains($0) ? $0 : nil }
         m.stepX = try? file.double("\(header)/X Step")
         m.stepY = try? file.double("\(header)/Y Step")
         m.voltageKV = try? file.double("\(header)/Beam Voltage")
@@ -119,7 +120,7 @@ extension HDF5Layout {
         m.sampleTiltDegrees = try? file.double("\(header)/sample_tilt")
         m.detectorTiltDegrees = try? file.double("\(header)/elevation_angle")
         m.azimuthalDegrees = try? file.double("\(header)/azimuth_angle")
-        m.binning = (try? file.double("\(header)/binning")).map { Int($0) }
+        m.binning = (try? file.double("\(header)/binning")).flatMap { Int(fileValue: $0) }.flatMap { (1...64).contains($0) ? $0 : nil }
         m.pixelSizeMicrons = try? file.double("\(header)/detector_pixel_size")
         m.stepX = try? file.double("\(header)/step_x")
         m.stepY = try? file.double("\(header)/step_y")

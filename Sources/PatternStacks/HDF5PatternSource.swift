@@ -30,6 +30,7 @@ public final class HDF5PatternSource: PatternSource, @unchecked Sendable {
             throw .malformed(
                 path: file.path, pattern: nil, message: "'\(dataset)': patterns of \(info.shape[1])x\(info.shape[2]) px are not plausible")
         }
+        do { try file.checkStorage(dataset, info: info) } catch { throw .malformed(path: file.path, pattern: nil, message: "\(error)") }
         self.file = file
         self.dataset = dataset
         patternRows = info.shape[1]

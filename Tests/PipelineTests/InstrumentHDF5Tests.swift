@@ -251,3 +251,24 @@ import TestSupport
         }
     }
 }
+
+/// Inputs the fuzzer found (Fuzz/crashes/h5*): each read ends in an error or a value, never a trap.
+@Suite struct HDF5FuzzerFindings {
+    @Test func crashInputsAreHandled() throws {
+        let root = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes")
+        var seen = 0
+        for reader in ["h5stack", "h5map", "h5master"] {
+            let folder = root.appendingPathComponent(reader)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix("crash-") {
+                let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).h5").path
+                try FileManager.default.copyItem(atPath: folder.appendingPathComponent(name).path, toPath: tmp)
+                defer { try? FileManager.default.removeItem(atPath: tmp) }
+                _ = try? MapFile.read(tmp)
+                if let s = try? PatternStack.open(tmp), s.count > 0 { _ = try? s.read(0..<min(4, s.count)) }
+                _ = try? MasterPattern.read(tmp)
+                seen += 1
+            }
+        }
+        #expect(seen >= 1, "the campaign's crash inputs are in Fuzz/crashes")
+    }
+}

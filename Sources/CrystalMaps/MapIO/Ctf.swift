@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 

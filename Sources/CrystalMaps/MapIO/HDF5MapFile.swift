@@ -1,5 +1,6 @@
 import EBSDHDF5
 import Foundation
+import EBSDCore
 import Crystallography
 
 /// Crystal maps in the instrument HDF5 layouts (``EBSDHDF5/HDF5Layout``) and orix's HDF5 crystal-map
@@ -70,7 +71,7 @@ public enum HDF5MapFile {
         guard r >= 1, c >= 1, r * c <= Double(1 << 31) else {
             throw HDF5Error.malformed(path: file.path, object: rows, message: "map of \(r) × \(c) points is not plausible")
         }
-        return MapGrid(rows: Int(r), columns: Int(c), stepX: (try? file.double(stepX)) ?? 1, stepY: (try? file.double(stepY)) ?? 1)
+        return MapGrid(rows: Int(fileValue: r) ?? 1, columns: Int(fileValue: c) ?? 1, stepX: (try? file.double(stepX)) ?? 1, stepY: (try? file.double(stepY)) ?? 1)
     }
 
     /// A phase the file indexes points with but does not describe: no symmetry is assumed (triclinic).
@@ -98,7 +99,7 @@ public enum HDF5MapFile {
             let p = "\(group)/\(k)"
             let name = (try? file.string("\(p)/Phase Name")) ?? "phase \(k)"
             let laue = file.attribute("Symbol", of: "\(p)/Laue Group").flatMap { LaueGroup(symbol: $0) }
-            let sg = Int((try? file.double("\(p)/Space Group")) ?? 0)
+            let sg = (try? file.double("\(p)/Space Group")).flatMap { Int(fileValue: $0) } ?? 0
             var lattice: [Double]?
             if let d = try? file.doubles("\(p)/Lattice Dimensions"), let a = try? file.doubles("\(p)/Lattice Angles"), d.count == 3,
                 a.count == 3
@@ -108,7 +109,7 @@ public enum HDF5MapFile {
             }
             phases.append(MapPhase(id: k, phase: phase(name, laue: laue, spaceGroup: sg, lattice: lattice)))
         }
-        for k in Set(ids.filter { $0.isFinite && $0 >= 1 && $0 < 256 }.map { Int($0) }).sorted()
+        for k in Set(ids.filter { $0.isFinite && $0 >= 1 && $0 < 256 }.compactMap { Int(fileValue: $0) }).sorted()
         where !phases.contains(where: { $0.id == k }) {
             phases.append(MapPhase(id: k, phase: unknownPhase(k)))
         }
@@ -116,7 +117,7 @@ public enum HDF5MapFile {
         var phaseIndex = [Int32](repeating: -1, count: n), rotations = [Rotation](repeating: .identity, count: n)
         for i in 0..<n {
             rotations[i] = Rotation(euler: EulerAngles(euler[3 * i], euler[3 * i + 1], euler[3 * i + 2]))
-            if ids[i].isFinite, let p = index[Int(ids[i])] { phaseIndex[i] = p }
+            if let id = Int(fileValue: ids[i]), let p = index[id] { phaseIndex[i] = p }
         }
         var props: [String: [Float]] = [:]
         props[MapProperty.bandContrast] = optionalColumn(file, "\(data)/Band Contrast", n)
@@ -145,7 +146,7 @@ public enum HDF5MapFile {
         for k in file.members(group).compactMap({ Int($0) }).sorted() {
             let q = "\(group)/\(k)"
             let name = (try? file.string("\(q)/MaterialName")) ?? "phase \(k)"
-            let laue = (try? file.double("\(q)/Symmetry")).flatMap { LaueGroup(tslSymmetryCode: Int($0)) }
+            let laue = (try? file.double("\(q)/Symmetry")).flatMap { Int(fileValue: $0) }.flatMap { LaueGroup(tslSymmetryCode: $0) }
             let keys = ["a", "b", "c", "alpha", "beta", "gamma"].map { "\(q)/Lattice Constant \($0)" }
             let v = keys.compactMap { try? file.double($0) }
             let lattice = v.count == 6 ? Lattice.angstromDegrees(v[0], v[1], v[2], v[3], v[4], v[5]) : nil
@@ -158,7 +159,7 @@ public enum HDF5MapFile {
         for i in 0..<n {
             rotations[i] = Rotation(euler: EulerAngles(p1[i], p[i], p2[i]))
             let notIndexed = ci.map { $0[i] == -1 } ?? false
-            if !notIndexed, ids[i].isFinite, let q = index[Int(ids[i])] { phaseIndex[i] = q }
+            if !notIndexed, let id = Int(fileValue: ids[i]), let q = index[id] { phaseIndex[i] = q }
         }
         var props: [String: [Float]] = [:]
         props[MapProperty.confidenceIndex] = ci
@@ -189,7 +190,7 @@ public enum HDF5MapFile {
         for k in file.members(group).compactMap({ Int($0) }).sorted() {
             let q = "\(group)/\(k)"
             let name = (try? file.string("\(q)/Name")) ?? "phase \(k)"
-            let sg = Int((try? file.double("\(q)/IT")) ?? 0)
+            let sg = (try? file.double("\(q)/IT")).flatMap { Int(fileValue: $0) } ?? 0
             let v = (try? file.doubles("\(q)/LatticeConstants")) ?? []
             let lattice = v.count == 6 ? Lattice.angstromDegrees(v[0], v[1], v[2], v[3], v[4], v[5]) : nil
             phases.append(MapPhase(id: k, phase: Phase(name: name, spaceGroupNumber: sg, lattice: lattice ?? .cubic(1))))
@@ -199,7 +200,7 @@ public enum HDF5MapFile {
         let radians = Double.pi / 180
         for i in 0..<n {
             rotations[i] = Rotation(euler: EulerAngles(p1[i] * radians, p[i] * radians, p2[i] * radians))
-            if ids[i].isFinite, let q = index[Int(ids[i])] { phaseIndex[i] = q }
+            if let id = Int(fileValue: ids[i]), let q = index[id] { phaseIndex[i] = q }
         }
         var props: [String: [Float]] = [:]
         props[MapProperty.meanAngularDeviation] = optionalColumn(file, "\(data)/MAD", n).map(raster)
@@ -212,17 +213,24 @@ public enum HDF5MapFile {
     static func orix(_ file: HDF5File, group: String) throws -> CrystalMap {
         let data = "\(group)/data", header = "\(group)/header"
         // orix keeps one x and y per point; the grid is their distinct values (its header's nx, ny count points).
-        let n = try file.info("\(data)/phi1").count
+        let n = try file.doubles("\(data)/phi1").count
         let dx = (try? file.double("\(header)/x_step")) ?? 1, dy = (try? file.double("\(header)/y_step")) ?? 1
         let xs = (try? file.doubles("\(data)/x")).flatMap { $0.count == n ? $0 : nil } ?? [Double](repeating: 0, count: n)
         let ys = (try? file.doubles("\(data)/y")).flatMap { $0.count == n ? $0 : nil } ?? [Double](repeating: 0, count: n)
-        func cells(_ v: [Double], _ step: Double) -> [Int] {
-            let v0 = v.min() ?? 0
-            return v.map { Int((($0 - v0) / (step > 0 ? step : 1)).rounded()) }
+        // cell indices from coordinates; a coordinate that is not finite or lies beyond n steps is refused
+        func cells(_ v: [Double], _ step: Double, _ name: String) throws -> [Int] {
+            let v0 = v.min() ?? 0, s = step.isFinite && step > 0 ? step : 1
+            return try v.map {
+                let c = (($0 - v0) / s).rounded()
+                guard c.isFinite, c >= 0, c < Double(n) else {
+                    throw HDF5Error.malformed(path: file.path, object: "\(data)/\(name)", message: "coordinate \($0) is off the grid")
+                }
+                return Int(c)
+            }
         }
-        let col = cells(xs, dx), row = cells(ys, dy)
+        let col = try cells(xs, dx, "x"), row = try cells(ys, dy, "y")
         let rows = (row.max() ?? 0) + 1, columns = (col.max() ?? 0) + 1
-        guard n >= 1, rows * columns == n, Set(zip(row, col).map { $0 * columns + $1 }).count == n else {
+        guard n >= 1, rows.multipliedReportingOverflow(by: columns) == (n, false), Set(zip(row, col).map { $0 * columns + $1 }).count == n else {
             throw HDF5Error.malformed(
                 path: file.path, object: "\(data)/x", message: "the \(n) points do not fill a \(rows) × \(columns) grid")
         }
@@ -242,7 +250,7 @@ public enum HDF5MapFile {
             let q = "\(pg)/\(k)"
             let name = (try? file.string("\(q)/name")) ?? "phase \(k)"
             let laue = (try? file.string("\(q)/point_group")).flatMap { LaueGroup(symbol: $0) }
-            let sg = Int((try? file.string("\(q)/space_group")).flatMap { Double($0) } ?? 0)
+            let sg = (try? file.string("\(q)/space_group")).flatMap { Double($0) }.flatMap { Int(fileValue: $0) } ?? 0
             let v = (try? file.doubles("\(q)/structure/lattice/abcABG")) ?? []
             let lattice = v.count == 6 ? Lattice.angstromDegrees(v[0], v[1], v[2], v[3], v[4], v[5]) : nil
             phases.append(MapPhase(id: k, phase: Phase(name: name, spaceGroupNumber: sg, lattice: lattice ?? .cubic(1), laueGroup: laue)))
@@ -252,7 +260,7 @@ public enum HDF5MapFile {
         for i in 0..<n {
             rotations[i] = Rotation(euler: EulerAngles(p1[i], p[i], p2[i]))
             let present = inData.map { $0[i] != 0 } ?? true
-            if present, ids[i].isFinite, let q = index[Int(ids[i])] { phaseIndex[i] = q }
+            if present, let id = Int(fileValue: ids[i]), let q = index[id] { phaseIndex[i] = q }
         }
         var props: [String: [Float]] = [:]
         props[MapProperty.score] = optionalColumn(file, "\(data)/scores", n).map(grid)
