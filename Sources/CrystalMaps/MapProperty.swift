@@ -25,4 +25,9 @@ public enum MapProperty {
     public static let error = "error"
     /// Pattern-matching score (normalised cross-correlation).
     public static let score = "score"
+    /// Pattern centre of each point as the file states it, in the file's own convention (metadata
+    /// `pattern_center_convention` names it): x, y and z (or distance).
+    public static let patternCenterX = "pc_x"
+    public static let patternCenterY = "pc_y"
+    public static let patternCenterZ = "pc_z"
 }

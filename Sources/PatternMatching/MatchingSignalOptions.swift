@@ -25,12 +25,15 @@ public struct MatchingSignalOptions: Sendable, Hashable {
         case mean
         /// An image file of the pattern's shape.
         case image(path: String)
+        /// The static background the pattern file itself holds (instrument HDF5 files); an error when it has none.
+        case file
 
         /// "none", "mean" or an image path.
         public init(_ text: String) {
             switch text.lowercased() {
             case "none": self = .none
             case "mean": self = .mean
+            case "file": self = .file
             default: self = .image(path: text)
             }
         }
@@ -39,6 +42,7 @@ public struct MatchingSignalOptions: Sendable, Hashable {
             switch self {
             case .none: return "none"
             case .mean: return "mean"
+            case .file: return "file"
             case .image(let p): return p
             }
         }
@@ -85,6 +89,11 @@ public struct MatchingSignalOptions: Sendable, Hashable {
         switch staticBackground {
         case .none: break
         case .mean: steps.append(.staticBackground(image: try stack.meanPattern(), operation: .subtract))
+        case .file:
+            guard let bg = stack.metadata?.staticBackground, bg.count == det.pixelCount else {
+                throw MatchingError(key: "static_background", "file: \(stack.path) holds no static background of the patterns' size")
+            }
+            steps.append(.staticBackground(image: bg, operation: .subtract))
         case .image(let path):
             let bg = try PatternStack.open(path, mapShape: (1, 1)).read(0..<1)
             guard bg.count == det.pixelCount else { throw MatchingError("\(path): background is not \(det.rows)x\(det.columns) px") }

@@ -142,7 +142,7 @@ import TestSupport
 }
 
 /// The protocol straight from an instrument file, with no geometry given: the kikuchipy h5ebsd Ni scan (per-point
-/// PCs, tilts and binning from the file) and EMsoft's Ni master from its .h5, Hough then refinement, against the
+/// PCs, tilts, binning and static background from the file) and EMsoft's Ni master from its .h5, Hough then refinement, against the
 /// data set's reference orientations.
 @Suite struct RunsFromInstrumentFilesTests {
     @Test func nickelFromH5EBSDWithNoGeometryGiven() throws {
@@ -156,7 +156,7 @@ import TestSupport
               master_patterns: {Ni: \(SharedData.path("data/ni-master-20kv/ni_mc_mp_20kv_uint8_gzip_opts9.h5"))}
             steps:
               - hough: {}
-              - refine: {static_background: none}
+              - refine: {static_background: file}
             """, path: "inline.yaml")
         var runner = try PipelineRunner(recipe: recipe, base: "", outputFolder: out)
         runner.message = { _ in }
@@ -168,7 +168,8 @@ import TestSupport
             Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi
         }
         print("Ni from h5ebsd, no geometry given: errors vs reference \(errors.map { String(format: "%.2f", $0) })°")
-        #expect(errors.allSatisfy { $0 < 1 }, "\(errors)")
+        // with the file's static background, as the reference orientations were refined (dictionary test: ≤ 0.12°)
+        #expect(errors.allSatisfy { $0 < 0.3 }, "\(errors)")
     }
 }
 

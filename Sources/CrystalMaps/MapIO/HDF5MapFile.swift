@@ -125,7 +125,11 @@ public enum HDF5MapFile {
         props[MapProperty.bands] = optionalColumn(file, "\(data)/Bands", n)
         props[MapProperty.error] = optionalColumn(file, "\(data)/Error", n)
         props[MapProperty.meanAngularDeviation] = optionalColumn(file, "\(data)/Mean Angular Deviation", n)?.map { $0 * Float(degrees) }
+        props[MapProperty.patternCenterX] = optionalColumn(file, "\(data)/Pattern Center X", n)
+        props[MapProperty.patternCenterY] = optionalColumn(file, "\(data)/Pattern Center Y", n)
+        props[MapProperty.patternCenterZ] = optionalColumn(file, "\(data)/Detector Distance", n)
         var meta = ["format": "h5oina", "scan": scan, "frame": "Oxford CS0 (acquisition surface), as .ctf"]
+        if props[MapProperty.patternCenterX] != nil { meta["pattern_center_convention"] = "oxford" }
         meta["format_version"] = try? file.string("Format Version")
         return CrystalMap(grid: g, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: props, metadata: meta)
     }
@@ -205,7 +209,11 @@ public enum HDF5MapFile {
         var props: [String: [Float]] = [:]
         props[MapProperty.meanAngularDeviation] = optionalColumn(file, "\(data)/MAD", n).map(raster)
         props[MapProperty.bands] = optionalColumn(file, "\(data)/NIndexedBands", n).map(raster)
-        let meta = ["format": "Bruker h5", "scan": scan, "frame": "Bruker sample frame (Euler angles in degrees in the file)"]
+        props[MapProperty.patternCenterX] = optionalColumn(file, "\(data)/PCX", n).map(raster)
+        props[MapProperty.patternCenterY] = optionalColumn(file, "\(data)/PCY", n).map(raster)
+        props[MapProperty.patternCenterZ] = optionalColumn(file, "\(data)/DD", n).map(raster)
+        var meta = ["format": "Bruker h5", "scan": scan, "frame": "Bruker sample frame (Euler angles in degrees in the file)"]
+        if props[MapProperty.patternCenterX] != nil { meta["pattern_center_convention"] = "bruker" }
         return CrystalMap(grid: g, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: props, metadata: meta)
     }
 

@@ -17,7 +17,7 @@ struct MatchingOptions: ParsableArguments {
     @Option(help: "EMsoft .h5 master: use the energy bin nearest this (keV) instead of all bins weighted by the Monte Carlo.")
     var masterEnergy: Double?
     @Option(help: "Phase the master pattern shows (built-in name or .json); default: the master pattern's own.") var phase: String?
-    @Option(help: "Static background: an image file, 'mean' (the stack mean) or 'none'.")
+    @Option(help: "Static background: an image file, 'mean' (the stack mean), 'file' (the pattern file's own) or 'none'.")
     var staticBackground = signalDefaults.staticBackground.description
     @Option(help: "Dynamic background σ in px (0 = none; default width/8).") var dynamicBackground: Double?
     @Option(help: "Gaussian filter σ in px on the measured patterns (weak patterns; 0 = none).")
