@@ -104,6 +104,21 @@ int ebsd_h5_members(int64_t file, const char *path, char *buf, size_t cap) {
     return n.count;
 }
 
+/* A number type whose bit layout does not fit its size (a damaged header) would make libhdf5's
+   conversion read outside its buffers. */
+static int number_type_fits(hid_t t) {
+    H5T_class_t c = H5Tget_class(t);
+    size_t sz = H5Tget_size(t), prec = H5Tget_precision(t);
+    int off = H5Tget_offset(t);
+    int fits = (sz == 1 || sz == 2 || sz == 4 || sz == 8) && prec > 0 && off >= 0 && (size_t)off + prec <= 8 * sz;
+    if (fits && c == H5T_FLOAT) {
+        size_t spos, epos, esize, mpos, msize;
+        fits = H5Tget_fields(t, &spos, &epos, &esize, &mpos, &msize) >= 0 && spos < 8 * sz && epos + esize <= 8 * sz
+            && mpos + msize <= 8 * sz && esize > 0 && msize > 0 && sz >= 2;
+    }
+    return fits;
+}
+
 int ebsd_h5_dataset_info(int64_t file, const char *path, int *rank, uint64_t *dims, int *type_class, int *size, int *is_signed) {
     hid_t d = H5Dopen2((hid_t)file, path, H5P_DEFAULT);
     if (d < 0) return -1;
@@ -117,6 +132,7 @@ int ebsd_h5_dataset_info(int64_t file, const char *path, int *rank, uint64_t *di
         *rank = r;
         H5T_class_t c = H5Tget_class(t);
         *type_class = c == H5T_INTEGER ? 0 : c == H5T_FLOAT ? 1 : c == H5T_STRING ? 2 : 3;
+        if ((c == H5T_INTEGER || c == H5T_FLOAT) && !number_type_fits(t)) *type_class = 3;
         *size = (int)H5Tget_size(t);
         *is_signed = c == H5T_INTEGER ? (H5Tget_sign(t) == H5T_SGN_2) : 1;
     }
@@ -226,7 +242,7 @@ static int read_text(hid_t obj, int is_attr, char *buf, size_t cap) {
             H5Tclose(mt);
             free(tmp);
         }
-    } else if (n >= 1 && (H5Tget_class(t) == H5T_INTEGER || H5Tget_class(t) == H5T_FLOAT)) {
+    } else if (n >= 1 && n <= (1 << 20) && (H5Tget_class(t) == H5T_INTEGER || H5Tget_class(t) == H5T_FLOAT) && number_type_fits(t)) {
         double *v = calloc((size_t)n, sizeof(double));
         ok = (is_attr ? H5Aread(obj, H5T_NATIVE_DOUBLE, v) : H5Dread(obj, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v)) >= 0;
         if (ok) snprintf(buf, cap, "%.17g", v[0]);

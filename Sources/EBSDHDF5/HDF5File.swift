@@ -134,7 +134,16 @@ public final class HDF5File: @unchecked Sendable {
 
     public func checkStorage(_ object: String, info i: DatasetInfo) throws(HDF5Error) {
         var chunk = [UInt64](repeating: 0, count: 8)
-        if Self.locked({ ebsd_h5_chunk_shape(id, object, &chunk) }) == 0 {
+        let layout = Self.locked { ebsd_h5_chunk_shape(id, object, &chunk) }
+        if layout == 1 {
+            // contiguous or compact: libhdf5 copies the declared bytes from what is stored
+            let (declared, overflow) = i.count.multipliedReportingOverflow(by: max(1, i.size))
+            let stored = Int(Self.locked { ebsd_h5_storage_size(id, object) })
+            guard !overflow, stored == 0 || stored >= declared else {
+                throw .malformed(path: path, object: object, message: "stores \(stored) bytes for the \(overflow ? Int.max : declared) it declares")
+            }
+        }
+        if layout == 0 {
             let dims = chunk.prefix(i.shape.count)
             var bytes = max(1, i.size)
             for d in dims {
@@ -178,6 +187,7 @@ public final class HDF5File: @unchecked Sendable {
     /// String dataset `object` (fixed or variable length; numbers as text), trimmed of NULs and spaces.
     public func string(_ object: String) throws(HDF5Error) -> String {
         guard isDataset(object) else { throw .missing(path: path, object: object) }
+        try checkStorage(object, info: try info(object))
         var buf = [CChar](repeating: 0, count: 4096)
         guard Self.locked({ ebsd_h5_read_string(id, object, &buf, buf.count) }) == 0 else {
             throw .malformed(path: path, object: object, message: "expected text")

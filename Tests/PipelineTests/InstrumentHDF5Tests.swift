@@ -261,7 +261,7 @@ import TestSupport
         for reader in ["h5stack", "h5map", "h5master"] {
             let folder = root.appendingPathComponent(reader)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix("crash-") {
-                let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).h5").path
+                let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).h5").path
                 try FileManager.default.copyItem(atPath: folder.appendingPathComponent(name).path, toPath: tmp)
                 defer { try? FileManager.default.removeItem(atPath: tmp) }
                 _ = try? MapFile.read(tmp)
