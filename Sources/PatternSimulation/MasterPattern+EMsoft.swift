@@ -20,7 +20,8 @@ extension MasterPattern {
             }
             let info = try f.info("\(mp)/mLPNH")
             guard info.shape.count == 4, info.shape[2] == info.shape[3], info.shape[2] > 1, info.shape[2] <= maximumSide,
-                info.shape[0] >= 1, info.shape[1] >= 1, try f.info("\(mp)/mLPSH").shape == info.shape
+                (1...maximumSets).contains(info.shape[0]), (1...maximumEnergies).contains(info.shape[1]),
+                try f.info("\(mp)/mLPSH").shape == info.shape
             else {
                 throw HDF5Error.malformed(
                     path: path, object: "\(mp)/mLPNH",
@@ -85,6 +86,8 @@ extension MasterPattern {
         }
     }
 
-    /// Largest master-pattern side accepted (px).
+    /// Largest master-pattern side accepted (px), and most atoms (`numset`) and energy bins.
     static let maximumSide = 8193
+    static let maximumSets = 256
+    static let maximumEnergies = 1024
 }
