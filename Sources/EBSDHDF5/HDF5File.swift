@@ -139,8 +139,10 @@ public final class HDF5File: @unchecked Sendable {
             // contiguous or compact: libhdf5 copies the declared bytes from what is stored
             let (declared, overflow) = i.count.multipliedReportingOverflow(by: max(1, i.size))
             let stored = Int(Self.locked { ebsd_h5_storage_size(id, object) })
-            guard !overflow, stored == 0 || stored >= declared else {
-                throw .malformed(path: path, object: object, message: "stores \(stored) bytes for the \(overflow ? Int.max : declared) it declares")
+            // (a real file writes its datasets: nothing stored for a non-empty one is a damaged layout)
+            guard !overflow, declared == 0 || stored >= declared else {
+                throw .malformed(
+                    path: path, object: object, message: "stores \(stored) bytes for the \(overflow ? Int.max : declared) it declares")
             }
         }
         if layout == 0 {

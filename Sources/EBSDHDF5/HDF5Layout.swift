@@ -41,15 +41,18 @@ public enum HDF5Layout: String, Sendable, CaseIterable {
         _ file: HDF5File, scan: String, points n: Int
     ) throws(HDF5Error) -> (rows: Int, columns: Int, order: [Int]?) {
         let header = "\(scan)/EBSD/Header"
-        guard let rows = Int(fileValue: try file.double("\(header)/NROWS")), let columns = Int(fileValue: try file.double("\(header)/NCOLS")),
-              rows >= 1, columns >= 1, rows <= 1 << 20, columns <= 1 << 20 else {
+        guard let rows = Int(fileValue: try file.double("\(header)/NROWS")),
+            let columns = Int(fileValue: try file.double("\(header)/NCOLS")),
+            rows >= 1, columns >= 1, rows <= 1 << 20, columns <= 1 << 20
+        else {
             throw .malformed(path: file.path, object: "\(header)/NROWS", message: "expected a plausible map size")
         }
         guard let sem = ["\(scan)/SEM", "\(scan)/EBSD/SEM"].first(where: { file.isDataset("\($0)/IX") && file.isDataset("\($0)/IY") })
         else {
             return (rows, columns, nil)
         }
-        let ix = try file.doubles("\(sem)/IX").map { Int(fileValue: $0) ?? -1 }, iy = try file.doubles("\(sem)/IY").map { Int(fileValue: $0) ?? -1 }
+        let ix = try file.doubles("\(sem)/IX").map { Int(fileValue: $0) ?? -1 },
+            iy = try file.doubles("\(sem)/IY").map { Int(fileValue: $0) ?? -1 }
         guard ix.count == n, iy.count == n, let x0 = ix.min(), let x1 = ix.max(), let y0 = iy.min(), let y1 = iy.max(), x0 >= 0, y0 >= 0,
             x1 - x0 < 1 << 16, y1 - y0 < 1 << 16
         else {

@@ -71,7 +71,9 @@ public enum HDF5MapFile {
         guard r >= 1, c >= 1, r * c <= Double(1 << 31) else {
             throw HDF5Error.malformed(path: file.path, object: rows, message: "map of \(r) × \(c) points is not plausible")
         }
-        return MapGrid(rows: Int(fileValue: r) ?? 1, columns: Int(fileValue: c) ?? 1, stepX: (try? file.double(stepX)) ?? 1, stepY: (try? file.double(stepY)) ?? 1)
+        return MapGrid(
+            rows: Int(fileValue: r) ?? 1, columns: Int(fileValue: c) ?? 1, stepX: (try? file.double(stepX)) ?? 1,
+            stepY: (try? file.double(stepY)) ?? 1)
     }
 
     /// A phase the file indexes points with but does not describe: no symmetry is assumed (triclinic).
@@ -238,7 +240,8 @@ public enum HDF5MapFile {
         }
         let col = try cells(xs, dx, "x"), row = try cells(ys, dy, "y")
         let rows = (row.max() ?? 0) + 1, columns = (col.max() ?? 0) + 1
-        guard n >= 1, rows.multipliedReportingOverflow(by: columns) == (n, false), Set(zip(row, col).map { $0 * columns + $1 }).count == n else {
+        guard n >= 1, rows.multipliedReportingOverflow(by: columns) == (n, false), Set(zip(row, col).map { $0 * columns + $1 }).count == n
+        else {
             throw HDF5Error.malformed(
                 path: file.path, object: "\(data)/x", message: "the \(n) points do not fill a \(rows) × \(columns) grid")
         }
