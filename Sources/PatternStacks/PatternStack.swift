@@ -55,6 +55,12 @@ public struct PatternStack: Sendable {
 
     public init(source: any PatternSource, mapShape: (rows: Int, columns: Int)? = nil) throws(PatternStackError) {
         self.source = source
+        if let given = mapShape, let stated = source.mapShape, given != stated {
+            throw .shapeMismatch(
+                path: source.path,
+                message: "the file states a map of \(stated.rows) × \(stated.columns) points (\(source.count) patterns), but "
+                    + "\(given.rows) × \(given.columns) was given")
+        }
         let shape = mapShape ?? source.mapShape ?? (1, source.count)
         guard shape.rows > 0, shape.columns > 0 else { throw .shapeMismatch(path: source.path, message: "map shape must be positive") }
         guard shape.rows * shape.columns == source.count else {
