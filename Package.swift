@@ -120,7 +120,7 @@ let package = Package(
         // Tests. TestSupport finds ../shared (golden numbers, real data).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CrystallographyTests", dependencies: ["Crystallography", "EBSDCore", "TestSupport"]),
-        .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
+        .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
         .testTarget(
@@ -164,6 +164,6 @@ let package = Package(
                 "MapPictures",
                 "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
             ]),
-        .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "TestSupport"]),
+        .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "EBSDCore", "MapSimulation", "TestSupport"]),
     ]
 )
