@@ -9,10 +9,10 @@ import Foundation
 ///
 /// | convention | x | y | z |
 /// |---|---|---|---|
-/// | Bruker | PCx: from the left edge, fraction of the width | PCy: from the **top** edge, fraction of the height | PCz: detector distance / height |
+/// | Bruker | PCx: from the left, of the width | PCy: from the **top**, of the height | PCz: distance / height |
 /// | EDAX/TSL | x* = PCx | y* = 1 − PCy (from the **bottom**) | z* = PCz · rows / min(rows, columns) |
 /// | Oxford | PCx | (1 − PCy) / ar (from the bottom, fraction of the **width**) | PCz / ar (fraction of the width) |
-/// | EMsoft ≥ 5 | xpc = (0.5 − PCx) · columns · b (pixels from the centre) | ypc = (0.5 − PCy) · rows · b | L = PCz · rows · b · δ (µm) |
+/// | EMsoft ≥ 5 | xpc = (0.5 − PCx) · columns · b px | ypc = (0.5 − PCy) · rows · b px | L = PCz · rows · b · δ µm |
 ///
 /// EMsoft before version 5 used the opposite sign of xpc (`emsoft4`).
 /// These definitions are those of kikuchipy's `EBSDDetector` (which the
