@@ -269,9 +269,15 @@ int ebsd_h5_read_attr_string(int64_t file, const char *path, const char *name, c
     return r;
 }
 
-int ebsd_h5_create_group(int64_t file, const char *path) {
+/* Link-creation properties that create missing parent groups (caller closes them). */
+static hid_t parents_created(void) {
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
+    return lcpl;
+}
+
+int ebsd_h5_create_group(int64_t file, const char *path) {
+    hid_t lcpl = parents_created();
     hid_t g = H5Gcreate2((hid_t)file, path, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     H5Pclose(lcpl);
     if (g < 0) return -1;
@@ -294,8 +300,7 @@ int ebsd_h5_write_double(int64_t file, const char *path, int rank, const uint64_
     hsize_t hd[8];
     for (int i = 0; i < rank; i++) hd[i] = dims[i];
     hid_t s = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, hd, NULL);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t lcpl = parents_created();
     hid_t d = H5Dcreate2((hid_t)file, path, stored_type(store), s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     int ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
     if (d >= 0) H5Dclose(d);
@@ -307,8 +312,7 @@ int ebsd_h5_write_string(int64_t file, const char *path, const char *value) {
     hid_t t = H5Tcopy(H5T_C_S1);
     H5Tset_size(t, strlen(value) > 0 ? strlen(value) : 1);
     hid_t s = H5Screate(H5S_SCALAR);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t lcpl = parents_created();
     hid_t d = H5Dcreate2((hid_t)file, path, t, s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     int ok = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) >= 0;
     if (d >= 0) H5Dclose(d);
@@ -321,8 +325,7 @@ int ebsd_h5_create_patterns(int64_t file, const char *path, uint64_t n, uint64_t
     hid_t s = H5Screate_simple(3, dims, NULL);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     if (n > 0) H5Pset_chunk(dcpl, 3, chunk);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t lcpl = parents_created();
     hid_t d = H5Dcreate2((hid_t)file, path, stored_type(store), s, lcpl, dcpl, H5P_DEFAULT);
     H5Pclose(lcpl); H5Pclose(dcpl); H5Sclose(s);
     if (d < 0) return -1;
@@ -358,8 +361,7 @@ int ebsd_h5_write_bool(int64_t file, const char *path, uint64_t n, const int8_t 
     H5Tenum_insert(t, "TRUE", &tr);
     hsize_t dims[1] = { n };
     hid_t s = H5Screate_simple(1, dims, NULL);
-    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
-    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t lcpl = parents_created();
     hid_t d = H5Dcreate2((hid_t)file, path, t, s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     int ok = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
     if (d >= 0) H5Dclose(d);

@@ -38,6 +38,16 @@ public struct DetectorOptions: Sendable, Hashable {
         guard d.pc().z > 0 else { throw DetectorOptionsError("the pattern centre must have a positive detector distance (PCz)") }
         return d
     }
+
+    /// The detector with one pattern centre per map point (scan order, given in ``convention``) in place of
+    /// ``pc``; nil or empty: the single-PC detector.
+    public func detector(pointCentres: [PatternCenter]?) throws(DetectorOptionsError) -> Detector {
+        let single = try detector()
+        guard let points = pointCentres, !points.isEmpty, let conv = PCConvention(name: convention) else { return single }
+        return Detector(
+            rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: binning, pixelSize: pixelSize,
+            sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
+    }
 }
 
 /// Detector options that do not describe a detector; the message says what was expected.

@@ -26,14 +26,6 @@ extension Detector {
     /// vendor's convention to Bruker); `defaults` fill what the file leaves out.
     public init(stack: PatternStack, defaults: DetectorOptions = DetectorOptions()) throws {
         let (o, points) = defaults.merged(with: stack)
-        let single = try o.detector()
-        guard let points else {
-            self = single
-            return
-        }
-        guard let conv = PCConvention(name: o.convention) else { throw DetectorOptionsError("unknown PC convention '\(o.convention)'") }
-        self.init(
-            rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
-            sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        self = try o.detector(pointCentres: points)
     }
 }

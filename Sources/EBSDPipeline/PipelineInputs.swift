@@ -45,13 +45,14 @@ public struct PipelineInputs: Sendable {
                 do { return try DetectorOptions.shape(s, name: "inputs.map_shape") } catch { throw RecipeError("\(error)") }
             }
             let path = Self.resolve(pat, base)
-            let opened = try PatternStack.open(path, mapShape: shape, scan: inputs.scan)
-            let (fromFile, points) = DetectorOptions().merged(with: opened)
-            let det = try (inputs.detector ?? RecipeDetector()).detector(over: fromFile, pointCentres: points)
-            guard opened.patternRows == det.rows, opened.patternColumns == det.columns else {
-                throw RecipeError(
-                    "\(path): patterns are \(opened.patternRows)x\(opened.patternColumns) px but the detector's pattern shape is "
-                        + "\(det.rows)x\(det.columns)")
+            let d = inputs.detector ?? RecipeDetector()
+            let (det, opened): (Detector, PatternStack)
+            do {
+                (det, opened) = try PatternStack.openWithDetector(
+                    path, mapShape: shape, scan: inputs.scan, keepPointCentres: d.pc == nil && d.convention == nil
+                ) { try d.options(over: $0) }
+            } catch let e as DetectorOptionsError {
+                throw RecipeError("inputs.detector: \(e)")
             }
             detector = det
             stack = opened

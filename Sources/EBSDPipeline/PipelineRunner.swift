@@ -28,6 +28,8 @@ public struct PipelineRunner {
     public var progress: (_ label: String, _ total: Int) -> (Int, Int) -> Void = { ProgressReporter(total: $1, label: $0).callback }
     /// What each step did, in order (finished earlier or now).
     public private(set) var log: [StepLog] = []
+    /// The stack's mean pattern, computed at most once per run (the default static background of every matching step).
+    var meanPattern: [Float]?
 
     /// A step's record, kept in `pipeline-state.json` for resuming.
     public struct StepLog: Codable, Sendable {
@@ -136,7 +138,7 @@ public struct PipelineRunner {
     }
 
     /// Runs a step that makes a new map; returns it and a one-line note.
-    func runMapStep(_ step: PipelineStep, _ map: CrystalMap?) throws -> (CrystalMap, String) {
+    mutating func runMapStep(_ step: PipelineStep, _ map: CrystalMap?) throws -> (CrystalMap, String) {
         let stepMicrons = inputs.stepMicrons
         switch step {
         case .hough(let p):
@@ -148,7 +150,7 @@ public struct PipelineRunner {
             return (try hi.index(stack: stack, step: stepMicrons, progress: { report($0, stack.count) }), "")
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
-            let signal = try p.signal.signal(detector: det, stack: stack)
+            let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal, stack))
             let matcher = try StackMatcher(
                 signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: p.matching)
             let (m, r) = try matcher.match(stack, step: stepMicrons, progress: progress(step.name, stack.count))
@@ -179,14 +181,21 @@ public struct PipelineRunner {
         }
     }
 
-    func refinerFor(
+    /// The stack's mean pattern when `signal` removes it, computed on first use.
+    mutating func mean(_ signal: MatchingSignalOptions, _ stack: PatternStack) throws -> [Float]? {
+        guard signal.staticBackground == .mean else { return nil }
+        if meanPattern == nil { meanPattern = try stack.meanPattern() }
+        return meanPattern
+    }
+
+    mutating func refinerFor(
         _ step: PipelineStep, _ map: CrystalMap?, signal: MatchingSignalOptions, options: RefinementOptions
     )
         throws -> (CrystalMap, PatternStack, MapRefiner)
     {
         guard let map else { throw RecipeError("\(step.name) needs a map") }
         let (det, stack) = try inputs.patterns(step.name)
-        let s = try signal.signal(detector: det, stack: stack)
+        let s = try signal.signal(detector: det, stack: stack, meanPattern: try mean(signal, stack))
         return (map, stack, MapRefiner(signal: s, master: try inputs.master(step.name), options: options))
     }
 

@@ -28,9 +28,8 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
         detectorTilt = try c.decodeIfPresent(Double.self, forKey: .detectorTilt)
     }
 
-    /// The detector these values describe over `base` (the file's geometry and the defaults); per-point
-    /// pattern centres of the file are kept unless the recipe gives `pc` or `convention`.
-    public func detector(over base: DetectorOptions = DetectorOptions(), pointCentres: [PatternCenter]? = nil) throws -> Detector {
+    /// These values over `base` (the file's geometry and the defaults).
+    public func options(over base: DetectorOptions = DetectorOptions()) throws -> DetectorOptions {
         var o = base
         if let pc {
             guard pc.count == 3 else { throw RecipeError("inputs.detector.pc must be three numbers") }
@@ -41,11 +40,7 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
         o.patternShape = patternShape ?? o.patternShape
         o.sampleTilt = sampleTilt ?? o.sampleTilt
         o.detectorTilt = detectorTilt ?? o.detectorTilt
-        let single: Detector
-        do { single = try o.detector() } catch { throw RecipeError("inputs.detector: \(error)") }
-        guard let points = pointCentres, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) else { return single }
-        return Detector(
-            rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: o.binning,
-            pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        return o
     }
+
 }

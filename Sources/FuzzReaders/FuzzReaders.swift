@@ -53,21 +53,18 @@ func exercise(_ data: Data, reader: String) {
         let p = dir.appendingPathComponent("x.tif").path
         FileManager.default.createFile(atPath: p, contents: data)
         _ = try? MasterPattern.read(p)
-    case "h5stack":
+    case "h5stack", "h5map", "h5master":
         let p = dir.appendingPathComponent("x.h5").path
         FileManager.default.createFile(atPath: p, contents: data)
-        if let s = try? PatternStack.open(p), s.count > 0 {
-            _ = try? s.read(0..<min(s.count, 4))
-            _ = try? Detector(stack: s)
+        switch reader {
+        case "h5stack":
+            if let s = try? PatternStack.open(p), s.count > 0 {
+                _ = try? s.read(0..<min(s.count, 4))
+                _ = try? Detector(stack: s)
+            }
+        case "h5map": _ = try? MapFile.read(p)
+        default: _ = try? MasterPattern.read(p)
         }
-    case "h5map":
-        let p = dir.appendingPathComponent("x.h5").path
-        FileManager.default.createFile(atPath: p, contents: data)
-        _ = try? MapFile.read(p)
-    case "h5master":
-        let p = dir.appendingPathComponent("x.h5").path
-        FileManager.default.createFile(atPath: p, contents: data)
-        _ = try? MasterPattern.read(p)
     case "recipe":
         _ = try? PipelineRecipe.parse(String(decoding: data, as: UTF8.self), path: "fuzz.yaml")
     default:

@@ -78,9 +78,9 @@ public struct MatchingSignalOptions: Sendable, Hashable {
         }
     }
 
-    /// The matching signal for patterns of `detector`'s shape from `stack` (reads the
-    /// stack once for a mean static background).
-    public func signal(detector det: Detector, stack: PatternStack) throws -> PatternSignal {
+    /// The matching signal for patterns of `detector`'s shape from `stack` (reads the stack once for a mean
+    /// static background, unless `meanPattern`, the stack's mean already computed, is given).
+    public func signal(detector det: Detector, stack: PatternStack, meanPattern: [Float]? = nil) throws -> PatternSignal {
         try validate()
         guard det.rows % binning == 0, det.columns % binning == 0 else {
             throw MatchingError("binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns")
@@ -88,7 +88,7 @@ public struct MatchingSignalOptions: Sendable, Hashable {
         var steps: [PreprocessStep] = []
         switch staticBackground {
         case .none: break
-        case .mean: steps.append(.staticBackground(image: try stack.meanPattern(), operation: .subtract))
+        case .mean: steps.append(.staticBackground(image: try meanPattern ?? stack.meanPattern(), operation: .subtract))
         case .file:
             guard let bg = stack.metadata?.staticBackground, bg.count == det.pixelCount else {
                 throw MatchingError(key: "static_background", "file: \(stack.path) holds no static background of the patterns' size")

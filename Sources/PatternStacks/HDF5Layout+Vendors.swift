@@ -29,15 +29,10 @@ extension HDF5Layout {
         m.stepY = try? file.double("\(header)/Y Step")
         m.voltageKV = try? file.double("\(header)/Beam Voltage")
         m.phaseNames = phaseNames(file, group: "\(header)/Phases", nameKey: "Phase Name")
-        let s = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
         let bg = name.hasPrefix("Unprocessed") ? "Unprocessed Static Background" : "Processed Static Background"
-        var withBackground = m
-        withBackground.staticBackground = background(file, "\(header)/\(bg)", size: s.patternRows * s.patternColumns)
-        let h = try? count(file, "\(header)/Pattern Height"), w = try? count(file, "\(header)/Pattern Width")
-        let out = try HDF5PatternSource(
-            file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: withBackground)
-        try check(out, rows: rows, columns: columns, height: h, width: w)
-        return out
+        return try source(
+            file, m, rows: rows, columns: columns, order: nil, background: "\(header)/\(bg)",
+            height: "\(header)/Pattern Height", width: "\(header)/Pattern Width")
     }
 
     /// EDAX OIM `.h5`/`.oh5`: `<scan>/EBSD/Data/Pattern`; square grids only; PC (x*, y*, z*) in the TSL convention;
@@ -64,11 +59,9 @@ extension HDF5Layout {
         m.stepX = try? file.double("\(header)/Step X")
         m.stepY = try? file.double("\(header)/Step Y")
         m.phaseNames = phaseNames(file, group: "\(header)/Phase", nameKey: "MaterialName")
-        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
-        try check(
-            out, rows: rows, columns: columns, height: try? count(file, "\(header)/Pattern Height"),
-            width: try? count(file, "\(header)/Pattern Width"))
-        return out
+        return try source(
+            file, m, rows: rows, columns: columns, order: nil, background: nil,
+            height: "\(header)/Pattern Height", width: "\(header)/Pattern Width")
     }
 
     /// Bruker Esprit `.h5`: `<scan>/EBSD/Data/RawPatterns`, per-point PCs (`PCX`, `PCY`, `DD`: Bruker's own
@@ -98,13 +91,9 @@ extension HDF5Layout {
             m.pixelSizeMicrons = full / px
         }
         m.phaseNames = phaseNames(file, group: "\(header)/Phases", nameKey: "Name")
-        let probe = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
-        m.staticBackground = background(file, "\(header)/StaticBackground", size: probe.patternRows * probe.patternColumns)
-        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
-        try check(
-            out, rows: rows, columns: columns, height: try? count(file, "\(header)/PatternHeight"),
-            width: try? count(file, "\(header)/PatternWidth"))
-        return out
+        return try source(
+            file, m, rows: rows, columns: columns, order: order, background: "\(header)/StaticBackground",
+            height: "\(header)/PatternHeight", width: "\(header)/PatternWidth")
     }
 
     /// kikuchipy h5ebsd: `<scan>/EBSD/Data/patterns`, header in kikuchipy's names, PCs in the Bruker convention
@@ -125,12 +114,25 @@ extension HDF5Layout {
         m.stepX = try? file.double("\(header)/step_x")
         m.stepY = try? file.double("\(header)/step_y")
         m.voltageKV = try? file.double("\(scan)/SEM/Header/beam_energy")
-        let probe = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
-        m.staticBackground = background(file, "\(header)/static_background", size: probe.patternRows * probe.patternColumns)
-        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: nil, metadata: m)
-        try check(
-            out, rows: rows, columns: columns, height: try? count(file, "\(header)/pattern_height"),
-            width: try? count(file, "\(header)/pattern_width"))
+        return try source(
+            file, m, rows: rows, columns: columns, order: nil, background: "\(header)/static_background",
+            height: "\(header)/pattern_height", width: "\(header)/pattern_width")
+    }
+
+    /// The pattern source of `m.patternDataset`, with the file's static background (dataset `background`, when it
+    /// has the pattern's size), checked against the header's map size and pattern size (datasets `height`, `width`).
+    static func source(
+        _ file: HDF5File, _ metadata: StackMetadata, rows: Int, columns: Int, order: [Int]?, background bg: String?,
+        height: String, width: String
+    ) throws -> HDF5PatternSource {
+        var m = metadata
+        let shape = try file.info(m.patternDataset).shape
+        let side = 1...HDF5PatternSource.maximumSide
+        if let bg, shape.count == 3, side.contains(shape[1]), side.contains(shape[2]) {
+            m.staticBackground = background(file, bg, size: shape[1] * shape[2])
+        }
+        let out = try HDF5PatternSource(file: file, dataset: m.patternDataset, mapShape: (rows, columns), order: order, metadata: m)
+        try check(out, rows: rows, columns: columns, height: try? count(file, height), width: try? count(file, width))
         return out
     }
 }

@@ -55,27 +55,15 @@ struct GeometryOptions: ParsableArguments {
     /// The stack at `path` (its `--scan`) and its detector: the file's geometry under the options given; the
     /// patterns must have the detector's shape. A file's per-point pattern centres are kept unless --pc is given.
     func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?) throws -> (Detector, PatternStack) {
-        let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan)
-        let (fromFile, points) = Self.defaults.merged(with: stack)
-        let o = try options(over: fromFile)
-        let stated = stack.metadata != nil && pc == nil
-        var det = try Self.checked(o, path: path, hint: stated ? " (the file's geometry cannot be used: give --pc)" : "")
-        if let points, pc == nil, convention == nil, let conv = PCConvention(name: o.convention) {
-            det = Detector(
-                rows: det.rows, columns: det.columns, pcs: points, convention: conv, binning: o.binning, pixelSize: o.pixelSize,
-                sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+        do {
+            return try PatternStack.openWithDetector(path, mapShape: mapShape, scan: scan, keepPointCentres: pc == nil && convention == nil)
+            {
+                try options(over: $0)
+            }
+        } catch let e as DetectorOptionsError {
+            let hint = pc == nil ? " (the file's geometry cannot be used: give --pc)" : ""
+            throw ValidationError("\(path): \(e)\(hint)")
         }
-        guard stack.patternRows == det.rows, stack.patternColumns == det.columns else {
-            throw ValidationError(
-                "\(path): patterns are \(stack.patternRows)x\(stack.patternColumns) px but the detector's pattern shape is "
-                    + "\(det.rows)x\(det.columns)")
-        }
-        return (det, stack)
-    }
-
-    /// The detector of `o`, its error naming `path`.
-    static func checked(_ o: DetectorOptions, path: String, hint: String) throws -> Detector {
-        do { return try o.detector() } catch { throw ValidationError("\(path): \(error)\(hint)") }
     }
 
     /// The options as a user would type them (for reports).
