@@ -5,8 +5,14 @@ import Crystallography
 public enum MapProperty {
     /// EDAX confidence index (−1 = not indexed).
     public static let confidenceIndex = "ci"
-    /// EDAX image quality.
+    /// Image quality: EDAX's IQ as read from files; from Hough indexing here, the mean height of the detected
+    /// peaks in the band-enhanced Radon transform (OIM's definition).
     public static let imageQuality = "iq"
+    /// Pattern sharpness: Krieger Lassen's image quality from the pattern's amplitude spectrum (kikuchipy's
+    /// `get_image_quality`), 0…1.
+    public static let patternSharpness = "sharpness"
+    /// Mean pattern intensity (a virtual backscatter-electron image).
+    public static let meanIntensity = "mean_intensity"
     /// EDAX fit (mean angular deviation of the Hough solution, degrees).
     public static let fit = "fit"
     /// EDAX secondary-electron / detector signal.

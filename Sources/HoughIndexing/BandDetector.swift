@@ -11,11 +11,14 @@ public struct BandDetector: Sendable {
     let kernelTheta: [Float]
     let minimumCount: Float
     public var suppressionRadius = (theta: 4, rho: 3)
+    /// The expected band width in ρ cells the kernel is matched to.
+    public let bandWidth: Double
 
     /// - Parameter bandWidth: expected band width in ρ cells.
     public init(radon: RadonTransform, bandWidth: Double = 2, bandCount: Int = 9) {
         self.radon = radon
         self.bandCount = bandCount
+        self.bandWidth = bandWidth
         let s = max(0.7, bandWidth / 2)
         let rr = Int((3 * s).rounded(.up))
         var kr = (-rr...rr).map { i -> Float in

@@ -34,8 +34,10 @@ public struct HoughIndexer: Sendable {
     /// reflector library (nil: off). Dev Na sets: 120 px median error 0.244° → 0.162°, 60 px
     /// 94.6 % → 96.8 % within 2° and median 0.60° → 0.38°, for 2–7 % of the time.
     public var radonRefinement: RadonRefinement?
-    /// The preprocessing for the width check: as `preprocessor` but without the Gaussian filter, which would widen every band.
+    /// The preprocessing for the width check and the sharpness: as `preprocessor` but without the Gaussian filter,
+    /// which would widen every band and cut the high frequencies the sharpness measures.
     let widthPreprocessor: Preprocessor
+    let patternQuality: PatternQuality
 
     /// - Parameters:
     ///   - thetaCount, rhoCount: Hough resolution (0 = one ρ cell per detector pixel).
@@ -76,6 +78,7 @@ public struct HoughIndexer: Sendable {
                     : .dynamicBackground(sigma: bgSigma, operation: .subtract)
             ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : [])
                 + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
+        patternQuality = PatternQuality(rows: detector.rows, columns: detector.columns)
         widthPreprocessor = Preprocessor(
             rows: detector.rows, columns: detector.columns,
             steps: preprocessor.steps.filter {
@@ -91,30 +94,42 @@ public struct HoughIndexer: Sendable {
 
     /// Indexes one pattern (raw intensities, rows × columns).
     public func index(_ pattern: [Float]) -> (IndexingSolution?, [Band]) {
+        let r = analyse(pattern)
+        return (r.solution, r.bands)
+    }
+
+    /// Indexes one pattern and measures its figures of merit.
+    public func analyse(_ pattern: [Float]) -> HoughResult {
         let p = preprocessor.apply(pattern)
         var t = [Float](repeating: 0, count: radon.thetaCount * radon.rhoCount)
         p.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
         return solve(pattern, transform: t)
     }
 
-    /// Band detection and indexing of one pattern whose Radon transform (of the preprocessed pattern) is given.
-    func solve(_ pattern: [Float], transform: [Float]) -> (IndexingSolution?, [Band]) {
+    /// Band detection, indexing and figures of merit of one pattern whose Radon transform (of the preprocessed
+    /// pattern) is given.
+    func solve(_ pattern: [Float], transform: [Float]) -> HoughResult {
         var t = transform
         let enhanced = bands.enhance(t)
         let b = bands.detect(enhanced: enhanced)
         let normals = bandNormals(b)
-        func refined(_ s: IndexingSolution?) -> IndexingSolution? {
-            guard var s, let rr = radonRefinement else { return s }
-            s.rotation = rr.refine(enhanced: enhanced, start: s.rotation, crystalNormals: indexer.libraries[s.phaseIndex].normals)
-            return s
+        let quality = HoughQuality.measure(transform: transform, bands: b, radon: radon, bandWidth: bands.bandWidth)
+        let background = widthPreprocessor.apply(pattern)
+        func result(_ s: IndexingSolution?) -> HoughResult {
+            var s = s
+            if let found = s, let rr = radonRefinement {
+                s?.rotation = rr.refine(enhanced: enhanced, start: found.rotation, crystalNormals: indexer.libraries[found.phaseIndex].normals)
+            }
+            return HoughResult(
+                solution: s, bands: b, quality: quality, sharpness: patternQuality.sharpness(background),
+                meanIntensity: PatternQuality.meanIntensity(pattern))
         }
-        guard let widthCheck else { return (refined(indexer.index(normals)), b) }
+        guard let widthCheck else { return result(indexer.index(normals)) }
         let each = indexer.indexEach(normals).compactMap { $0 }
-        guard let top = each.map(\.bandsMatched).max() else { return (nil, b) }
+        guard let top = each.map(\.bandsMatched).max() else { return result(nil) }
         let close = each.filter { $0.bandsMatched >= top - phaseMatchSlack }
-        if close.count == 1 { return (refined(close[0]), b) }
-        let q = widthPreprocessor.apply(pattern)
-        q.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
+        if close.count == 1 { return result(close[0]) }
+        background.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
         let scored = close.map {
             (
                 $0,
@@ -122,14 +137,19 @@ public struct HoughIndexer: Sendable {
                     ?? -.infinity
             )
         }
-        return (refined(scored.max { $0.1 < $1.1 }!.0), b)
+        return result(scored.max { $0.1 < $1.1 }!.0)
     }
 
     /// Indexes `count` patterns stored contiguously, in parallel: groups of `group` patterns share one
     /// pass of the Radon transform over its bin table (``RadonTransform/transform(batch:count:into:minCount:)``).
     public func index(batch: [Float], count: Int, group: Int = 8) -> [IndexingSolution?] {
+        analyse(batch: batch, count: count, group: group).map(\.solution)
+    }
+
+    /// As ``index(batch:count:group:)``, with every pattern's bands and figures of merit.
+    public func analyse(batch: [Float], count: Int, group: Int = 8) -> [HoughResult] {
         let n = detector.pixelCount, tn = radon.thetaCount * radon.rhoCount
-        var out = [IndexingSolution?](repeating: nil, count: count)
+        var out = [HoughResult?](repeating: nil, count: count)
         let groups = (count + group - 1) / group
         out.withUnsafeMutableBufferPointer { ob in
             let o = UncheckedPointer(ob.baseAddress!)
@@ -145,11 +165,11 @@ public struct HoughIndexer: Sendable {
                     t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: m, into: $0.baseAddress!) }
                 }
                 for k in 0..<m {
-                    o.p[lo + k] = solve(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)])).0
+                    o.p[lo + k] = solve(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)]))
                 }
             }
         }
-        return out
+        return out.map { $0! }
     }
 
     /// Indexes a whole stack in chunks (constant memory) into a crystal map.
@@ -159,11 +179,17 @@ public struct HoughIndexer: Sendable {
         var phaseIndex = [Int32](repeating: -1, count: grid.count)
         var ci = [Float](repeating: -1, count: grid.count), fit = [Float](repeating: 0, count: grid.count)
         var nb = [Float](repeating: 0, count: grid.count), nm = nb
+        var iq = nb, bc = nb, bs = nb, sharp = nb, mean = nb
         try stack.forEachChunk(size: chunk) { r, data in
-            let sols = index(batch: data, count: r.count)
-            for (k, s) in sols.enumerated() {
+            let results = analyse(batch: data, count: r.count)
+            for (k, result) in results.enumerated() {
                 let i = r.lowerBound + k
-                guard let s else { continue }
+                iq[i] = Float(result.quality.imageQuality)
+                bc[i] = Float(result.quality.bandContrast)
+                bs[i] = Float(result.quality.bandSlope)
+                sharp[i] = Float(result.sharpness)
+                mean[i] = Float(result.meanIntensity)
+                guard let s = result.solution else { continue }
                 rotations[i] = s.rotation
                 phaseIndex[i] = Int32(s.phaseIndex)
                 ci[i] = Float(s.confidence)
@@ -176,7 +202,12 @@ public struct HoughIndexer: Sendable {
         return CrystalMap(
             grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
             rotations: rotations,
-            properties: [MapProperty.confidenceIndex: ci, MapProperty.fit: fit, MapProperty.bands: nb, MapProperty.bandsMatched: nm],
+            properties: [
+                MapProperty.confidenceIndex: ci, MapProperty.fit: fit, MapProperty.bands: nb, MapProperty.bandsMatched: nm,
+                MapProperty.imageQuality: iq, MapProperty.bandContrast: HoughQuality.scaledTo255(bc),
+                MapProperty.bandSlope: HoughQuality.scaledTo255(bs), MapProperty.patternSharpness: sharp,
+                MapProperty.meanIntensity: mean,
+            ],
             metadata: ["operator": "SwiftEBSD Hough indexing"])
     }
 }

@@ -73,6 +73,11 @@ public struct RadonTransform: Sendable {
         (t * .pi / Double(thetaCount), (r + 0.5) / Double(rhoCount) * 2 * rhoMax - rhoMax)
     }
 
+    /// The fractional cell of a line: the inverse of ``line(theta:rho:)``.
+    public func cell(theta: Double, rho: Double) -> (theta: Double, rho: Double) {
+        (theta / .pi * Double(thetaCount), (rho + rhoMax) / (2 * rhoMax) * Double(rhoCount) - 0.5)
+    }
+
     /// Mean intensity per cell, `[θ][ρ]` row-major; cells with fewer than `minCount` pixels are NaN.
     public func transform(_ pattern: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, minCount: Float = 3) {
         transform(batch: pattern, count: 1, into: out, minCount: minCount)

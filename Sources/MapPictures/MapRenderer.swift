@@ -150,9 +150,11 @@ public struct MapRenderer: Sendable {
 
     func drawRamp(_ img: inout RGBImage, x: Int, y: Int, range: ClosedRange<Float>, label: String) {
         for k in 0..<128 { img.fillRect(x: x + k, y: y + 18, w: 1, h: 14, MapRenderer.ramp(Float(k) / 127)) }
-        img.text(String(format: "%g", range.lowerBound), x: x, y: y + 36, scale: 2)
-        let hi = String(format: "%g", range.upperBound)
-        img.text(hi, x: x + 128 - RGBImage.textWidth(hi), y: y + 36, scale: 2)
+        // three significant digits, two where both ends would run into each other
+        let digits = RGBImage.textWidth(String(format: "%.3g %.3g", range.lowerBound, range.upperBound), scale: 2) > 128 ? 2 : 3
+        img.text(String(format: "%.\(digits)g", range.lowerBound), x: x, y: y + 36, scale: 2)
+        let hi = String(format: "%.\(digits)g", range.upperBound)
+        img.text(hi, x: x + 128 - RGBImage.textWidth(hi, scale: 2), y: y + 36, scale: 2)
         img.text(label, x: x, y: y, scale: 2)
     }
 }

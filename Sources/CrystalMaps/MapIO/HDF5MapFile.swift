@@ -275,8 +275,9 @@ public enum HDF5MapFile {
         }
         var props: [String: [Float]] = [:]
         props[MapProperty.score] = optionalColumn(file, "\(data)/scores", n).map(grid)
-        for name in [MapProperty.score, MapProperty.confidenceIndex, MapProperty.imageQuality, MapProperty.fit, MapProperty.bandContrast]
-        where props[name] == nil {
+        // every other dataset of one value per point is a property (orix writes its properties there)
+        let geometry: Set = ["phi1", "Phi", "phi2", "phase_id", "id", "is_in_data", "x", "y", "z"]
+        for name in file.members(data) where props[name] == nil && !geometry.contains(name) {
             props[name] = optionalColumn(file, "\(data)/\(name)", n).map(grid)
         }
         let meta = ["format": "orix HDF5 crystal map", "frame": "as stored (orix keeps the file's frame)"]

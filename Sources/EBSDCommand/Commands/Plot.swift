@@ -8,15 +8,33 @@ import MapPictures
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Pictures of a map: phase, grain and KAM maps (PNG), grain-size histogram and inverse pole figure (SVG or PNG).",
+        abstract: "Pictures of a map: phase, grain, KAM and quality maps (PNG), grain-size histogram and inverse pole figure.",
         discussion: """
-            Kinds: phase, grains, kam (maps, PNG); histogram (number- and area-weighted ECD, .svg or .png); \
+            Kinds: phase, grains, kam (maps, PNG); figures of merit iq, bc, bs, ci, fit, sharpness, bse (mean pattern \
+            intensity), score (maps, PNG; the README explains each); histogram (number- and area-weighted ECD, .svg or .png); \
             ipf (scatter .svg, density .png) along --direction. Examples: ebsd plot histogram map.ang -o sizes.svg; \
             ebsd plot kam map.ang --boundaries -o kam.png
             """
     )
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case phase, grains, kam, histogram, ipf }
-    @Argument(help: "phase, grains, kam, histogram or ipf.") var kind: Kind
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case phase, grains, kam, histogram, ipf, iq, bc, bs, ci, fit, sharpness, bse, score
+        /// The map property a figure-of-merit kind shows.
+        var property: String? {
+            switch self {
+            case .iq: MapProperty.imageQuality
+            case .bc: MapProperty.bandContrast
+            case .bs: MapProperty.bandSlope
+            case .ci: MapProperty.confidenceIndex
+            case .fit: MapProperty.fit
+            case .sharpness: MapProperty.patternSharpness
+            case .bse: MapProperty.meanIntensity
+            case .score: MapProperty.score
+            default: nil
+            }
+        }
+    }
+    @Argument(help: "phase, grains, kam, histogram, ipf, or a figure of merit: iq, bc, bs, ci, fit, sharpness, bse, score.")
+    var kind: Kind
     @Argument(help: "Map file.") var file: String
     @Option(help: "Grain / HAGB threshold in degrees.") var hagb = 10.0
     @Option(help: "LAGB threshold in degrees.") var lagb = 2.0
@@ -40,12 +58,18 @@ struct Plot: ParsableCommand {
     func run() throws {
         do {
             let map = try readMap(file)
-            guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
+            guard map.indexedCount > 0 || kind.property != nil else { throw ValidationError("\(file): the map has no indexed pixel") }
             let svg = (output as NSString).pathExtension.lowercased() == "svg"
             var r = MapRenderer(scale: scale)
             r.legend = true
             if boundaries { r.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
             switch kind {
+            case .iq, .bc, .bs, .ci, .fit, .sharpness, .bse, .score:
+                let property = kind.property!
+                guard let layer = MapLayer.quality(property, of: map) else {
+                    throw ValidationError("\(file): the map holds no '\(property)' column (it holds: \(map.properties.keys.sorted()))")
+                }
+                try r.render(map, layer).writePNG(output)
             case .phase: try r.render(map, .phase).writePNG(output)
             case .grains: try r.render(map, .grains(GrainSegmentation(thresholdDegrees: hagb).segment(map))).writePNG(output)
             case .kam:
