@@ -3,6 +3,7 @@ import Crystallography
 import CrystalMaps
 import PatternSimulation
 import PatternStacks
+import Preprocessing
 
 /// Dictionary indexing of a whole stack into a crystal map, by the full dictionary
 /// (``DictionaryIndexer``, one `sgemm` per block) or, with ``DictionaryMatchOptions/fast``,
@@ -72,8 +73,23 @@ public struct StackMatcher: Sendable {
             report.dictionaryFromCache = result.dictionaryFromCache
         }
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
-        let map = di.crystalMap(result, grid: grid, phase: phase, minimumScore: Float(options.minimumScore ?? -1))
+        var map = di.crystalMap(result, grid: grid, phase: phase, minimumScore: Float(options.minimumScore ?? -1))
+        try addPatternFigures(&map, stack: stack)
         report.belowMinimumScore = options.minimumScore == nil ? 0 : map.count - map.indexedCount
         return (map, report)
+    }
+
+    /// Adds the figures of merit that need no Hough transform (``PatternQuality``: sharpness, mean
+    /// intensity) to a map of `stack`, streaming the stack once more.
+    public func addPatternFigures(_ map: inout CrystalMap, stack: PatternStack, chunk: Int = 1024) throws {
+        let q = PatternQuality(rows: stack.patternRows, columns: stack.patternColumns)
+        var sharp = [Float](repeating: 0, count: stack.count), mean = sharp
+        try stack.forEachChunk(size: chunk) { r, data in
+            let m = q.measure(batch: data, count: r.count)
+            sharp.replaceSubrange(r, with: m.sharpness)
+            mean.replaceSubrange(r, with: m.meanIntensity)
+        }
+        map.properties[MapProperty.patternSharpness] = sharp
+        map.properties[MapProperty.meanIntensity] = mean
     }
 }

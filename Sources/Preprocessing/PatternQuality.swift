@@ -59,6 +59,31 @@ public struct PatternQuality: Sendable {
         return 1 - weighted / total / inertiaMax
     }
 
+    /// The background correction sharpness is measured after where no indexing preprocessing gives one: the
+    /// dynamic background (Gaussian σ = width/8, kikuchipy's default) subtracted, rescaled to 0…255.
+    public var backgroundCorrection: Preprocessor {
+        let sigma = Double(columns) / 8
+        return Preprocessor(rows: rows, columns: columns, steps: [.dynamicBackground(sigma: sigma, operation: .subtract)])
+    }
+
+    /// Sharpness (after ``backgroundCorrection``) and mean intensity (raw) of `count` patterns stored
+    /// contiguously, in parallel.
+    public func measure(batch: [Float], count: Int) -> (sharpness: [Float], meanIntensity: [Float]) {
+        let n = rows * columns, correction = backgroundCorrection
+        var sharp = [Float](repeating: 0, count: count), mean = sharp
+        sharp.withUnsafeMutableBufferPointer { sb in
+            mean.withUnsafeMutableBufferPointer { mb in
+                let s = UncheckedPointer(sb.baseAddress!), m = UncheckedPointer(mb.baseAddress!)
+                parallelFor(count) { k in
+                    let p = Array(batch[(k * n)..<((k + 1) * n)])
+                    s.p[k] = Float(sharpness(correction.apply(p)))
+                    m.p[k] = Float(Self.meanIntensity(p))
+                }
+            }
+        }
+        return (sharp, mean)
+    }
+
     /// The mean intensity of one pattern.
     public static func meanIntensity(_ pattern: [Float]) -> Double {
         pattern.isEmpty ? 0 : pattern.reduce(0.0) { $0 + Double($1) } / Double(pattern.count)
