@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 DEB_PACKAGES := libpng-dev libtiff-dev libfftw3-dev libopenblas-dev pkg-config libhdf5-dev hdf5-plugin-lzf liblzf1
+# Peer tools the tests and benchmarks compare with, side by side on the same data (PyPI, pinned).
+PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 h5py tifffile
 OUT := out/demo
 EBSD := .build/release/ebsd
 
@@ -14,7 +16,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: help setup build test demo bench clean sample-maps master-patterns
+.PHONY: help setup peers build test demo bench clean sample-maps master-patterns
 
 help:
 	@echo "make demo   - install what is missing, build (release), run the pipeline on the shipped sample"
@@ -32,10 +34,19 @@ setup:
 	fi
 	@command -v swift >/dev/null || { echo "make setup: the Swift toolchain (swift) is not on PATH; install Swift 6 from swift.org" >&2; exit 1; }
 
+## Installs the peer tools (Python) that are missing; where pip cannot, the comparisons are skipped and say so.
+peers:
+	@if python3 -c "import orix, kikuchipy, pyebsdindex, h5py, tifffile" 2>/dev/null; then :; \
+	elif command -v python3 >/dev/null; then \
+	  echo "make peers: installing $(PEER_PACKAGES)"; \
+	  python3 -m pip install --quiet --disable-pip-version-check $(PEER_PACKAGES) \
+	    || echo "make peers: pip failed; tests that compare with peer tools will be skipped (reason recorded)"; \
+	else echo "make peers: no python3; tests that compare with peer tools will be skipped (reason recorded)"; fi
+
 build: setup
 	swift build -c release --product ebsd
 
-test: setup
+test: setup peers
 	swift test
 
 demo: build
@@ -47,7 +58,7 @@ demo: build
 	@echo "demo outputs (report.html, report.md, maps after every step, pictures, grains.csv) are in $(OUT)/:"
 	@ls -1 $(OUT)
 
-bench: setup
+bench: setup peers
 	swift build -c release --product ebsd-bench
 	.build/release/ebsd-bench
 
@@ -60,7 +71,7 @@ master-patterns: build
 
 sample-maps: build
 	$(EBSD) simulate map --phase Na --elongation 2.5 -o SampleMaps/na-deposit.ang
-	for s in na-foil-topview na-electrodeposit-cross-section li-electrodeposit-cross-section; do \
+	for s in na-foil-topview na-foil-lowdose na-electrodeposit-cross-section li-electrodeposit-cross-section; do \
 	  $(EBSD) synth $$s -o SampleMaps/$$s; done
 
 clean:

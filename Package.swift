@@ -71,7 +71,7 @@ let package = Package(
         stage("DetectorGeometry", ["Crystallography"]),
         stage("PatternSimulation", ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics", "EBSDCore", "EBSDHDF5"]),
         stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore"]),
-        stage("Preprocessing", ["EBSDNumerics", "EBSDCore"]),
+        stage("Preprocessing", ["EBSDNumerics", "PatternStacks", "EBSDCore"]),
         stage("PatternStacks", ["EBSDImageIO", "EBSDHDF5", "EBSDCore"]),
         stage("Grains", ["Crystallography", "CrystalMaps", "EBSDCore"]),
         stage("HoughIndexing", ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing", "EBSDCore"]),

@@ -251,6 +251,8 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
         if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
         if only == nil || only == "h5-stream" { h5StreamCase(scratch: scratch, quick: quick) }
 
+        if wanted("nlpar") { nlparCase(scratch: scratch, quick: quick) }
+
         // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
         if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
 

@@ -21,7 +21,8 @@ public struct PipelineRunner {
     /// The recipe as written (for the report).
     public let recipeText: String
     public let outputFolder: String
-    public let inputs: PipelineInputs
+    /// The opened inputs; an `nlpar` step puts NLPAR between the stack and the later steps.
+    public private(set) var inputs: PipelineInputs
     /// One line per event (a step starting, its result); the `ebsd` tool prints them on stderr.
     public var message: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Progress of long steps; default: a terminal progress line on stderr.
@@ -91,7 +92,11 @@ public struct PipelineRunner {
                 done.file.map({ fm.fileExists(atPath: path($0)) }) ?? true
             {
                 if let f = done.file { map = try MapFile.read(path(f)) }
-                if !step.makesMap, let m = map { try runOutputStep(step, m) }
+                if case .nlpar(let p) = step {
+                    _ = try applyNLPAR(p)
+                } else if !step.makesMap, let m = map {
+                    try runOutputStep(step, m)
+                }
                 log.append(done)
                 message("\(counter): finished earlier, resumed from \(done.file ?? "-")")
                 continue
@@ -108,6 +113,8 @@ public struct PipelineRunner {
                 try MapFile.write(m, to: path(file!))
                 // continue from the file, so an interrupted and resumed run sees exactly the same input
                 map = try MapFile.read(path(file!))
+            } else if case .nlpar(let p) = step {
+                note = try applyNLPAR(p)
             } else {
                 guard let m = map else { throw RecipeError("step \(i + 1) (\(step.name)) needs a map") }
                 note = try runOutputStep(step, m)
@@ -135,6 +142,15 @@ public struct PipelineRunner {
             let laterMap = Int(f.prefix(2)).map { $0 > i && f.hasSuffix(".ang") } ?? false
             if laterMap || f == "final.ang" || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
         }
+    }
+
+    /// Puts NLPAR between the stack and every later step (its first pass runs now); returns a note.
+    mutating func applyNLPAR(_ p: NLPARStep) throws -> String {
+        let (_, raw) = try inputs.patterns(NLPARStep.stepName)
+        let report = progress("nlpar noise", raw.count)
+        let (averaged, lambda) = try raw.averaged(by: p.nlpar, progress: { report($0, raw.count) })
+        inputs.stack = averaged
+        return String(format: "search radius %d, λ %.3f%@", p.nlpar.searchRadius, lambda, p.nlpar.lambda == nil ? " (estimated)" : "")
     }
 
     /// Runs a step that makes a new map; returns it and a one-line note.
@@ -176,7 +192,7 @@ public struct PipelineRunner {
                     dynamicBackgroundSigma: p.dynamicBackgroundSigma)
             }
             return try clean(map, step, p.correction(verify: check?.verifier))
-        case .grains, .ipf:
+        case .grains, .ipf, .nlpar:
             throw RecipeError("\(step.name) does not make a map")
         }
     }
@@ -184,7 +200,8 @@ public struct PipelineRunner {
     /// The stack's mean pattern when `signal` removes it, computed on first use.
     mutating func mean(_ signal: MatchingSignalOptions, _ stack: PatternStack) throws -> [Float]? {
         guard signal.staticBackground == .mean else { return nil }
-        if meanPattern == nil { meanPattern = try stack.meanPattern() }
+        // from the raw patterns: NLPAR leaves the mean as it is
+        if meanPattern == nil { meanPattern = try ((stack.source as? NLPARSource)?.base ?? stack).meanPattern() }
         return meanPattern
     }
 

@@ -1,6 +1,7 @@
 /// One step of a protocol, with its own typed parameters and defaults. Steps that make a
 /// map write `NN-step.ang`; `grains` and `ipf` write tables and figures.
 public enum PipelineStep: Sendable, Hashable {
+    case nlpar(NLPARStep)
     case hough(HoughStep)
     case match(MatchStep)
     case refine(RefineStep)
@@ -14,7 +15,7 @@ public enum PipelineStep: Sendable, Hashable {
 
     /// Every step type, in the order a protocol usually runs them.
     public static let kinds: [any RecipeStepParameters.Type] = [
-        HoughStep.self, MatchStep.self, RefineStep.self, NeighbourCheckStep.self, WildSpikesStep.self, FillStep.self,
+        NLPARStep.self, HoughStep.self, MatchStep.self, RefineStep.self, NeighbourCheckStep.self, WildSpikesStep.self, FillStep.self,
         PseudoSymmetryStep.self, MinGrainSizeStep.self, GrainsStep.self, IPFStep.self,
     ]
 
@@ -24,6 +25,7 @@ public enum PipelineStep: Sendable, Hashable {
     /// The step's parameters.
     public var parameters: any RecipeStepParameters {
         switch self {
+        case .nlpar(let p): return p
         case .hough(let p): return p
         case .match(let p): return p
         case .refine(let p): return p
@@ -40,7 +42,7 @@ public enum PipelineStep: Sendable, Hashable {
     /// True for steps that make a new map (the others write tables and figures).
     public var makesMap: Bool {
         switch self {
-        case .grains, .ipf: return false
+        case .grains, .ipf, .nlpar: return false
         default: return true
         }
     }
@@ -56,7 +58,7 @@ public enum PipelineStep: Sendable, Hashable {
     /// True for steps that read the pattern stack.
     public var needsPatterns: Bool {
         switch self {
-        case .hough, .match, .refine, .neighbourCheck: return true
+        case .nlpar, .hough, .match, .refine, .neighbourCheck: return true
         case .pseudoSymmetry(let p): return p.verify
         default: return false
         }
@@ -76,6 +78,7 @@ public enum PipelineStep: Sendable, Hashable {
         var r = try StepParameters(number: number, name: name, decoder: decoder)
         let step: PipelineStep
         switch name {
+        case NLPARStep.stepName: step = .nlpar(try NLPARStep(recipe: &r))
         case HoughStep.stepName: step = .hough(try HoughStep(recipe: &r))
         case MatchStep.stepName: step = .match(try MatchStep(recipe: &r))
         case RefineStep.stepName: step = .refine(try RefineStep(recipe: &r))

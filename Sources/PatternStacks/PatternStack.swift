@@ -10,6 +10,8 @@ public struct PatternStack: Sendable {
     public let source: any PatternSource
     public let mapRows: Int
     public let mapColumns: Int
+    /// Whether the map shape is known (the file states it or the caller gave it), not the 1 × count fallback.
+    public let mapShapeKnown: Bool
 
     public var path: String { source.path }
     public var patternRows: Int { source.patternRows }
@@ -73,6 +75,7 @@ public struct PatternStack: Sendable {
         }
         mapRows = shape.rows
         mapColumns = shape.columns
+        mapShapeKnown = mapShape != nil || source.mapShape != nil
     }
 
     /// Reads patterns `range`.

@@ -20,6 +20,7 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Phase (built-in name or .json); repeat for several.") var phase: [String] = ["Na"]
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var map: MapShapeOption
+    @OptionGroup var nlpar: NLPAROptions
     @Option(help: "Bands per pattern.") var bands = HoughIndexer.defaultBandCount
     @Option(help: "Hough angle steps over 180°.") var thetaSteps = HoughIndexer.defaultThetaCount
     @Option(help: "Map step in µm (for the output grid).") var step = RecipeInputs.defaultStepMicrons
@@ -42,7 +43,7 @@ struct IndexHough: ParsableCommand {
 
     func run() throws {
         do {
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), nlpar: nlpar)
             let phases = try phase.map { try Phase.resolve($0) }
             let hi = HoughIndexer(
                 detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000,

@@ -14,6 +14,7 @@ struct IndexHybrid: ParsableCommand {
     @Argument(help: "Pattern stack.") var stack: String
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var map: MapShapeOption
+    @OptionGroup var nlpar: NLPAROptions
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
     @Option(help: "Orientation sampling resolution of the dictionary in degrees.") var resolution = DictionaryMatchOptions()
@@ -33,7 +34,7 @@ struct IndexHybrid: ParsableCommand {
 
     func run() throws {
         do {
-            let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape())
+            let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape(), nlpar: nlpar)
             let matcher = try StackMatcher(
                 signal: signal, master: mp, phase: phase, options: try matching.dictionaryOptions(resolution: resolution))
             var hybrid = HybridIndexer(

@@ -17,6 +17,7 @@ struct IndexMatch: ParsableCommand {
     @Argument(help: "Pattern stack.") var stack: String
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var map: MapShapeOption
+    @OptionGroup var nlpar: NLPAROptions
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
     @Option(help: "Orientation sampling resolution in degrees (the reference study: 2).") var resolution = defaults.resolutionDegrees
@@ -47,7 +48,7 @@ struct IndexMatch: ParsableCommand {
 
     func run() throws {
         do {
-            let (mp, phase, _, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape())
+            let (mp, phase, _, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape(), nlpar: nlpar)
             let matcher = try StackMatcher(signal: signal, master: mp, phase: phase, options: try options)
             let blocks = matcher.indexer.blockSizes(measured: s.count)
             say(

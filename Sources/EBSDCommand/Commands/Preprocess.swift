@@ -10,7 +10,7 @@ struct Preprocess: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a pattern stack: static and dynamic background, filters, binning, averaging → multi-page TIFF.",
         discussion: """
-            Steps run in this order: static background, dynamic background, neighbour averaging (NPAR), \
+            Steps run in this order: NLPAR (on the raw patterns), static background, dynamic background, neighbour averaging (NPAR), \
             Gaussian filter, binning, mask, normalisation. Streams the stack in chunks of map rows, so memory \
             stays flat. Example: ebsd preprocess SampleMaps/na-foil-topview/patterns.tif --static-background mean \
             --dynamic-background 7.5 -o clean.tif
@@ -18,6 +18,7 @@ struct Preprocess: ParsableCommand {
     )
     @Argument(help: "Stack file or folder.") var stack: String
     @OptionGroup var map: MapShapeOption
+    @OptionGroup var nlparOptions: NLPAROptions
     @Option(help: "Static background: an image file (TIFF/PNG) or 'mean' for the stack mean.") var staticBackground: String?
     @Option(help: "Dynamic background: Gaussian σ in pixels (kikuchipy's default is width/8).") var dynamicBackground: Double?
     @Option(help: "Background removal: subtract or divide.") var operation = "subtract"
@@ -44,13 +45,14 @@ struct Preprocess: ParsableCommand {
 
     func run() throws {
         do {
-            let s = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan)
+            let raw = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan)
+            let s = try nlparOptions.apply(raw)
             let op: BackgroundOperation = operation == "divide" ? .divide : .subtract
             var before: [PreprocessStep] = []
             if let sb = staticBackground {
                 let bg: [Float]
                 if sb == "mean" {
-                    bg = try s.meanPattern()
+                    bg = try raw.meanPattern()  // NLPAR leaves the mean as it is
                 } else {
                     let img = try PatternStack.open(sb, mapShape: (1, 1))
                     guard img.patternRows == s.patternRows && img.patternColumns == s.patternColumns else {

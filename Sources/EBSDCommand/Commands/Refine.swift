@@ -14,6 +14,7 @@ struct Refine: ParsableCommand {
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
+    @OptionGroup var nlpar: NLPAROptions
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
@@ -24,11 +25,12 @@ struct Refine: ParsableCommand {
         do {
             let (mp, _) = try matching.masterAndPhase()
             let start = try readMap(map)
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: (start.grid.rows, start.grid.columns))
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: (start.grid.rows, start.grid.columns), nlpar: nlpar)
             guard s.count == start.count else {
                 throw ValidationError("\(stack) holds \(s.count) patterns but \(map) has \(start.count) pixels")
             }
-            let signal = try matching.signalOptions.signal(detector: det, stack: s)
+            // the static background ('mean') from the raw patterns: NLPAR leaves the mean as it is
+            let signal = try matching.signalOptions.signal(detector: det, stack: (s.source as? NLPARSource)?.base ?? s)
             let t0 = Date()
             let (m, report) = try MapRefiner(signal: signal, master: mp, options: try refineOptions.options)
                 .refine(start, stack: s, progress: ProgressReporter(total: start.indexedCount, label: "refine").callback)

@@ -15,7 +15,8 @@ struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate a synthetic sample: microstructure, its ground-truth map and a realistic pattern stack.",
         discussion: """
-            Samples: na-foil-topview (Voronoi grains of a few hundred µm, 10 µm steps), \
+            Samples: na-foil-topview (Voronoi grains of a few hundred µm, 10 µm steps), na-foil-lowdose (12 grains, \
+            patterns with ~20 counts at their peak, as beam-sensitive Li/Na are recorded), \
             na-electrodeposit-cross-section and li-electrodeposit-cross-section (columnar grains 10–150 µm wide \
             perpendicular to the interface at the bottom, pores at the interface, a pseudo-symmetric 60°<111> \
             cluster and wild spikes in the "as indexed" map). Patterns are projected from the project's own \
@@ -25,6 +26,7 @@ struct Synth: ParsableCommand {
     )
     enum Sample: String, ExpressibleByArgument, CaseIterable {
         case naFoilTopview = "na-foil-topview"
+        case naFoilLowDose = "na-foil-lowdose"
         case naElectrodepositCrossSection = "na-electrodeposit-cross-section"
         case liElectrodepositCrossSection = "li-electrodeposit-cross-section"
     }
@@ -33,6 +35,11 @@ struct Synth: ParsableCommand {
     @OptionGroup var geometry: GeometryOptions
     @Option(help: "Random seed (default: 7, or 8 for the Li cross-section).") var seed: UInt64?
     @Option(name: .shortAndLong, help: "Output folder.") var output: String
+
+    /// Counts at the background peak of the low-dose sample's patterns.
+    static let lowDosePeakCounts = 20.0
+    /// Grains of the low-dose sample.
+    static let lowDoseGrains = 12
 
     func run() throws {
         let seed = self.seed ?? (sample == .liElectrodepositCrossSection ? 8 : 7)
@@ -47,12 +54,13 @@ struct Synth: ParsableCommand {
             var poor = Set<Int>(), pores = Set<Int>()
             var notes: [String] = []
             switch sample {
-            case .naFoilTopview:
+            case .naFoilTopview, .naFoilLowDose:
+                let lowDose = sample == .naFoilLowDose
                 var g = SyntheticMapGenerator()
                 g.rows = 40
                 g.columns = 50
                 g.step = 10
-                g.grains = 5
+                g.grains = lowDose ? Self.lowDoseGrains : 5
                 g.spreadDegrees = 0.3
                 g.zeroSolutionFraction = 0
                 g.seed = seed
@@ -60,9 +68,14 @@ struct Synth: ParsableCommand {
                 truth = g.make()
                 truth.properties = [MapProperty.confidenceIndex: [Float](repeating: 1, count: truth.count)]
                 notes.append(
-                    "5 Voronoi grains in 400 × 500 µm (a few hundred µm each), random orientations, 0.3° in-grain spread; top "
-                        + "view (use IPF-Z)."
+                    "\(g.grains) Voronoi grains in 400 × 500 µm (a few hundred µm each), random orientations, 0.3° in-grain "
+                        + "spread; top view (use IPF-Z)."
                 )
+                if lowDose {
+                    notes.append(
+                        "Low dose: ~\(Int(Self.lowDosePeakCounts)) counts at the background peak (the other samples: 100), as "
+                            + "beam-sensitive Li and Na are recorded; neighbours share orientations, so NLPAR can average.")
+                }
             case .naElectrodepositCrossSection, .liElectrodepositCrossSection:
                 var g = ColumnarDepositGenerator()
                 g.phase = phase
@@ -94,6 +107,7 @@ struct Synth: ParsableCommand {
             let projector = PatternProjector(master: mp, detector: det)
             var deg = PatternDegradation(rows: det.rows, columns: det.columns)
             deg.seed = seed
+            if sample == .naFoilLowDose { deg.peakCounts = Self.lowDosePeakCounts }
             let blur = GaussianBlur(rows: det.rows, columns: det.columns, sigma: deg.psfSigma)
             let n = truth.count, np = det.pixelCount
             let clean = projector.patterns(truth.rotations)
@@ -114,12 +128,12 @@ struct Synth: ParsableCommand {
                 compress: true)
             for p in noisy { try w.append(p) }
             try w.finish()
-            try readme(truth: truth, detector: det, masterPath: mpPath, phase: phase, notes: notes)
+            try readme(truth: truth, detector: det, masterPath: mpPath, phase: phase, notes: notes, peakCounts: deg.peakCounts)
             FileHandle.standardError.write(Data("wrote \(output)/ (\(n) patterns of \(det.rows)×\(det.columns) px)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 
-    func readme(truth: CrystalMap, detector d: Detector, masterPath: String, phase: Phase, notes: [String]) throws {
+    func readme(truth: CrystalMap, detector d: Detector, masterPath: String, phase: Phase, notes: [String], peakCounts: Double) throws {
         let seed = self.seed ?? (sample == .liElectrodepositCrossSection ? 8 : 7)
         func f(_ p: PatternCenter) -> String { String(format: "(%.6g, %.6g, %.6g)", p.x, p.y, p.z) }
         var s = "# \(sample.rawValue)\n\nSynthetic \(phase.name) sample made by this project:\n\n"
@@ -145,7 +159,7 @@ struct Synth: ParsableCommand {
         s += "- Master pattern: `\(masterPath)` (kinematical, this project).\n"
         s +=
             "- Degradation: Gaussian point spread σ = 0.8 px, off-centre Gaussian background (floor 0.25), band contrast 0.3, "
-            + "gain 0.8–1.2, Poisson noise with ~100 counts at the background peak.\n"
+            + "gain 0.8–1.2, Poisson noise with ~\(Int(peakCounts)) counts at the background peak.\n"
         try s.write(toFile: (output as NSString).appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
     }
 }

@@ -54,12 +54,15 @@ struct GeometryOptions: ParsableArguments {
 
     /// The stack at `path` (its `--scan`) and its detector: the file's geometry under the options given; the
     /// patterns must have the detector's shape. A file's per-point pattern centres are kept unless --pc is given.
-    func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?) throws -> (Detector, PatternStack) {
+    /// With `nlpar`, the stack is read through NLPAR.
+    func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?, nlpar: NLPAROptions? = nil) throws -> (Detector, PatternStack) {
         do {
-            return try PatternStack.openWithDetector(path, mapShape: mapShape, scan: scan, keepPointCentres: pc == nil && convention == nil)
-            {
+            let (det, s) = try PatternStack.openWithDetector(
+                path, mapShape: mapShape, scan: scan, keepPointCentres: pc == nil && convention == nil
+            ) {
                 try options(over: $0)
             }
+            return (det, try nlpar?.apply(s) ?? s)
         } catch let e as DetectorOptionsError {
             let hint = pc == nil ? " (the file's geometry cannot be used: give --pc)" : ""
             throw ValidationError("\(path): \(e)\(hint)")

@@ -88,12 +88,14 @@ struct MatchingOptions: ParsableArguments {
 
     /// Master pattern, phase, detector, stack and signal of a matching command, all checked.
     func setUp(
-        stack path: String, geometry: GeometryOptions, mapShape: (rows: Int, columns: Int)?
+        stack path: String, geometry: GeometryOptions, mapShape: (rows: Int, columns: Int)?, nlpar: NLPAROptions? = nil
     ) throws
         -> (MasterPattern, Phase, Detector, PatternStack, PatternSignal)
     {
         let (mp, phase) = try masterAndPhase()
-        let (det, s) = try geometry.detectorAndStack(path, mapShape: mapShape)
-        return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: s))
+        let (det, s) = try geometry.detectorAndStack(path, mapShape: mapShape, nlpar: nlpar)
+        // the static background ('mean') from the raw patterns: NLPAR leaves the mean as it is
+        let raw = (s.source as? NLPARSource)?.base ?? s
+        return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: raw))
     }
 }

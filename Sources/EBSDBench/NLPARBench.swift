@@ -1,0 +1,69 @@
+import EBSDCore
+import Foundation
+import PatternStacks
+import Preprocessing
+
+/// Patterns held in memory, as a stack (the bench times the averaging, not a file format).
+struct MemorySource: PatternSource {
+    let path = "memory"
+    let patternRows: Int, patternColumns: Int, count: Int
+    let mapShape: (rows: Int, columns: Int)?
+    let data: [Float]
+    func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
+        let n = patternRows * patternColumns
+        return Array(data[(range.lowerBound * n)..<(range.upperBound * n)])
+    }
+}
+
+/// NLPAR of the shipped Na top view (40 × 50 map of 60 × 60 px patterns) repeated `copies` times down the
+/// map: ours (noise pass + averaging streamed in 16-row chunks, λ given) against PyEBSDIndex's NLPAR
+/// (file to file, numba on all cores) at the same λ and radius, and the agreement of the averaged patterns.
+func nlparCase(scratch: URL, quick: Bool) {
+    let copies = quick ? 1 : 5
+    guard let base = try? PatternStack.open(packageRoot.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path),
+        let one = try? base.read(0..<base.count)
+    else {
+        emit(["case": "nlpar", "error": "SampleMaps/na-foil-topview/patterns.tif not readable"])
+        return
+    }
+    let data = [[Float]](repeating: one, count: copies).flatMap { $0 }
+    let rows = base.mapRows * copies, cols = base.mapColumns, n = rows * cols
+    let src = MemorySource(patternRows: base.patternRows, patternColumns: base.patternColumns, count: n, mapShape: (rows, cols), data: data)
+    let stack = try! PatternStack(source: src)
+    let lambda = try! NLPAR().prepare(stack).lambda
+    let nlpar = try! NLPAR(lambda: lambda)
+    var averaged: [Float] = []
+    let t = best(of: 3) {
+        let s = try! stack.averaged(by: nlpar).stack
+        averaged = []
+        averaged.reserveCapacity(data.count)
+        try! s.forEachChunk(size: 16 * cols) { _, chunk in averaged += chunk }
+    }
+    var rec: [String: Any] = [
+        "case": "nlpar", "n": n, "map": "\(rows)x\(cols)", "pattern": "\(base.patternRows)x\(base.patternColumns)",
+        "search_radius": nlpar.searchRadius, "lambda": lambda, "patterns_per_s": Double(n) / t, "threads": cores,
+    ]
+    let input = scratch.appendingPathComponent("nlpar-in.raw"), output = scratch.appendingPathComponent("nlpar-out.raw")
+    try! data.withUnsafeBytes { Data($0) }.write(to: input)
+    let args = [
+        input.path, "\(rows)", "\(cols)", "\(base.patternRows)", "\(base.patternColumns)", "\(lambda)", "\(nlpar.searchRadius)", output.path,
+    ]
+    if let p = peer(args, script: "pyebsdindex_nlpar_peer.py"), let secs = p["seconds"] as? Double,
+        let theirs = try? Data(contentsOf: output)
+    {
+        let other = theirs.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        let np = base.patternSize
+        let ncc = (0..<n).map { k in
+            PatternNormalization.ncc(Array(averaged[(k * np)..<((k + 1) * np)]), Array(other[(k * np)..<((k + 1) * np)]))
+        }
+        rec["peer"] = "PyEBSDIndex NLPAR (CPU, numba), file to file"
+        rec["peer_patterns_per_s"] = Double(n) / secs
+        rec["speedup_vs_peer"] = secs / t
+        rec["ncc_min_vs_peer"] = ncc.min()
+        rec["peer_lambda_estimated"] = p["lambda_estimated"]
+        rec["kikuchipy"] = "kikuchipy has no NLPAR (its average_neighbour_patterns is a fixed-kernel average)"
+    } else {
+        rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+    }
+    emit(rec)
+}
