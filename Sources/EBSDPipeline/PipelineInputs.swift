@@ -37,7 +37,7 @@ public struct PipelineInputs: Sendable {
             }
             if phases.count > 1 { throw RecipeError("pattern matching takes one phase (inputs.phases has \(phases.count))") }
         }
-        if inputs.map == nil, steps.first?.indexes != true {
+        if inputs.map == nil, steps.first(where: { $0.makesMap })?.indexes != true {
             throw RecipeError("no inputs.map is given, so the first map step must index (hough or match)")
         }
         if let pat = inputs.patterns {
