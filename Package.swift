@@ -68,7 +68,7 @@ let package = Package(
         stage("EBSDHDF5", ["CHDF5Shims", "EBSDCore"]),
         stage("CrystalMaps", ["Crystallography", "EBSDCore", "EBSDHDF5"]),
         stage("MapSimulation", ["Crystallography", "CrystalMaps", "EBSDCore"]),
-        stage("DetectorGeometry", ["Crystallography"]),
+        stage("DetectorGeometry", ["Crystallography", "EBSDNumerics", "EBSDCore"]),
         stage("PatternSimulation", ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics", "EBSDCore", "EBSDHDF5"]),
         stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore"]),
         stage("Preprocessing", ["EBSDNumerics", "PatternStacks", "EBSDCore"]),

@@ -92,6 +92,14 @@ public struct HoughIndexer: Sendable {
         return bands.map { (m[0] * cos($0.theta) + m[1] * sin($0.theta) - m[2] * $0.rho).unit }
     }
 
+    /// Sample-frame unit normals of bands detected in this indexer's Radon transform (made with its detector's
+    /// first PC), seen from pattern centre `pc` instead: the bands are lines on the detector, so they are
+    /// detected once and only their gnomonic distance ρ changes with the PC (``Band/seen(from:to:rows:columns:)``).
+    public func bandNormals(_ bands: [Band], pc: PatternCenter) -> [Vector3] {
+        let pc0 = detector.pc()
+        return bandNormals(bands.map { $0.seen(from: pc0, to: pc, rows: detector.rows, columns: detector.columns) })
+    }
+
     /// Indexes one pattern (raw intensities, rows × columns).
     public func index(_ pattern: [Float]) -> (IndexingSolution?, [Band]) {
         let r = analyse(pattern)

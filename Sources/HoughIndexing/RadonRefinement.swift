@@ -26,8 +26,9 @@ public struct RadonRefinement: Sendable {
         axes = radon.detector.sampleToDetector
     }
 
-    /// Fractional Radon cell (t, r) of a crystal normal for orientation g, or nil near the edge.
-    @inline(__always) func cell(_ c: Vector3, _ g: Rotation) -> (Double, Double)? {
+    /// Fractional Radon cell (t, r) of a crystal normal for orientation g, or nil near the edge; with `pc`, the band
+    /// as seen from that pattern centre, placed in this transform (made with the detector's first PC).
+    @inline(__always) func cell(_ c: Vector3, _ g: Rotation, pc: PatternCenter? = nil) -> (Double, Double)? {
         let n = g.inverse.apply(c)
         let a = axes[0].dot(n), b = axes[1].dot(n), z = axes[2].dot(n)
         let s = (a * a + b * b).squareRoot()
@@ -40,6 +41,10 @@ public struct RadonRefinement: Sendable {
         if theta >= .pi {
             theta -= .pi
             rho = -rho
+        }
+        if let pc {
+            let d = radon.detector
+            rho = Band(theta: theta, rho: rho, strength: 0).seen(from: pc, to: d.pc(), rows: d.rows, columns: d.columns).rho
         }
         guard abs(rho) <= rhoFraction * radon.rhoMax else { return nil }
         return (theta / .pi * Double(radon.thetaCount), (rho + radon.rhoMax) / (2 * radon.rhoMax) * Double(radon.rhoCount) - 0.5)
@@ -79,19 +84,29 @@ public struct RadonRefinement: Sendable {
         return acc
     }
 
-    /// The refined orientation and its objective (sum over the bands used), or the start when fewer than 4 bands qualify.
+    /// The refined orientation, or the start when fewer than 4 bands qualify.
     public func refine(enhanced: [Float], start: Rotation, crystalNormals: [Vector3]) -> Rotation {
+        refine(enhanced: enhanced, start: start, crystalNormals: crystalNormals, pc: nil).rotation
+    }
+
+    /// The refined orientation with the pattern seen from `pc` (nil: the transform's own PC), and its score: the
+    /// mean enhanced value over the library bands used (nil when fewer than 4 bands qualify).
+    public func refine(enhanced: [Float], start: Rotation, crystalNormals: [Vector3], pc: PatternCenter?)
+        -> (rotation: Rotation, score: Double?)
+    {
         enhanced.withUnsafeBufferPointer { e in
-            let used = crystalNormals.filter { c in cell(c, start).flatMap { value(e, $0.0, $0.1) } != nil }
-            guard used.count >= 4 else { return start }
+            let used = crystalNormals.filter { c in cell(c, start, pc: pc).flatMap { value(e, $0.0, $0.1) } != nil }
+            guard used.count >= 4 else { return (start, nil) }
             func objective(_ x: [Double]) -> Double {
                 let g = Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * start
                 var s: Float = 0
-                for c in used { if let p = cell(c, g), let v = value(e, p.0, p.1) { s += v } }
+                for c in used { if let p = cell(c, g, pc: pc), let v = value(e, p.0, p.1) { s += v } }
                 return -Double(s)
             }
             let r = optimizer.minimize(objective, start: [0, 0, 0], step: [step, step, step])
-            return r.value < objective([0, 0, 0]) ? Rotation(rotationVector: Vector3(r.x[0], r.x[1], r.x[2])) * start : start
+            let n = Double(used.count)
+            return r.value < objective([0, 0, 0])
+                ? (Rotation(rotationVector: Vector3(r.x[0], r.x[1], r.x[2])) * start, -r.value / n) : (start, -objective([0, 0, 0]) / n)
         }
     }
 }

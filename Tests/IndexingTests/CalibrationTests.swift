@@ -1,32 +1,41 @@
 import Foundation
 import Testing
 import TestSupport
+import EBSDCore
 @testable import HoughIndexing
 @testable import Crystallography
 @testable import DetectorGeometry
+@testable import PatternSimulation
 @testable import PatternStacks
 
 @Suite struct CalibrationTests {
-    /// From a PC off by (+0.03, −0.03, +0.03), the Hough-fit calibration on the 9 real Ni
-    /// patterns moves towards the reference mean PC (from kikuchipy's pattern-matching
-    /// refinement) and lowers the misfit. (It does not get within 0.01: the Hough misfit is
-    /// nearly flat there — see the printed misfit at the reference PC.)
-    @Test func realNickelPC() throws {
+    /// Largest coordinate difference of two PCs.
+    static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
+
+    /// Random starts within ±0.05 of `truth` (seeded).
+    static func starts(around truth: PatternCenter, count: Int, seed: UInt64) -> [PatternCenter] {
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            PatternCenter(
+                truth.x + (2 * rng.unitOpen() - 1) * 0.05, truth.y + (2 * rng.unitOpen() - 1) * 0.05, truth.z + (2 * rng.unitOpen() - 1) * 0.05)
+        }
+    }
+
+    /// The 9 real Ni patterns: from 10 random starts within ±0.05 of their mean reference PC (kikuchipy's pattern
+    /// matching), the Hough/Radon calibration ends within 0.005 of it every time.
+    @Test func realNickelFromRandomStarts() throws {
         let ni = try NickelData()
-        let mean = ni.meanPC, pats = ni.patterns
-        let cal = PCCalibration(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.nickel])
-        let start = PatternCenter(mean.x + 0.03, mean.y - 0.03, mean.z + 0.03)
-        let (pc, misfit) = cal.calibrate(pats, start: start)
-        let err0 = max(abs(start.x - mean.x), abs(start.y - mean.y), abs(start.z - mean.z))
-        let err = max(abs(pc.x - mean.x), abs(pc.y - mean.y), abs(pc.z - mean.z))
-        let misfitStart = cal.objective(start, pats), misfitRef = cal.objective(mean, pats)
-        print(
-            String(
-                format:
-                    "PC calibration: start error %.4f → %.4f (PC %.4f %.4f %.4f vs reference %.4f %.4f %.4f), misfit %.3f° "
-                    + "(start %.3f°, reference PC %.3f°)",
-                err0, err, pc.x, pc.y, pc.z, mean.x, mean.y, mean.z, misfit, misfitStart, misfitRef))
-        #expect(err < 0.6 * err0, "calibrated PC error \(err)")
-        #expect(misfit <= misfitStart)
+        let cal = PCCalibration(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel])
+        let p0 = cal.prepare(ni.patterns, at: ni.meanPC)
+        print(String(format: "at the reference PC: misfit %.3f°, score %.2f", cal.misfit(ni.meanPC, p0), cal.score(ni.meanPC, p0)))
+        var errors: [Double] = []
+        for s in Self.starts(around: ni.meanPC, count: 10, seed: 15) {
+            let r = cal.calibrate(ni.patterns, start: s)
+            errors.append(Self.distance(r.pc, ni.meanPC))
+            print(String(format: "start %.4f %.4f %.4f → %.4f %.4f %.4f (error %.4f, misfit %.3f°, score %.2f)",
+                         s.x, s.y, s.z, r.pc.x, r.pc.y, r.pc.z, errors.last!, r.misfit, r.score))
+        }
+        print("real Ni PC calibration errors: \(errors.map { String(format: "%.4f", $0) })")
+        #expect(errors.allSatisfy { $0 <= 0.005 })
     }
 }

@@ -44,7 +44,8 @@ struct Calibrate: ParsableCommand {
             }
             let cal = PCCalibration(detector: det, phases: try phase.map { try Phase.resolve($0) })
             let start = det.pc()
-            let (pc, misfit) = cal.calibrate(pats, start: start)
+            let result = cal.calibrate(pats, start: start)
+            let (pc, misfit) = (result.pc, result.misfit)
             var d = det
             d.pcs = [pc]
             let startMisfit = cal.objective(start, pats)
