@@ -3,7 +3,7 @@ import Foundation
 import EBSDNumerics
 
 /// The global search every pattern-centre calibration shares (Bruker convention): a coarse grid of
-/// `gridPoints`³ PCs within ±`range` of the start judged by a robust objective, then Nelder–Mead on a precise
+/// `gridPoints`³ PCs within ±`range` of the start (one point, the start, for `gridPoints` 1) judged by a robust objective, then Nelder–Mead on a precise
 /// objective from the best `localStarts` grid points; and restarts from random starts within ±`range`, whose
 /// spread is the calibrated PC's uncertainty. Both objectives are minimised; +∞ marks an impossible PC.
 public struct PCSearch: Sendable {
@@ -35,14 +35,14 @@ public struct PCSearch: Sendable {
     public func search(
         from start: PatternCenter, global: (PatternCenter) -> Double, local: (PatternCenter) -> Double
     ) -> Result {
-        let n = max(2, gridPoints)
-        let offsets = (0..<n).map { -range + 2 * range * Double($0) / Double(n - 1) }
+        let n = max(1, gridPoints)
+        let offsets = n == 1 ? [0] : (0..<n).map { -range + 2 * range * Double($0) / Double(n - 1) }
         var grid: [(PatternCenter, Double)] = []
         for dx in offsets {
             for dy in offsets {
                 for dz in offsets {
                     let c = PatternCenter(start.x + dx, start.y + dy, start.z + dz)
-                    grid.append((c, Self.plausible(c) ? global(c) : .infinity))
+                    grid.append((c, n == 1 ? 0 : Self.plausible(c) ? global(c) : .infinity))
                 }
             }
         }

@@ -18,8 +18,9 @@ public struct MapRefiner: Sendable {
 
     /// What a refinement found besides the map.
     public struct Report: Sendable, CustomStringConvertible {
-        /// The map PC (Bruker) when ``RefinementOptions/mapPCPatterns`` > 0, and the PC it replaced.
-        public var mapPC: (refined: PatternCenter, previous: PatternCenter, patterns: Int)?
+        /// The map PC (Bruker) when ``RefinementOptions/mapPCPatterns`` > 0, the PC it replaced, and its uncertainty
+        /// (standard deviation over the calibration's restarts).
+        public var mapPC: (refined: PatternCenter, previous: PatternCenter, patterns: Int, spread: PatternCenter?)?
         /// Median of the per-pattern PCs (Bruker) when ``RefinementOptions/refinePC``.
         public var medianPatternPC: (pc: PatternCenter, patterns: Int)?
         /// Patterns refined, and in how many a pseudo-symmetry variant won.
@@ -35,7 +36,8 @@ public struct MapRefiner: Sendable {
                 lines.append(
                     String(
                         format: "map PC (Bruker) from %d patterns: %.4f %.4f %.4f (was %.4f %.4f %.4f)",
-                        m.patterns, m.refined.x, m.refined.y, m.refined.z, m.previous.x, m.previous.y, m.previous.z))
+                        m.patterns, m.refined.x, m.refined.y, m.refined.z, m.previous.x, m.previous.y, m.previous.z)
+                        + (m.spread.map { String(format: ", spread over restarts ± %.4f %.4f %.4f", $0.x, $0.y, $0.z) } ?? ""))
             }
             if let p = medianPatternPC {
                 lines.append(
@@ -79,8 +81,8 @@ public struct MapRefiner: Sendable {
         var signal = self.signal
         var out = map
         if options.mapPCPatterns > 0 {
-            let (pc, used) = try mapPatternCenter(map, stack: stack)
-            report.mapPC = (pc, signal.detector.pc(), used)
+            let (pc, used, spread) = try mapPatternCenter(map, stack: stack)
+            report.mapPC = (pc, signal.detector.pc(), used, spread)
             signal = signal.with(patternCenter: pc)
             out.metadata["pattern_center_bruker"] = String(format: "%.5f %.5f %.5f", pc.x, pc.y, pc.z)
         }
@@ -120,9 +122,11 @@ public struct MapRefiner: Sendable {
         return (out, report)
     }
 
-    /// One PC for the map: the best-scoring indexed pixel of each of `mapPCPatterns` stretches of
-    /// the map refines its own PC; the median of those PCs.
-    func mapPatternCenter(_ map: CrystalMap, stack: PatternStack) throws -> (PatternCenter, Int) {
+    /// One PC for the map: the best-scoring indexed pixel of each of `mapPCPatterns` stretches of the map, calibrated
+    /// together by pattern matching (``MatchingPCCalibration``: a grid within ±``RefinementOptions/mapPCRange``,
+    /// then Nelder–Mead, orientations refined at every trial PC) from ``RefinementOptions/mapPCRestarts`` random
+    /// starts; the best PC, the patterns used and the spread of the restarts.
+    func mapPatternCenter(_ map: CrystalMap, stack: PatternStack) throws -> (PatternCenter, Int, PatternCenter?) {
         let scores =
             map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
             ?? [Float](repeating: 1, count: map.count)
@@ -132,11 +136,12 @@ public struct MapRefiner: Sendable {
         let picks = stride(from: 0, to: indexed.count, by: stretch).compactMap { s in
             indexed[s..<min(indexed.count, s + stretch)].max { scores[$0] < scores[$1] }
         }
-        var r = OrientationRefiner(signal: signal, master: master)
-        r.refinePC = true
-        let prepared = signal.prepareExperimental(try stack.read(pixels: picks), count: picks.count)
-        let res = r.refine(prepared: prepared, starts: picks.map { map.rotations[$0] }, pcs: [signal.detector.pc()])
-        return (PatternCenter(median(res.map(\.pc.x)), median(res.map(\.pc.y)), median(res.map(\.pc.z))), picks.count)
+        var cal = MatchingPCCalibration(signal: signal, master: master)
+        cal.search.range = options.mapPCRange
+        let r = cal.calibrate(
+            try stack.read(pixels: picks), count: picks.count, starts: picks.map { map.rotations[$0] }, start: signal.detector.pc(),
+            restarts: options.mapPCRestarts > 1 ? options.mapPCRestarts : nil)
+        return (r.pc, picks.count, r.spread)
     }
 }
 

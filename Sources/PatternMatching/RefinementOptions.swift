@@ -6,9 +6,13 @@ import Crystallography
 public struct RefinementOptions: Sendable, Hashable {
     /// Refine the pattern centre per pattern too (reported as a median; the map keeps one PC).
     public var refinePC = false
-    /// Refine one PC for the whole map first: per-pattern PC refinement on this many
-    /// well-matched patterns spread over the map, their median is the map's PC (0: off).
+    /// Refine one PC for the whole map first, on this many well-matched patterns spread over the map, calibrated
+    /// together by pattern matching (``MatchingPCCalibration``; 0: off).
     public var mapPCPatterns = 0
+    /// The map PC's search half-width around the current PC (Bruker units).
+    public var mapPCRange = 0.05
+    /// Random restarts of the map PC calibration (their spread is its uncertainty; ≤ 1: one run from the current PC).
+    public var mapPCRestarts = 1
     /// Pseudo-symmetry operators whose variants are refined too (the best variant wins).
     public var pseudoSymmetry: [PseudoSymmetryOperator] = []
     /// Neighbour check after refinement: pixels below this NCC, or not indexed, try their

@@ -9,9 +9,11 @@ struct RefineOptions: ParsableArguments {
     @Flag(help: "Refine the pattern centre per pattern too (reported as a median; the map keeps one PC).") var refinePC = defaults.refinePC
     @Option(
         help: ArgumentHelp(
-            "Refine one PC for the whole map: per-pattern PC refinement on this many well-matched patterns spread over the map, "
-                + "median PC, then every orientation with it (0 = off)."))
+            "Refine one PC for the whole map first, on this many well-matched patterns spread over the map calibrated together "
+                + "by pattern matching (grid within ±--map-pc-range, then Nelder–Mead), then every orientation with it (0 = off)."))
     var mapPC = defaults.mapPCPatterns
+    @Option(help: "Search half-width of --map-pc around the current PC (Bruker units).") var mapPCRange = defaults.mapPCRange
+    @Option(help: "Random restarts of --map-pc; their spread is printed as the PC's uncertainty.") var mapPCRestarts = defaults.mapPCRestarts
     @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry:
         [String] = []
     @Option(help: "Neighbour check: pixels below this NCC (or not indexed) try their neighbours' orientations (0 = off).")
@@ -29,6 +31,9 @@ struct RefineOptions: ParsableArguments {
             var o = RefinementOptions()
             o.refinePC = refinePC
             o.mapPCPatterns = mapPC
+            o.mapPCRange = mapPCRange
+            o.mapPCRestarts = mapPCRestarts
+            guard mapPCRange > 0, mapPCRestarts >= 1 else { throw ValidationError("--map-pc-range must be > 0 and --map-pc-restarts ≥ 1") }
             o.neighbourCheckThreshold = neighbourCheck
             o.fastSearch = fastRefine
             o.pseudoSymmetry = try pseudoSymmetry.map { s in

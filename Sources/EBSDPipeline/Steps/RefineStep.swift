@@ -2,7 +2,7 @@ import Crystallography
 import PatternMatching
 
 /// `refine`: orientation refinement of every indexed pixel (``MapRefiner``). Keys: `refine_pc`,
-/// `map_pc`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, and the signal keys of
+/// `map_pc`, `map_pc_range`, `map_pc_restarts`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, and the signal keys of
 /// ``MatchingSignalOptions``.
 public struct RefineStep: RecipeStepParameters {
     public static let stepName = "refine"
@@ -14,9 +14,13 @@ public struct RefineStep: RecipeStepParameters {
     public init(recipe r: inout StepParameters) throws {
         refinement.refinePC = try r.value("refine_pc") ?? refinement.refinePC
         refinement.mapPCPatterns = try r.value("map_pc") ?? refinement.mapPCPatterns
+        refinement.mapPCRange = try r.value("map_pc_range") ?? refinement.mapPCRange
+        refinement.mapPCRestarts = try r.value("map_pc_restarts") ?? refinement.mapPCRestarts
         refinement.fastSearch = try r.value("fast") ?? refinement.fastSearch
         refinement.pseudoSymmetry = try (r.list("pseudo_symmetry") as [String]?)?.map { try r.pseudoSymmetryOperator($0) } ?? []
-        guard refinement.mapPCPatterns >= 0 else { throw RecipeError("step \(r.label): map_pc must be ≥ 0") }
+        guard refinement.mapPCPatterns >= 0, refinement.mapPCRange > 0, refinement.mapPCRestarts >= 1 else {
+            throw RecipeError("step \(r.label): map_pc must be ≥ 0, map_pc_range > 0 and map_pc_restarts ≥ 1")
+        }
         signal = try MatchingSignalOptions(recipe: &r)
     }
 }

@@ -1,0 +1,63 @@
+import Foundation
+import Crystallography
+import DetectorGeometry
+import HoughIndexing
+import PatternMatching
+import PatternSimulation
+import Preprocessing
+
+/// The pattern-centre calibration a user runs (Bruker convention): the global Hough/Radon calibration
+/// (``HoughIndexing/PCCalibration``) and, with a master pattern, the pattern-matching calibration from its result
+/// (``PatternMatching/MatchingPCCalibration``, orientations from Hough at the Hough PC, Nelder–Mead within
+/// ``matchingRange``), on patterns binned to at most ``matchingSize`` pixels across. Patterns are given with
+/// any static background already removed; the matching side removes the dynamic background (σ = width/8).
+public struct PatternCenterCalibration: Sendable {
+    public var hough: PCCalibration
+    public var master: MasterPattern?
+    /// Patterns wider than this are binned for the matching stage (precision enough, far faster).
+    public var matchingSize = 120
+    /// The matching stage's search half-width around the Hough PC (its first simplex is a quarter of it).
+    public var matchingRange = 0.02
+
+    public init(detector: Detector, phases: [Phase], master: MasterPattern? = nil) {
+        hough = PCCalibration(detector: detector, phases: phases)
+        self.master = master
+    }
+
+    /// What each stage found.
+    public struct Result: Sendable {
+        /// The calibrated PC: the matching stage's where it ran, else the Hough stage's.
+        public var pc: PatternCenter
+        public var hough: PCCalibration.Result
+        public var matching: MatchingPCCalibration.Result?
+        /// Spread of the PC over the restarts (of the stage that decided), nil without restarts.
+        public var spread: PatternCenter?
+    }
+
+    /// Calibrates from `start`; with `restarts`, each stage restarts that often (seeded) and reports its spread.
+    public func calibrate(_ patterns: [[Float]], start: PatternCenter, restarts: Int? = nil, seed: UInt64 = 1) -> Result {
+        let h = restarts.map { hough.calibrate(patterns, start: start, restarts: $0, seed: seed) } ?? hough.calibrate(patterns, start: start)
+        guard let master, !patterns.isEmpty else { return Result(pc: h.pc, hough: h, matching: nil, spread: h.spread) }
+        var det = hough.template
+        det.pcs = [h.pc]
+        let hi = HoughIndexer(detector: det, phases: hough.phases, bandCount: hough.bandCount)
+        let starts = patterns.map { hi.index($0).0?.rotation ?? .identity }
+        let factor = max(1, (det.columns + matchingSize - 1) / matchingSize)
+        var binned = det
+        binned.rows = det.rows / factor
+        binned.columns = det.columns / factor
+        binned.binning = det.binning * factor
+        var steps: [PreprocessStep] = [.dynamicBackground(sigma: Double(det.columns) / 8, operation: .subtract)]
+        if factor > 1 { steps.append(.binning(factor: factor)) }
+        let signal = PatternSignal(detector: binned, experimental: Preprocessor(rows: det.rows, columns: det.columns, steps: steps))
+        var cal = MatchingPCCalibration(signal: signal, master: master)
+        cal.search.range = matchingRange
+        cal.search.gridPoints = 1
+        cal.search.localStep = matchingRange / 4
+        let raw = patterns.flatMap { $0 }
+        let m =
+            restarts.map { cal.calibrate(raw, count: patterns.count, starts: starts, start: h.pc, restarts: $0, seed: seed) }
+            ?? cal.calibrate(raw, count: patterns.count, starts: starts, start: h.pc)
+        return Result(pc: m.pc, hough: h, matching: m, spread: m.spread)
+    }
+}
