@@ -60,4 +60,33 @@ public struct PatternCenterCalibration: Sendable {
             ?? cal.calibrate(raw, count: patterns.count, starts: starts, start: h.pc)
         return Result(pc: m.pc, hough: h, matching: m, spread: m.spread)
     }
+
+    /// A PC map: calibrates the pattern at each point of a `rows` × `columns` grid spread evenly over the map of
+    /// `stack` (each alone, from `start`), then fits ``DetectorGeometry/PCMap``'s plane to them. `background` is
+    /// subtracted from every pattern first. Refused when the grid is larger than the map.
+    public func calibrateGrid(
+        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> PCMap {
+        guard rows >= 1, columns >= 1, rows * columns >= 3 else {
+            throw PCMapError.invalid("a calibration grid needs at least 3 points, got \(rows) × \(columns)")
+        }
+        guard rows <= stack.mapRows, columns <= stack.mapColumns else {
+            throw PCMapError.invalid(
+                "the calibration grid \(rows) × \(columns) is larger than the map of \(stack.path) (\(stack.mapRows) × \(stack.mapColumns))")
+        }
+        var points: [(row: Int, column: Int, pc: PatternCenter)] = []
+        for gr in 0..<rows {
+            for gc in 0..<columns {
+                let r = Int((Double(gr) + 0.5) * Double(stack.mapRows) / Double(rows))
+                let c = Int((Double(gc) + 0.5) * Double(stack.mapColumns) / Double(columns))
+                let i = r * stack.mapColumns + c
+                var p = try stack.read(i..<(i + 1))
+                if let background { for k in p.indices { p[k] -= background[k] } }
+                points.append((r, c, calibrate([p], start: start).pc))
+                progress?(points.count, rows * columns)
+            }
+        }
+        return try PCMap.fit(points, mapRows: stack.mapRows, mapColumns: stack.mapColumns)
+    }
 }

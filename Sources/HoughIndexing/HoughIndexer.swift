@@ -116,17 +116,21 @@ public struct HoughIndexer: Sendable {
 
     /// Band detection, indexing and figures of merit of one pattern whose Radon transform (of the preprocessed
     /// pattern) is given.
-    func solve(_ pattern: [Float], transform: [Float]) -> HoughResult {
+    /// With one PC per map point (`detector.pcs`), the bands are seen from map point `point`'s PC.
+    func solve(_ pattern: [Float], transform: [Float], point: Int = 0) -> HoughResult {
         var t = transform
         let enhanced = bands.enhance(t)
         let b = bands.detect(enhanced: enhanced)
-        let normals = bandNormals(b)
+        let ownPC: PatternCenter? = detector.pcs.count > 1 ? detector.pc(at: point) : nil
+        let normals = ownPC.map { bandNormals(b, pc: $0) } ?? bandNormals(b)
         let quality = HoughQuality.measure(transform: transform, bands: b, radon: radon, bandWidth: bands.bandWidth)
         let background = widthPreprocessor.apply(pattern)
         func result(_ s: IndexingSolution?) -> HoughResult {
             var s = s
             if let found = s, let rr = radonRefinement {
-                s?.rotation = rr.refine(enhanced: enhanced, start: found.rotation, crystalNormals: indexer.libraries[found.phaseIndex].normals)
+                s?.rotation =
+                    rr.refine(enhanced: enhanced, start: found.rotation, crystalNormals: indexer.libraries[found.phaseIndex].normals, pc: ownPC)
+                    .rotation
             }
             return HoughResult(
                 solution: s, bands: b, quality: quality, sharpness: patternQuality.sharpness(background),
@@ -150,12 +154,13 @@ public struct HoughIndexer: Sendable {
 
     /// Indexes `count` patterns stored contiguously, in parallel: groups of `group` patterns share one
     /// pass of the Radon transform over its bin table (``RadonTransform/transform(batch:count:into:minCount:)``).
-    public func index(batch: [Float], count: Int, group: Int = 8) -> [IndexingSolution?] {
-        analyse(batch: batch, count: count, group: group).map(\.solution)
+    public func index(batch: [Float], count: Int, group: Int = 8, firstPoint: Int = 0) -> [IndexingSolution?] {
+        analyse(batch: batch, count: count, group: group, firstPoint: firstPoint).map(\.solution)
     }
 
-    /// As ``index(batch:count:group:)``, with every pattern's bands and figures of merit.
-    public func analyse(batch: [Float], count: Int, group: Int = 8) -> [HoughResult] {
+    /// As ``index(batch:count:group:firstPoint:)``, with every pattern's bands and figures of merit. `firstPoint` is
+    /// the map point of the first pattern (for a detector with one PC per map point).
+    public func analyse(batch: [Float], count: Int, group: Int = 8, firstPoint: Int = 0) -> [HoughResult] {
         let n = detector.pixelCount, tn = radon.thetaCount * radon.rhoCount
         var out = [HoughResult?](repeating: nil, count: count)
         let groups = (count + group - 1) / group
@@ -173,14 +178,17 @@ public struct HoughIndexer: Sendable {
                     t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: m, into: $0.baseAddress!) }
                 }
                 for k in 0..<m {
-                    o.p[lo + k] = solve(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)]))
+                    o.p[lo + k] = solve(
+                        Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)]),
+                        point: firstPoint + lo + k)
                 }
             }
         }
         return out.map { $0! }
     }
 
-    /// Indexes a whole stack in chunks (constant memory) into a crystal map.
+    /// Indexes a whole stack in chunks (constant memory) into a crystal map; a detector with one PC per map point
+    /// (a PC map, an instrument file's PCs) sees each pattern's bands from its own PC.
     public func index(stack: PatternStack, step: Double = 1, chunk: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> CrystalMap {
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
         var rotations = [Rotation](repeating: .identity, count: grid.count)
@@ -189,7 +197,7 @@ public struct HoughIndexer: Sendable {
         var nb = [Float](repeating: 0, count: grid.count), nm = nb
         var iq = nb, bc = nb, bs = nb, sharp = nb, mean = nb
         try stack.forEachChunk(size: chunk) { r, data in
-            let results = analyse(batch: data, count: r.count)
+            let results = analyse(batch: data, count: r.count, firstPoint: r.lowerBound)
             for (k, result) in results.enumerated() {
                 let i = r.lowerBound + k
                 iq[i] = Float(result.quality.imageQuality)

@@ -20,6 +20,7 @@ struct GeometryOptions: ParsableArguments {
     @Option(help: "Binning factor of the patterns (EMsoft PCs; default: the file's, else 1).") var binning: Int?
     @Option(help: "Unbinned detector pixel size in µm (EMsoft PCs; default: the file's, else 1).") var pixelSize: Double?
     @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
+    @Option(help: "A PC for every map point from a PC map (ebsd calibrate --grid … --pc-map); replaces --pc.") var pcMap: String?
 
     func validate() throws { _ = try detector() }
 
@@ -62,7 +63,13 @@ struct GeometryOptions: ParsableArguments {
             ) {
                 try options(over: $0)
             }
-            return (det, try nlpar?.apply(s) ?? s)
+            var d = det
+            if let pcMap {
+                do {
+                    d = try PCMap.read(pcMap).apply(to: det, mapRows: s.mapRows, mapColumns: s.mapColumns, path: pcMap)
+                } catch { throw ValidationError("\(error)") }
+            }
+            return (d, try nlpar?.apply(s) ?? s)
         } catch let e as DetectorOptionsError {
             let hint = pc == nil ? " (the file's geometry cannot be used: give --pc)" : ""
             throw ValidationError("\(path): \(e)\(hint)")
