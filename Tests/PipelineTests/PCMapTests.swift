@@ -34,7 +34,10 @@ import EBSDCore
         // written and read back
         let file = dir.appendingPathComponent("pc.json").path
         try fitted.write(file)
-        #expect(try PCMap.read(file) == fitted)
+        let back = try PCMap.read(file)
+        // (Foundation's JSON parser may differ from the written value in the last bit)
+        #expect(back.mapRows == rows && back.mapColumns == cols)
+        #expect(zip(back.x + back.y + back.z, fitted.x + fitted.y + fitted.z).allSatisfy { abs($0 - $1) <= 1e-14 })
         // Hough with the PC map vs with one mean PC
         func medianError(_ d: Detector) throws -> Double {
             let m = try HoughIndexer(detector: d, phases: [.sodium]).index(stack: stack)
