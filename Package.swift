@@ -164,6 +164,7 @@ let package = Package(
                 "MapPictures",
                 "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
             ]),
-        .testTarget(name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "EBSDCore", "MapSimulation", "TestSupport"]),
+        .testTarget(
+            name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore", "MapSimulation", "TestSupport"]),
     ]
 )

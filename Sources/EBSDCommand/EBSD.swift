@@ -27,6 +27,13 @@ struct EBSD: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // bad flags and bad input both exit 1 (ArgumentParser's usage errors would exit 64); --help and
+            // --version keep their own codes
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitCode.failure.rawValue)
+            }
             exit(withError: error)
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import CrystalMaps
+import DetectorGeometry
 @testable import Crystallography
 
 /// The `ebsd` binary built beside the test bundle.
@@ -202,6 +203,34 @@ func runEBSD(_ args: [String]) throws -> RunResult {
             let r = try runEBSD(args)
             #expect(r.status != 0 && r.stderr.contains(mention), "\(args): \(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    /// Real-pattern options: a PC map made for another map, a calibration grid larger than the map, NLPAR on a stack
+    /// whose map shape is unknown, λ ≤ 0, a map shape that contradicts the file — one clear line, exit 1, nothing written.
+    @Test func realPatternOptionsBadInput() throws {
+        let root = SharedData.packageRoot
+        let stack = root.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path
+        let noShape = SharedData.path("dev/na-kinematical-60px/patterns.tif")
+        let ni = SharedData.path("data/ni-nordif-3x3/patterns.tif")
+        let pcMap = dir.appendingPathComponent("pc.json").path
+        try PCMap(mapRows: 3, mapColumns: 4, x: [0.5, 0, 0], y: [0.5, 0, 0], z: [0.6, 0, 0]).write(pcMap)
+        let out = dir.appendingPathComponent("r.ang").path, tif = dir.appendingPathComponent("r.tif").path
+        let json = dir.appendingPathComponent("grid.json").path
+        let cases: [([String], String)] = [
+            (["index", "hough", stack, "--pc-map", pcMap, "-o", out], "3 × 4 map, but the map is 40 × 50"),
+            (["calibrate", ni, "--map-shape", "3x3", "--phase", "Ni", "--grid", "5x5", "--pc-map-output", json], "larger than the map"),
+            (["preprocess", noShape, "--nlpar", "-o", tif], "NLPAR needs the map shape"),
+            (["index", "hough", stack, "--nlpar", "--nlpar-lambda", "0", "-o", out], "λ 0.0 must be > 0"),
+            (["index", "hough", stack, "--nlpar", "--nlpar-lambda=-1", "-o", out], "must be > 0"),
+            (["index", "hough", stack, "--map-shape", "10x200", "-o", out], "states a map of 40 × 50"),
+        ]
+        for (args, mention) in cases {
+            let r = try runEBSD(args)
+            #expect(r.status == 1, "\(args): exit \(r.status)")
+            #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.contains("--help") }.count == 1, "\(r.stderr)")
+            for f in [out, tif, json] { #expect(!FileManager.default.fileExists(atPath: f), "\(args) wrote \(f)") }
         }
     }
 
