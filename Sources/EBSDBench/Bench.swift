@@ -66,6 +66,7 @@ func summarize(records path: String, to output: String) {
         (" refinement", "refine_patterns_per_s", "patterns/s", "peer_refine_patterns_per_s", "ratio_refine"),
         (" fast matcher", "fast_patterns_per_s", "patterns/s", nil, nil),
         (" grain labelling", "grains_s", "s", "peer_s", "speedup_vs_peer_labelling"),
+        (" median error", "median_deg", "°", "peer_median_deg", nil),
         (" clean + grains + statistics + IPF PNG", "total_s", "s", nil, nil),
     ]
     func num(_ v: Any?) -> String {
@@ -252,6 +253,7 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
         if only == nil || only == "h5-stream" { h5StreamCase(scratch: scratch, quick: quick) }
 
         if wanted("nlpar") { nlparCase(scratch: scratch, quick: quick) }
+        if wanted("hough-real-ni") { realNickelHoughCase() }
 
         // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
         if wanted("stream") { streamCase(scratch: scratch, quick: quick) }

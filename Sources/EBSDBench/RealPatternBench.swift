@@ -1,5 +1,8 @@
 import EBSDCore
 import Foundation
+import Crystallography
+import DetectorGeometry
+import HoughIndexing
 import PatternStacks
 import Preprocessing
 
@@ -64,6 +67,39 @@ func nlparCase(scratch: URL, quick: Bool) {
         rec["kikuchipy"] = "kikuchipy has no NLPAR (its average_neighbour_patterns is a fixed-kernel average)"
     } else {
         rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+    }
+    emit(rec)
+}
+
+/// Hough precision on real patterns: the 9 real Ni patterns at their mean reference PC, ours and PyEBSDIndex's
+/// (through kikuchipy) side by side, disorientation to kikuchipy's pattern-matching reference orientations.
+func realNickelHoughCase() {
+    let dir = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/ni-nordif-3x3").path
+    guard let metaData = FileManager.default.contents(atPath: dir + "/metadata.json"),
+        let meta = try? JSONSerialization.jsonObject(with: metaData) as? [String: Any],
+        let pcs = meta["pc_bruker_per_pattern"] as? [[Double]], let eulers = meta["reference_orientations_bunge_rad"] as? [[Double]],
+        let stack = try? PatternStack.open(dir + "/patterns.tif", mapShape: (3, 3)),
+        let bg = try? PatternStack.open(dir + "/static_background.tif", mapShape: (1, 1)).read(0..<1)
+    else {
+        emit(["case": "hough_real_ni", "error": "real Ni data not found at \(dir)"])
+        return
+    }
+    let mean = PatternCenter(pcs.map { $0[0] }.reduce(0, +) / 9, pcs.map { $0[1] }.reduce(0, +) / 9, pcs.map { $0[2] }.reduce(0, +) / 9)
+    let hi = HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.nickel])
+    let errors = (0..<9).map { k -> Double in
+        guard let raw = try? stack.read(k..<(k + 1)), let s = hi.index(zip(raw, bg).map { $0 - $1 }).0 else { return 180 }
+        let ref = Rotation(euler: EulerAngles(eulers[k][0], eulers[k][1], eulers[k][2]))
+        return Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(ref, .cubicHigh)) * 180 / .pi
+    }
+    var rec: [String: Any] = [
+        "case": "hough_real_ni", "n": 9, "bands": HoughIndexer.defaultBandCount, "errors_deg": errors, "median_deg": median(errors),
+    ]
+    if let p = peer([dir, "\(HoughIndexer.defaultBandCount)"], script: "pyebsdindex_real_ni_peer.py") {
+        rec["peer"] = "PyEBSDIndex through kikuchipy EBSD.hough_indexing, same patterns and PC"
+        rec["peer_errors_deg"] = p["errors_deg"]
+        rec["peer_median_deg"] = p["median_deg"]
+    } else {
+        rec["peer"] = "unavailable (python3 with kikuchipy and pyebsdindex not installed)"
     }
     emit(rec)
 }
