@@ -3,8 +3,9 @@ import Foundation
 import EBSDNumerics
 
 /// The global search every pattern-centre calibration shares (Bruker convention): a coarse grid of
-/// `gridPoints`³ PCs within ±`range` of the start (one point, the start, for `gridPoints` 1) judged by a robust objective, then Nelder–Mead on a precise
-/// objective from the best `localStarts` grid points; and restarts from random starts within ±`range`, whose
+/// `gridPoints`³ PCs within ±`range` of the start (one point, the start, for `gridPoints` 1) judged by a robust
+/// objective, then Nelder–Mead on a precise objective from the best `localStarts` grid points; and restarts from
+/// random starts within ±`range`, whose
 /// spread is the calibrated PC's uncertainty. Both objectives are minimised; +∞ marks an impossible PC.
 public struct PCSearch: Sendable {
     public var range = 0.05

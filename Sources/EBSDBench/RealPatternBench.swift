@@ -49,7 +49,8 @@ func nlparCase(scratch: URL, quick: Bool) {
     let input = scratch.appendingPathComponent("nlpar-in.raw"), output = scratch.appendingPathComponent("nlpar-out.raw")
     try! data.withUnsafeBytes { Data($0) }.write(to: input)
     let args = [
-        input.path, "\(rows)", "\(cols)", "\(base.patternRows)", "\(base.patternColumns)", "\(lambda)", "\(nlpar.searchRadius)", output.path,
+        input.path, "\(rows)", "\(cols)", "\(base.patternRows)", "\(base.patternColumns)", "\(lambda)", "\(nlpar.searchRadius)",
+        output.path,
     ]
     if let p = peer(args, script: "pyebsdindex_nlpar_peer.py"), let secs = p["seconds"] as? Double,
         let theirs = try? Data(contentsOf: output)

@@ -36,7 +36,8 @@ public struct PatternCenterCalibration: Sendable {
 
     /// Calibrates from `start`; with `restarts`, each stage restarts that often (seeded) and reports its spread.
     public func calibrate(_ patterns: [[Float]], start: PatternCenter, restarts: Int? = nil, seed: UInt64 = 1) -> Result {
-        let h = restarts.map { hough.calibrate(patterns, start: start, restarts: $0, seed: seed) } ?? hough.calibrate(patterns, start: start)
+        let h =
+            restarts.map { hough.calibrate(patterns, start: start, restarts: $0, seed: seed) } ?? hough.calibrate(patterns, start: start)
         guard let master, !patterns.isEmpty else { return Result(pc: h.pc, hough: h, matching: nil, spread: h.spread) }
         var det = hough.template
         det.pcs = [h.pc]
@@ -73,7 +74,8 @@ public struct PatternCenterCalibration: Sendable {
         }
         guard rows <= stack.mapRows, columns <= stack.mapColumns else {
             throw PCMapError.invalid(
-                "the calibration grid \(rows) × \(columns) is larger than the map of \(stack.path) (\(stack.mapRows) × \(stack.mapColumns))")
+                "the calibration grid \(rows) × \(columns) is larger than the map of \(stack.path) (\(stack.mapRows) × \(stack.mapColumns))"
+            )
         }
         var points: [(row: Int, column: Int, pc: PatternCenter)] = []
         for gr in 0..<rows {

@@ -129,7 +129,9 @@ public struct HoughIndexer: Sendable {
             var s = s
             if let found = s, let rr = radonRefinement {
                 s?.rotation =
-                    rr.refine(enhanced: enhanced, start: found.rotation, crystalNormals: indexer.libraries[found.phaseIndex].normals, pc: ownPC)
+                    rr.refine(
+                        enhanced: enhanced, start: found.rotation, crystalNormals: indexer.libraries[found.phaseIndex].normals, pc: ownPC
+                    )
                     .rotation
             }
             return HoughResult(
@@ -141,7 +143,9 @@ public struct HoughIndexer: Sendable {
         guard let top = each.map(\.bandsMatched).max() else { return result(nil) }
         let close = each.filter { $0.bandsMatched >= top - phaseMatchSlack }
         if close.count == 1 { return result(close[0]) }
-        background.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
+        background.withUnsafeBufferPointer { pb in
+            t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) }
+        }
         let scored = close.map {
             (
                 $0,

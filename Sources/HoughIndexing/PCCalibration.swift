@@ -63,7 +63,9 @@ public struct PCCalibration: Sendable {
         for (k, p) in patterns.enumerated() {
             let pre = hi.preprocessor.apply(p)
             var t = [Float](repeating: 0, count: hi.radon.thetaCount * hi.radon.rhoCount)
-            pre.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { hi.radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
+            pre.withUnsafeBufferPointer { pb in
+                t.withUnsafeMutableBufferPointer { hi.radon.transform(pb.baseAddress!, into: $0.baseAddress!) }
+            }
             enhanced[k] = hi.bands.enhance(t)
             bands[k] = hi.bands.detect(enhanced: enhanced[k])
         }

@@ -239,7 +239,9 @@ public struct NLPAR: Sendable, Hashable {
 
     /// Σ (a − b)² over the pixels `indices`; over all pixels (`indices` 0..<n) with SIMD loads.
     @inline(__always)
-    static func squaredDistance(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ ix: UnsafeMutablePointer<Int32>, _ n: Int)
+    static func squaredDistance(
+        _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ ix: UnsafeMutablePointer<Int32>, _ n: Int
+    )
         -> Float
     {
         if ix[n - 1] == Int32(n - 1) { return squaredDistance(a, b, n) }
@@ -266,9 +268,11 @@ public struct NLPAR: Sendable, Hashable {
         var k = 0
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
         while k + 16 <= n {
-            let d0 = ra.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+            let d0 =
+                ra.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
                 - rb.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-            let d1 = ra.loadUnaligned(fromByteOffset: 4 * (k + 8), as: SIMD8<Float>.self)
+            let d1 =
+                ra.loadUnaligned(fromByteOffset: 4 * (k + 8), as: SIMD8<Float>.self)
                 - rb.loadUnaligned(fromByteOffset: 4 * (k + 8), as: SIMD8<Float>.self)
             acc.addProduct(d0, d0)
             acc2.addProduct(d1, d1)

@@ -17,7 +17,8 @@ import EBSDCore
         var rng = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             PatternCenter(
-                truth.x + (2 * rng.unitOpen() - 1) * 0.05, truth.y + (2 * rng.unitOpen() - 1) * 0.05, truth.z + (2 * rng.unitOpen() - 1) * 0.05)
+                truth.x + (2 * rng.unitOpen() - 1) * 0.05, truth.y + (2 * rng.unitOpen() - 1) * 0.05,
+                truth.z + (2 * rng.unitOpen() - 1) * 0.05)
         }
     }
 
@@ -37,8 +38,10 @@ import EBSDCore
             let r = cal.calibrate(ni.patterns, start: s)
             errors.append(Self.distance(r.pc, ni.meanPC))
             found.append(r.pc)
-            print(String(format: "start %.4f %.4f %.4f → %.4f %.4f %.4f (error %.4f, misfit %.3f°, score %.2f)",
-                         s.x, s.y, s.z, r.pc.x, r.pc.y, r.pc.z, errors.last!, r.misfit, r.score))
+            print(
+                String(
+                    format: "start %.4f %.4f %.4f → %.4f %.4f %.4f (error %.4f, misfit %.3f°, score %.2f)",
+                    s.x, s.y, s.z, r.pc.x, r.pc.y, r.pc.z, errors.last!, r.misfit, r.score))
         }
         print("real Ni PC calibration errors: \(errors.map { String(format: "%.4f", $0) })")
         #expect(errors.allSatisfy { $0 <= 0.015 })

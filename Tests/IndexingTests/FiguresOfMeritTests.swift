@@ -17,8 +17,10 @@ import EBSDCore
         let raw = FileManager.default.temporaryDirectory.appendingPathComponent("iq-\(getpid()).raw")
         defer { try? FileManager.default.removeItem(at: raw) }
         try ni.patterns.flatMap { $0 }.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: raw)
-        let (status, out) = try runPython([SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_image_quality.py").path,
-                                           raw.path, "60", "60"])
+        let (status, out) = try runPython([
+            SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_image_quality.py").path,
+            raw.path, "60", "60",
+        ])
         #expect(status == 0)
         let theirs = try #require(try JSONSerialization.jsonObject(with: out) as? [Double])
         let q = PatternQuality(rows: 60, columns: 60)
@@ -59,8 +61,10 @@ import EBSDCore
         let bc = (mean(a) { $0.quality.bandContrast }, mean(b) { $0.quality.bandContrast })
         let bs = (mean(a) { $0.quality.bandSlope }, mean(b) { $0.quality.bandSlope })
         let sh = (mean(a) { $0.sharpness }, mean(b) { $0.sharpness })
-        print(String(format: "IQ %.2f → %.2f, BC %.2f → %.2f, BS %.3f → %.3f, sharpness %.3f → %.3f (clean → noisy)",
-                     iq.0, iq.1, bc.0, bc.1, bs.0, bs.1, sh.0, sh.1))
+        print(
+            String(
+                format: "IQ %.2f → %.2f, BC %.2f → %.2f, BS %.3f → %.3f, sharpness %.3f → %.3f (clean → noisy)",
+                iq.0, iq.1, bc.0, bc.1, bs.0, bs.1, sh.0, sh.1))
         #expect(iq.0 > iq.1 && bc.0 > bc.1 && bs.0 > bs.1 && sh.0 > sh.1)
         let scaled = HoughQuality.scaledTo255((a + b).map { Float($0.quality.bandContrast) })
         #expect(scaled.allSatisfy { $0 >= 0 && $0 <= 255 } && scaled.max() == 255)

@@ -33,7 +33,8 @@ struct MemoryStackSource: PatternSource {
         let a = (0..<np).map { _ in Float(rng.unitOpen() * 50) }, b = (0..<np).map { _ in Float(rng.unitOpen() * 50) }
         var data: [Float] = []
         for _ in 0..<rows { for c in 0..<cols { data += (c < 3 ? a : b).map { $0 + Float(rng.unitOpen() * 10) } } }
-        let stack = try PatternStack(source: MemoryStackSource(patternRows: pr, patternColumns: pc, count: rows * cols, mapShape: (rows, cols), data: data))
+        let stack = try PatternStack(
+            source: MemoryStackSource(patternRows: pr, patternColumns: pc, count: rows * cols, mapShape: (rows, cols), data: data))
         let nlpar = try NLPAR(searchRadius: 2, lambda: 0.8)
         let (averaged, _) = try stack.averaged(by: nlpar)
         let whole = try averaged.read(0..<(rows * cols))
@@ -80,7 +81,8 @@ struct MemoryStackSource: PatternSource {
         #expect(throws: NLPARError.self) { try NLPAR(lambda: 0) }
         #expect(throws: NLPARError.self) { try NLPAR(lambda: -1) }
         #expect(throws: NLPARError.self) { try NLPAR(searchRadius: 0) }
-        let unknown = try PatternStack(source: MemoryStackSource(patternRows: 2, patternColumns: 2, count: 3, mapShape: nil, data: [Float](repeating: 1, count: 12)))
+        let unknown = try PatternStack(
+            source: MemoryStackSource(patternRows: 2, patternColumns: 2, count: 3, mapShape: nil, data: [Float](repeating: 1, count: 12)))
         do {
             _ = try unknown.averaged(by: try NLPAR())
             Issue.record("NLPAR ran on a stack without a map shape")
@@ -99,7 +101,8 @@ struct MemoryStackSource: PatternSource {
             let m = try hi.index(stack: s)
             let ok = (0..<m.count).filter { k in
                 m.phaseIndex[k] >= 0
-                    && Orientation(m.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(truth.rotations[k], .cubicHigh)) <= 2 * .pi / 180
+                    && Orientation(m.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(truth.rotations[k], .cubicHigh)) <= 2
+                        * .pi / 180
             }
             return Double(ok.count) / Double(m.count)
         }

@@ -29,8 +29,9 @@ import EBSDCore
         var rng = SplitMix64(seed: 21)
         var errors: [Double] = []
         for _ in 0..<starts {
-            let s = PatternCenter(mean.x + (2 * rng.unitOpen() - 1) * 0.05, mean.y + (2 * rng.unitOpen() - 1) * 0.05,
-                                  mean.z + (2 * rng.unitOpen() - 1) * 0.05)
+            let s = PatternCenter(
+                mean.x + (2 * rng.unitOpen() - 1) * 0.05, mean.y + (2 * rng.unitOpen() - 1) * 0.05,
+                mean.z + (2 * rng.unitOpen() - 1) * 0.05)
             let h = PCCalibration(detector: Detector(rows: 60, columns: 60, pc: s, sampleTilt: 70, tilt: 0), phases: [.nickel])
                 .calibrate(corrected, start: s)
             let det = Detector(rows: 60, columns: 60, pc: h.pc, sampleTilt: 70, tilt: 0)
@@ -48,8 +49,10 @@ import EBSDCore
             cal.search.range = 0.02
             let r = cal.calibrate(raw, count: 9, starts: orientations, start: h.pc)
             errors.append(Self.distance(r.pc, mean))
-            print(String(format: "start %.4f %.4f %.4f → Hough %.4f %.4f %.4f → matching %.4f %.4f %.4f (error %.4f, NCC %.4f)",
-                         s.x, s.y, s.z, h.pc.x, h.pc.y, h.pc.z, r.pc.x, r.pc.y, r.pc.z, errors.last!, r.score))
+            print(
+                String(
+                    format: "start %.4f %.4f %.4f → Hough %.4f %.4f %.4f → matching %.4f %.4f %.4f (error %.4f, NCC %.4f)",
+                    s.x, s.y, s.z, h.pc.x, h.pc.y, h.pc.z, r.pc.x, r.pc.y, r.pc.z, errors.last!, r.score))
         }
         print("real Ni pattern-matching PC calibration errors: \(errors.map { String(format: "%.4f", $0) })")
         #expect(errors.allSatisfy { $0 <= 0.005 })

@@ -21,15 +21,19 @@ import EBSDCore
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let stackPath = dir.appendingPathComponent("p.tif").path
-        try PatternStack.writeTIFF(stackPath, rows: 60, columns: 60, mapShape: (rows, cols)) { Array(data[($0 * 3600)..<(($0 + 1) * 3600)]) }
+        try PatternStack.writeTIFF(stackPath, rows: 60, columns: 60, mapShape: (rows, cols)) {
+            Array(data[($0 * 3600)..<(($0 + 1) * 3600)])
+        }
         let stack = try PatternStack.open(stackPath)
         let mean = truth.pc(row: rows / 2, column: cols / 2)
         let cal = PatternCenterCalibration(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.sodium], master: master)
         let start = PatternCenter(mean.x + 0.02, mean.y - 0.02, mean.z + 0.02)
         let fitted = try cal.calibrateGrid(stack, rows: 4, columns: 4, start: start)
         let worst = zip(fitted.pcs, truth.pcs).map { max(abs($0.x - $1.x), abs($0.y - $1.y), abs($0.z - $1.z)) }.max()!
-        print(String(format: "PC map: worst point %.4f, rms residual %.4f %.4f %.4f", worst, fitted.rmsResidual.x, fitted.rmsResidual.y,
-                     fitted.rmsResidual.z))
+        print(
+            String(
+                format: "PC map: worst point %.4f, rms residual %.4f %.4f %.4f", worst, fitted.rmsResidual.x, fitted.rmsResidual.y,
+                fitted.rmsResidual.z))
         #expect(worst <= 0.002)
         // written and read back
         let file = dir.appendingPathComponent("pc.json").path
@@ -41,9 +45,10 @@ import EBSDCore
         // Hough with the PC map vs with one mean PC
         func medianError(_ d: Detector) throws -> Double {
             let m = try HoughIndexer(detector: d, phases: [.sodium]).index(stack: stack)
-            return median((0..<m.count).map { k in
-                Orientation(m.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(rotations[k], .cubicHigh)) * 180 / .pi
-            })
+            return median(
+                (0..<m.count).map { k in
+                    Orientation(m.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(rotations[k], .cubicHigh)) * 180 / .pi
+                })
         }
         var perPoint = Detector(rows: 60, columns: 60, pc: mean)
         perPoint = try fitted.apply(to: perPoint, mapRows: rows, mapColumns: cols, path: file)
@@ -55,7 +60,9 @@ import EBSDCore
     /// Bad input: a PC map of another map shape, a grid larger than the map, a file that is not a PC map.
     @Test func refusesBadInput() throws {
         let m = PCMap(mapRows: 3, mapColumns: 4, x: [0.5, 0, 0], y: [0.5, 0, 0], z: [0.6, 0, 0])
-        #expect(throws: PCMapError.self) { try m.apply(to: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)), mapRows: 4, mapColumns: 3, path: "pc.json") }
+        #expect(throws: PCMapError.self) {
+            try m.apply(to: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)), mapRows: 4, mapColumns: 3, path: "pc.json")
+        }
         let stack = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3))
         let cal = PatternCenterCalibration(detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.42, 0.21, 0.5)), phases: [.nickel])
         do {

@@ -30,8 +30,9 @@ import EBSDCore
             hough.append(Self.distance(r.hough.pc, truth))
             matching.append(Self.distance(r.pc, truth))
         }
-        print("\(size) px PC errors: Hough/Radon \(hough.map { String(format: "%.4f", $0) }), "
-              + "with matching \(matching.map { String(format: "%.4f", $0) })")
+        print(
+            "\(size) px PC errors: Hough/Radon \(hough.map { String(format: "%.4f", $0) }), "
+                + "with matching \(matching.map { String(format: "%.4f", $0) })")
         #expect(matching.filter { $0 <= 0.002 }.count >= 9 * n / 10)
     }
 }

@@ -9,7 +9,8 @@ import PatternStacks
 
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Calibrate the pattern centre: one PC for a few patterns, a PC for every map point (--grid), or the moving-screen method.",
+        abstract:
+            "Calibrate the pattern centre: one PC for a few patterns, a PC for every map point (--grid), or the moving-screen method.",
         discussion: """
             One PC: a global search (a grid within ±--range of --pc on the Hough fit, then Nelder–Mead on the Radon \
             score) over the patterns chosen; with --master, then pattern matching from there (orientations refined at \
@@ -69,8 +70,10 @@ struct Calibrate: ParsableCommand {
                 for (name, c) in [("PCx", m.x), ("PCy", m.y), ("PCz", m.z)] {
                     print(String(format: "  %@ %.5f %+.3e %+.3e", name, c[0], c[1], c[2]))
                 }
-                print(String(format: "  rms residual of the %d grid points: %.4f %.4f %.4f", m.points.count, m.rmsResidual.x,
-                             m.rmsResidual.y, m.rmsResidual.z))
+                print(
+                    String(
+                        format: "  rms residual of the %d grid points: %.4f %.4f %.4f", m.points.count, m.rmsResidual.x,
+                        m.rmsResidual.y, m.rmsResidual.z))
                 if let out = pcMapOutput {
                     try m.write(out)
                     say("wrote \(out)")
@@ -88,15 +91,20 @@ struct Calibrate: ParsableCommand {
                     return p
                 }
                 let r = cal.calibrate(pats, start: start, restarts: restarts)
-                print(String(format: "start    PC (Bruker) %.5f %.5f %.5f  Hough misfit %.3f°", start.x, start.y, start.z,
-                             cal.hough.objective(start, pats)))
-                print(String(format: "Hough    PC (Bruker) %.5f %.5f %.5f  misfit %.3f°, Radon score %.2f", r.hough.pc.x, r.hough.pc.y,
-                             r.hough.pc.z, r.hough.misfit, r.hough.score))
+                print(
+                    String(
+                        format: "start    PC (Bruker) %.5f %.5f %.5f  Hough misfit %.3f°", start.x, start.y, start.z,
+                        cal.hough.objective(start, pats)))
+                print(
+                    String(
+                        format: "Hough    PC (Bruker) %.5f %.5f %.5f  misfit %.3f°, Radon score %.2f", r.hough.pc.x, r.hough.pc.y,
+                        r.hough.pc.z, r.hough.misfit, r.hough.score))
                 if let m = r.matching {
                     print(String(format: "matching PC (Bruker) %.5f %.5f %.5f  mean NCC %.4f", m.pc.x, m.pc.y, m.pc.z, m.score))
                 }
                 if let sp = r.spread {
-                    print(String(format: "uncertainty (standard deviation over %d restarts) %.5f %.5f %.5f", restarts ?? 1, sp.x, sp.y, sp.z))
+                    print(
+                        String(format: "uncertainty (standard deviation over %d restarts) %.5f %.5f %.5f", restarts ?? 1, sp.x, sp.y, sp.z))
                 }
                 printConventions(det, r.pc)
             }
@@ -131,7 +139,8 @@ struct Calibrate: ParsableCommand {
         d.pcs = [pc]
         for c in [PCConvention.tsl, .oxford, .emsoft] {
             let p = d.pc(in: c)
-            print(String(format: "         %@ %.5f %.5f %.5f", c.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0), p.x, p.y, p.z))
+            print(
+                String(format: "         %@ %.5f %.5f %.5f", c.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0), p.x, p.y, p.z))
         }
     }
 }

@@ -56,7 +56,9 @@ struct GeometryOptions: ParsableArguments {
     /// The stack at `path` (its `--scan`) and its detector: the file's geometry under the options given; the
     /// patterns must have the detector's shape. A file's per-point pattern centres are kept unless --pc is given.
     /// With `nlpar`, the stack is read through NLPAR.
-    func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?, nlpar: NLPAROptions? = nil) throws -> (Detector, PatternStack) {
+    func detectorAndStack(_ path: String, mapShape: (rows: Int, columns: Int)?, nlpar: NLPAROptions? = nil) throws -> (
+        Detector, PatternStack
+    ) {
         do {
             let (det, s) = try PatternStack.openWithDetector(
                 path, mapShape: mapShape, scan: scan, keepPointCentres: pc == nil && convention == nil

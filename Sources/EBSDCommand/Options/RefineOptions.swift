@@ -13,7 +13,8 @@ struct RefineOptions: ParsableArguments {
                 + "by pattern matching (grid within ±--map-pc-range, then Nelder–Mead), then every orientation with it (0 = off)."))
     var mapPC = defaults.mapPCPatterns
     @Option(help: "Search half-width of --map-pc around the current PC (Bruker units).") var mapPCRange = defaults.mapPCRange
-    @Option(help: "Random restarts of --map-pc; their spread is printed as the PC's uncertainty.") var mapPCRestarts = defaults.mapPCRestarts
+    @Option(help: "Random restarts of --map-pc; their spread is printed as the PC's uncertainty.") var mapPCRestarts = defaults
+        .mapPCRestarts
     @Option(help: "Pseudo-symmetry operator ANGLE@UVW whose variants are refined too (repeatable), e.g. 60@111.") var pseudoSymmetry:
         [String] = []
     @Option(help: "Neighbour check: pixels below this NCC (or not indexed) try their neighbours' orientations (0 = off).")
