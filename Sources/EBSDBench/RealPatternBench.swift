@@ -6,18 +6,6 @@ import HoughIndexing
 import PatternStacks
 import Preprocessing
 
-/// Patterns held in memory, as a stack (the bench times the averaging, not a file format).
-struct MemorySource: PatternSource {
-    let path = "memory"
-    let patternRows: Int, patternColumns: Int, count: Int
-    let mapShape: (rows: Int, columns: Int)?
-    let data: [Float]
-    func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
-        let n = patternRows * patternColumns
-        return Array(data[(range.lowerBound * n)..<(range.upperBound * n)])
-    }
-}
-
 /// NLPAR of the shipped Na top view (40 × 50 map of 60 × 60 px patterns) repeated `copies` times down the
 /// map: ours (noise pass + averaging streamed in 16-row chunks, λ given) against PyEBSDIndex's NLPAR
 /// (file to file, numba on all cores) at the same λ and radius, and the agreement of the averaged patterns.
@@ -31,7 +19,8 @@ func nlparCase(scratch: URL, quick: Bool) {
     }
     let data = [[Float]](repeating: one, count: copies).flatMap { $0 }
     let rows = base.mapRows * copies, cols = base.mapColumns, n = rows * cols
-    let src = MemorySource(patternRows: base.patternRows, patternColumns: base.patternColumns, count: n, mapShape: (rows, cols), data: data)
+    let src = try! MemoryPatternSource(
+        data: data, patternRows: base.patternRows, patternColumns: base.patternColumns, mapShape: (rows, cols))
     let stack = try! PatternStack(source: src)
     let lambda = try! NLPAR().prepare(stack).lambda
     let nlpar = try! NLPAR(lambda: lambda)

@@ -31,6 +31,16 @@ public struct Preprocessor: Sendable {
     }
 
     /// Shape after all steps.
+    /// kikuchipy's standard preprocessing of 8-bit patterns (`remove_static_background` then
+    /// `remove_dynamic_background`, each subtracting and rescaling to the uint8 range): the static background
+    /// `staticBackground` if given, the dynamic background with σ = width/8, each followed by a cast to uint8.
+    public static func kikuchipyStandard(rows: Int, columns: Int, staticBackground: [Float]?) -> Preprocessor {
+        let statics: [PreprocessStep] = staticBackground.map { [.staticBackground(image: $0, operation: .subtract), .quantizeUInt8] } ?? []
+        return Preprocessor(
+            rows: rows, columns: columns,
+            steps: statics + [.dynamicBackground(sigma: Double(columns) / 8, operation: .subtract), .quantizeUInt8])
+    }
+
     public var outputShape: (rows: Int, columns: Int) {
         var r = rows, c = columns
         for s in steps {

@@ -78,12 +78,7 @@ import TestSupport
         let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
         let signal = PatternSignal(
             detector: det,
-            experimental: Preprocessor(
-                rows: 60, columns: 60,
-                steps: [
-                    .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
-                    .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
-                ]))
+            experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: bg))
         let raw = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
         let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: 3)
         func run(_ master: MasterPattern) throws -> [RefinedPattern] {

@@ -9,18 +9,6 @@ import TestSupport
 @testable import Preprocessing
 import EBSDCore
 
-/// Patterns held in memory, as a stack.
-struct MemoryStackSource: PatternSource {
-    let path = "memory"
-    let patternRows: Int, patternColumns: Int, count: Int
-    let mapShape: (rows: Int, columns: Int)?
-    let data: [Float]
-    func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
-        let n = patternRows * patternColumns
-        return Array(data[(range.lowerBound * n)..<(range.upperBound * n)])
-    }
-}
-
 @Suite struct NLPARTests {
     static let lowDose = SharedData.packageRoot.appendingPathComponent("SampleMaps/na-foil-lowdose").path
 
@@ -34,7 +22,7 @@ struct MemoryStackSource: PatternSource {
         var data: [Float] = []
         for _ in 0..<rows { for c in 0..<cols { data += (c < 3 ? a : b).map { $0 + Float(rng.unitOpen() * 10) } } }
         let stack = try PatternStack(
-            source: MemoryStackSource(patternRows: pr, patternColumns: pc, count: rows * cols, mapShape: (rows, cols), data: data))
+            source: try MemoryPatternSource(data: data, patternRows: pr, patternColumns: pc, mapShape: (rows, cols)))
         let nlpar = try NLPAR(searchRadius: 2, lambda: 0.8)
         let (averaged, _) = try stack.averaged(by: nlpar)
         let whole = try averaged.read(0..<(rows * cols))
@@ -82,7 +70,7 @@ struct MemoryStackSource: PatternSource {
         #expect(throws: NLPARError.self) { try NLPAR(lambda: -1) }
         #expect(throws: NLPARError.self) { try NLPAR(searchRadius: 0) }
         let unknown = try PatternStack(
-            source: MemoryStackSource(patternRows: 2, patternColumns: 2, count: 3, mapShape: nil, data: [Float](repeating: 1, count: 12)))
+            source: try MemoryPatternSource(data: [Float](repeating: 1, count: 12), patternRows: 2, patternColumns: 2, mapShape: nil))
         do {
             _ = try unknown.averaged(by: try NLPAR())
             Issue.record("NLPAR ran on a stack without a map shape")

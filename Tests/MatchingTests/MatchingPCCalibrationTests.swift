@@ -39,12 +39,7 @@ import EBSDCore
             let orientations = corrected.map { hough.index($0).0?.rotation ?? .identity }
             let signal = PatternSignal(
                 detector: det,
-                experimental: Preprocessor(
-                    rows: 60, columns: 60,
-                    steps: [
-                        .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
-                        .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
-                    ]))
+                experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: bg))
             var cal = MatchingPCCalibration(signal: signal, master: master)
             cal.search.range = 0.02
             let r = cal.calibrate(raw, count: 9, starts: orientations, start: h.pc)

@@ -22,12 +22,7 @@ import TestSupport
         let projector = PatternProjector(master: master, detector: detector)
         let stack = try TIFFReader(SharedData.path("data/ni-nordif-3x3/patterns.tif"))
         let bg = try TIFFReader(SharedData.path("data/ni-nordif-3x3/static_background.tif")).page(0)
-        let pre = Preprocessor(
-            rows: 60, columns: 60,
-            steps: [
-                .staticBackground(image: bg, operation: .subtract), .quantizeUInt8,
-                .dynamicBackground(sigma: 60.0 / 8, operation: .subtract), .quantizeUInt8,
-            ])
+        let pre = Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: bg)
         var report: [String] = []
         for k in 0..<9 {
             let g = Rotation(euler: EulerAngles(eulers[k][0], eulers[k][1], eulers[k][2]))
