@@ -4,7 +4,7 @@
 //   swift build -c release --product fuzz-readers --scratch-path .build-fuzz \
 //       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 // (Debian's gold linker fails on the libFuzzer objects; lld links them.)
-// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master):
+// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, pcmap):
 //   FUZZ_READER=ang .build-fuzz/release/fuzz-readers -max_total_time=600 Fuzz/corpus/ang
 // Without -DFUZZING the same executable replays files (regression runs):
 //   FUZZ_READER=ang .build/debug/fuzz-readers Fuzz/crashes/ang/*
@@ -67,8 +67,12 @@ func exercise(_ data: Data, reader: String) {
         }
     case "recipe":
         _ = try? PipelineRecipe.parse(String(decoding: data, as: UTF8.self), path: "fuzz.yaml")
+    case "pcmap":
+        let p = dir.appendingPathComponent("pc.json").path
+        FileManager.default.createFile(atPath: p, contents: data)
+        if let m = try? PCMap.read(p) { _ = m.pc(row: m.mapRows - 1, column: m.mapColumns - 1) }
     default:
-        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master")
+        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, pcmap")
     }
 }
 
