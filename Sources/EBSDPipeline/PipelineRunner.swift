@@ -237,6 +237,16 @@ public struct PipelineRunner {
             var r = MapRenderer(scale: p.scale)
             if p.boundaries { r.boundaries = BoundaryMap(map, lowDegrees: p.lagbDegrees, highDegrees: p.hagbDegrees) }
             var made: [String] = []
+            if let name = p.shade {
+                guard let values = map.properties[name], let layer = MapLayer.quality(name, of: map) else {
+                    throw RecipeError("ipf: shade '\(name)': the map has no such column (it has \(map.properties.keys.sorted()))")
+                }
+                r.shading = values
+                var plain = MapRenderer(scale: p.scale)
+                plain.legend = true
+                try plain.render(map, layer).writePNG(path("\(name).png"))
+                made.append("\(name).png")
+            }
             for d in p.directions {
                 guard let v = IPFStep.vector(d) else { continue }
                 let f = "ipf-\(d).png"
