@@ -62,11 +62,12 @@ public struct PatternCenterCalibration: Sendable {
         return Result(pc: m.pc, hough: h, matching: m, spread: m.spread)
     }
 
-    /// A PC map: calibrates the pattern at each point of a `rows` × `columns` grid spread evenly over the map of
-    /// `stack` (each alone, from `start`), then fits ``DetectorGeometry/PCMap``'s plane to them. `background` is
-    /// subtracted from every pattern first. Refused when the grid is larger than the map.
+    /// A PC map: calibrates each point of a `rows` × `columns` grid spread evenly over the map of `stack` (from
+    /// `start`, on the patterns of the `neighbourhood` × `neighbourhood` map points around it, which share its PC
+    /// and average their noise), then fits ``DetectorGeometry/PCMap``'s plane to them. `background` is subtracted
+    /// from every pattern first. Refused when the grid is larger than the map.
     public func calibrateGrid(
-        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil,
+        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil, neighbourhood: Int = 3,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> PCMap {
         guard rows >= 1, columns >= 1, rows * columns >= 3 else {
@@ -82,10 +83,18 @@ public struct PatternCenterCalibration: Sendable {
             for gc in 0..<columns {
                 let r = Int((Double(gr) + 0.5) * Double(stack.mapRows) / Double(rows))
                 let c = Int((Double(gc) + 0.5) * Double(stack.mapColumns) / Double(columns))
-                let i = r * stack.mapColumns + c
-                var p = try stack.read(i..<(i + 1))
-                if let background { for k in p.indices { p[k] -= background[k] } }
-                points.append((r, c, calibrate([p], start: start).pc))
+                let half = max(0, neighbourhood / 2)
+                var patterns: [[Float]] = []
+                for rr in max(0, r - half)...min(stack.mapRows - 1, r + half) {
+                    let lo = rr * stack.mapColumns + max(0, c - half), hi = rr * stack.mapColumns + min(stack.mapColumns - 1, c + half)
+                    let block = try stack.read(lo..<(hi + 1))
+                    for k in 0..<(hi + 1 - lo) {
+                        var p = Array(block[(k * stack.patternSize)..<((k + 1) * stack.patternSize)])
+                        if let background { for q in p.indices { p[q] -= background[q] } }
+                        patterns.append(p)
+                    }
+                }
+                points.append((r, c, calibrate(patterns, start: start).pc))
                 progress?(points.count, rows * columns)
             }
         }

@@ -34,6 +34,8 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Half-width of the global search around --pc (Bruker units).") var range = PCSearch().range
     @Option(help: "Calibrate a ROWSxCOLS grid of points over the map and fit a PC for every point.") var grid: String?
     @Option(help: "Write the fitted PC map (JSON) here (with --grid).") var pcMapOutput: String?
+    @Option(help: "With --grid: each grid point is calibrated on the N × N map points around it (their noise averages).")
+    var neighbourhood = 3
     @Option(help: "Moving screen: the same point recorded farther away (image files or stacks, comma-separated).") var movingScreen: String?
     @Option(help: "Moving screen: how much farther each was recorded, in pattern heights (comma-separated).") var shifts: String?
 
@@ -47,6 +49,7 @@ struct Calibrate: ParsableCommand {
         if let r = restarts { guard r >= 1 else { throw ValidationError("--restarts must be ≥ 1") } }
         guard range > 0, range < 0.5 else { throw ValidationError("--range must be in (0, 0.5)") }
         if let g = grid { _ = try GeometryOptions.shape(g, name: "--grid") }
+        guard neighbourhood >= 1 else { throw ValidationError("--neighbourhood must be ≥ 1") }
         if pcMapOutput != nil && grid == nil { throw ValidationError("--pc-map-output needs --grid") }
         if let o = pcMapOutput { try requireOutputFolder(o) }
         if (movingScreen == nil) != (shifts == nil) { throw ValidationError("--moving-screen and --shifts go together") }
@@ -65,7 +68,9 @@ struct Calibrate: ParsableCommand {
             } else if let grid {
                 let (gr, gc) = try GeometryOptions.shape(grid, name: "--grid")
                 let progress = ProgressReporter(total: gr * gc, label: "calibrate grid")
-                let m = try cal.calibrateGrid(s, rows: gr, columns: gc, start: start, background: bg) { done, _ in progress.update(done) }
+                let m = try cal.calibrateGrid(s, rows: gr, columns: gc, start: start, background: bg, neighbourhood: neighbourhood) {
+                    done, _ in progress.update(done)
+                }
                 print("PC map (Bruker) = c0 + c_column · column + c_row · row over the \(m.mapRows) × \(m.mapColumns) map:")
                 for (name, c) in [("PCx", m.x), ("PCy", m.y), ("PCz", m.z)] {
                     print(String(format: "  %@ %.5f %+.3e %+.3e", name, c[0], c[1], c[2]))
