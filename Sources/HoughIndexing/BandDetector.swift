@@ -161,32 +161,16 @@ public struct BandDetector: Sendable {
         }
         return chosen.map { c in
             let (t, r, v) = c
-            let (dt, dr) = Self.subCell { value(t + $0, r + $1) }
-            let line = radon.line(theta: Double(t) + dt, rho: Double(r) + dr)
+            // parabolic sub-cell refinement (a 2-D quadratic with its cross term was tried: real Ni Hough median
+            // 0.62° → 0.56°, but the held-out Na/Na2O phase identification lost one pattern of 200)
+            func refine(_ m: Float, _ z: Float, _ p: Float) -> Double {
+                let d = m - 2 * z + p
+                return d < 0 ? Double(0.5 * (m - p) / d) : 0
+            }
+            let dr = refine(value(t, r - 1), v, value(t, r + 1))
+            let dt = refine(value(t - 1, r), v, value(t + 1, r))
+            let line = radon.line(theta: Double(t) + max(-0.5, min(0.5, dt)), rho: Double(r) + max(-0.5, min(0.5, dr)))
             return Band(theta: line.theta, rho: line.rho, strength: v)
         }
     }
-
-    /// Sub-cell offset (θ, ρ) of a peak from its 3 × 3 neighbourhood (`value(dθ, dρ)`): the maximum of the 2-D quadratic
-    /// through it, cross term included (a band's peak is a tilted ridge in θ–ρ, so separate 1-D fits are biased); where
-    /// the cross term is unreliable (the step would leave the cell) the separate fits, clamped to ±½ cell.
-    static func subCell(_ value: (Int, Int) -> Float) -> (theta: Double, rho: Double) {
-        let z = Double(value(0, 0))
-        let tp = Double(value(1, 0)), tm = Double(value(-1, 0)), rp = Double(value(0, 1)), rm = Double(value(0, -1))
-        let gt = 0.5 * (tp - tm), gr = 0.5 * (rp - rm)
-        let htt = tp + tm - 2 * z, hrr = rp + rm - 2 * z
-        let htr = 0.25 * (Double(value(1, 1)) - Double(value(1, -1)) - Double(value(-1, 1)) + Double(value(-1, -1)))
-        let det = htt * hrr - htr * htr
-        if det.isFinite, det > 1e-12, htt < 0 {
-            let dt = -(hrr * gt - htr * gr) / det, dr = -(htt * gr - htr * gt) / det
-            if abs(dt) <= maximumStep, abs(dr) <= maximumStep { return (dt, dr) }
-        }
-        func parabola(_ m: Double, _ p: Double, _ curvature: Double) -> Double {
-            curvature < 0 && curvature.isFinite ? max(-0.5, min(0.5, -0.5 * (p - m) / curvature)) : 0
-        }
-        return (parabola(tm, tp, htt), parabola(rm, rp, hrr))
-    }
-
-    /// The largest sub-cell step the 2-D fit may take.
-    static let maximumStep = 0.875
 }
