@@ -63,6 +63,16 @@ public struct Detector: Sendable, Hashable {
     public var pixelCount: Int { rows * columns }
     /// The PC for map pixel `i` (the single PC when only one is set).
     public func pc(at i: Int = 0) -> PatternCenter { pcs.count == 1 ? pcs[0] : pcs[i] }
+    /// This detector with one PC, the mean over the map: what a dictionary is simulated with, and what a projector is
+    /// built on where a detector holds one PC per map point (a PC map of a large map would otherwise precompute
+    /// every pixel's direction for every point).
+    public var withMeanPC: Detector {
+        guard pcs.count > 1 else { return self }
+        var d = self
+        d.pcs = [meanPC]
+        return d
+    }
+
     /// Mean PC over the map.
     public var meanPC: PatternCenter {
         let n = Double(pcs.count)

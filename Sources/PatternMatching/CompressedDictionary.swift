@@ -32,7 +32,7 @@ public struct CompressedDictionary: Sendable {
     ) {
         let n = signal.length
         let m = min(components, n)
-        let projector = PatternProjector(master: master, detector: signal.detector)
+        let projector = PatternProjector(master: master, detector: signal.detector.withMeanPC)
         let stride = max(1, rotations.count / max(1, trainingCount))
         let training = Array(Swift.stride(from: 0, to: rotations.count, by: stride).map { rotations[$0] })
         var x = [Float](repeating: 0, count: training.count * n)

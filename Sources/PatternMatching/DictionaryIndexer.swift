@@ -26,7 +26,7 @@ public struct DictionaryIndexer: Sendable {
 
     public init(signal: PatternSignal, master: MasterPattern, rotations: [Rotation]) {
         self.signal = signal
-        projector = PatternProjector(master: master, detector: signal.detector)
+        projector = PatternProjector(master: master, detector: signal.detector.withMeanPC)
         self.rotations = rotations
     }
 

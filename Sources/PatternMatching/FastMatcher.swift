@@ -19,7 +19,7 @@ public struct FastMatcher: Sendable {
 
     public init(signal: PatternSignal, master: MasterPattern, dictionary: CompressedDictionary) {
         self.signal = signal
-        projector = PatternProjector(master: master, detector: signal.detector)
+        projector = PatternProjector(master: master, detector: signal.detector.withMeanPC)
         self.dictionary = dictionary
     }
 

@@ -157,7 +157,7 @@ extension MapRefiner {
             ?? [Float](repeating: 0, count: map.count)
         let check = NeighbourCheck(threshold: Float(threshold))
         let signal = self.signal
-        let projector = PatternProjector(master: master, detector: signal.detector)
+        let projector = PatternProjector(master: master, detector: signal.detector.withMeanPC)
         let (m, changed, checked) = try check.apply(map, scores: scores, signal: signal, projector: projector) { i in
             signal.prepareExperimental(try stack.read(i..<(i + 1)), count: 1)
         }

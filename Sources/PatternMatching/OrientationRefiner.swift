@@ -51,7 +51,7 @@ public struct OrientationRefiner: Sendable {
     public init(signal: PatternSignal, master: MasterPattern) {
         self.signal = signal
         self.master = master
-        projector = PatternProjector(master: master, detector: signal.detector)
+        projector = PatternProjector(master: master, detector: signal.detector.withMeanPC)
     }
 
     /// Refines one prepared measured pattern (`signal.length` floats) from `start`, using PC `pc`.

@@ -23,7 +23,7 @@ public struct PatternFlipCheck: Sendable {
         defaults.dynamicBackgroundSigma = dynamicBackgroundSigma
         let sigma = defaults.dynamicBackground(columns: detector.columns)
         self.stack = stack
-        projector = PatternProjector(master: master, detector: detector)
+        projector = PatternProjector(master: master, detector: detector.withMeanPC)
         preprocessor = Preprocessor(
             rows: detector.rows, columns: detector.columns,
             steps: sigma > 0 ? [.dynamicBackground(sigma: sigma, operation: .subtract)] : [])
