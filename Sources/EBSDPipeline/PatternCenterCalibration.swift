@@ -75,8 +75,8 @@ public struct PatternCenterCalibration: Sendable {
         }
         guard rows <= stack.mapRows, columns <= stack.mapColumns else {
             throw PCMapError.invalid(
-                "the calibration grid \(rows) × \(columns) is larger than the map of \(stack.path) (\(stack.mapRows) × \(stack.mapColumns))"
-            )
+                "the calibration grid \(rows) × \(columns) is larger than the map of \(stack.path) "
+                    + "(\(stack.mapRows) × \(stack.mapColumns))")
         }
         var points: [(row: Int, column: Int, pc: PatternCenter)] = []
         for gr in 0..<rows {

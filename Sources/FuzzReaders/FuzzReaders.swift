@@ -72,7 +72,9 @@ func exercise(_ data: Data, reader: String) {
         FileManager.default.createFile(atPath: p, contents: data)
         if let m = try? PCMap.read(p) { _ = m.pc(row: m.mapRows - 1, column: m.mapColumns - 1) }
     default:
-        fatalError("FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, pcmap")
+        fatalError(
+            "FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, "
+                + "pcmap")
     }
 }
 

@@ -10,7 +10,8 @@ import PatternStacks
 /// Every pattern's noise σᵢ is estimated from its 3 × 3 map neighbourhood as the paper does:
 /// σᵢ² = min over neighbours j of dᵢⱼ² / 2n, with dᵢⱼ² the squared Euclidean distance over the n pixels
 /// compared (pairs closer than 10⁻³, a pattern recorded twice, are left out). A neighbour's weight is
-/// `exp(−max(d̃ᵢⱼ, 0) / λ²)` with the normalised distance `d̃ᵢⱼ = (dᵢⱼ² − n(σᵢ² + σⱼ²)) / ((σᵢ² + σⱼ²) √(2n))`,
+/// `exp(−max(d̃ᵢⱼ, 0) / λ²)` with the normalised distance
+/// `d̃ᵢⱼ = (dᵢⱼ² − n(σᵢ² + σⱼ²)) / ((σᵢ² + σⱼ²) √(2n))`,
 /// which is ~0 for two noisy copies of one pattern; the pattern itself weighs 1. The window keeps its size
 /// at the map's edges by shifting inwards. λ, the one smoothing parameter, is given or estimated from the
 /// same 3 × 3 distances (``estimateLambda``: the λ at which the pattern keeps a third of the weight among
