@@ -73,6 +73,17 @@ public struct Detector: Sendable, Hashable {
         return d
     }
 
+    /// The detector that records this one's patterns binned by `factor` (rows and columns divided, binning multiplied;
+    /// Bruker PCs, fractions of the pattern, are unchanged).
+    public func binned(by factor: Int) -> Detector {
+        guard factor > 1 else { return self }
+        var d = self
+        d.rows /= factor
+        d.columns /= factor
+        d.binning *= factor
+        return d
+    }
+
     /// Mean PC over the map.
     public var meanPC: PatternCenter {
         let n = Double(pcs.count)

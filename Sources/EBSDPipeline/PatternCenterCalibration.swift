@@ -44,10 +44,7 @@ public struct PatternCenterCalibration: Sendable {
         let hi = HoughIndexer(detector: det, phases: hough.phases, bandCount: hough.bandCount)
         let starts = patterns.map { hi.index($0).0?.rotation ?? .identity }
         let factor = max(1, (det.columns + matchingSize - 1) / matchingSize)
-        var binned = det
-        binned.rows = det.rows / factor
-        binned.columns = det.columns / factor
-        binned.binning = det.binning * factor
+        let binned = det.binned(by: factor)
         var steps: [PreprocessStep] = [.dynamicBackground(sigma: Double(det.columns) / 8, operation: .subtract)]
         if factor > 1 { steps.append(.binning(factor: factor)) }
         let signal = PatternSignal(detector: binned, experimental: Preprocessor(rows: det.rows, columns: det.columns, steps: steps))

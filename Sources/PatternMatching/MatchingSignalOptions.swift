@@ -103,9 +103,7 @@ public struct MatchingSignalOptions: Sendable, Hashable {
         if sigma > 0 { steps.append(.dynamicBackground(sigma: sigma, operation: .subtract)) }
         if gaussianSigma > 0 { steps.append(.gaussianFilter(sigma: gaussianSigma)) }
         if binning > 1 { steps.append(.binning(factor: binning)) }
-        var small = det
-        small.rows /= binning
-        small.columns /= binning
+        let small = det.binned(by: binning)
         let mask = circularMask ? Preprocessing.circularMask(rows: small.rows, columns: small.columns) : nil
         let experimental = Preprocessor(rows: det.rows, columns: det.columns, steps: steps)
         return PatternSignal(detector: small, experimental: experimental, mask: mask, simulatedBlurSigma: psfSigma)

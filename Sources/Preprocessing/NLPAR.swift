@@ -155,9 +155,19 @@ public struct NLPAR: Sendable, Hashable {
         let best = values.indices.min { values[$0] < values[$1] }!
         var a = grid[max(0, best - 1)], b = grid[min(steps, best + 1)]
         let golden = (5.0.squareRoot() - 1) / 2
+        var x1 = b - golden * (b - a), x2 = a + golden * (b - a)
+        var f1 = misfit(exp(x1)), f2 = misfit(exp(x2))
         for _ in 0..<40 {
-            let x1 = b - golden * (b - a), x2 = a + golden * (b - a)
-            if misfit(exp(x1)) <= misfit(exp(x2)) { b = x2 } else { a = x1 }
+            // one new evaluation per step: the surviving inner point is reused
+            if f1 <= f2 {
+                (b, x2, f2) = (x2, x1, f1)
+                x1 = b - golden * (b - a)
+                f1 = misfit(exp(x1))
+            } else {
+                (a, x1, f1) = (x1, x2, f2)
+                x2 = a + golden * (b - a)
+                f2 = misfit(exp(x2))
+            }
         }
         return exp((a + b) / 2)
     }
