@@ -200,8 +200,7 @@ public struct PipelineRunner {
     /// The stack's mean pattern when `signal` removes it, computed on first use.
     mutating func mean(_ signal: MatchingSignalOptions, _ stack: PatternStack) throws -> [Float]? {
         guard signal.staticBackground == .mean else { return nil }
-        // from the raw patterns: NLPAR leaves the mean as it is
-        if meanPattern == nil { meanPattern = try ((stack.source as? NLPARSource)?.base ?? stack).meanPattern() }
+        if meanPattern == nil { meanPattern = try stack.withoutNLPAR.meanPattern() }
         return meanPattern
     }
 

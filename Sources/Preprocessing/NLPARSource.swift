@@ -36,4 +36,8 @@ extension PatternStack {
         let prepared = try nlpar.prepare(self, progress: progress)
         return (try PatternStack(source: NLPARSource(base: self, nlpar: nlpar, prepared: prepared)), prepared.lambda)
     }
+
+    /// The raw patterns under an NLPAR view (this stack itself when it is not one): what a stack mean is taken
+    /// from, since averaging leaves the mean as it is and reading through NLPAR would cost a full averaging pass.
+    public var withoutNLPAR: PatternStack { (source as? NLPARSource)?.base ?? self }
 }

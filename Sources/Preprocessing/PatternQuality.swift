@@ -8,8 +8,8 @@ import EBSDNumerics
 ///
 /// Sharpness `Q = 1 − J / J_max` with `J = Σ q²|F(q)| / Σ |F(q)|` the inertia of the amplitude spectrum
 /// of the pattern normalised to zero mean, and `J_max` the mean of `q²` over the spectrum, so `Q` is 1
-/// for a pattern whose spectrum sits at the lowest frequencies and falls as noise spreads it out: typical
-/// values are 0.3–0.5 for sharp background-corrected patterns, below 0.1 for noise. The frequency indices
+/// for a pattern whose spectrum sits at the lowest frequencies and falls as noise spreads it out (measured here:
+/// 0.19–0.23 on real 60 px Ni patterns, 0.01–0.13 on the noisy synthetic Na sample, about 0 for white noise). The frequency indices
 /// are kikuchipy's (`q² = u² + v² − 1` with `u = k + 1` below the Nyquist index, `k − N` above), so values
 /// agree with kikuchipy's on the same patterns.
 public struct PatternQuality: Sendable {

@@ -52,7 +52,7 @@ struct Preprocess: ParsableCommand {
             if let sb = staticBackground {
                 let bg: [Float]
                 if sb == "mean" {
-                    bg = try raw.meanPattern()  // NLPAR leaves the mean as it is
+                    bg = try s.withoutNLPAR.meanPattern()
                 } else {
                     let img = try PatternStack.open(sb, mapShape: (1, 1))
                     guard img.patternRows == s.patternRows && img.patternColumns == s.patternColumns else {

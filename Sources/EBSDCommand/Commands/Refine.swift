@@ -29,8 +29,7 @@ struct Refine: ParsableCommand {
             guard s.count == start.count else {
                 throw ValidationError("\(stack) holds \(s.count) patterns but \(map) has \(start.count) pixels")
             }
-            // the static background ('mean') from the raw patterns: NLPAR leaves the mean as it is
-            let signal = try matching.signalOptions.signal(detector: det, stack: (s.source as? NLPARSource)?.base ?? s)
+            let signal = try matching.signalOptions.signal(detector: det, stack: s.withoutNLPAR)
             let t0 = Date()
             let (m, report) = try MapRefiner(signal: signal, master: mp, options: try refineOptions.options)
                 .refine(start, stack: s, progress: ProgressReporter(total: start.indexedCount, label: "refine").callback)

@@ -94,8 +94,6 @@ struct MatchingOptions: ParsableArguments {
     {
         let (mp, phase) = try masterAndPhase()
         let (det, s) = try geometry.detectorAndStack(path, mapShape: mapShape, nlpar: nlpar)
-        // the static background ('mean') from the raw patterns: NLPAR leaves the mean as it is
-        let raw = (s.source as? NLPARSource)?.base ?? s
-        return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: raw))
+        return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: s.withoutNLPAR))
     }
 }
