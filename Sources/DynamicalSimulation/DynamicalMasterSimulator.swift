@@ -141,6 +141,23 @@ public struct DynamicalMasterSimulator: Sendable {
         let stats = try monteCarlo { d, t in progress?(.monteCarlo, d, t) }
         let tMC = Date().timeIntervalSince(t0)
         let solvers = try solvers(stats)
+        let (simulated, yields, tBloch) = try masterPattern(size: n, solvers: solvers) { d, t in progress?(.bloch, d, t) }
+        var master = simulated
+        var desc = master.description!
+        desc.energyBinsKeV = bins.energies
+        desc.energyWeights = stats.binWeights
+        desc.backscatterYield = stats.yield
+        desc.meanBeams = [yields.meanStrongBeams, yields.meanWeakBeams]
+        desc.seconds = ["monte_carlo": tMC, "bloch_waves": tBloch]
+        master.description = desc
+        return (master, stats)
+    }
+
+    /// The master pattern (n × n per hemisphere, n odd, scaled to a maximum of 1) of given solvers — e.g. with the depth
+    /// profile of another program's Monte Carlo — with the yields' beam counts and the Bloch-wave seconds.
+    public func masterPattern(
+        size n: Int, solvers: [(solver: BlochWaveSolver, weight: Double)], progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(DynamicalSimulationError) -> (MasterPattern, Yields, Double) {
         // every pixel of both pages → fractional grid position of its sector image (north page)
         let sector = phase.laueGroup.fundamentalSector
         let scale = Double(n - 1) / 2
@@ -166,7 +183,7 @@ public struct DynamicalMasterSimulator: Sendable {
         let nodes = needed.indices.filter { needed[$0] }
         let dirs = nodes.map { k in SquareLambert.direction(x: Double(k % n) / scale - 1, y: Double(k / n) / scale - 1).unit }
         let t1 = Date()
-        let yields = try intensities(dirs, solvers: solvers) { d, t in progress?(.bloch, d, t) }
+        let yields = try intensities(dirs, solvers: solvers, progress: progress)
         let values = yields.values
         let tBloch = Date().timeIntervalSince(t1)
         var grid = [Float](repeating: 0, count: n * n)
@@ -188,15 +205,8 @@ public struct DynamicalMasterSimulator: Sendable {
                 + "\(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and "
                 + "energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
             minimumD: minimumD, reflectors: solvers[0].solver.potential.beams.count, generator: "SwiftEBSD DynamicalMasterSimulator 1")
-        var desc = master.description!
-        desc.energyBinsKeV = bins.energies
-        desc.energyWeights = stats.binWeights
-        desc.backscatterYield = stats.yield
-        desc.computedDirections = nodes.count
-        desc.meanBeams = [yields.meanStrongBeams, yields.meanWeakBeams]
-        desc.seconds = ["monte_carlo": tMC, "bloch_waves": tBloch]
-        master.description = desc
-        return (master, stats)
+        master.description?.computedDirections = nodes.count
+        return (master, yields, tBloch)
     }
 }
 
