@@ -70,7 +70,7 @@ let package = Package(
         stage("MapSimulation", ["Crystallography", "CrystalMaps", "EBSDCore"]),
         stage("DetectorGeometry", ["Crystallography", "EBSDNumerics", "EBSDCore"]),
         stage("PatternSimulation", ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics", "EBSDCore", "EBSDHDF5"]),
-        stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore"]),
+        stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore", "EBSDHDF5"]),
         stage("Preprocessing", ["EBSDNumerics", "PatternStacks", "EBSDCore"]),
         stage("PatternStacks", ["EBSDImageIO", "EBSDHDF5", "EBSDCore"]),
         stage("Grains", ["Crystallography", "CrystalMaps", "EBSDCore"]),

@@ -4,6 +4,9 @@ import Foundation
 /// parametrisation of Lobato & Van Dyck (2014), Acta Cryst. A70, 636:
 /// `f_e(g) = Σᵢ aᵢ (2 + bᵢ g²) / (1 + bᵢ g²)²`, g = 1/d in Å⁻¹.
 public enum ScatteringFactors {
+    /// The element symbol of atomic number `z` (1…103), or nil.
+    public static func symbol(atomicNumber z: Int) -> String? { (1...symbols.count).contains(z) ? symbols[z - 1] : nil }
+
     /// Atomic number of an element symbol ("Na" → 11), or nil.
     public static func atomicNumber(_ symbol: String) -> Int? {
         let s = symbol.trimmingCharacters(in: .whitespaces)

@@ -153,7 +153,7 @@ public struct BackscatterMonteCarlo: Sendable {
                 let half = Double(gridSize - 1) / 2
                 let col = Int(((sq.x + 1) * half).rounded()), row = Int(((sq.y + 1) * half).rounded())
                 acc.direction[b][min(max(row, 0), gridSize - 1) * gridSize + min(max(col, 0), gridSize - 1)] += 1
-                let di = Int(path / depthStep)
+                let di = Int((path / depthStep).rounded())  // EMsoft: nint(distance / depthstep)
                 if di < nDepth {
                     let hd = Double(depthGridSize - 1) / 2
                     let cc = min(max(Int(((sq.x + 1) * hd).rounded()), 0), depthGridSize - 1)

@@ -43,8 +43,8 @@ public struct BackscatterStatistics: Sendable {
     }
 
     /// Exit-depth distribution of energy bin `bin`, summed over all exit
-    /// directions and normalised to 1; entry i is the depth bin
-    /// [i·step, (i+1)·step).
+    /// directions (as EMsoft's master program sums `accum_z`) and normalised to 1; entry i is the depth bin
+    /// [(i − ½)·step, (i + ½)·step) (EMsoft's nint binning; entry 0 holds [0, ½·step)).
     public func depthDistribution(bin: Int) -> [Double] {
         var h = [Double](repeating: 0, count: depthBins)
         let cells = depthGridSize * depthGridSize
@@ -55,6 +55,7 @@ public struct BackscatterStatistics: Sendable {
 
     /// Mean exit depth (nm) of energy bin `bin`.
     public func meanDepth(bin: Int) -> Double {
-        depthDistribution(bin: bin).enumerated().reduce(0) { $0 + $1.element * (Double($1.offset) + 0.5) * depthStep }
+        // bin 0 is the half bin [0, ½·step), centred at ¼·step; bin i > 0 is centred at i·step
+        depthDistribution(bin: bin).enumerated().reduce(0) { $0 + $1.element * ($1.offset == 0 ? 0.25 : Double($1.offset)) * depthStep }
     }
 }

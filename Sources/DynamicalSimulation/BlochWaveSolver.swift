@@ -3,187 +3,228 @@ import CBLAS
 import Crystallography
 import EBSDNumerics
 
-/// Dynamical backscatter intensity for one exit direction (Callahan & De
-/// Graef 2013, Microsc. Microanal. 19, 1255): by reciprocity, the wave that
-/// leaves the crystal along k̂ is the wave that enters it along k̂ from the
-/// detector. With K = k_inside·k̂ and beams g (the zero beam first), the
-/// Bloch-wave equation is the eigenproblem
+/// Dynamical backscatter intensity for one exit direction (Callahan & De Graef 2013, Microsc. Microanal. 19, 1255),
+/// the computation of EMsoft's EBSD master program (`GetDynMat`, `CalcLgh`, `CalcSgh`): by reciprocity, the wave that
+/// leaves the crystal along k̂ is the wave that enters it along k̂ from the detector. With K the wave number inside
+/// the crystal, beams g chosen by ``BetheParameters`` (the zero beam first) and the complex potential
+/// U_g + iU′_g (elastic + absorptive), the Bloch-wave equation is the complex eigenproblem
 ///
-///   A C = C diag(2Kγ),  A_gg = 2K s_g,  A_gh = U_{g−h} − Σ_w U_{g−w} U_{w−h} / (2K s_w),
-///   s_g = −(2K·g + g²)/(2K),
+///   A C = C diag(2Kγ),   A_gh = U_{g−h} + iU′_{g−h} − Σ_w (U + iU′)_{g−w} (U + iU′)_{w−h} / (2K s_w)   (g ≠ h),
+///   A_gg = 2K s_g − Σ_w |U_{g−w}|² / (2K s_w) + iU′₀,   s_g = −g·(2k + g) / (2(k + g)·k̂)
 ///
-/// solved with LAPACK ssyevr (A is real symmetric for centrosymmetric
-/// crystals). Absorption enters by first-order perturbation: γ_j gains
-/// i·q_j with q_j = C_jᵀ U′ C_j / (2K). The wave field at depth z is
-/// ψ_g(z) = Σ_j C_gj α_j exp(2πi γ_j z) with α_j = C_0j (a plane wave enters
-/// in the zero beam), and the backscatter yield is
+/// (w: the weak beams, folded in as Bethe potentials; s_g is EMsoft's excitation error with the surface normal along
+/// k̂). It is solved exactly (LAPACK zgeev; α = C⁻¹e₀ by zgesv), absorption included — not as a perturbation. The
+/// wave field at depth z is ψ_g(z) = Σ_j C_gj α_j exp(2πiγ_j z), and the backscatter yield
 ///
-///   I(k̂) = Σ_z λ(z) ψ(z)† S ψ(z),   S_gh = S_{g−h},
+///   I(k̂) = Σ_i λ_i ψ(z_i)† S ψ(z_i),   S_gh = S_{g−h},
 ///
-/// the probability density at the atom sites weighted by Zₙ² and thermally
-/// averaged (``CrystalPotential``), summed over the Monte Carlo depth profile.
+/// the probability density at the atom sites weighted by Zₙ² and thermally averaged (``CrystalPotential``), summed
+/// over the Monte Carlo depth profile λ_i (``DepthProfile``: bin i at z_i = (i + 1)·step, as EMsoft integrates). As
+/// EMsoft (version 5 on), the normal absorption the Monte Carlo depth histogram already contains is taken out of it,
+/// λ_i → λ_i exp(2π i·step/ξ′₀) with ξ′₀ = K/U′₀, since the Bloch waves apply it again.
 public struct BlochWaveSolver: Sendable {
     public let potential: CrystalPotential
     public let bethe: BetheParameters
     public let depth: DepthProfile
+    /// Depths z_i (nm) and weights λ_i of the depth integral (the normal absorption taken out of the weights).
+    let depths: [Double], weights: [Double]
 
     public init(potential: CrystalPotential, bethe: BetheParameters, depth: DepthProfile) {
         self.potential = potential
         self.bethe = bethe
         self.depth = depth
+        depths = depth.weights.indices.map { depth.depth(ofBin: $0) }
+        let u0a = potential.u0Absorptive
+        weights = depth.weights.enumerated().map { i, w in
+            u0a > 0 ? w * exp(2 * Double.pi * Double(i) * depth.step * u0a / potential.kInside) : w
+        }
     }
 
     /// Per-thread scratch space.
     public struct Workspace {
-        var eigen: SymmetricEigen.Workspace
         var strong: [Int] = [], strongS: [Double] = []
         var weak: [Int] = [], weakS: [Double] = []
-        var a: [Float] = [], vectors: [Float] = [], values: [Float] = []
-        var wm: [Float] = [], wd: [Float] = []
-        var ua: [Float] = [], t: [Float] = [], s: [Float] = []
-        var pq: [Float] = [], psi: [Float] = [], y: [Float] = []
         var hkl: [SIMD3<Int32>] = []
+        /// Complex arrays, interleaved (re, im), column-major where LAPACK reads them.
+        var a: [Double] = [], vectors: [Double] = [], values: [Double] = [], lu: [Double] = [], alpha: [Double] = []
+        var work: [Double] = [], rwork: [Double] = [], pivots: [Int32] = []
+        var wr: [Double] = [], wi: [Double] = [], s: [Double] = [], psi: [Double] = [], phase: [Double] = []
         /// Beams in the last structure matrix (strong, zero beam included) and folded-in weak beams.
         public internal(set) var lastStrong = 0, lastWeak = 0
-        public init() { eigen = SymmetricEigen.Workspace(capacity: 64) }
+        public init() {}
     }
 
     /// The backscatter yield for the unit crystal direction `k`.
     public func intensity(_ k: Vector3, workspace ws: inout Workspace) throws(DynamicalSimulationError) -> Double {
         let pot = potential
-        let K = pot.kInside, twoK = 2 * K
-        let kv = SIMD3(k.x, k.y, k.z) * K
-        ws.strong.removeAll(keepingCapacity: true)
-        ws.strongS.removeAll(keepingCapacity: true)
-        ws.weak.removeAll(keepingCapacity: true)
-        ws.weakS.removeAll(keepingCapacity: true)
-        let c1 = bethe.strong, c2 = bethe.weak, sgMax = bethe.maximumExcitationError
-        pot.beams.withUnsafeBufferPointer { beams in
-            for i in 0..<beams.count {
-                let b = beams[i]
-                let g = b.g
-                let sg = -(2 * (kv * g).sum() + (g * g).sum()) / twoK
-                let r = K * abs(sg) / abs(b.u)
-                if r < c1 && abs(sg) <= sgMax {
-                    ws.strong.append(i)
-                    ws.strongS.append(sg)
-                } else if r < c2 {
-                    ws.weak.append(i)
-                    ws.weakS.append(sg)
-                }
-            }
-        }
+        let K = pot.kInside
+        select(k, &ws)
         let n = ws.strong.count + 1, m = ws.weak.count
         ws.lastStrong = n
         ws.lastWeak = m
         ws.hkl.removeAll(keepingCapacity: true)
         ws.hkl.append(.zero)
-        for i in ws.strong {
-            let b = pot.beams[i]
-            ws.hkl.append(SIMD3(b.h, b.k, b.l))
-        }
-        if ws.eigen.capacity < n { ws.eigen = SymmetricEigen.Workspace(capacity: max(n, ws.eigen.capacity * 2)) }
-        let nz = depth.weights.count
-        func ensure(_ arr: inout [Float], _ c: Int) { if arr.count < c { arr = [Float](repeating: 0, count: c) } }
-        ensure(&ws.a, n * n)
-        ensure(&ws.vectors, n * n)
-        ensure(&ws.values, n)
-        ensure(&ws.ua, n * n)
-        ensure(&ws.t, n * n)
-        ensure(&ws.s, n * n)
-        ensure(&ws.pq, 2 * nz * n)
-        ensure(&ws.psi, 2 * nz * n)
-        ensure(&ws.y, 2 * nz * n)
-        if m > 0 {
-            ensure(&ws.wm, n * m)
-            ensure(&ws.wd, n * m)
-        }
+        for i in ws.strong { ws.hkl.append(SIMD3(pot.beams[i].h, pot.beams[i].k, pot.beams[i].l)) }
+        structureMatrix(n: n, m: m, twoK: 2 * K, &ws)
+        try solve(n: n, &ws)
+        return yield(n: n, twoK: 2 * K, &ws)
+    }
 
-        // structure matrix, absorptive and backscatter matrices
-        pot.u.withUnsafeBufferPointer { ut in
-            pot.uAbs.withUnsafeBufferPointer { at in
-                pot.s.withUnsafeBufferPointer { st in
-                    for i in 0..<n {
-                        let hi = ws.hkl[i]
-                        for j in 0..<n {
-                            let d = hi &- ws.hkl[j]
-                            let idx = pot.index(d.x, d.y, d.z)
-                            ws.a[i * n + j] = ut[idx]
-                            ws.ua[i * n + j] = at[idx]
-                            ws.s[i * n + j] = st[idx]
-                        }
-                        ws.a[i * n + i] = i == 0 ? 0 : Float(twoK * ws.strongS[i - 1])
-                    }
-                    if m > 0 {
-                        for i in 0..<n {
-                            let hi = ws.hkl[i]
-                            for w in 0..<m {
-                                let b = pot.beams[ws.weak[w]]
-                                let idx = pot.index(hi.x - b.h, hi.y - b.k, hi.z - b.l)
-                                ws.wm[i * m + w] = ut[idx]
-                                ws.wd[i * m + w] = ut[idx] / Float(twoK * ws.weakS[w])
-                            }
-                        }
-                    }
+    /// Strong and weak beams for direction `k` (EMsoft's classification, ``BetheParameters``).
+    func select(_ k: Vector3, _ ws: inout Workspace) {
+        let pot = potential
+        let K = pot.kInside
+        let kv = SIMD3(k.x, k.y, k.z) * K, kHat = SIMD3(k.x, k.y, k.z)
+        let u0 = (pot.u0 * pot.u0 + pot.u0Absorptive * pot.u0Absorptive).squareRoot()
+        ws.strong.removeAll(keepingCapacity: true)
+        ws.strongS.removeAll(keepingCapacity: true)
+        ws.weak.removeAll(keepingCapacity: true)
+        ws.weakS.removeAll(keepingCapacity: true)
+        let c1 = bethe.strong, c2 = bethe.weak, c3 = bethe.cutoff
+        pot.beams.withUnsafeBufferPointer { beams in
+            for i in 0..<beams.count {
+                let b = beams[i]
+                let g = b.g
+                let sg = -(g * (2 * kv + g)).sum() / (2 * ((kv + g) * kHat).sum())
+                let ug = (b.u * b.u + b.absorptive * b.absorptive).squareRoot()
+                guard K * abs(sg) <= c3 * ug else { continue }
+                let ratio = K * abs(sg) / u0
+                if ratio <= c1 {
+                    ws.strong.append(i)
+                    ws.strongS.append(sg)
+                } else if ratio <= c2 {
+                    ws.weak.append(i)
+                    ws.weakS.append(sg)
                 }
             }
         }
-        if m > 0 {
-            // A −= (W D) Wᵀ: the Bethe potentials of the weak beams
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(m), -1, ws.wd, Int32(m), ws.wm, Int32(m), 1, &ws.a,
-                Int32(n))
+    }
+
+    /// The complex structure matrix with Bethe potentials (column-major, interleaved) and the backscatter matrix S.
+    func structureMatrix(n: Int, m: Int, twoK: Double, _ ws: inout Workspace) {
+        let pot = potential
+        func ensure(_ arr: inout [Double], _ c: Int) { if arr.count < c { arr = [Double](repeating: 0, count: c) } }
+        ensure(&ws.a, 2 * n * n)
+        ensure(&ws.s, n * n)
+        ensure(&ws.wr, n * max(m, 1))
+        ensure(&ws.wi, n * max(m, 1))
+        let weakBeams = ws.weak.map { pot.beams[$0] }
+        for i in 0..<n {
+            let hi = ws.hkl[i]
+            for w in 0..<m {
+                let c = pot.coefficients(Int(hi.x - weakBeams[w].h), Int(hi.y - weakBeams[w].k), Int(hi.z - weakBeams[w].l))
+                ws.wr[i * m + w] = c.u
+                ws.wi[i * m + w] = c.absorptive
+            }
         }
-        let info = ws.a.withUnsafeMutableBufferPointer { a in
-            ws.values.withUnsafeMutableBufferPointer { v in
-                ws.vectors.withUnsafeMutableBufferPointer { z in
-                    ws.eigen.solve(a.baseAddress!, n: n, values: v.baseAddress!, vectors: z.baseAddress!)
+        let weakDenominator = ws.weakS.map { twoK * $0 }
+        for i in 0..<n {
+            let hi = ws.hkl[i]
+            for j in i..<n {
+                let c = pot.coefficients(Int(hi.x - ws.hkl[j].x), Int(hi.y - ws.hkl[j].y), Int(hi.z - ws.hkl[j].z))
+                ws.s[i * n + j] = c.backscatter
+                ws.s[j * n + i] = c.backscatter
+                var re: Double, im: Double
+                if i == j {
+                    var sum = 0.0
+                    for w in 0..<m { sum += (ws.wr[i * m + w] * ws.wr[i * m + w] + ws.wi[i * m + w] * ws.wi[i * m + w]) / weakDenominator[w] }
+                    re = (i == 0 ? 0 : twoK * ws.strongS[i - 1]) - sum
+                    im = pot.u0Absorptive
+                } else {
+                    re = c.u
+                    im = c.absorptive
+                    for w in 0..<m {
+                        // (U + iU′)_{g−w} (U + iU′)_{w−h}, with U_{w−h} = U_{h−w} (centrosymmetric)
+                        let ar = ws.wr[i * m + w], ai = ws.wi[i * m + w], br = ws.wr[j * m + w], bi = ws.wi[j * m + w]
+                        re -= (ar * br - ai * bi) / weakDenominator[w]
+                        im -= (ar * bi + ai * br) / weakDenominator[w]
+                    }
+                }
+                ws.a[2 * (i + j * n)] = re
+                ws.a[2 * (i + j * n) + 1] = im
+                ws.a[2 * (j + i * n)] = re
+                ws.a[2 * (j + i * n) + 1] = im
+            }
+        }
+    }
+
+    /// Eigenvalues (2Kγ_j) and right eigenvectors of the structure matrix, and the excitations α = C⁻¹e₀.
+    func solve(n: Int, _ ws: inout Workspace) throws(DynamicalSimulationError) {
+        func ensure(_ arr: inout [Double], _ c: Int) { if arr.count < c { arr = [Double](repeating: 0, count: c) } }
+        let lwork = 66 * n
+        ensure(&ws.vectors, 2 * n * n)
+        ensure(&ws.lu, 2 * n * n)
+        ensure(&ws.values, 2 * n)
+        ensure(&ws.alpha, 2 * n)
+        ensure(&ws.work, 2 * lwork)
+        ensure(&ws.rwork, 2 * n)
+        if ws.pivots.count < n { ws.pivots = [Int32](repeating: 0, count: n) }
+        var nn = Int32(n), one = Int32(1), lw = Int32(lwork), info: Int32 = 0
+        var dummy = [Double](repeating: 0, count: 2)
+        ws.a.withUnsafeMutableBufferPointer { a in
+            ws.values.withUnsafeMutableBufferPointer { w in
+                ws.vectors.withUnsafeMutableBufferPointer { v in
+                    ws.work.withUnsafeMutableBufferPointer { wk in
+                        ws.rwork.withUnsafeMutableBufferPointer { rw in
+                            zgeev_(
+                                "N", "V", &nn, a.baseAddress!, &nn, w.baseAddress!, &dummy, &one, v.baseAddress!, &nn, wk.baseAddress!,
+                                &lw, rw.baseAddress!, &info, 1, 1)
+                        }
+                    }
                 }
             }
         }
         guard info == 0 else { throw .eigenSolverFailed(info) }
-        // vectors: row j = eigenvector j (C_·j). Absorption: T = V·U′, q_j = (T_j · V_j) / 2K
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, ws.vectors, Int32(n), ws.ua, Int32(n), 0, &ws.t,
-            Int32(n))
-        let step = depth.step
-        ws.vectors.withUnsafeBufferPointer { v in
-            ws.t.withUnsafeBufferPointer { t in
-                ws.pq.withUnsafeMutableBufferPointer { pq in
-                    for j in 0..<n {
-                        var q = 0.0
-                        for i in 0..<n { q += Double(t[j * n + i]) * Double(v[j * n + i]) }
-                        q /= twoK
-                        let gam = Double(ws.values[j]) / twoK
-                        let alpha = Double(v[j * n])
-                        for z in 0..<nz {
-                            let zz = (Double(z) + 0.5) * step
-                            let amp = alpha * exp(-2 * Double.pi * q * zz)
-                            let ph = 2 * Double.pi * gam * zz
-                            pq[z * n + j] = Float(amp * cos(ph))
-                            pq[(nz + z) * n + j] = Float(amp * sin(ph))
-                        }
-                    }
+        for i in 0..<(2 * n * n) { ws.lu[i] = ws.vectors[i] }
+        for i in 0..<(2 * n) { ws.alpha[i] = 0 }
+        ws.alpha[0] = 1
+        ws.lu.withUnsafeMutableBufferPointer { lu in
+            ws.alpha.withUnsafeMutableBufferPointer { al in
+                ws.pivots.withUnsafeMutableBufferPointer { p in
+                    zgesv_(&nn, &one, lu.baseAddress!, &nn, p.baseAddress!, al.baseAddress!, &nn, &info)
                 }
             }
         }
-        // Ψ = PQ · V (rows: depths, real parts then imaginary parts), Y = Ψ · S
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * nz), Int32(n), Int32(n), 1, ws.pq, Int32(n), ws.vectors, Int32(n), 0,
-            &ws.psi, Int32(n))
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(2 * nz), Int32(n), Int32(n), 1, ws.psi, Int32(n), ws.s, Int32(n), 0, &ws.y,
-            Int32(n))
+        guard info == 0 else { throw .eigenSolverFailed(info) }
+    }
+
+    /// Σ_i λ_i ψ(z_i)† S ψ(z_i) from the solved eigenproblem.
+    func yield(n: Int, twoK: Double, _ ws: inout Workspace) -> Double {
+        if ws.psi.count < 2 * n { ws.psi = [Double](repeating: 0, count: 2 * n) }
+        if ws.phase.count < 2 * n { ws.phase = [Double](repeating: 0, count: 2 * n) }
         var total = 0.0
-        ws.psi.withUnsafeBufferPointer { p in
-            ws.y.withUnsafeBufferPointer { y in
-                for z in 0..<nz {
-                    var acc: Float = 0
-                    let re = z * n, im = (nz + z) * n
-                    for i in 0..<n { acc += p[re + i] * y[re + i] + p[im + i] * y[im + i] }
-                    total += depth.weights[z] * Double(acc)
-                }
+        for (z, lambda) in zip(depths, weights) {
+            // f_j = α_j exp(2πiγ_j z), γ_j = value_j / 2K
+            for j in 0..<n {
+                let gr = ws.values[2 * j] / twoK, gi = ws.values[2 * j + 1] / twoK
+                let amp = exp(-2 * Double.pi * gi * z), ph = 2 * Double.pi * gr * z
+                let er = amp * cos(ph), ei = amp * sin(ph)
+                let ar = ws.alpha[2 * j], ai = ws.alpha[2 * j + 1]
+                ws.phase[2 * j] = ar * er - ai * ei
+                ws.phase[2 * j + 1] = ar * ei + ai * er
             }
+            for g in 0..<n {
+                var re = 0.0, im = 0.0
+                for j in 0..<n {
+                    let cr = ws.vectors[2 * (g + j * n)], ci = ws.vectors[2 * (g + j * n) + 1]
+                    let fr = ws.phase[2 * j], fi = ws.phase[2 * j + 1]
+                    re += cr * fr - ci * fi
+                    im += cr * fi + ci * fr
+                }
+                ws.psi[2 * g] = re
+                ws.psi[2 * g + 1] = im
+            }
+            var acc = 0.0
+            for g in 0..<n {
+                var yr = 0.0, yi = 0.0
+                for h in 0..<n {
+                    let sgh = ws.s[g * n + h]
+                    yr += sgh * ws.psi[2 * h]
+                    yi += sgh * ws.psi[2 * h + 1]
+                }
+                acc += ws.psi[2 * g] * yr + ws.psi[2 * g + 1] * yi
+            }
+            total += lambda * acc
         }
         return total
     }

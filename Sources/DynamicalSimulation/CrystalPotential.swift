@@ -33,6 +33,8 @@ public struct CrystalPotential: Sendable {
     public let k0: Double, gamma: Double
     /// Mean inner potential term U₀ (nm⁻²) and the wave number inside the crystal √(k₀² + U₀).
     public let u0: Double, kInside: Double
+    /// The normal absorption U′₀ (nm⁻²; 0 without absorption).
+    public let u0Absorptive: Double
     /// Candidate beams: every reflection with 0 < |g| ≤ 1/dmin and U_g ≠ 0.
     public let beams: [Beam]
     /// Half-range of the Miller-index lookup tables.
@@ -45,6 +47,7 @@ public struct CrystalPotential: Sendable {
         public var h: Int32, k: Int32, l: Int32
         public var g: SIMD3<Double>  // Cartesian, nm⁻¹
         public var u: Double  // U_g (nm⁻²)
+        public var absorptive: Double  // U′_g (nm⁻²)
     }
 
     public init(phase: Phase, energyKV: Double, minimumD: Double, absorption: Bool = true) throws(DynamicalSimulationError) {
@@ -120,7 +123,8 @@ public struct CrystalPotential: Sendable {
                     if (h != 0 || k != 0 || l != 0) && gl <= gmax * (1 + 1e-9) && abs(h) <= hmax && abs(k) <= hmax && abs(l) <= hmax
                         && abs(ur) > 1e-6 * maxReal
                     {
-                        beams.append(Beam(h: Int32(h), k: Int32(k), l: Int32(l), g: SIMD3(gv.x, gv.y, gv.z), u: pre * ur))
+                        beams.append(
+                            Beam(h: Int32(h), k: Int32(k), l: Int32(l), g: SIMD3(gv.x, gv.y, gv.z), u: pre * ur, absorptive: pre * ar))
                     }
                 }
             }
@@ -132,6 +136,7 @@ public struct CrystalPotential: Sendable {
         self.beams = beams.filter { abs($0.u) > 1e-6 * pre * maxReal }
         let idx0 = (range * side + range) * side + range
         u0 = Double(uT[idx0])
+        u0Absorptive = Double(aT[idx0])
         kInside = (k0 * k0 + u0).squareRoot()
     }
 

@@ -53,7 +53,7 @@ public struct DynamicalMasterSimulator: Sendable {
     /// Checks the phase and parameters (and builds the potential of the top bin) before any long work.
     public func validate() throws(DynamicalSimulationError) {
         guard minimumD > 0 else { throw .invalidParameter("dmin must be > 0 nm") }
-        guard bethe.strong > 0, bethe.weak >= bethe.strong else { throw .invalidParameter("Bethe parameters need 0 < strong ≤ weak") }
+        try bethe.validate()
         guard electrons > 0 else { throw .invalidParameter("the number of electrons must be > 0") }
         _ = try BackscatterMonteCarlo(phase: phase, voltageKV: voltageKV, bins: bins)
         _ = try CrystalPotential(phase: phase, energyKV: voltageKV, minimumD: minimumD, absorption: absorption)
@@ -201,8 +201,8 @@ public struct DynamicalMasterSimulator: Sendable {
         var master = MasterPattern.simulated(
             phase, size: n, north: north, south: south, voltageKV: voltageKV,
             model:
-                "dynamical (Bloch waves, Bethe potentials strong \(bethe.strong) weak \(bethe.weak) max |s_g| "
-                + "\(bethe.maximumExcitationError) nm^-1, TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and "
+                "dynamical (Bloch waves, EMsoft Bethe parameters \(bethe.strong) / \(bethe.weak) / \(bethe.cutoff), "
+                + "TDS absorption \(absorption ? "on" : "off"); Monte Carlo depth and "
                 + "energy weighting, \(electrons) electrons, sample tilt \(sampleTiltDegrees) deg, seed \(seed))",
             minimumD: minimumD, reflectors: solvers[0].solver.potential.beams.count, generator: "SwiftEBSD DynamicalMasterSimulator 1")
         master.description?.computedDirections = nodes.count

@@ -14,8 +14,8 @@ public enum DynamicalSimulationError: Error, CustomStringConvertible, Sendable {
         case .notCentrosymmetric(let p):
             return
                 "phase \(p): the Bloch-wave solver needs a centrosymmetric structure with the origin on an inversion centre (its "
-                + "structure matrix is then real symmetric)"
-        case .eigenSolverFailed(let i): return "LAPACK ssyevr failed (info \(i))"
+                + "potential coefficients are then real and even in g)"
+        case .eigenSolverFailed(let i): return "the Bloch-wave eigenproblem failed (LAPACK zgeev/zgesv info \(i))"
         }
     }
 }

@@ -35,7 +35,16 @@ struct SimulateMaster: ParsableCommand {
     @Option(help: "Dynamical: Monte Carlo electrons.") var electrons = 2_000_000
     @Option(help: "Dynamical: Monte Carlo seed.") var seed: UInt64 = 1
     @Option(help: "Dynamical: sample tilt in degrees.") var sampleTilt = 70.0
-    @Option(help: "Dynamical: Bethe parameters strong,weak: cut-offs of r = K·|s_g|/|U_g| (EMsoft c1, c2).") var bethe = "16,32"
+    @Option(
+        help: ArgumentHelp(
+            "Dynamical: EMsoft's Bethe parameters c1,c2,c3 with EMsoft's meaning (strong, weak, candidate cut-offs; see "
+                + "BetheParameters; default EMsoft's 4,8,50).")
+    ) var bethe: String?
+    @Option(
+        help: ArgumentHelp(
+            "Dynamical: run the Bloch waves on an EMsoft master file's own inputs (its Monte Carlo depth histograms, energies, "
+                + "crystal, dmin and Bethe parameters unless --bethe is given).")
+    ) var emsoftInput: String?
     @Flag(help: "Dynamical: no absorption (TDS) in the Bloch waves.") var noAbsorption = false
     @Option(
         help: ArgumentHelp(
@@ -55,24 +64,46 @@ struct SimulateMaster: ParsableCommand {
             guard ebin > 0 else { throw ValidationError("--ebin must be positive") }
             if let e = emin, !(e > 0 && e <= kv) { throw ValidationError("--emin must be in (0, --kv]") }
             guard electrons > 0 else { throw ValidationError("--electrons must be positive") }
-            guard betheValues != nil else { throw ValidationError("--bethe must be two numbers strong,weak with 0 < strong ≤ weak") }
+            if bethe != nil {
+                guard let b = betheValues else { throw ValidationError("--bethe must be three numbers c1,c2,c3 (EMsoft's Bethe parameters)") }
+                do { try b.validate() } catch { throw ValidationError("--bethe: \(error)") }
+            }
         }
     }
 
     var betheValues: BetheParameters? {
-        let v = bethe.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard v.count == 2, v[0] > 0, v[1] >= v[0] else { return nil }
-        return BetheParameters(strong: v[0], weak: v[1])
+        guard let text = bethe else { return nil }
+        let v = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard v.count == 3 else { return nil }
+        return BetheParameters(strong: v[0], weak: v[1], cutoff: v[2])
     }
 
     func run() throws {
         let ph = try! Phase.resolve(phase)
         let t0 = Date()
+        if let input = emsoftInput {
+            do {
+                let file = try EMsoftMasterFile(path: input)
+                let sim = try DynamicalMasterSimulator(
+                    phase: file.phase, voltageKV: file.energiesKeV.max() ?? kv, minimumEnergyKV: file.energiesKeV.min())
+                let bar = LockedProgress(label: "Bloch waves", unit: "directions")
+                let (mp, yields, seconds) = try sim.masterPattern(
+                    size: size, solvers: file.solvers(bethe: betheValues, absorption: !noAbsorption)) { bar.update($0, $1) }
+                try mp.write(output, compress: compress)
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "wrote %@ on %@'s Monte Carlo (%d energy bins, %.1f strong and %.1f weak beams per direction, %.1f s)\n",
+                            output, input, file.energiesKeV.count, yields.meanStrongBeams, yields.meanWeakBeams, seconds
+                        ).utf8))
+            } catch { throw fail(error) }
+            return
+        }
         if dynamical {
             do {
                 var sim = try DynamicalMasterSimulator(phase: ph, voltageKV: kv, minimumEnergyKV: emin, binWidthKV: ebin)
                 sim.minimumD = (dmin ?? 0.5) / 10
-                sim.bethe = betheValues!
+                sim.bethe = betheValues ?? .emsoftDefaults
                 sim.absorption = !noAbsorption
                 sim.electrons = electrons
                 sim.seed = seed
