@@ -127,7 +127,9 @@ public struct BlochWaveSolver: Sendable {
                 var re: Double, im: Double
                 if i == j {
                     var sum = 0.0
-                    for w in 0..<m { sum += (ws.wr[i * m + w] * ws.wr[i * m + w] + ws.wi[i * m + w] * ws.wi[i * m + w]) / weakDenominator[w] }
+                    for w in 0..<m {
+                        sum += (ws.wr[i * m + w] * ws.wr[i * m + w] + ws.wi[i * m + w] * ws.wi[i * m + w]) / weakDenominator[w]
+                    }
                     re = (i == 0 ? 0 : twoK * ws.strongS[i - 1]) - sum
                     im = pot.u0Absorptive
                 } else {

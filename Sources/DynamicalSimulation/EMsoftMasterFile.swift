@@ -66,13 +66,17 @@ public struct EMsoftMasterFile: Sendable {
             lattice: Lattice(a: lat[0], b: lat[1], c: lat[2], alpha: lat[3] * degree, beta: lat[4] * degree, gamma: lat[5] * degree),
             atoms: atoms)
         energiesKeV = try read("EMData/EBSDmaster/EkeVs")
-        let c = [try read("NMLparameters/BetheList/c1", count: 1)[0], try read("NMLparameters/BetheList/c2", count: 1)[0],
-                 try read("NMLparameters/BetheList/c3", count: 1)[0]]
+        let c = [
+            try read("NMLparameters/BetheList/c1", count: 1)[0], try read("NMLparameters/BetheList/c2", count: 1)[0],
+            try read("NMLparameters/BetheList/c3", count: 1)[0],
+        ]
         bethe = BetheParameters(strong: c[0], weak: c[1], cutoff: c[2])
         minimumD = try read("NMLparameters/EBSDMasterNameList/dmin", count: 1)[0]
         depthStep = try read("NMLparameters/MCCLNameList/depthstep", count: 1)[0]
         let zInfo: HDF5File.DatasetInfo
-        do { zInfo = try file.info("EMData/MCOpenCL/accum_z") } catch { throw .invalidParameter("\(path): EMData/MCOpenCL/accum_z: \(error)") }
+        do { zInfo = try file.info("EMData/MCOpenCL/accum_z") } catch {
+            throw .invalidParameter("\(path): EMData/MCOpenCL/accum_z: \(error)")
+        }
         guard zInfo.shape.count == 4, zInfo.shape[3] == energiesKeV.count else {
             throw .invalidParameter(
                 "\(path): EMData/MCOpenCL/accum_z: expected 4 dimensions (y, x, depth, \(energiesKeV.count) energies), found "

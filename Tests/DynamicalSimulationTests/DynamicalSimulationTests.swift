@@ -4,11 +4,20 @@ import Testing
 import Crystallography
 import DetectorGeometry
 import DynamicalSimulation
+import EBSDHDF5
 import PatternMatching
 import PatternSimulation
 import PatternStacks
 import Preprocessing
 import TestSupport
+
+/// Mean of a depth histogram with EMsoft's nint bins (bin 0 = [0, ½·step), bin i centred at i·step).
+enum EMsoftMasterFileDepth {
+    static func mean(_ h: [Double], step: Double) -> Double {
+        let t = h.reduce(0, +)
+        return h.enumerated().reduce(0) { $0 + $1.element * ($1.offset == 0 ? 0.25 : Double($1.offset)) * step } / t
+    }
+}
 
 /// The dynamical master-pattern simulation against physics and against EMsoft.
 @Suite struct DynamicalSimulationTests {
@@ -58,7 +67,8 @@ import TestSupport
     /// 20 keV. Against EMsoft's master pattern, hemisphere by hemisphere (issue 16: NCC ≥ 0.99 on each page).
     @Test func nickelOnEMsoftMonteCarlo() throws {
         let file = try EMsoftMasterFile(path: SharedData.path("data/ni-master-20kv/ni_mc_mp_20kv_uint8_gzip_opts9.h5"))
-        #expect(file.bethe == BetheParameters(strong: 4, weak: 8, cutoff: 50) && file.energiesKeV == [20] && abs(file.minimumD - 0.05) < 1e-6)
+        #expect(
+            file.bethe == BetheParameters(strong: 4, weak: 8, cutoff: 50) && file.energiesKeV == [20] && abs(file.minimumD - 0.05) < 1e-6)
         #expect(file.phase.atoms.count == 1 && abs(file.phase.atoms[0].debyeWallerB - 0.35) < 1e-6 && file.phase.spaceGroupNumber == 225)
         let sim = try DynamicalMasterSimulator(phase: file.phase, voltageKV: file.energiesKeV[0], minimumEnergyKV: file.energiesKeV[0])
         let ours = try sim.masterPattern(size: 401, solvers: file.solvers()).0
@@ -66,6 +76,55 @@ import TestSupport
         let north = PatternNormalization.ncc(ours.north, theirs.north), south = PatternNormalization.ncc(ours.south, theirs.south)
         print(String(format: "Ni on EMsoft's Monte Carlo vs EMsoft's master: NCC north %.4f, south %.4f", north, south))
         #expect(north >= 0.99 && south >= 0.99)
+    }
+
+    /// Our Monte Carlo with EMsoft's run settings (Ni, 70°, EkeV 20.1, Ehistmin 20: electrons that lost < 100 eV)
+    /// against EMsoft's own output in its file: the exit-direction distribution (`accum_e`, 201² Lambert grid, sampled
+    /// onto our 101² grid (the counts around every other node), compared on 5 × 5 blocks; EMsoft stores it with x and y
+    /// exchanged and reversed, so our (row, column) is its (N−1−column, N−1−row)), the mean exit depth (`accum_z`, every
+    /// direction) and the yield in the window.
+    @Test func monteCarloAgainstEMsoft() throws {
+        let path = SharedData.path("data/ni-master-20kv/ni_mc_mp_20kv_uint8_gzip_opts9.h5")
+        var mc = try BackscatterMonteCarlo(phase: .nickel, voltageKV: 20.1, bins: EnergyBins(incident: 20.1, minimum: 20, width: 1))
+        mc.electrons = 2_000_000
+        let ours = mc.run()
+        let file = try HDF5File(path)
+        defer { file.close() }
+        let accumE = try file.doubles("EMData/MCOpenCL/accum_e"), emsoftElectrons = try file.double("EMData/MCOpenCL/totnum_el")
+        let n = ours.gridSize, big = 2 * (n - 1) + 1
+        #expect(accumE.count == big * big)
+        var a: [Double] = [], b: [Double] = []
+        for i in 0..<n {
+            for j in 0..<n {
+                a.append(Double(ours.directionCounts[0][(n - 1 - j) * n + (n - 1 - i)]))
+                // EMsoft's counts around the node, weights ¼ ½ ¼ per axis (the 201² cells our 101² cell covers)
+                var v = 0.0
+                for di in -1...1 {
+                    for dj in -1...1 {
+                        let r = min(max(2 * i + di, 0), big - 1), c = min(max(2 * j + dj, 0), big - 1)
+                        v += (di == 0 ? 0.5 : 0.25) * (dj == 0 ? 0.5 : 0.25) * accumE[r * big + c]
+                    }
+                }
+                b.append(v)
+            }
+        }
+        // on blocks of 5 × 5 cells (our run has ~25 000 electrons in the window: 2.5 per cell, too few to compare cells)
+        let block = 5, nb = (n - 1) / block
+        var ab = [Double](repeating: 0, count: nb * nb), bb = ab
+        for i in 0..<(nb * block) {
+            for j in 0..<(nb * block) {
+                ab[(i / block) * nb + j / block] += a[i * n + j]
+                bb[(i / block) * nb + j / block] += b[i * n + j]
+            }
+        }
+        let directions = PatternNormalization.ncc(ab, bb)
+        let theirDepth = EMsoftMasterFileDepth.mean(try EMsoftMasterFile(path: path).depthHistograms[0], step: 1)
+        let yieldRatio = ours.yield / (accumE.reduce(0, +) / emsoftElectrons)
+        print(
+            String(
+                format: "Ni Monte Carlo vs EMsoft's (EkeV 20.1, Ehistmin 20): exit directions NCC %.3f, mean depth %.2f vs %.2f nm, "
+                    + "yield in the window %.4f (%.2f× EMsoft's)", directions, ours.meanDepth(bin: 0), theirDepth, ours.yield, yieldRatio))
+        #expect(directions >= 0.97 && abs(ours.meanDepth(bin: 0) - theirDepth) < 0.5)
     }
 
     static func nickelMaster() throws -> MasterPattern {
@@ -87,8 +146,9 @@ import TestSupport
         #expect(north >= 0.99 && south >= 0.99)
     }
 
-    /// The 9 real Ni patterns matched (3° dictionary + refinement with each pattern's PC) with our
-    /// master and with EMsoft's: NCC within 0.02 and orientations within 0.5° of each other.
+    /// The 9 real Ni patterns matched (3° dictionary + refinement with each pattern's PC) with the shipped Ni master
+    /// (MasterPatterns/Ni-20kV-dynamical.tif) and with EMsoft's: on every pattern our NCC at least EMsoft's − 0.005
+    /// (issue 16), orientations within 0.5° of each other.
     @Test func realNickelWithOwnMaster() throws {
         let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
         let pcs = (meta["pc_bruker_per_pattern"] as! [[Double]]).map { PatternCenter($0[0], $0[1], $0[2]) }
@@ -107,7 +167,8 @@ import TestSupport
                 prepared: signal.prepareExperimental(raw, count: 9),
                 starts: (0..<9).map { rotations[Int(r.indices[$0 * r.k])] }, pcs: pcs)
         }
-        let ours = try run(try ProcessInfo.processInfo.environment["NI_MASTER"].map { try MasterPattern.read($0) } ?? Self.nickelMaster())
+        let shipped = SharedData.packageRoot.appendingPathComponent("MasterPatterns/Ni-20kV-dynamical.tif").path
+        let ours = try run(try MasterPattern.read(shipped))
         let emsoft = try run(try MasterPattern.read(SharedData.path("data/ni-master-20kv/lambert_north_south.tif")))
         var report: [String] = []
         for k in 0..<9 {
@@ -115,7 +176,7 @@ import TestSupport
                 Orientation(ours[k].rotation, .cubicHigh).disorientationAngle(to: Orientation(emsoft[k].rotation, .cubicHigh)) * 180 / .pi
             let e = Orientation(ours[k].rotation, .cubicHigh).disorientationAngle(to: Orientation(refs[k], .cubicHigh)) * 180 / .pi
             report.append(String(format: "%.3f/%.3f Δ%.2f° ref %.2f°", ours[k].score, emsoft[k].score, d, e))
-            #expect(abs(ours[k].score - emsoft[k].score) <= 0.02, "pattern \(k): NCC \(ours[k].score) vs EMsoft's \(emsoft[k].score)")
+            #expect(ours[k].score >= emsoft[k].score - 0.005, "pattern \(k): NCC \(ours[k].score) vs EMsoft's \(emsoft[k].score)")
             #expect(d < 0.5, "pattern \(k): \(d)° from the EMsoft-master orientation")
         }
         print("Ni real patterns, NCC ours/EMsoft master, orientation difference, error vs reference: \(report.joined(separator: "; "))")

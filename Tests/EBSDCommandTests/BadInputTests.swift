@@ -237,7 +237,15 @@ func runEBSD(_ args: [String]) throws -> RunResult {
     /// `ebsd simulate master --dynamical`: refused up front, nothing written.
     @Test func dynamicalMasterBadInput() throws {
         let out = dir.appendingPathComponent("m.tif").path
+        let empty = dir.appendingPathComponent("empty-phase.json").path
+        try Data(#"{"name": "Empty", "space_group": 229, "lattice": [3.5, 3.5, 3.5, 90, 90, 90], "atoms": []}"#.utf8)
+            .write(to: URL(fileURLWithPath: empty))
         let cases: [([String], String)] = [
+            (["simulate", "master", "--dynamical", "--phase", "Na", "--bethe", "4,8,8", "-o", out], "strong < weak < cutoff"),
+            (["simulate", "master", "--dynamical", "--phase", "Na", "--bethe", "0,8,50", "-o", out], "strong < weak < cutoff"),
+            (["simulate", "master", "--dynamical", "--phase", "Na", "--emin", "0", "-o", out], "--emin"),
+            (["simulate", "master", "--dynamical", "--phase", empty, "--size", "11", "-o", out], "no atoms"),
+            (["simulate", "master", "--emsoft-input", empty, "--size", "11", "-o", out], "not an HDF5 file"),
             (["simulate", "master", "--dynamical", "--phase", "Na2O2", "--size", "11", "-o", out], "centrosymmetric"),
             (["simulate", "master", "--dynamical", "--phase", "Na", "--kv", "20", "--emin", "25", "-o", out], "--emin"),
             (["simulate", "master", "--dynamical", "--phase", "Na", "--bethe", "8,4", "-o", out], "--bethe"),

@@ -17,8 +17,9 @@ struct SimulateMaster: ParsableCommand {
             width at the voltage, weighted by |F|² (or |F| with --intensity f). \
             Dynamical (--dynamical): a Monte Carlo run of backscattered electrons in the tilted sample gives the energy \
             and exit-depth distributions; a Bloch-wave solve per direction of the fundamental sector and per energy bin \
-            (beams with d ≥ --dmin, 0.5 Å; Bethe potentials; TDS absorption) gives the backscatter yield, depth- and \
-            energy-weighted. Examples: \
+            (beams with d ≥ --dmin, 0.5 Å; EMsoft's Bethe parameters; TDS absorption) gives the backscatter yield, depth- \
+            and energy-weighted. --emsoft-input runs the Bloch waves on an EMsoft master file's own Monte Carlo output. \
+            Examples: \
             ebsd simulate master --phase Na --kv 20 -o MasterPatterns/Na-20kV-kinematical.tif; \
             ebsd simulate master --dynamical --phase Na --kv 20 -o MasterPatterns/Na-20kV-dynamical.tif
             """
@@ -65,7 +66,9 @@ struct SimulateMaster: ParsableCommand {
             if let e = emin, !(e > 0 && e <= kv) { throw ValidationError("--emin must be in (0, --kv]") }
             guard electrons > 0 else { throw ValidationError("--electrons must be positive") }
             if bethe != nil {
-                guard let b = betheValues else { throw ValidationError("--bethe must be three numbers c1,c2,c3 (EMsoft's Bethe parameters)") }
+                guard let b = betheValues else {
+                    throw ValidationError("--bethe must be three numbers c1,c2,c3 (EMsoft's Bethe parameters)")
+                }
                 do { try b.validate() } catch { throw ValidationError("--bethe: \(error)") }
             }
         }
@@ -88,12 +91,14 @@ struct SimulateMaster: ParsableCommand {
                     phase: file.phase, voltageKV: file.energiesKeV.max() ?? kv, minimumEnergyKV: file.energiesKeV.min())
                 let bar = LockedProgress(label: "Bloch waves", unit: "directions")
                 let (mp, yields, seconds) = try sim.masterPattern(
-                    size: size, solvers: file.solvers(bethe: betheValues, absorption: !noAbsorption)) { bar.update($0, $1) }
+                    size: size, solvers: file.solvers(bethe: betheValues, absorption: !noAbsorption)
+                ) { bar.update($0, $1) }
                 try mp.write(output, compress: compress)
                 FileHandle.standardError.write(
                     Data(
                         String(
-                            format: "wrote %@ on %@'s Monte Carlo (%d energy bins, %.1f strong and %.1f weak beams per direction, %.1f s)\n",
+                            format:
+                                "wrote %@ on %@'s Monte Carlo (%d energy bins, %.1f strong and %.1f weak beams per direction, %.1f s)\n",
                             output, input, file.energiesKeV.count, yields.meanStrongBeams, yields.meanWeakBeams, seconds
                         ).utf8))
             } catch { throw fail(error) }
