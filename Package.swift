@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "DetectorGeometry", targets: ["DetectorGeometry"]),
         .library(name: "PatternSimulation", targets: ["PatternSimulation"]),
         .library(name: "DynamicalSimulation", targets: ["DynamicalSimulation"]),
+        .library(name: "Texture", targets: ["Texture"]),
         .library(name: "Preprocessing", targets: ["Preprocessing"]),
         .library(name: "PatternStacks", targets: ["PatternStacks"]),
         .library(name: "Grains", targets: ["Grains"]),
@@ -82,6 +83,7 @@ let package = Package(
                 "Preprocessing", "EBSDCore",
             ]),
         stage("MapCleanup", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
+        stage("Texture", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
         stage("MapPictures", ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO", "EBSDCore"]),
         stage(
             "EBSDPipeline",
@@ -107,7 +109,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
-                "DynamicalSimulation",
+                "DynamicalSimulation", "Texture",
                 "EBSDCore", "EBSDHDF5",
             ],
             swiftSettings: fastMath
@@ -123,6 +125,7 @@ let package = Package(
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
+        .testTarget(name: "TextureTests", dependencies: ["Texture", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
         .testTarget(
             name: "PatternTests",
             dependencies: [
