@@ -36,6 +36,9 @@ public struct GrainAnalysis: Sendable {
     public let statistics: GrainStatistics
     /// Boundary lengths in µm.
     public let boundaryLength: (low: Double, high: Double)
+    /// Lengths (µm) of the coincidence-site-lattice boundaries among the grain boundaries (Brandon's criterion, Σ ≤ 29;
+    /// cubic phases only, empty otherwise), with their share of the grain-boundary length.
+    public let specialBoundaries: [(label: String, lengthMicrons: Double, fractionOfHAGB: Double)]
 
     public init(_ map: CrystalMap, parameters: Parameters = Parameters()) throws(GrainAnalysisError) {
         try parameters.validate()
@@ -47,6 +50,15 @@ public struct GrainAnalysis: Sendable {
         ).segment(map)
         statistics = GrainStatistics(grains)
         boundaryLength = BoundaryMap(map, lowDegrees: parameters.lagbDegrees, highDegrees: parameters.hagbDegrees).lengths(map.grid)
+        if map.phases.contains(where: { $0.phase.laueGroup == .cubicHigh || $0.phase.laueGroup == .cubicLow }) {
+            let special = SpecialBoundaryMap(map, highDegrees: parameters.hagbDegrees)
+            let high = boundaryLength.high
+            specialBoundaries = zip(special.csl.relations, special.lengths(map.grid)).map {
+                ($0.label, $1, high > 0 ? $1 / high : 0)
+            }
+        } else {
+            specialBoundaries = []
+        }
     }
 
     /// The per-grain table's header (15 columns; angles in degrees, lengths in µm, Bunge Euler
@@ -96,6 +108,10 @@ public struct GrainAnalysis: Sendable {
             "mean_intercept_um": ["x": st.meanInterceptX, "y": st.meanInterceptY],
             "astm_e112_G": ["mean_area": g.meanArea, "intercept_x": g.interceptX, "intercept_y": g.interceptY],
             "boundary_length_um": ["hagb": boundaryLength.high, "lagb": boundaryLength.low],
+            "csl_boundaries": Dictionary(
+                uniqueKeysWithValues: specialBoundaries.map {
+                    ($0.label, ["length_um": $0.lengthMicrons, "fraction_of_hagb": $0.fractionOfHAGB])
+                }),
             "astm_e2627": [
                 "grains": e.grainsCounted, "edge_excluded": e.edgeGrainsExcluded, "small_excluded": e.smallGrainsExcluded,
                 "mean_area_um2": e.meanAreaMicrons2, "mean_ecd_um": e.meanECDMicrons, "mean_pixels_per_grain": e.meanPixelsPerGrain,
@@ -105,6 +121,14 @@ public struct GrainAnalysis: Sendable {
         ]
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// The CSL boundaries found, e.g. "Σ3 41.2 %, Σ9 3.1 %" ("none"; "not cubic" without a cubic phase).
+    var specialSummary: String {
+        guard !specialBoundaries.isEmpty else { return "not cubic" }
+        let found = specialBoundaries.filter { $0.lengthMicrons > 0 }
+        return found.isEmpty
+            ? "none" : found.map { String(format: "%@ %.1f %%", $0.label, 100 * $0.fractionOfHAGB) }.joined(separator: ", ")
     }
 
     /// The summary lines `ebsd grains` prints.
@@ -118,6 +142,7 @@ public struct GrainAnalysis: Sendable {
             String(format: "mean lineal intercept: x %.4g µm, y %.4g µm", st.meanInterceptX, st.meanInterceptY),
             String(format: "ASTM E112 G: %.2f (mean area), %.2f (intercept x), %.2f (intercept y)", g.meanArea, g.interceptX, g.interceptY),
             String(format: "boundaries: HAGB %.4g µm, LAGB %.4g µm", boundaryLength.high, boundaryLength.low),
+            "CSL boundaries (Brandon, share of the HAGB length): " + specialSummary,
             String(
                 format: "ASTM E2627: %d interior grains ≥ 100 px (excluded: %d edge, %d small), mean ECD %.4g µm, G %.2f",
                 e.grainsCounted,
