@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "PatternSimulation", targets: ["PatternSimulation"]),
         .library(name: "DynamicalSimulation", targets: ["DynamicalSimulation"]),
         .library(name: "Texture", targets: ["Texture"]),
+        .library(name: "Figures", targets: ["Figures"]),
         .library(name: "Preprocessing", targets: ["Preprocessing"]),
         .library(name: "PatternStacks", targets: ["PatternStacks"]),
         .library(name: "Grains", targets: ["Grains"]),
@@ -56,6 +57,7 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // Small C shims for the C APIs Swift cannot call directly
         // (variadic TIFFSetField/TIFFGetField, libpng's png_image API).
         .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF"], cSettings: cFast),
@@ -85,6 +87,7 @@ let package = Package(
         stage("MapCleanup", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
         stage("Texture", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
         stage("MapPictures", ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO", "EBSDCore"]),
+        stage("Figures", ["CCairo", "Crystallography", "CrystalMaps", "Grains", "MapPictures", "Texture", "EBSDCore"]),
         stage(
             "EBSDPipeline",
             [
@@ -99,7 +102,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "EBSDPipeline",
-                "DynamicalSimulation", "EBSDCore", "EBSDHDF5",
+                "DynamicalSimulation", "EBSDCore", "EBSDHDF5", "Figures", "Texture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -126,6 +129,7 @@ let package = Package(
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
         .testTarget(name: "TextureTests", dependencies: ["Texture", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Texture", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
         .testTarget(
             name: "PatternTests",
             dependencies: [

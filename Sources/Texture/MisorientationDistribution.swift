@@ -20,8 +20,15 @@ public struct MisorientationDistribution: Sendable {
     /// Density per degree (Σ density·bin width = 1), comparable with ``MackenzieDistribution/density``.
     public var density: [Double] { counts.map { total > 0 ? Double($0) / Double(total) / binWidthDegrees : 0 } }
 
-    /// Neighbour pairs (right and lower neighbours) of phase `phase` (index into `map.phases`).
-    public static func correlated(_ map: CrystalMap, phase: Int, binWidthDegrees: Double = 1) -> MisorientationDistribution {
+    /// Pairs below this angle (degrees) are left out: for neighbour pairs, the low-angle threshold, so that the pairs
+    /// inside grains (most neighbours) do not swamp the boundary misorientations; 0 for random pairs.
+    public let minimumDegrees: Double
+
+    /// Neighbour pairs (right and lower neighbours) of phase `phase` (index into `map.phases`) whose disorientation is at
+    /// least `minimumDegrees` (default 2°, the low-angle boundary threshold).
+    public static func correlated(
+        _ map: CrystalMap, phase: Int, minimumDegrees: Double = 2, binWidthDegrees: Double = 1
+    ) -> MisorientationDistribution {
         let cols = map.grid.columns, rows = map.grid.rows
         var angles: [Double] = []
         angles.reserveCapacity(2 * map.count)
@@ -30,12 +37,14 @@ public struct MisorientationDistribution: Sendable {
                 let i = r * cols + c
                 guard map.phaseIndex[i] == Int32(phase) else { continue }
                 for j in [c + 1 < cols ? i + 1 : -1, r + 1 < rows ? i + cols : -1] where j >= 0 && map.phaseIndex[j] == Int32(phase) {
-                    angles.append(map.disorientationAngle(i, j) * 180 / .pi)
+                    let a = map.disorientationAngle(i, j) * 180 / .pi
+                    if a >= minimumDegrees { angles.append(a) }
                 }
             }
         }
         return MisorientationDistribution(
-            kind: .correlated, laueGroup: map.phases[phase].phase.laueGroup, binWidthDegrees: binWidthDegrees, angles: angles)
+            kind: .correlated, laueGroup: map.phases[phase].phase.laueGroup, binWidthDegrees: binWidthDegrees, angles: angles,
+            minimumDegrees: minimumDegrees)
     }
 
     /// `pairs` random pairs of distinct pixels of phase `phase` (seeded: the same map and seed give the same histogram).
@@ -58,8 +67,9 @@ public struct MisorientationDistribution: Sendable {
             kind: .uncorrelated, laueGroup: map.phases[phase].phase.laueGroup, binWidthDegrees: binWidthDegrees, angles: angles)
     }
 
-    public init(kind: Kind, laueGroup: LaueGroup, binWidthDegrees: Double, angles: [Double]) {
+    public init(kind: Kind, laueGroup: LaueGroup, binWidthDegrees: Double, angles: [Double], minimumDegrees: Double = 0) {
         self.kind = kind
+        self.minimumDegrees = minimumDegrees
         self.laueGroup = laueGroup
         self.binWidthDegrees = binWidthDegrees
         let bins = Int((180 / binWidthDegrees).rounded(.up))

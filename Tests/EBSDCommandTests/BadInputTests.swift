@@ -276,3 +276,38 @@ func runEBSD(_ args: [String]) throws -> RunResult {
         #expect(b.rotations[0].angle(to: expected) < 1e-5)
     }
 }
+
+extension BadInputTests {
+    /// `ebsd plot pole-figure|mdf`: an unknown pole, dpi 0, a width too small, an empty map → exit 1, one line, nothing written.
+    @Test func figureBadInput() throws {
+        let out = dir.appendingPathComponent("fig.pdf").path
+        let ang = SharedData.path("data/maps/sdss_ferrite_austenite.ang")
+        let empty = dir.appendingPathComponent("empty.ang").path
+        // every pixel not indexed (CI −1, phase 0): keep the header, blank the orientations
+        let text = try String(contentsOfFile: ang, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard !line.hasPrefix("#"), !line.isEmpty else { return String(line) }
+            var cols = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if cols.count > 7 { cols[6] = "-1" }
+            return cols.joined(separator: " ")
+        }
+        try lines.joined(separator: "\n").write(toFile: empty, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["plot", "pole-figure", ang, "--poles", "1,x,0", "-o", out], "--poles 1,x,0"),
+            (["plot", "pole-figure", ang, "--dpi", "0", "-o", out.replacingOccurrences(of: ".pdf", with: ".png")], "--dpi"),
+            (["plot", "pole-figure", ang, "--width-mm", "30", "-o", out], "too narrow"),
+            (["plot", "mdf", ang, "--width-mm", "10", "-o", out], "too narrow"),
+            (["plot", "mdf", empty, "-o", out], "no indexed pixel"),
+            (["plot", "pole-figure", ang, "-o", dir.appendingPathComponent("fig.jpg").path], ".png, .svg or .pdf"),
+        ]
+        for (args, mention) in cases {
+            let r = try runEBSD(args)
+            #expect(r.status == 1, "\(args): exit \(r.status)")
+            #expect(r.stderr.contains(mention), "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.contains("--help") }.count == 1, "\(r.stderr)")
+            #expect(
+                !FileManager.default.fileExists(atPath: out)
+                    && !FileManager.default.fileExists(atPath: out.replacingOccurrences(of: ".pdf", with: ".png")))
+        }
+    }
+}

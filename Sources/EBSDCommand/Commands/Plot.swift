@@ -5,6 +5,8 @@ import Crystallography
 import CrystalMaps
 import Grains
 import MapPictures
+import Figures
+import Texture
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,12 +14,19 @@ struct Plot: ParsableCommand {
         discussion: """
             Kinds: phase, grains, kam (maps, PNG); figures of merit iq, bc, bs, ci, fit, sharpness, bse (mean pattern \
             intensity), score (maps, PNG; the README explains each); histogram (number- and area-weighted ECD, .svg or .png); \
-            ipf (scatter .svg, density .png) along --direction. Examples: ebsd plot histogram map.ang -o sizes.svg; \
-            ebsd plot kam map.ang --boundaries -o kam.png
+            ipf (scatter .svg, density .png) along --direction; pole-figure ({100}, {110}, {111} or --poles h,k,l …; \
+            density in multiples of uniform density with a Gaussian or de la Vallée Poussin kernel of --half-width, or \
+            --scatter; equal-area or stereographic) and mdf (misorientation-angle distribution of neighbour and random \
+            pairs with the Mackenzie curve), both drawn with cairo as .png (--dpi), .svg or .pdf, --width-mm wide. \
+            Examples: ebsd plot histogram map.ang -o sizes.svg; ebsd plot kam map.ang --boundaries -o kam.png; \
+            ebsd plot pole-figure map.ang --width-mm 180 -o pf.pdf; ebsd plot mdf map.ang -o mdf.png
             """
     )
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case phase, grains, kam, histogram, ipf, iq, bc, bs, ci, fit, sharpness, bse, score
+        case poleFigure = "pole-figure", mdf
+        /// Drawn with cairo (PNG, SVG or PDF).
+        var isFigure: Bool { self == .poleFigure || self == .mdf }
         /// The map property a figure-of-merit kind shows.
         var property: String? {
             switch self {
@@ -33,7 +42,8 @@ struct Plot: ParsableCommand {
             }
         }
     }
-    @Argument(help: "phase, grains, kam, histogram, ipf, or a figure of merit: iq, bc, bs, ci, fit, sharpness, bse, score.")
+    @Argument(
+        help: "phase, grains, kam, histogram, ipf, pole-figure, mdf, or a figure of merit: iq, bc, bs, ci, fit, sharpness, bse, score.")
     var kind: Kind
     @Argument(help: "Map file.") var file: String
     @Option(help: "Grain / HAGB threshold in degrees.") var hagb = 10.0
@@ -43,14 +53,39 @@ struct Plot: ParsableCommand {
     @Option(help: "Sample direction for ipf: x, y or z.") var direction = "z"
     @Option(help: "Pixel enlargement for maps.") var scale = 4
     @Flag(help: "Draw boundaries on maps.") var boundaries = false
+    @Option(help: "pole-figure: a plane family h,k,l (repeat for several; default 1,0,0 1,1,0 1,1,1).") var poles: [String] = []
+    @Option(help: "pole-figure: equal-area or stereographic.") var projection = "equal-area"
+    @Option(help: "pole-figure: density kernel, gaussian or de-la-vallee-poussin.") var kernel = "gaussian"
+    @Option(help: "pole-figure: kernel half width at half maximum (degrees).") var halfWidth = 5.0
+    @Flag(help: "pole-figure: the poles as dots instead of their density.") var scatter = false
+    @Option(help: "pole-figure, mdf: the phase (name or 1-based number; default the first).") var phase: String?
+    @Option(help: "mdf: random pairs for the uncorrelated distribution.") var pairs = 100_000
+    @Option(help: "pole-figure, mdf: PNG resolution (dots per inch).") var dpi = Figure.defaultDPI
+    @Option(help: "pole-figure, mdf: figure width in mm (journal columns: 85 or 180; default 180 pole figures, 85 mdf).")
+    var widthMm: Double?
     @Option(name: .shortAndLong, help: "Output .png or .svg.") var output: String
 
     func validate() throws {
         guard hagb > 0, lagb > 0, lagb < hagb, kamMax > 0 else { throw ValidationError("thresholds must be > 0 with --lagb < --hagb") }
         guard ["x", "y", "z"].contains(direction) else { throw ValidationError("--direction must be x, y or z") }
         let ext = (output as NSString).pathExtension.lowercased()
-        guard ext == "png" || (ext == "svg" && (kind == .histogram || kind == .ipf)) else {
-            throw ValidationError("output must be .png (or .svg for histogram and ipf)")
+        if kind.isFigure {
+            guard Figure.Format(path: output) != nil else { throw ValidationError("output must be .png, .svg or .pdf") }
+            guard dpi > 0, dpi.isFinite else { throw ValidationError("--dpi must be positive (got \(dpi))") }
+            if let w = widthMm, !(w > 0) { throw ValidationError("--width-mm must be positive (got \(w))") }
+            guard halfWidth > 0, halfWidth < 90 else { throw ValidationError("--half-width must be in (0°, 90°)") }
+            guard PoleFigure.Projection(rawValue: projection) != nil else {
+                throw ValidationError("--projection must be equal-area or stereographic")
+            }
+            guard SphericalKernel.Shape(rawValue: kernel) != nil else {
+                throw ValidationError("--kernel must be gaussian or de-la-vallee-poussin")
+            }
+            _ = try families()
+            guard pairs > 0 else { throw ValidationError("--pairs must be positive") }
+        } else {
+            guard ext == "png" || (ext == "svg" && (kind == .histogram || kind == .ipf)) else {
+                throw ValidationError("output must be .png (or .svg for histogram and ipf)")
+            }
         }
         try requireOutputFolder(output)
     }
@@ -64,6 +99,7 @@ struct Plot: ParsableCommand {
             r.legend = true
             if boundaries { r.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
             switch kind {
+            case .poleFigure, .mdf: try drawFigure(map)
             case .iq, .bc, .bs, .ci, .fit, .sharpness, .bse, .score:
                 let property = kind.property!
                 guard let layer = MapLayer.quality(property, of: map) else {
@@ -96,5 +132,53 @@ struct Plot: ParsableCommand {
             }
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+
+    /// The plane families of --poles (h,k,l integers, not all zero).
+    func families() throws -> [(Int, Int, Int)] {
+        if poles.isEmpty { return [(1, 0, 0), (1, 1, 0), (1, 1, 1)] }
+        return try poles.map { text in
+            let v = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard v.count == 3, let h = v[0], let k = v[1], let l = v[2], h != 0 || k != 0 || l != 0 else {
+                throw ValidationError("--poles \(text): expected three integers h,k,l, not all zero (e.g. 1,1,0)")
+            }
+            return (h, k, l)
+        }
+    }
+
+    /// The map's phase chosen by --phase (index into `map.phases`).
+    func phaseIndex(_ map: CrystalMap) throws -> Int {
+        guard let p = phase else { return 0 }
+        if let n = Int(p), (1...map.phases.count).contains(n) { return n - 1 }
+        guard let i = map.phases.firstIndex(where: { $0.phase.name.lowercased() == p.lowercased() }) else {
+            throw ValidationError("\(file): no phase '\(p)' (the map has: \(map.phases.map(\.phase.name).joined(separator: ", ")))")
+        }
+        return i
+    }
+
+    /// Pole figures and the misorientation distribution, drawn with cairo.
+    func drawFigure(_ map: CrystalMap) throws {
+        let p = try phaseIndex(map)
+        let members = map.phaseIndex.indices.filter { map.phaseIndex[$0] == Int32(p) }
+        guard !members.isEmpty else { throw ValidationError("\(file): the map has no indexed pixel of phase \(map.phases[p].phase.name)") }
+        let ph = map.phases[p].phase
+        switch kind {
+        case .poleFigure:
+            let rotations = members.map { map.rotations[$0] }
+            let figures = try families().map { f in
+                ("{\(f.0)\(f.1)\(f.2)}".replacingOccurrences(of: "-", with: "−"), PoleFigure(orientations: rotations, phase: ph, hkl: f))
+            }
+            let plot = PoleFigurePlot(
+                figures: figures, projection: PoleFigure.Projection(rawValue: projection)!,
+                kernel: SphericalKernel(SphericalKernel.Shape(rawValue: kernel)!, halfWidthDegrees: halfWidth), scatter: scatter)
+            try plot.write(to: output, widthMM: widthMm ?? 180, dpi: dpi)
+        default:
+            let plot = MisorientationPlot(
+                correlated: MisorientationDistribution.correlated(map, phase: p, minimumDegrees: lagb),
+                uncorrelated: MisorientationDistribution.uncorrelated(map, phase: p, pairs: pairs),
+                mackenzie: MackenzieDistribution(laueGroup: ph.laueGroup, binWidthDegrees: 0.5),
+                title: "\(ph.name): misorientation angles, \((file as NSString).lastPathComponent)")
+            try plot.write(to: output, widthMM: widthMm ?? 85, dpi: dpi)
+        }
     }
 }

@@ -1,0 +1,78 @@
+import EBSDCore
+import Foundation
+import Testing
+import Crystallography
+import CrystalMaps
+import Figures
+import Texture
+
+/// The cairo figures: formats, ticks, vector output, labels that fit, and refusals that write nothing.
+@Suite struct FiguresTests {
+    let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    /// Ticks on 1–2–5 steps (the old histogram's ticks fell on 20.4 / 40.7 / 61.1).
+    @Test func niceScales() {
+        let a = NiceScale(covering: 0, 62.8, maximumTicks: 8)
+        #expect(a.step == 10 && a.lower == 0 && a.upper == 70 && a.ticks.count == 8)
+        let b = NiceScale(covering: 0, 0.38, maximumTicks: 6)
+        #expect(b.step == 0.1 && b.upper == 0.4 && b.label(0.3) == "0.3")
+        let c = NiceScale(covering: 0, 61.1, maximumTicks: 5)
+        #expect(c.step == 20 && c.ticks == [0, 20, 40, 60, 80])
+        let d = NiceScale(covering: 3, 3)
+        #expect(d.lower < 3 && d.upper > 3)
+        for s in [a, b, c, d] {
+            let m = s.step / pow(10, floor(log10(s.step)))
+            #expect([1, 2, 5].contains { abs(m - Double($0)) < 1e-9 }, "step \(s.step)")
+        }
+    }
+
+    /// The same pole figure as PNG (300 dpi: 2126 pixels for 180 mm), SVG and PDF: each file starts with its format's
+    /// signature and the vector files hold the density as one embedded image (not smoothed) and the text as vectors.
+    @Test func formatsByExtension() throws {
+        var rng = SplitMix64(seed: 1)
+        let rotations = (0..<20_000).map { _ in Rotation.random(using: &rng) }
+        let plot = PoleFigurePlot(
+            figures: [("{100}", PoleFigure(orientations: rotations, phase: .nickel, hkl: (1, 0, 0)))], projection: .equalArea,
+            kernel: SphericalKernel(.gaussian, halfWidthDegrees: 8), scatter: false)
+        for (ext, signature) in [("png", Data([0x89, 0x50, 0x4E, 0x47])), ("svg", Data("<?xml".utf8)), ("pdf", Data("%PDF".utf8))] {
+            let path = dir.appendingPathComponent("pf.\(ext)").path
+            try plot.write(to: path, widthMM: 85)
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(data.prefix(signature.count) == signature, "\(ext)")
+            if ext == "png" {
+                let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }
+                #expect(width == Int((85 / 25.4 * 300).rounded()), "PNG width \(width)")
+            }
+            if ext == "svg" {
+                let text = String(decoding: data, as: UTF8.self)
+                #expect(text.contains("<image") && text.contains("<path"))
+            }
+        }
+        // nothing else left in the folder (temporary files renamed)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// Too narrow for the figure, an unknown extension, dpi 0, no orientations: refused, nothing written.
+    @Test func refusals() throws {
+        let rotations = [Rotation.identity]
+        let pf = PoleFigure(orientations: rotations, phase: .nickel, hkl: (1, 1, 1))
+        let plot = PoleFigurePlot(
+            figures: [("{111}", pf), ("{111}", pf), ("{111}", pf)], projection: .stereographic,
+            kernel: SphericalKernel(.delaValleePoussin, halfWidthDegrees: 5), scatter: true)
+        let narrow = dir.appendingPathComponent("narrow.pdf").path
+        #expect(throws: FigureError.self) { try plot.write(to: narrow, widthMM: 40) }
+        #expect(throws: FigureError.self) { try plot.write(to: dir.appendingPathComponent("pf.jpg").path) }
+        #expect(throws: FigureError.self) { try plot.write(to: dir.appendingPathComponent("pf0.png").path, dpi: 0) }
+        let empty = PoleFigurePlot(
+            figures: [("{111}", PoleFigure(orientations: [], phase: .nickel, hkl: (1, 1, 1)))], projection: .equalArea,
+            kernel: SphericalKernel(.gaussian, halfWidthDegrees: 5), scatter: false)
+        #expect(throws: FigureError.self) { try empty.write(to: dir.appendingPathComponent("empty.png").path) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        #expect(!files.contains { $0.hasPrefix("narrow") || $0.hasPrefix("pf0") || $0.hasPrefix("empty") || $0.hasPrefix(".") }, "\(files)")
+    }
+}
