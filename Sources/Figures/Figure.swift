@@ -40,7 +40,9 @@ public final class Figure {
             throw FigureError("\(path): the figure's format comes from the extension: .png, .svg or .pdf")
         }
         guard dpi > 0, dpi.isFinite else { throw FigureError("--dpi must be positive (got \(dpi))") }
-        guard widthMM > 0, heightMM > 0 else { throw FigureError("the figure must have a positive size (got \(widthMM) × \(heightMM) mm)") }
+        guard widthMM > 0, heightMM > 0 else {
+            throw FigureError("the figure must have a positive size (got \(widthMM) by \(heightMM) mm)")
+        }
         self.widthMM = widthMM
         self.heightMM = heightMM
         self.dpi = dpi

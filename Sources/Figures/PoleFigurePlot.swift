@@ -82,7 +82,8 @@ public struct PoleFigurePlot {
             + (scatter
                 ? ", \(figures[0].figure.poles.count / max(1, figures[0].figure.crystalPoles.count)) orientations"
                 : String(
-                    format: ", %@ kernel, half width %.1f°, max %.2f MUD", kernel.shape == .gaussian ? "Gaussian" : "de la Vallée Poussin",
+                    format: ", %@ kernel, half width %.1f°, max %.2f MUD",
+                    kernel.shape == .gaussian ? "Gaussian" : "de la Vallée Poussin",
                     kernel.halfWidth * 180 / .pi, top))
         f.text(note, x: 1, y: height - 1, sizePt: Axes.labelSizePt, vertical: .bottom)
         if !scatter { bar.draw(f, x: widthMM - barWidth + 2, top: titleHeight + labelPad, height: disc) }

@@ -62,7 +62,8 @@ let orixAvailable = pythonModuleAvailable("orix")
             let mean = d.reduce(0, +) / Double(d.count)
             print(
                 String(
-                    format: "%@ %@: MUD mean %.3f, range %.3f–%.3f", kernel.shape.rawValue, projection.rawValue, mean, d.min()!, d.max()!))
+                    format: "%@ %@: MUD mean %.3f, range %.3f to %.3f", kernel.shape.rawValue, projection.rawValue, mean, d.min()!,
+                    d.max()!))
             #expect(d.allSatisfy { abs($0 - 1) < 0.05 })
         }
     }
