@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
         .testTarget(name: "TextureTests", dependencies: ["Texture", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Texture", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
+        .testTarget(
+            name: "FiguresTests", dependencies: ["Figures", "Texture", "Grains", "MapPictures", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
         .testTarget(
             name: "PatternTests",
             dependencies: [

@@ -4,6 +4,7 @@ import Crystallography
 import Texture
 import Figures
 import CrystalMaps
+import Grains
 
 /// Issue 17's texture figures as numbers: a {100} pole figure of 1 M orientations (poles, and the MUD density on a
 /// 200 × 200 equal-area image with a 5° Gaussian), and the m-3m Mackenzie curve.
@@ -56,6 +57,18 @@ func textureCase(quick: Bool) {
         if (try? plot.write(to: path)) != nil {
             figureRecord["mdf_\(side)x\(side)_\(ext)_seconds"] = now() - t
             figureRecord["mdf_\(ext)_bytes"] = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+    }
+    // the IPF map figure of the same map with HAGB/LAGB boundaries, 180 mm wide
+    let boundaries = BoundaryMap(map)
+    for ext in ["png", "pdf"] {
+        let path = scratch.appendingPathComponent("ipf.\(ext)").path
+        let t = now()
+        var figure = MapFigure(map: map, layer: .ipf(Vector3(0, 0, 1)))
+        figure.boundaries = boundaries
+        if (try? figure.write(to: path, widthMM: 180)) != nil {
+            figureRecord["ipf_map_\(side)x\(side)_\(ext)_seconds"] = now() - t
+            figureRecord["ipf_map_\(ext)_bytes"] = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         }
     }
     var rec: [String: Any] = [

@@ -144,6 +144,20 @@ public final class Figure {
         cairo_stroke(cr)
     }
 
+    /// Separate straight segments (mm) in one stroke.
+    public func segments(_ segments: [((Double, Double), (Double, Double))], color: Color, lineWidthPt: Double) {
+        guard !segments.isEmpty else { return }
+        setColor(color)
+        cairo_set_line_width(cr, Self.mm(points: lineWidthPt))
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE)
+        for (a, b) in segments {
+            cairo_move_to(cr, a.0, a.1)
+            cairo_line_to(cr, b.0, b.1)
+        }
+        cairo_stroke(cr)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
+    }
+
     public func circle(x: Double, y: Double, radius: Double, fill color: Color? = nil, stroke: Color? = nil, lineWidthPt: Double = 0.5) {
         cairo_new_sub_path(cr)
         cairo_arc(cr, x, y, radius, 0, 2 * .pi)
@@ -249,6 +263,13 @@ public final class Figure {
     public func clipCircle(x: Double, y: Double, radius: Double) {
         cairo_new_path(cr)
         cairo_arc(cr, x, y, radius, 0, 2 * .pi)
+        cairo_clip(cr)
+    }
+
+    /// Restricts drawing to a rectangle (mm) until ``resetClip()``.
+    public func clipRect(x: Double, y: Double, width: Double, height: Double) {
+        cairo_new_path(cr)
+        cairo_rectangle(cr, x, y, width, height)
         cairo_clip(cr)
     }
 

@@ -30,7 +30,7 @@ public struct MapRenderer: Sendable {
         let w = g.columns * s, mapH = g.rows * s
         let footer = (scaleBar || legend) ? max(70, min(220, w / 4)) : 0
         var img = RGBImage(width: w, height: mapH + footer)
-        let colors = pixelColors(map, layer)
+        let colors = MapRenderer.colors(map, layer, unindexed: unindexedColor, shading: nil)
         let shade = shading.map(MapRenderer.normalise)
         for i in 0..<map.count {
             var c = colors[i]
@@ -74,8 +74,12 @@ public struct MapRenderer: Sendable {
         return img
     }
 
-    func pixelColors(_ map: CrystalMap, _ layer: MapLayer) -> [(UInt8, UInt8, UInt8)] {
-        var out = [(UInt8, UInt8, UInt8)](repeating: unindexedColor, count: map.count)
+    /// The colour of every pixel of `layer` (row-major), `unindexed` where nothing is shown; with `shading`, indexed
+    /// pixels are darkened by the quality normalised to 0.15…1 between its 1st and 99th percentiles.
+    public static func colors(
+        _ map: CrystalMap, _ layer: MapLayer, unindexed: (UInt8, UInt8, UInt8) = (0, 0, 0), shading: [Float]? = nil
+    ) -> [(UInt8, UInt8, UInt8)] {
+        var out = [(UInt8, UInt8, UInt8)](repeating: unindexed, count: map.count)
         switch layer {
         case .ipf(let d):
             // The colour table is used where the key is continuous (three-cornered sectors);
@@ -94,10 +98,7 @@ public struct MapRenderer: Sendable {
                 }
             }
         case .phase:
-            let palette: [(UInt8, UInt8, UInt8)] = [
-                (230, 60, 50), (40, 120, 220), (60, 180, 80), (240, 190, 40), (150, 80, 200), (40, 200, 200),
-            ]
-            for i in 0..<map.count where map.phaseIndex[i] >= 0 { out[i] = palette[Int(map.phaseIndex[i]) % palette.count] }
+            for i in 0..<map.count where map.phaseIndex[i] >= 0 { out[i] = phaseColor(Int(map.phaseIndex[i])) }
         case .grains(let gm):
             for i in 0..<map.count where gm.labels[i] >= 0 {
                 var h = UInt64(gm.labels[i]) &* 0x9E37_79B9_7F4A_7C15
@@ -109,7 +110,21 @@ public struct MapRenderer: Sendable {
                 out[i] = MapRenderer.ramp((v[i] - range.lowerBound) / max(1e-12, range.upperBound - range.lowerBound))
             }
         }
+        if let sh = shading.map(MapRenderer.normalise) {
+            for i in 0..<map.count where map.isIndexed(i) {
+                let f = Double(sh[i]), c = out[i]
+                out[i] = (UInt8(Double(c.0) * f), UInt8(Double(c.1) * f), UInt8(Double(c.2) * f))
+            }
+        }
         return out
+    }
+
+    /// The colour of phase number `index` (0-based) in phase maps and their legends.
+    public static func phaseColor(_ index: Int) -> (UInt8, UInt8, UInt8) {
+        let palette: [(UInt8, UInt8, UInt8)] = [
+            (230, 60, 50), (40, 120, 220), (60, 180, 80), (240, 190, 40), (150, 80, 200), (40, 200, 200),
+        ]
+        return palette[index % palette.count]
     }
 
     /// A blue → green → yellow ramp (viridis-like) for t ∈ 0…1.

@@ -4,6 +4,8 @@ import Testing
 import Crystallography
 import CrystalMaps
 import Figures
+import Grains
+import MapPictures
 import Texture
 
 /// The cairo figures: formats, ticks, vector output, labels that fit, and refusals that write nothing.
@@ -74,5 +76,33 @@ import Texture
         #expect(throws: FigureError.self) { try empty.write(to: dir.appendingPathComponent("empty.png").path) }
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(!files.contains { $0.hasPrefix("narrow") || $0.hasPrefix("pf0") || $0.hasPrefix("empty") || $0.hasPrefix(".") }, "\(files)")
+    }
+
+    /// A map figure of two twin-related grains as PDF and SVG: the map is one embedded image at its pixel grid
+    /// (40 × 20), the boundaries are vector paths, and the Σ3 legend is there; the figure is as wide as asked.
+    @Test func mapFigureVectors() throws {
+        let rows = 20, cols = 40
+        let parent = Rotation(euler: EulerAngles(0.3, 0.5, 0.7))
+        let twin = Rotation(axis: Vector3(1, 1, 1).unit, angle: .pi / 3) * parent
+        let map = CrystalMap(
+            grid: MapGrid(rows: rows, columns: cols, stepX: 0.5, stepY: 0.5), phases: [MapPhase(id: 1, phase: .nickel)],
+            phaseIndex: [Int32](repeating: 0, count: rows * cols),
+            rotations: (0..<(rows * cols)).map { $0 % cols < cols / 2 ? parent : twin },
+            properties: [:])
+        var figure = MapFigure(map: map, layer: .ipf(Vector3(0, 0, 1)))
+        figure.boundaries = BoundaryMap(map)
+        let special = SpecialBoundaryMap(map)
+        figure.special = (special, ["Σ3"])
+        let svgPath = dir.appendingPathComponent("twin.svg").path
+        try figure.write(to: svgPath, widthMM: 85)
+        let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
+        #expect(svg.contains("width=\"240.94") || svg.contains("width=\"241pt") || svg.contains("width=\"240.9"), "85 mm = 240.9 pt")
+        #expect(svg.contains("width=\"40\"") && svg.contains("height=\"20\""), "the map embedded at its 40 × 20 pixel grid")
+        #expect(svg.components(separatedBy: "<path").count > 5)
+        let pdfPath = dir.appendingPathComponent("twin.pdf").path
+        try figure.write(to: pdfPath, widthMM: 180)
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: pdfPath))
+        #expect(pdf.prefix(4) == Data("%PDF".utf8))
+        #expect(special.lengths(map.grid)[0] == Double(rows) * 0.5)
     }
 }

@@ -24,9 +24,9 @@ struct Plot: ParsableCommand {
     )
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case phase, grains, kam, histogram, ipf, iq, bc, bs, ci, fit, sharpness, bse, score
-        case poleFigure = "pole-figure", mdf
-        /// Drawn with cairo (PNG, SVG or PDF).
-        var isFigure: Bool { self == .poleFigure || self == .mdf }
+        case poleFigure = "pole-figure", mdf, ipfMap = "ipf-map", csl, grod, gos
+        /// Drawn with cairo (PNG, SVG or PDF): every kind but the histogram and the inverse pole figure.
+        var isFigure: Bool { self != .histogram && self != .ipf }
         /// The map property a figure-of-merit kind shows.
         var property: String? {
             switch self {
@@ -60,6 +60,7 @@ struct Plot: ParsableCommand {
     @Flag(help: "pole-figure: the poles as dots instead of their density.") var scatter = false
     @Option(help: "pole-figure, mdf: the phase (name or 1-based number; default the first).") var phase: String?
     @Option(help: "mdf: random pairs for the uncorrelated distribution.") var pairs = 100_000
+    @Option(help: "csl: the coincidence-site-lattice boundaries to draw, Σ values (e.g. 3,9,27; default 3).") var sigma = "3"
     @Option(help: "pole-figure, mdf: PNG resolution (dots per inch).") var dpi = Figure.defaultDPI
     @Option(help: "pole-figure, mdf: figure width in mm (journal columns: 85 or 180; default 180 pole figures, 85 mdf).")
     var widthMm: Double?
@@ -81,6 +82,7 @@ struct Plot: ParsableCommand {
                 throw ValidationError("--kernel must be gaussian or de-la-vallee-poussin")
             }
             _ = try families()
+            _ = try sigmas()
             guard pairs > 0 else { throw ValidationError("--pairs must be positive") }
         } else {
             guard ext == "png" || (ext == "svg" && (kind == .histogram || kind == .ipf)) else {
@@ -98,6 +100,7 @@ struct Plot: ParsableCommand {
             var r = MapRenderer(scale: scale)
             r.legend = true
             if boundaries { r.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
+            _ = r
             switch kind {
             case .poleFigure, .mdf: try drawFigure(map)
             case .iq, .bc, .bs, .ci, .fit, .sharpness, .bse, .score:
@@ -105,13 +108,19 @@ struct Plot: ParsableCommand {
                 guard let layer = MapLayer.quality(property, of: map) else {
                     throw ValidationError("\(file): the map holds no '\(property)' column (it holds: \(map.properties.keys.sorted()))")
                 }
-                try r.render(map, layer).writePNG(output)
-            case .phase: try r.render(map, .phase).writePNG(output)
-            case .grains: try r.render(map, .grains(GrainSegmentation(thresholdDegrees: hagb).segment(map))).writePNG(output)
+                try drawMap(map, layer)
+            case .phase: try drawMap(map, .phase)
+            case .grains: try drawMap(map, .grains(GrainSegmentation(thresholdDegrees: hagb).segment(map)))
+            case .ipfMap, .csl: try drawMap(map, .ipf(sampleDirection))
+            case .grod, .gos:
+                let grains = GrainSegmentation(thresholdDegrees: hagb).segment(map)
+                let values = (kind == .grod ? grains.grod : grains.gos).map(Float.init)
+                let finite = values.filter { $0.isFinite }.sorted()
+                let top = finite.isEmpty ? 1 : max(0.1, finite[min(finite.count - 1, finite.count * 99 / 100)])
+                try drawMap(map, .scalar(values, range: 0...top, label: kind == .grod ? "GROD (°)" : "GOS (°)"))
             case .kam:
-                try r.render(
-                    map, .scalar(map.kernelAverageMisorientation(maximumDegrees: kamMax), range: 0...Float(kamMax), label: "KAM °")
-                ).writePNG(output)
+                try drawMap(
+                    map, .scalar(map.kernelAverageMisorientation(maximumDegrees: kamMax), range: 0...Float(kamMax), label: "KAM (°)"))
             case .histogram:
                 let h = GrainStatistics(GrainSegmentation(thresholdDegrees: hagb, minimumPixels: minSize).segment(map)).ecdHistogram()
                 if svg {
@@ -123,7 +132,7 @@ struct Plot: ParsableCommand {
                     try Plots.histogramPNG(edges: h.edges, number: h.number, area: h.area).writePNG(output)
                 }
             case .ipf:
-                let d: Vector3 = direction == "x" ? [1, 0, 0] : direction == "y" ? [0, 1, 0] : [0, 0, 1]
+                let d = sampleDirection
                 if svg {
                     try writeAtomically(Plots.ipfScatterSVG(map, direction: d, title: "IPF-\(direction.uppercased())"), to: output)
                 } else {
@@ -132,6 +141,31 @@ struct Plot: ParsableCommand {
             }
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
+    }
+
+    /// The sample direction of --direction.
+    var sampleDirection: Vector3 { direction == "x" ? [1, 0, 0] : direction == "y" ? [0, 1, 0] : [0, 0, 1] }
+
+    /// The Σ values of --sigma.
+    func sigmas() throws -> [Int] {
+        let v = sigma.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !v.isEmpty, v.allSatisfy({ ($0 ?? 0) >= 3 && ($0 ?? 0) <= 29 && ($0 ?? 0) % 2 == 1 }) else {
+            throw ValidationError("--sigma \(sigma): expected odd Σ values from 3 to 29, e.g. 3,9,27")
+        }
+        return v.map { $0! }
+    }
+
+    /// A map figure (cairo) with the chosen boundaries, CSL boundaries for `csl`, the scale bar and the key.
+    func drawMap(_ map: CrystalMap, _ layer: MapLayer) throws {
+        var figure = MapFigure(map: map, layer: layer)
+        figure.title = "\(kind.rawValue.uppercased()) \((file as NSString).lastPathComponent)"
+        if boundaries || kind == .csl { figure.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
+        if kind == .csl {
+            let wanted = Set(try sigmas())
+            let special = SpecialBoundaryMap(map, highDegrees: hagb)
+            figure.special = (special, Set(special.csl.relations.filter { wanted.contains($0.sigma) }.map(\.label)))
+        }
+        try figure.write(to: output, widthMM: widthMm ?? 85, dpi: dpi)
     }
 
     /// The plane families of --poles (h,k,l integers, not all zero).
