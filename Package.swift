@@ -92,7 +92,7 @@ let package = Package(
             "EBSDPipeline",
             [
                 "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
-                "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore",
+                "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore", "Figures", "Texture",
                 .product(name: "Yams", package: "Yams"),
             ]),
 

@@ -62,7 +62,14 @@ struct PipelineReport {
         for d in ["x", "y", "z"] where exists("ipf-\(d).png") {
             out.append(("ipf-\(d).png", "IPF-\(d.uppercased()) map (\(uses[d]!)); HAGB black, LAGB white; colour key and scale bar below"))
         }
-        if exists("phase.png") { out.append(("phase.png", "Phase map")) }
+        if exists("phase.png") { out.append(("phase.png", "Phase map with the phases' area fractions")) }
+        if exists("pole-figures.png") {
+            out.append(("pole-figures.png", "{100}, {110}, {111} pole figures (equal-area, upper hemisphere), density in MUD"))
+        }
+        if exists("misorientation-distribution.png") {
+            out.append(
+                ("misorientation-distribution.png", "Misorientation angles: neighbour pairs, random pairs and the Mackenzie curve"))
+        }
         if exists("grain-size-histogram.png") {
             out.append(("grain-size-histogram.png", "Grain size (ECD) histogram: number and area fractions"))
         }

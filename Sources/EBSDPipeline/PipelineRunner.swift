@@ -6,6 +6,8 @@ import Grains
 import HoughIndexing
 import MapCleanup
 import MapPictures
+import Figures
+import Texture
 import PatternMatching
 import PatternStacks
 
@@ -230,30 +232,55 @@ public struct PipelineRunner {
             try writeAtomically(g.csv, to: path("grains.csv"))
             try writeAtomically(try g.json(source: "final.ang"), to: path("grains.json"))
             let h = g.statistics.ecdHistogram()
-            try Plots.histogramPNG(edges: h.edges, number: h.number, area: h.area).writePNG(path("grain-size-histogram.png"))
+            try HistogramPlot(edges: h.edges, number: h.number, area: h.area, title: "Grain size (equivalent-circle diameter)")
+                .write(to: path("grain-size-histogram.png"))
             return String(format: "%d grains, mean ECD %.1f µm", g.statistics.count, g.statistics.meanECD)
         case .ipf(let p):
-            var r = MapRenderer(scale: p.scale)
-            if p.boundaries { r.boundaries = BoundaryMap(map, lowDegrees: p.lagbDegrees, highDegrees: p.hagbDegrees) }
+            // figures drawn with cairo, 85 mm wide at 300 dpi unless the map's pixels at `scale` need more (up to 180 mm)
+            let width = min(180, max(85, Double(map.grid.columns * p.scale) / Figure.defaultDPI * 25.4))
+            let boundaries = p.boundaries ? BoundaryMap(map, lowDegrees: p.lagbDegrees, highDegrees: p.hagbDegrees) : nil
             var made: [String] = []
+            var shading: [Float]?
             if let name = p.shade {
                 guard let values = map.properties[name], let layer = MapLayer.quality(name, of: map) else {
                     throw RecipeError("ipf: shade '\(name)': the map has no such column (it has \(map.properties.keys.sorted()))")
                 }
-                r.shading = values
-                var plain = MapRenderer(scale: p.scale)
-                plain.legend = true
-                try plain.render(map, layer).writePNG(path("\(name).png"))
+                shading = values
+                try MapFigure(map: map, layer: layer).write(to: path("\(name).png"), widthMM: width)
                 made.append("\(name).png")
             }
             for d in p.directions {
                 guard let v = IPFStep.vector(d) else { continue }
                 let f = "ipf-\(d).png"
-                try r.render(map, .ipf(v)).writePNG(path(f))
-                try Plots.ipfDensityPNG(map, direction: v).writePNG(path("ipf-density-\(d).png"))
+                var figure = MapFigure(map: map, layer: .ipf(v))
+                figure.boundaries = boundaries
+                figure.shading = shading
+                try figure.write(to: path(f), widthMM: width)
+                try IPFDensityPlot(map: map, phase: 0, direction: v, title: "IPF-\(d.uppercased()) density").write(
+                    to: path("ipf-density-\(d).png"))
                 made.append(f)
             }
-            try r.render(map, .phase).writePNG(path("phase.png"))
+            var phaseFigure = MapFigure(map: map, layer: .phase)
+            phaseFigure.boundaries = boundaries
+            try phaseFigure.write(to: path("phase.png"), widthMM: width)
+            // texture of the first phase: {100}, {110}, {111} pole figures and the misorientation-angle distribution
+            let members = map.phaseIndex.indices.filter { map.phaseIndex[$0] == 0 }
+            if !members.isEmpty {
+                let phase = map.phases[0].phase
+                let rotations = members.map { map.rotations[$0] }
+                let families = [(1, 0, 0), (1, 1, 0), (1, 1, 1)].map { h in
+                    ("{\(h.0)\(h.1)\(h.2)}", PoleFigure(orientations: rotations, phase: phase, hkl: h))
+                }
+                try PoleFigurePlot(
+                    figures: families, projection: .equalArea, kernel: SphericalKernel(.gaussian, halfWidthDegrees: 5), scatter: false
+                ).write(to: path("pole-figures.png"), widthMM: 180)
+                try MisorientationPlot(
+                    correlated: .correlated(map, phase: 0, minimumDegrees: p.lagbDegrees), uncorrelated: .uncorrelated(map, phase: 0),
+                    mackenzie: MackenzieDistribution(laueGroup: phase.laueGroup, binWidthDegrees: 0.5),
+                    title: "\(phase.name): misorientation-angle distribution"
+                ).write(to: path("misorientation-distribution.png"))
+                made += ["pole-figures.png", "misorientation-distribution.png"]
+            }
             return "wrote \(made.joined(separator: ", ")), phase.png"
         default:
             throw RecipeError("\(step.name) makes a map")

@@ -25,8 +25,8 @@ struct Plot: ParsableCommand {
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case phase, grains, kam, histogram, ipf, iq, bc, bs, ci, fit, sharpness, bse, score
         case poleFigure = "pole-figure", mdf, ipfMap = "ipf-map", csl, grod, gos
-        /// Drawn with cairo (PNG, SVG or PDF): every kind but the histogram and the inverse pole figure.
-        var isFigure: Bool { self != .histogram && self != .ipf }
+        /// Drawn with cairo (PNG, SVG or PDF): every kind.
+        var isFigure: Bool { true }
         /// The map property a figure-of-merit kind shows.
         var property: String? {
             switch self {
@@ -85,9 +85,7 @@ struct Plot: ParsableCommand {
             _ = try sigmas()
             guard pairs > 0 else { throw ValidationError("--pairs must be positive") }
         } else {
-            guard ext == "png" || (ext == "svg" && (kind == .histogram || kind == .ipf)) else {
-                throw ValidationError("output must be .png (or .svg for histogram and ipf)")
-            }
+            _ = ext
         }
         try requireOutputFolder(output)
     }
@@ -123,21 +121,16 @@ struct Plot: ParsableCommand {
                     map, .scalar(map.kernelAverageMisorientation(maximumDegrees: kamMax), range: 0...Float(kamMax), label: "KAM (°)"))
             case .histogram:
                 let h = GrainStatistics(GrainSegmentation(thresholdDegrees: hagb, minimumPixels: minSize).segment(map)).ecdHistogram()
-                if svg {
-                    try writeAtomically(
-                        Plots.histogramSVG(
-                            edges: h.edges, number: h.number, area: h.area, title: "Grain size (\((file as NSString).lastPathComponent))"),
-                        to: output)
-                } else {
-                    try Plots.histogramPNG(edges: h.edges, number: h.number, area: h.area).writePNG(output)
-                }
+                try HistogramPlot(
+                    edges: h.edges, number: h.number, area: h.area, title: "Grain size, \((file as NSString).lastPathComponent)"
+                ).write(to: output, widthMM: widthMm ?? 85, dpi: dpi)
             case .ipf:
-                let d = sampleDirection
-                if svg {
-                    try writeAtomically(Plots.ipfScatterSVG(map, direction: d, title: "IPF-\(direction.uppercased())"), to: output)
-                } else {
-                    try Plots.ipfDensityPNG(map, direction: d).writePNG(output)
-                }
+                var plot = IPFDensityPlot(
+                    map: map, phase: try phaseIndex(map), direction: sampleDirection,
+                    title: "IPF-\(direction.uppercased()), \((file as NSString).lastPathComponent)")
+                plot.scatter = scatter
+                plot.kernel = SphericalKernel(SphericalKernel.Shape(rawValue: kernel)!, halfWidthDegrees: halfWidth)
+                try plot.write(to: output, widthMM: widthMm ?? 85, dpi: dpi)
             }
             FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
         } catch let e as ValidationError { throw e } catch { throw fail(error) }

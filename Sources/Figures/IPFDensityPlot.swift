@@ -1,0 +1,150 @@
+import Foundation
+import Crystallography
+import CrystalMaps
+import Texture
+
+/// The inverse pole figure of a map along a sample direction: the density of the crystal directions of one phase's
+/// pixels in the Laue group's standard triangle (stereographic projection from the south pole, as orix), in multiples
+/// of random density (MRD) with a spherical kernel and the symmetric images across the triangle's edges, a colour bar,
+/// the outline and the corner directions outside the triangle; or the directions as dots in their key colours.
+public struct IPFDensityPlot {
+    public var directions: [Vector3]
+    public var group: LaueGroup
+    public var title: String
+    public var kernel = SphericalKernel(.gaussian, halfWidthDegrees: 5)
+    public var scatter = false
+    public var resolution = 200
+
+    /// The crystal directions along sample direction `d` of every indexed pixel of phase `phase`.
+    public init(map: CrystalMap, phase: Int, direction d: Vector3, title: String) {
+        group = map.phases[phase].phase.laueGroup
+        directions = map.phaseIndex.indices.filter { map.phaseIndex[$0] == Int32(phase) }.map { map.rotations[$0].apply(d).unit }
+        self.title = title
+    }
+
+    public func write(to path: String, widthMM: Double = 85, dpi: Double = Figure.defaultDPI) throws(FigureError) {
+        guard !directions.isEmpty else { throw FigureError("\(path): no indexed pixel of this phase") }
+        let sector = group.fundamentalSector
+        let stereo = { (v: Vector3) -> (Double, Double) in (v.x / (1 + v.z), v.y / (1 + v.z)) }
+        // the sector's bounding box in the projection
+        var bounds = (minX: Double.infinity, maxX: -Double.infinity, minY: Double.infinity, maxY: -Double.infinity)
+        for i in 0...200 {
+            for j in 0...200 {
+                let phi = 2 * Double.pi * Double(i) / 200, ct = Double(j) / 200, st = (1 - ct * ct).squareRoot()
+                let v = Vector3(st * cos(phi), st * sin(phi), ct)
+                guard sector.contains(v) else { continue }
+                let p = stereo(v)
+                bounds = (min(bounds.minX, p.0), max(bounds.maxX, p.0), min(bounds.minY, p.1), max(bounds.maxY, p.1))
+            }
+        }
+        let span = max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY, 1e-9)
+        let n = resolution
+        func gridDirection(_ r: Int, _ c: Int) -> Vector3 {
+            let x = bounds.minX + (Double(c) + 0.5) / Double(n) * span, y = bounds.maxY - (Double(r) + 0.5) / Double(n) * span
+            let r2 = x * x + y * y
+            return Vector3(2 * x, 2 * y, 1 - r2) / (1 + r2)
+        }
+        var inside = [Bool](repeating: false, count: n * n)
+        for r in 0..<n { for c in 0..<n { inside[r * n + c] = sector.contains(gridDirection(r, c)) } }
+        var density = [Double](repeating: .nan, count: n * n)
+        var top = 1.0
+        if !scatter {
+            // every symmetric image of every direction near the sector, binned on the grid (with a margin)
+            let ops = group.properOperators
+            let cosSupport = cos(kernel.support)
+            var points: [Vector3] = []
+            let centre = sector.center.unit
+            let sectorRadius = sector.vertices.map { acos(min(1, $0.unit.dot(centre))) }.max() ?? .pi / 2
+            let cosReach = cos(min(.pi, sectorRadius + kernel.support))
+            for v in directions {
+                for s in ops {
+                    for e in [s.apply(v), -s.apply(v)] where e.dot(centre) >= cosReach { points.append(e) }
+                }
+            }
+            let m = Double(2 * ops.count)
+            var cells: [Int: (Vector3, Double)] = [:]
+            for p in points {
+                let q = stereo(p)
+                let c = Int(((q.0 - bounds.minX) / span * Double(n)).rounded(.down)),
+                    r = Int(((bounds.maxY - q.1) / span * Double(n)).rounded(.down))
+                let key = (r + 4 * n) * 16 * n + (c + 4 * n)
+                let old = cells[key]
+                cells[key] = (old.map { $0.0 + p } ?? p, (old?.1 ?? 0) + 1)
+            }
+            let binned = cells.values.map { ($0.0.unit, $0.1) }
+            for r in 0..<n {
+                for c in 0..<n where inside[r * n + c] {
+                    let u = gridDirection(r, c)
+                    var acc = 0.0
+                    for (v, count) in binned {
+                        let cosA = u.dot(v)
+                        if cosA >= cosSupport { acc += count * kernel.value(cosine: cosA) }
+                    }
+                    density[r * n + c] = acc / (Double(directions.count) * m)
+                }
+            }
+            top = max(1, density.filter { $0.isFinite }.max() ?? 1)
+        }
+        let bar = ColorBar(range: 0...top, title: "MRD (multiples of random density)")
+        let f = try Figure(path: path, widthMM: widthMM, heightMM: widthMM * 0.75, dpi: dpi)
+        let titleHeight = Figure.mm(points: Axes.titleSizePt) * 2
+        let barWidth = scatter ? 0 : bar.width(f) + 3
+        let pad = f.measure("[111]", sizePt: Axes.labelSizePt).width + 1.5
+        let size = min(widthMM - barWidth - 2 * pad - 2, f.heightMM - titleHeight - 2 * pad - 2)
+        guard size > 15 else { throw FigureError("\(path): \(widthMM) mm is too narrow for the inverse pole figure and its key") }
+        let left = pad + 1, upper = titleHeight + pad
+        let heading = f.fitted(title, sizePt: Axes.titleSizePt, maximumWidth: widthMM - 2)
+        f.text(heading.text, x: widthMM / 2, y: 1, sizePt: heading.sizePt, horizontal: .centre, vertical: .top)
+        let toMM = { (p: (Double, Double)) in (left + (p.0 - bounds.minX) / span * size, upper + (bounds.maxY - p.1) / span * size) }
+        if scatter {
+            let key = IPFColorKey(group)
+            let every = max(1, directions.count / 20_000)
+            for i in stride(from: 0, to: directions.count, by: every) {
+                let v = sector.reduce(directions[i]).unit
+                let p = toMM(stereo(v))
+                f.circle(x: p.0, y: p.1, radius: 0.3, fill: Figure.Color(bytes: key.color(crystalDirection: v).bytes))
+            }
+        } else {
+            var rgb = [UInt8](repeating: 255, count: 3 * n * n)
+            for i in 0..<(n * n) where inside[i] {
+                let c = bar.color(density[i])
+                rgb[3 * i] = c.0
+                rgb[3 * i + 1] = c.1
+                rgb[3 * i + 2] = c.2
+            }
+            f.image(rgb: rgb, width: n, height: n, x: left, y: upper, drawWidth: size, drawHeight: size, transparent: inside.map { !$0 })
+            bar.draw(f, x: widthMM - barWidth + 1, top: upper, height: size)
+        }
+        // outline: the great-circle arcs between consecutive vertices
+        let vertices = sector.vertices.map(\.unit)
+        if vertices.count >= 3 {
+            var outline: [(Double, Double)] = []
+            for k in 0..<vertices.count {
+                let a = vertices[k], b = vertices[(k + 1) % vertices.count]
+                let omega = acos(min(1, max(-1, a.dot(b))))
+                for t in 0...40 {
+                    let s = Double(t) / 40
+                    let v = omega < 1e-9 ? a : (a * sin((1 - s) * omega) + b * sin(s * omega)) / sin(omega)
+                    outline.append(toMM(stereo(v.unit)))
+                }
+            }
+            f.polyline(outline, lineWidthPt: 0.6, closed: true)
+        }
+        let c = toMM(stereo(sector.center.unit))
+        for v in vertices {
+            let p = toMM(stereo(v))
+            let dx = p.0 - c.0, dy = p.1 - c.1
+            let h: Figure.HorizontalAnchor = abs(dx) < 0.5 ? .centre : (dx > 0 ? .left : .right)
+            let vert: Figure.VerticalAnchor = dy > 0.5 ? .top : (dy < -0.5 ? .bottom : .middle)
+            f.text(
+                IPFKey.millerLabel(v), x: p.0 + (h == .left ? 0.6 : h == .right ? -0.6 : 0),
+                y: p.1 + (vert == .top ? 0.5 : vert == .bottom ? -0.5 : 0), sizePt: Axes.labelSizePt, horizontal: h, vertical: vert)
+        }
+        if !scatter {
+            let shape = kernel.shape == .gaussian ? "Gaussian" : "de la Vallée Poussin"
+            let note = String(format: "max %.2f MRD, %@ kernel, half width %.0f°", top, shape, kernel.halfWidth * 180 / .pi)
+            f.text(note, x: 1, y: f.heightMM - 1, sizePt: Axes.labelSizePt, vertical: .bottom)
+        }
+        try f.write()
+    }
+}
