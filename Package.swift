@@ -130,7 +130,10 @@ let package = Package(
         .testTarget(name: "EBSDNumericsTests", dependencies: ["EBSDNumerics", "EBSDCore"]),
         .testTarget(name: "TextureTests", dependencies: ["Texture", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
         .testTarget(
-            name: "FiguresTests", dependencies: ["Figures", "Texture", "Grains", "MapPictures", "Crystallography", "CrystalMaps", "EBSDCore", "TestSupport"]),
+            name: "FiguresTests",
+            dependencies: [
+                "Figures", "Texture", "Grains", "MapPictures", "Crystallography", "CrystalMaps", "EBSDCore", "EBSDImageIO", "TestSupport",
+            ]),
         .testTarget(
             name: "PatternTests",
             dependencies: [

@@ -3,6 +3,7 @@
 @_exported import Crystallography
 @_exported import CrystalMaps
 @_exported import DetectorGeometry
+@_exported import Figures
 @_exported import Grains
 @_exported import HoughIndexing
 @_exported import MapCleanup
@@ -10,4 +11,5 @@
 @_exported import PatternMatching
 @_exported import PatternSimulation
 @_exported import PatternStacks
+@_exported import Texture
 @_exported import Preprocessing

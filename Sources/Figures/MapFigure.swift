@@ -18,15 +18,20 @@ public struct MapFigure {
     /// Darkens indexed pixels by this quality (band contrast, IQ).
     public var shading: [Float]?
     public var title: String?
+    /// The colour of not-indexed pixels.
+    public var unindexedColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    /// Scale bar, key and legend below the map (false: the map alone, with its title if any).
+    public var footer = true
     /// Colours of the CSL relations in the order they are listed (Σ3 red, Σ9 blue, Σ27 green, …).
     public static let specialColors: [Figure.Color] = [
         Figure.Color(0.85, 0.1, 0.1), Figure.Color(0.1, 0.35, 0.9), Figure.Color(0.1, 0.65, 0.2), Figure.Color(0.95, 0.6, 0.05),
         Figure.Color(0.6, 0.2, 0.75), Figure.Color(0.0, 0.7, 0.75), Figure.Color(0.9, 0.3, 0.6),
     ]
 
-    public init(map: CrystalMap, layer: MapLayer) {
+    public init(map: CrystalMap, layer: MapLayer, boundaries: BoundaryMap? = nil) {
         self.map = map
         self.layer = layer
+        self.boundaries = boundaries
     }
 
     /// Writes the figure to `path` (.png, .svg or .pdf), `widthMM` wide; the height follows the map's aspect ratio.
@@ -37,14 +42,14 @@ public struct MapFigure {
         let mapWidth = widthMM - 2 * margin
         let mapHeight = mapWidth * Double(g.rows) * g.stepY / (Double(g.columns) * g.stepX)
         let titleHeight = title == nil ? 0 : Figure.mm(points: Axes.titleSizePt) * 1.8
-        let keyHeight = min(28, max(16, widthMM * 0.22))
+        let keyHeight = footer ? min(28, max(16, widthMM * 0.22)) : 0
         let f = try Figure(path: path, widthMM: widthMM, heightMM: titleHeight + mapHeight + keyHeight + 2 * margin, dpi: dpi)
         let top = margin + titleHeight
         if let title {
             let t = f.fitted(title, sizePt: Axes.titleSizePt, maximumWidth: widthMM - 2)
             f.text(t.text, x: widthMM / 2, y: margin, sizePt: t.sizePt, horizontal: .centre, vertical: .top)
         }
-        let colors = MapRenderer.colors(map, layer, unindexed: (0, 0, 0), shading: shading)
+        let colors = MapRenderer.colors(map, layer, unindexed: unindexedColor, shading: shading)
         var rgb = [UInt8](repeating: 0, count: 3 * map.count)
         for (i, c) in colors.enumerated() {
             rgb[3 * i] = c.0
@@ -86,6 +91,10 @@ public struct MapFigure {
             }
         }
         f.resetClip()
+        guard footer else {
+            try f.write()
+            return
+        }
         // footer: scale bar, then the key and the legend
         let footerTop = top + mapHeight + 2
         let barLength = MapRenderer.niceLength(Double(g.columns) * g.stepX / 5)

@@ -4,11 +4,10 @@ import Crystallography
 import CrystalMaps
 import Grains
 
-/// Publication map pictures: each map pixel becomes an `scale × scale`
-/// block (crisp, integer up-scaling), with HAGB drawn black and LAGB white
-/// on the pixel edges (as in the reference study), not-indexed pixels in
-/// `unindexedColor`, optional band-contrast/IQ shading, and a footer with a
-/// scale bar in real units and, for IPF maps, the colour-key triangle.
+/// The raster of a map: each map pixel becomes an `scale × scale` block (crisp, integer up-scaling), with HAGB drawn
+/// black and LAGB white on the pixel edges (as in the reference study), not-indexed pixels in `unindexedColor`, optional
+/// band-contrast/IQ shading — the map's data as an image (PNG, 16-bit TIFF). Figures with a scale bar, keys and text
+/// are ``Figures/MapFigure`` (cairo).
 public struct MapRenderer: Sendable {
     public var scale = 4
     public var boundaries: BoundaryMap?
@@ -17,8 +16,6 @@ public struct MapRenderer: Sendable {
     public var unindexedColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
     /// Multiply colours by this per-pixel quality (normalised to 0…1 from its 1st–99th percentile).
     public var shading: [Float]?
-    public var scaleBar = true
-    public var legend = true
 
     public init(scale: Int = 4, boundaries: BoundaryMap? = nil) {
         self.scale = scale
@@ -27,19 +24,9 @@ public struct MapRenderer: Sendable {
 
     public func render(_ map: CrystalMap, _ layer: MapLayer) -> RGBImage {
         let g = map.grid, s = scale
-        let w = g.columns * s, mapH = g.rows * s
-        let footer = (scaleBar || legend) ? max(70, min(220, w / 4)) : 0
-        var img = RGBImage(width: w, height: mapH + footer)
-        let colors = MapRenderer.colors(map, layer, unindexed: unindexedColor, shading: nil)
-        let shade = shading.map(MapRenderer.normalise)
-        for i in 0..<map.count {
-            var c = colors[i]
-            if let sh = shade, map.isIndexed(i) {
-                let f = Double(sh[i])
-                c = (UInt8(Double(c.0) * f), UInt8(Double(c.1) * f), UInt8(Double(c.2) * f))
-            }
-            img.fillRect(x: (i % g.columns) * s, y: (i / g.columns) * s, w: s, h: s, c)
-        }
+        var img = RGBImage(width: g.columns * s, height: g.rows * s)
+        let colors = MapRenderer.colors(map, layer, unindexed: unindexedColor, shading: shading)
+        for i in 0..<map.count { img.fillRect(x: (i % g.columns) * s, y: (i / g.columns) * s, w: s, h: s, colors[i]) }
         if let b = boundaries {
             // LAGB first, then HAGB on top; each drawn on the shared pixel edge.
             for pass in [BoundaryKind.low, .high] {
@@ -47,27 +34,8 @@ public struct MapRenderer: Sendable {
                 let t = max(1, s / 2)
                 for i in 0..<map.count {
                     let r = i / g.columns, c = i % g.columns
-                    if b.right[i] == pass { img.fillRect(x: (c + 1) * s - t / 2 - (t % 2 == 0 ? 0 : 0), y: r * s, w: t, h: s, col) }
+                    if b.right[i] == pass { img.fillRect(x: (c + 1) * s - t / 2, y: r * s, w: t, h: s, col) }
                     if b.down[i] == pass { img.fillRect(x: c * s, y: (r + 1) * s - t / 2, w: s, h: t, col) }
-                }
-            }
-        }
-        if footer > 0 {
-            var used = 0
-            if scaleBar { used = drawScaleBar(&img, grid: g, top: mapH, footer: footer) }
-            if legend {
-                switch layer {
-                case .ipf(let d):
-                    let keySize = min(footer - 16, w - used - 16 - RGBImage.textWidth("IPF-X", scale: 2) - 10)
-                    if let phase = map.phases.first?.phase, keySize >= 40 {
-                        let key = IPFKeyImage.render(phase.laueGroup, size: keySize)
-                        img.blit(key, x: w - key.width - 8, y: mapH + 8)
-                        let dir = d.x == 1 ? "X" : d.y == 1 ? "Y" : "Z"
-                        img.text("IPF-\(dir)", x: w - key.width - 8 - RGBImage.textWidth("IPF-X", scale: 2) - 10, y: mapH + 10, scale: 2)
-                    }
-                case .scalar(_, let range, let label):
-                    drawRamp(&img, x: w - 150, y: mapH + 14, range: range, label: label)
-                default: break
                 }
             }
         }
@@ -148,39 +116,5 @@ public struct MapRenderer: Sendable {
         let p = pow(10, floor(log10(target)))
         for m in [5.0, 2.0, 1.0] where m * p <= target { return m * p }
         return p
-    }
-
-    /// Draws the bar and its label at the left of the footer; returns the width used.
-    @discardableResult
-    func drawScaleBar(_ img: inout RGBImage, grid g: MapGrid, top: Int, footer: Int) -> Int {
-        let widthMicrons = Double(g.columns) * g.stepX
-        let len = MapRenderer.niceLength(widthMicrons / 5)
-        let px = Int((len / g.stepX * Double(scale)).rounded())
-        let y = top + footer / 2
-        img.fillRect(x: 10, y: y, w: px, h: max(4, scale), (0, 0, 0))
-        let label = String(format: "%g µm", len)
-        img.text(label, x: 10, y: y - 22, scale: 2)
-        return 10 + max(px, RGBImage.textWidth(label, scale: 2))
-    }
-
-    func drawRamp(_ img: inout RGBImage, x: Int, y: Int, range: ClosedRange<Float>, label: String) {
-        for k in 0..<128 { img.fillRect(x: x + k, y: y + 18, w: 1, h: 14, MapRenderer.ramp(Float(k) / 127)) }
-        // three significant digits, two where both ends would run into each other
-        let digits = RGBImage.textWidth(String(format: "%.3g %.3g", range.lowerBound, range.upperBound), scale: 2) > 128 ? 2 : 3
-        img.text(String(format: "%.\(digits)g", range.lowerBound), x: x, y: y + 36, scale: 2)
-        let hi = String(format: "%.\(digits)g", range.upperBound)
-        img.text(hi, x: x + 128 - RGBImage.textWidth(hi, scale: 2), y: y + 36, scale: 2)
-        img.text(label, x: x, y: y, scale: 2)
-    }
-}
-
-extension RGBImage {
-    public mutating func blit(_ o: RGBImage, x: Int, y: Int) {
-        for yy in 0..<o.height {
-            for xx in 0..<o.width {
-                let k = 3 * (yy * o.width + xx)
-                set(x + xx, y + yy, (o.pixels[k], o.pixels[k + 1], o.pixels[k + 2]))
-            }
-        }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import EBSDImageIO
 
-/// An 8-bit RGB raster with the few drawing primitives the map pictures
-/// need (rectangles, lines, a 5 × 7 bitmap font); rows top to bottom.
+/// An 8-bit RGB raster of a map (rectangles only: no text — figures are drawn with cairo by the Figures module);
+/// rows top to bottom.
 public struct RGBImage: Sendable {
     public var width: Int, height: Int
     public var pixels: [UInt8]
@@ -28,22 +28,6 @@ public struct RGBImage: Sendable {
         guard y0 < y1, x0 < x1 else { return }
         for yy in y0..<y1 { for xx in x0..<x1 { set(xx, yy, c) } }
     }
-    /// Draws text with the built-in 5 × 7 font, `scale` image pixels per font pixel.
-    public mutating func text(_ s: String, x: Int, y: Int, scale: Int = 2, color: (UInt8, UInt8, UInt8) = (0, 0, 0)) {
-        var cx = x
-        for ch in s {
-            if let g = BitmapFont.glyphs[ch] ?? BitmapFont.glyphs[Character(ch.uppercased())] {
-                for (row, bits) in g.enumerated() {
-                    for col in 0..<5 where bits & (1 << (4 - col)) != 0 {
-                        fillRect(x: cx + col * scale, y: y + row * scale, w: scale, h: scale, color)
-                    }
-                }
-            }
-            cx += 6 * scale
-        }
-    }
-    public static func textWidth(_ s: String, scale: Int = 2) -> Int { s.count * 6 * scale - scale }
-
     /// Writes an 8-bit PNG (temp file + rename).
     public func writePNG(_ path: String) throws(ImageIOError) {
         try PNGImage(width: width, height: height, channels: 3, pixels: pixels).write(to: path)

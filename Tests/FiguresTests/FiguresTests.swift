@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Crystallography
 import CrystalMaps
+import EBSDImageIO
 import Figures
 import Grains
 import MapPictures
@@ -104,5 +105,40 @@ import Texture
         let pdf = try Data(contentsOf: URL(fileURLWithPath: pdfPath))
         #expect(pdf.prefix(4) == Data("%PDF".utf8))
         #expect(special.lengths(map.grid)[0] == Double(rows) * 0.5)
+    }
+
+    /// The IPF map figure as a 300-dpi PNG read back: a 100 µm wide map gets a 20 µm scale bar — the longest run of
+    /// black pixels below the map is a fifth of the map's width in pixels (found in the image, not computed from the
+    /// layout) — and the key's [001] corner is red.
+    @Test func scaleBarAndKeyInThePNG() throws {
+        let a = Rotation(euler: .degrees(0, 0, 0)), b = Rotation(axis: Vector3(0, 0, 1), angle: 20 * .pi / 180)
+        let rows = 10, cols = 20
+        let map = CrystalMap(
+            grid: MapGrid(rows: rows, columns: cols, stepX: 5, stepY: 5), phases: [MapPhase(id: 1, phase: .nickel)],
+            phaseIndex: [Int32](repeating: 0, count: rows * cols), rotations: (0..<(rows * cols)).map { $0 % cols < 10 ? a : b },
+            properties: [:])
+        var figure = MapFigure(map: map, layer: .ipf(Vector3(0, 0, 1)))
+        figure.boundaries = BoundaryMap(map)
+        let path = dir.appendingPathComponent("ipf.png").path
+        try figure.write(to: path, widthMM: 85, dpi: 300)
+        let img = try PNGImage.read(path, channels: 3)
+        let mapPixels = (85.0 - 2) / 25.4 * 300  // the map spans the width less 1 mm margins
+        let mapBottom = Int((1 + 83.0 / 2) / 25.4 * 300)  // 1 mm margin + 41.5 mm map height
+        func px(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
+            let o = 3 * (y * img.width + x)
+            return (img.pixels[o], img.pixels[o + 1], img.pixels[o + 2])
+        }
+        var longest = 0, red = 0
+        for y in (mapBottom + 5)..<img.height {
+            var run = 0
+            for x in 0..<img.width {
+                let c = px(x, y)
+                run = c.0 < 40 && c.1 < 40 && c.2 < 40 ? run + 1 : 0
+                longest = max(longest, run)
+                if c.0 > 235 && c.1 < 40 && c.2 < 40 { red += 1 }
+            }
+        }
+        #expect(abs(Double(longest) - mapPixels / 5) <= 3, "scale bar \(longest) px, expected \(mapPixels / 5)")
+        #expect(red > 0, "the key's [001] corner is red")
     }
 }

@@ -22,7 +22,7 @@ import TestSupport
         let cleanup: [any CleanupStep] = [WildSpikeRemoval(), ZeroSolutionFill(), PseudoSymmetryCorrection([.cubicSigma3], verify: check)]
         let (clean, _) = try refined.cleaned(by: cleanup)
         let grains = try GrainAnalysis(clean)
-        try MapRenderer(boundaries: BoundaryMap(clean)).render(clean, .ipf([0, 1, 0])).writePNG("ipf-y.png")
+        try MapFigure(map: clean, layer: .ipf([0, 1, 0]), boundaries: BoundaryMap(clean)).write(to: "ipf-y.png")
         print("Hough indexed \(hough.indexedFraction); \(grains.statistics.count) grains, mean ECD \(grains.statistics.meanECD) µm")
         // README example end
         return (clean, grains)

@@ -22,10 +22,7 @@ import TestSupport
         let map = CrystalMap(
             grid: MapGrid(rows: 1, columns: rots.count, stepX: 1, stepY: 1), phases: [MapPhase(id: 1, phase: phase)],
             phaseIndex: [Int32](repeating: 0, count: rots.count), rotations: rots)
-        var r = MapRenderer(scale: 1)
-        r.scaleBar = false
-        r.legend = false
-        let img = r.render(map, .ipf(Vector3(0, 1, 0)))
+        let img = MapRenderer(scale: 1).render(map, .ipf(Vector3(0, 1, 0)))
         var worst = 0.0, checked = 0
         for (k, o) in recs.enumerated() {
             let y = o.dict("ipf_y")!
@@ -39,39 +36,22 @@ import TestSupport
         print("IPF map pixels vs orix \(sym): worst channel difference \(worst)")
     }
 
-    @Test func boundariesScaleBarAndKey() throws {
-        // two grains side by side, 20° apart: the shared edge is drawn black
+    /// The map raster: two grains side by side, 20° apart — the shared edge is drawn black, [001] ∥ z red; the raster
+    /// is the map alone (scale bar and key belong to the figure, FiguresTests).
+    @Test func boundariesOnTheRaster() throws {
         let a = Rotation(euler: .degrees(0, 0, 0)), b = Rotation(axis: Vector3(0, 0, 1), angle: 20 * .pi / 180)
         let m = makeMap(rows: 10, columns: 20, step: 5, { _, c in c < 10 ? 0 : 1 }, [a, b])
         var r = MapRenderer(scale: 4)
         r.boundaries = BoundaryMap(m)
         let img = r.render(m, .ipf(Vector3(0, 0, 1)))
-        #expect(img.width == 80 && img.height > 40)
+        #expect(img.width == 80 && img.height == 40)
         func px(_ x: Int, _ y: Int) -> (UInt8, UInt8, UInt8) {
             let o = 3 * (y * img.width + x)
             return (img.pixels[o], img.pixels[o + 1], img.pixels[o + 2])
         }
         #expect(px(39, 20) == (0, 0, 0) && px(40, 20) == (0, 0, 0), "HAGB on the edge between columns 9 and 10")
         #expect(px(20, 20) == (255, 0, 0), "[001] ∥ z is red")
-        // scale bar: 100 µm map width → a 20 µm bar = 4 pixels × 4 = 16 image pixels of black in the footer
         #expect(MapRenderer.niceLength(20) == 20 && MapRenderer.niceLength(37) == 20 && MapRenderer.niceLength(0.7) == 0.5)
-        // the bar is the longest horizontal run of black pixels below the map (found, not computed from the layout)
-        var longest = 0
-        for y in 40..<img.height {
-            var run = 0
-            for x in 0..<img.width {
-                run = px(x, y) == (0, 0, 0) ? run + 1 : 0
-                longest = max(longest, run)
-            }
-        }
-        #expect(longest == 16, "scale bar \(longest) px")
-        // key: the [001] corner is red
-        let key = IPFKeyImage.render(.cubicHigh, size: 120)
-        let corner = (0..<key.height).flatMap { y in (0..<key.width).map { (x: $0, y: y) } }.filter {
-            let o = 3 * ($0.y * key.width + $0.x)
-            return key.pixels[o] > 240 && key.pixels[o + 1] < 30 && key.pixels[o + 2] < 30
-        }
-        #expect(!corner.isEmpty)
     }
 
     @Test func writesPNGandTIFF16() throws {
@@ -88,8 +68,6 @@ import TestSupport
         let back16 = try #require(Self.uncompressedRGB16(tiff))
         #expect(back16.width == img.width && back16.height == img.height)
         #expect(back16.samples == img.pixels.map { UInt16($0) * 257 }, "16-bit TIFF pixels read back")
-        let svg = Plots.histogramSVG(edges: [0, 1, 2], number: [0.5, 0.5], area: [0.2, 0.8], title: "t")
-        #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"))
     }
 
     /// A minimal reader of a baseline little-endian TIFF (uncompressed, one strip, 3 × 16-bit samples),

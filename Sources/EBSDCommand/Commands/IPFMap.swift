@@ -5,16 +5,19 @@ import Crystallography
 import CrystalMaps
 import Grains
 import MapPictures
+import Figures
 
 struct IPFMap: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ipf",
-        abstract: "Write an inverse-pole-figure map (PNG, or 16-bit TIFF) along sample x, y or z.",
+        abstract: "Write an inverse-pole-figure map figure (PNG, SVG or PDF), or the map raster (16-bit TIFF), along x, y or z.",
         discussion: """
             Colours follow the TSL key of orix/MTEX (Nolze & Hielscher 2016) for each phase's Laue group; \
             with --boundaries, HAGB (> --hagb, default 10°) are black and LAGB (--lagb … --hagb) white, as in the \
-            reference study. A footer carries a scale bar in µm and the colour-key triangle. IPF-Z suits top \
-            views, IPF-Y cross sections. Example: ebsd ipf SampleMaps/na-deposit.ang --direction y --boundaries -o ipf-y.png
+            reference study. The figure (drawn with cairo; .png at --dpi, .svg, .pdf; --width-mm wide, by default the map's \
+            pixels at --scale and 300 dpi, 85–180 mm) carries a scale bar in µm, the colour-key triangle and the boundary \
+            legend; .tif writes the map's pixels only (each --scale × --scale), 16-bit. IPF-Z suits top views, IPF-Y cross \
+            sections. Example: ebsd ipf SampleMaps/na-deposit.ang --direction y --boundaries -o ipf-y.pdf
             """
     )
     enum Direction: String, ExpressibleByArgument, CaseIterable { case x, y, z }
@@ -26,8 +29,10 @@ struct IPFMap: ParsableCommand {
     @Option(help: "Low-angle boundary threshold in degrees.") var lagb = 2.0
     @Option(help: "Shade by a quality property (e.g. iq, bc, ci).") var shade: String?
     @Option(help: "Colour of not-indexed pixels as R,G,B (0–255).") var unindexed = "0,0,0"
-    @Flag(help: "No footer (scale bar and key).") var noFooter = false
-    @Option(name: .shortAndLong, help: "Output .png (8-bit) or .tif (16-bit).") var output: String
+    @Flag(help: "No title, scale bar or key: the map alone (figure outputs).") var noFooter = false
+    @Option(help: "Figure resolution for .png (dots per inch).") var dpi = Figure.defaultDPI
+    @Option(help: "Figure width in mm (journal columns: 85 or 180).") var widthMm: Double?
+    @Option(name: .shortAndLong, help: "Output .png, .svg or .pdf (figure) or .tif (16-bit map raster).") var output: String
 
     func validate() throws {
         guard (1...64).contains(scale) else { throw ValidationError("--scale must be 1…64") }
@@ -35,7 +40,11 @@ struct IPFMap: ParsableCommand {
             throw ValidationError("thresholds must satisfy 0 < --lagb < --hagb (got \(lagb), \(hagb))")
         }
         let ext = (output as NSString).pathExtension.lowercased()
-        guard ["png", "tif", "tiff"].contains(ext) else { throw ValidationError("output must end in .png or .tif") }
+        guard ["png", "svg", "pdf", "tif", "tiff"].contains(ext) else {
+            throw ValidationError("output must end in .png, .svg, .pdf or .tif")
+        }
+        guard dpi > 0, dpi.isFinite else { throw ValidationError("--dpi must be positive (got \(dpi))") }
+        if let w = widthMm, !(w > 0) { throw ValidationError("--width-mm must be positive (got \(w))") }
         guard parseColor(unindexed) != nil else { throw ValidationError("--unindexed must be R,G,B with values 0–255") }
         try requireOutputFolder(output)
     }
@@ -59,12 +68,22 @@ struct IPFMap: ParsableCommand {
                 }
                 r.shading = v
             }
-            r.scaleBar = !noFooter
-            r.legend = !noFooter
-            let img = r.render(map, .ipf(d))
-            if (output as NSString).pathExtension.lowercased() == "png" { try img.writePNG(output) } else { try img.writeTIFF16(output) }
-            FileHandle.standardError.write(
-                Data("wrote \(output) (IPF-\(direction.rawValue.uppercased()), \(img.width)×\(img.height) px)\n".utf8))
+            if Figure.Format(path: output) != nil {
+                var figure = MapFigure(map: map, layer: .ipf(d))
+                figure.boundaries = r.boundaries
+                figure.shading = r.shading
+                figure.unindexedColor = r.unindexedColor
+                figure.footer = !noFooter
+                let width = widthMm ?? min(180, max(85, Double(map.grid.columns * scale) / Figure.defaultDPI * 25.4))
+                try figure.write(to: output, widthMM: width, dpi: dpi)
+                FileHandle.standardError.write(
+                    Data(String(format: "wrote %@ (IPF-%@, %.0f mm wide)\n", output, direction.rawValue.uppercased(), width).utf8))
+            } else {
+                let img = r.render(map, .ipf(d))
+                try img.writeTIFF16(output)
+                FileHandle.standardError.write(
+                    Data("wrote \(output) (IPF-\(direction.rawValue.uppercased()), \(img.width)×\(img.height) px)\n".utf8))
+            }
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }
 }

@@ -94,11 +94,6 @@ struct Plot: ParsableCommand {
         do {
             let map = try readMap(file)
             guard map.indexedCount > 0 || kind.property != nil else { throw ValidationError("\(file): the map has no indexed pixel") }
-            let svg = (output as NSString).pathExtension.lowercased() == "svg"
-            var r = MapRenderer(scale: scale)
-            r.legend = true
-            if boundaries { r.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
-            _ = r
             switch kind {
             case .poleFigure, .mdf: try drawFigure(map)
             case .iq, .bc, .bs, .ci, .fit, .sharpness, .bse, .score:
