@@ -53,6 +53,7 @@ struct PipelineReport {
                 "Boundary length HAGB (> \(hagb)°) / LAGB (\(lagb)–\(hagb)°)",
                 String(format: "%.4g / %.4g µm", g.boundaryLength.high, g.boundaryLength.low)
             ),
+            ("CSL boundaries (Brandon's criterion), share of the HAGB length", g.specialSummary),
         ]
     }
 

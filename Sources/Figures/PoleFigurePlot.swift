@@ -3,7 +3,8 @@ import Crystallography
 import Texture
 
 /// Pole figures side by side ({100}, {110}, {111} by default): each an upper-hemisphere disc in the chosen projection
-/// with the pole density in multiples of uniform density (one colour scale for all, colour bar "MUD"), the sample axes
+/// with the pole density in multiples of uniform density (one colour scale for all, colour bar "MUD", contour lines at
+/// the colour bar's ticks), the sample axes
 /// labelled (X to the right, Y up: the map's frame), the family and the kernel stated; or, with `scatter`, the poles
 /// as dots.
 public struct PoleFigurePlot {
@@ -69,6 +70,14 @@ public struct PoleFigurePlot {
                 f.image(
                     rgb: rgb, width: resolution, height: resolution, x: cx - r, y: cy - r, drawWidth: disc, drawHeight: disc,
                     transparent: outside)
+                // contour lines at the colour bar's tick values (MUD)
+                let scale = disc / Double(resolution)
+                for level in bar.scale.ticks where level > 0 && level < top {
+                    let segments = Contours.segments(d, width: resolution, height: resolution, level: level).map {
+                        ((cx - r + $0.0.0 * scale, cy - r + $0.0.1 * scale), (cx - r + $0.1.0 * scale, cy - r + $0.1.1 * scale))
+                    }
+                    f.segments(segments, color: Figure.Color(0, 0, 0, 0.7), lineWidthPt: 0.3)
+                }
                 f.resetClip()
             }
             f.circle(x: cx, y: cy, radius: r, stroke: .black, lineWidthPt: 0.6)

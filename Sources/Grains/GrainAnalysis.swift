@@ -124,7 +124,7 @@ public struct GrainAnalysis: Sendable {
     }
 
     /// The CSL boundaries found, e.g. "Σ3 41.2 %, Σ9 3.1 %" ("none"; "not cubic" without a cubic phase).
-    var specialSummary: String {
+    public var specialSummary: String {
         guard !specialBoundaries.isEmpty else { return "not cubic" }
         let found = specialBoundaries.filter { $0.lengthMicrons > 0 }
         return found.isEmpty

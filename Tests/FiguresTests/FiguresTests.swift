@@ -141,4 +141,25 @@ import Texture
         #expect(abs(Double(longest) - mapPixels / 5) <= 3, "scale bar \(longest) px, expected \(mapPixels / 5)")
         #expect(red > 0, "the key's [001] corner is red")
     }
+
+    /// Marching squares on a radial field: the iso-line at r = 10.3 lies on the circle of radius 10.3 (within the linear
+    /// interpolation's error) and closes (every end point is shared by two segments; 10.3 passes through no grid point).
+    @Test func contoursOfARadialField() {
+        let n = 41
+        let field = (0..<(n * n)).map { i -> Double in
+            let x = Double(i % n) + 0.5 - 20.5, y = Double(i / n) + 0.5 - 20.5
+            return (x * x + y * y).squareRoot()
+        }
+        let segments = Contours.segments(field, width: n, height: n, level: 10.3)
+        #expect(segments.count > 40)
+        for (a, b) in segments {
+            for p in [a, b] {
+                let r = ((p.0 - 20.5) * (p.0 - 20.5) + (p.1 - 20.5) * (p.1 - 20.5)).squareRoot()
+                #expect(abs(r - 10.3) < 0.05, "\(p) at radius \(r)")
+            }
+        }
+        var ends: [String: Int] = [:]
+        for (a, b) in segments { for p in [a, b] { ends[String(format: "%.4f,%.4f", p.0, p.1), default: 0] += 1 } }
+        #expect(ends.values.allSatisfy { $0 == 2 })
+    }
 }
