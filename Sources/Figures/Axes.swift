@@ -21,6 +21,22 @@ public struct Axes {
     public func px(_ v: Double) -> Double { left + (v - x.lower) / (x.upper - x.lower) * width }
     public func py(_ v: Double) -> Double { top + height - (v - y.lower) / (y.upper - y.lower) * height }
 
+    /// The frame of a one-plot figure: the title centred on top (fitted to the width), the frame filling the rest
+    /// within the margins the tick labels and axis titles need; refused when the figure is too small for them.
+    public static func titled(_ f: Figure, x: NiceScale, y: NiceScale, title: String) throws(FigureError) -> Axes {
+        let m = margins(f, y: y)
+        let titleHeight = Figure.mm(points: titleSizePt) * 2
+        let axes = Axes(
+            x: x, y: y, left: m.left + 1, top: titleHeight + 1, width: f.widthMM - m.left - 4,
+            height: f.heightMM - m.bottom - titleHeight - 2)
+        guard axes.width > 20, axes.height > 15 else {
+            throw FigureError("\(f.path): \(f.widthMM) mm is too narrow for the plot and its labels")
+        }
+        let heading = f.fitted(title, sizePt: titleSizePt, maximumWidth: f.widthMM - 2)
+        f.text(heading.text, x: f.widthMM / 2, y: 1, sizePt: heading.sizePt, horizontal: .centre, vertical: .top)
+        return axes
+    }
+
     /// The space (mm) the y tick labels and title need left of the frame, and the x labels and title below it.
     public static func margins(_ f: Figure, y: NiceScale) -> (left: Double, bottom: Double) {
         let widest = y.ticks.map { f.measure(y.label($0), sizePt: labelSizePt).width }.max() ?? 0

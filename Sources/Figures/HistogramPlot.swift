@@ -22,16 +22,7 @@ public struct HistogramPlot {
         let f = try Figure(path: path, widthMM: widthMM, heightMM: widthMM * 0.65, dpi: dpi)
         let xs = NiceScale(covering: edges.first!, edges.last!, maximumTicks: 7)
         let ys = NiceScale(covering: 0, 100 * max(number.max() ?? 0, area.max() ?? 0) * 1.08, maximumTicks: 6)
-        let m = Axes.margins(f, y: ys)
-        let titleHeight = Figure.mm(points: Axes.titleSizePt) * 2
-        let axes = Axes(
-            x: xs, y: ys, left: m.left + 1, top: titleHeight + 1, width: f.widthMM - m.left - 4,
-            height: f.heightMM - m.bottom - titleHeight - 2)
-        guard axes.width > 20, axes.height > 15 else {
-            throw FigureError("\(path): \(widthMM) mm is too narrow for the plot and its labels")
-        }
-        let heading = f.fitted(title, sizePt: Axes.titleSizePt, maximumWidth: f.widthMM - 2)
-        f.text(heading.text, x: f.widthMM / 2, y: 1, sizePt: heading.sizePt, horizontal: .centre, vertical: .top)
+        let axes = try Axes.titled(f, x: xs, y: ys, title: title)
         for k in 0..<number.count {
             let x0 = axes.px(edges[k]), x1 = axes.px(edges[k + 1]), mid = (x0 + x1) / 2
             let yn = axes.py(100 * number[k]), ya = axes.py(100 * area[k]), base = axes.py(0)

@@ -150,31 +150,33 @@ public struct MapFigure {
         let g = map.grid
         var segments: [((Double, Double), (Double, Double))] = []
         for c in 0..<(g.columns - 1) {
-            var r = 0
-            while r < g.rows {
-                guard right(r * g.columns + c) else {
-                    r += 1
-                    continue
-                }
-                let start = r
-                while r < g.rows && right(r * g.columns + c) { r += 1 }
-                let x = left + Double(c + 1) * pixel.0
-                segments.append(((x, top + Double(start) * pixel.1), (x, top + Double(r) * pixel.1)))
+            let x = left + Double(c + 1) * pixel.0
+            for run in Self.runs(g.rows, { right($0 * g.columns + c) }) {
+                segments.append(((x, top + Double(run.lowerBound) * pixel.1), (x, top + Double(run.upperBound) * pixel.1)))
             }
         }
         for r in 0..<(g.rows - 1) {
-            var c = 0
-            while c < g.columns {
-                guard down(r * g.columns + c) else {
-                    c += 1
-                    continue
-                }
-                let start = c
-                while c < g.columns && down(r * g.columns + c) { c += 1 }
-                let y = top + Double(r + 1) * pixel.1
-                segments.append(((left + Double(start) * pixel.0, y), (left + Double(c) * pixel.0, y)))
+            let y = top + Double(r + 1) * pixel.1
+            for run in Self.runs(g.columns, { down(r * g.columns + $0) }) {
+                segments.append(((left + Double(run.lowerBound) * pixel.0, y), (left + Double(run.upperBound) * pixel.0, y)))
             }
         }
         f.segments(segments, color: color, lineWidthPt: lineWidthPt)
+    }
+
+    /// The runs of consecutive indices in 0..<count where `holds` is true.
+    static func runs(_ count: Int, _ holds: (Int) -> Bool) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var k = 0
+        while k < count {
+            guard holds(k) else {
+                k += 1
+                continue
+            }
+            let start = k
+            while k < count && holds(k) { k += 1 }
+            out.append(start..<k)
+        }
+        return out
     }
 }

@@ -32,16 +32,7 @@ public struct MisorientationPlot {
         let peak = max(
             (mackenzie?.density.max() ?? 0) * 100, populated.map { ($0.density.max() ?? 0) * 100 }.max() ?? 0)
         let xs = NiceScale(covering: 0, maxAngle, maximumTicks: 8), ys = NiceScale(covering: 0, peak * 1.05, maximumTicks: 6)
-        let m = Axes.margins(f, y: ys)
-        let titleHeight = Figure.mm(points: Axes.titleSizePt) * 2
-        let axes = Axes(
-            x: xs, y: ys, left: m.left + 1, top: titleHeight + 1, width: f.widthMM - m.left - 4,
-            height: f.heightMM - m.bottom - titleHeight - 2)
-        guard axes.width > 20, axes.height > 15 else {
-            throw FigureError("\(path): \(widthMM) mm is too narrow for the plot and its labels")
-        }
-        let heading = f.fitted(title, sizePt: Axes.titleSizePt, maximumWidth: f.widthMM - 2)
-        f.text(heading.text, x: f.widthMM / 2, y: 1, sizePt: heading.sizePt, horizontal: .centre, vertical: .top)
+        let axes = try Axes.titled(f, x: xs, y: ys, title: title)
         if let c = correlated, c.total > 0 {
             for (k, v) in c.density.enumerated() where v > 0 {
                 let a = Double(k) * c.binWidthDegrees

@@ -19,8 +19,6 @@ public struct BoundaryMap: Sendable {
     public init(_ map: CrystalMap, lowDegrees: Double = 2, highDegrees: Double = 10) {
         self.lowDegrees = lowDegrees
         self.highDegrees = highDegrees
-        let n = map.count, cols = map.grid.columns, rows = map.grid.rows
-        var right = [BoundaryKind](repeating: .none, count: n), down = right
         let cl = cosHalf(degrees: lowDegrees), ch = cosHalf(degrees: highDegrees)
         @Sendable func kind(_ i: Int, _ j: Int) -> BoundaryKind {
             guard map.phaseIndex[i] >= 0, map.phaseIndex[j] >= 0 else { return .none }
@@ -28,20 +26,7 @@ public struct BoundaryMap: Sendable {
             let c = map.disorientationCosHalf(i, j)
             return c < ch ? .high : (c < cl ? .low : .none)
         }
-        right.withUnsafeMutableBufferPointer { rb in
-            down.withUnsafeMutableBufferPointer { db in
-                let r = UncheckedPointer(rb.baseAddress!), d = UncheckedPointer(db.baseAddress!)
-                parallelFor(rows) { row in
-                    for c in 0..<cols {
-                        let i = row * cols + c
-                        if c + 1 < cols { r.p[i] = kind(i, i + 1) }
-                        if row + 1 < rows { d.p[i] = kind(i, i + cols) }
-                    }
-                }
-            }
-        }
-        self.right = right
-        self.down = down
+        (right, down) = PixelEdges.classify(map.grid, none: BoundaryKind.none, kind)
     }
 
     /// Boundary lengths (µm) of each kind.

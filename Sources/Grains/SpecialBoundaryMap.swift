@@ -15,8 +15,6 @@ public struct SpecialBoundaryMap: Sendable {
 
     public init(_ map: CrystalMap, highDegrees: Double = 10, csl: CoincidenceSiteLattice = CoincidenceSiteLattice()) {
         self.csl = csl
-        let n = map.count, cols = map.grid.columns, rows = map.grid.rows
-        var right = [Int16](repeating: -1, count: n), down = right
         let cubic = map.phases.map { $0.phase.laueGroup == .cubicHigh || $0.phase.laueGroup == .cubicLow }
         let ch = cos(highDegrees * .pi / 360)
         @Sendable func kind(_ i: Int, _ j: Int) -> Int16 {
@@ -26,20 +24,7 @@ public struct SpecialBoundaryMap: Sendable {
             guard let rel = csl.classify(m) else { return -1 }
             return Int16(csl.relations.firstIndex(of: rel)!)
         }
-        right.withUnsafeMutableBufferPointer { rb in
-            down.withUnsafeMutableBufferPointer { db in
-                let r = UncheckedPointer(rb.baseAddress!), d = UncheckedPointer(db.baseAddress!)
-                parallelFor(rows) { row in
-                    for c in 0..<cols {
-                        let i = row * cols + c
-                        if c + 1 < cols { r.p[i] = kind(i, i + 1) }
-                        if row + 1 < rows { d.p[i] = kind(i, i + cols) }
-                    }
-                }
-            }
-        }
-        self.right = right
-        self.down = down
+        (right, down) = PixelEdges.classify(map.grid, none: -1, kind)
     }
 
     /// Length (µm) of each relation's boundaries, in the order of `csl.relations`.
