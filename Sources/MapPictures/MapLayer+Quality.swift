@@ -11,14 +11,14 @@ extension MapLayer {
     public static func quality(_ property: String, of map: CrystalMap) -> MapLayer? {
         guard let v = map.properties[property] else { return nil }
         let fixed: [String: (ClosedRange<Float>, String)] = [
-            MapProperty.bandContrast: (0...255, "BC"), MapProperty.bandSlope: (0...255, "BS"),
-            MapProperty.confidenceIndex: (0...1, "CI"),
+            MapProperty.bandContrast: (0...255, "Band contrast (0–255)"), MapProperty.bandSlope: (0...255, "Band slope (0–255)"),
+            MapProperty.confidenceIndex: (0...1, "Confidence index"),
         ]
         if let (range, label) = fixed[property] { return .scalar(v, range: range, label: label) }
         let labels = [
-            MapProperty.imageQuality: "IQ", MapProperty.fit: "fit °", MapProperty.meanIntensity: "BSE",
-            MapProperty.patternSharpness: "sharpness",
-            MapProperty.score: "NCC", MapProperty.meanAngularDeviation: "MAD °",
+            MapProperty.imageQuality: "IQ (Radon peak height)", MapProperty.fit: "Fit (°)",
+            MapProperty.meanIntensity: "Mean pattern intensity (counts)", MapProperty.patternSharpness: "Pattern sharpness",
+            MapProperty.score: "NCC", MapProperty.meanAngularDeviation: "MAD (°)",
         ]
         let finite = v.filter { $0.isFinite }.sorted()
         guard !finite.isEmpty else { return .scalar(v, range: 0...1, label: labels[property] ?? property) }
