@@ -21,10 +21,7 @@ public struct MovingScreenCalibration: Sendable {
     public init(rows: Int, columns: Int) {
         self.rows = rows
         self.columns = columns
-        search = PCSearch()
-        search.range = 0.1
-        search.localStarts = 2
-        search.localStep = 0.01
+        search = PCSearch(range: 0.1, localStarts: 2)
     }
 
     /// The PC (Bruker) of the first pattern: `patterns[0]` at the unknown distance z, `patterns[k]` at z + `shifts[k − 1]`.

@@ -8,15 +8,20 @@ import EBSDNumerics
 /// random starts within ±`range`, whose
 /// spread is the calibrated PC's uncertainty. Both objectives are minimised; +∞ marks an impossible PC.
 public struct PCSearch: Sendable {
-    public var range = 0.05
-    public var gridPoints = 5
-    public var localStarts = 3
+    public var range: Double
+    public var gridPoints: Int
+    public var localStarts: Int
     /// Initial simplex (Bruker units), stopping tolerance and iteration cap of the local stage.
-    public var localStep = 0.01
+    public var localStep: Double
     public var tolerance = 1e-5
     public var iterations = 300
 
-    public init() {}
+    public init(range: Double = 0.05, gridPoints: Int = 5, localStarts: Int = 3, localStep: Double = 0.01) {
+        self.range = range
+        self.gridPoints = gridPoints
+        self.localStarts = localStarts
+        self.localStep = localStep
+    }
 
     /// A calibrated PC, with its objective value and, after restarts, its uncertainty.
     public struct Result: Sendable {

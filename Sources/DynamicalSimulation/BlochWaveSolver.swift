@@ -1,5 +1,4 @@
 import Foundation
-import CBLAS
 import Crystallography
 import EBSDNumerics
 
@@ -46,9 +45,10 @@ public struct BlochWaveSolver: Sendable {
         var weak: [Int] = [], weakS: [Double] = []
         var hkl: [SIMD3<Int32>] = []
         /// Complex arrays, interleaved (re, im), column-major where LAPACK reads them.
-        var a: [Double] = [], vectors: [Double] = [], values: [Double] = [], lu: [Double] = [], alpha: [Double] = []
-        var work: [Double] = [], rwork: [Double] = [], pivots: [Int32] = []
-        var wr: [Double] = [], wi: [Double] = [], s: [Double] = [], psi: [Double] = [], phase: [Double] = []
+        var a: [Double] = [], alpha: [Double] = []
+        var eigen = ComplexEigen()
+        var wr: [Double] = [], wi: [Double] = [], weakDenominator: [Double] = [], s: [Double] = [], psi: [Double] = []
+        var phase: [Double] = []
         /// Beams in the last structure matrix (strong, zero beam included) and folded-in weak beams.
         public internal(set) var lastStrong = 0, lastWeak = 0
         public init() {}
@@ -108,16 +108,17 @@ public struct BlochWaveSolver: Sendable {
         ensure(&ws.s, n * n)
         ensure(&ws.wr, n * max(m, 1))
         ensure(&ws.wi, n * max(m, 1))
-        let weakBeams = ws.weak.map { pot.beams[$0] }
+        ensure(&ws.weakDenominator, max(m, 1))
+        for w in 0..<m { ws.weakDenominator[w] = twoK * ws.weakS[w] }
         for i in 0..<n {
             let hi = ws.hkl[i]
             for w in 0..<m {
-                let c = pot.coefficients(Int(hi.x - weakBeams[w].h), Int(hi.y - weakBeams[w].k), Int(hi.z - weakBeams[w].l))
+                let b = pot.beams[ws.weak[w]]
+                let c = pot.coefficients(Int(hi.x - b.h), Int(hi.y - b.k), Int(hi.z - b.l))
                 ws.wr[i * m + w] = c.u
                 ws.wi[i * m + w] = c.absorptive
             }
         }
-        let weakDenominator = ws.weakS.map { twoK * $0 }
         for i in 0..<n {
             let hi = ws.hkl[i]
             for j in i..<n {
@@ -128,7 +129,7 @@ public struct BlochWaveSolver: Sendable {
                 if i == j {
                     var sum = 0.0
                     for w in 0..<m {
-                        sum += (ws.wr[i * m + w] * ws.wr[i * m + w] + ws.wi[i * m + w] * ws.wi[i * m + w]) / weakDenominator[w]
+                        sum += (ws.wr[i * m + w] * ws.wr[i * m + w] + ws.wi[i * m + w] * ws.wi[i * m + w]) / ws.weakDenominator[w]
                     }
                     re = (i == 0 ? 0 : twoK * ws.strongS[i - 1]) - sum
                     im = pot.u0Absorptive
@@ -138,8 +139,8 @@ public struct BlochWaveSolver: Sendable {
                     for w in 0..<m {
                         // (U + iU′)_{g−w} (U + iU′)_{w−h}, with U_{w−h} = U_{h−w} (centrosymmetric)
                         let ar = ws.wr[i * m + w], ai = ws.wi[i * m + w], br = ws.wr[j * m + w], bi = ws.wi[j * m + w]
-                        re -= (ar * br - ai * bi) / weakDenominator[w]
-                        im -= (ar * bi + ai * br) / weakDenominator[w]
+                        re -= (ar * br - ai * bi) / ws.weakDenominator[w]
+                        im -= (ar * bi + ai * br) / ws.weakDenominator[w]
                     }
                 }
                 ws.a[2 * (i + j * n)] = re
@@ -152,42 +153,13 @@ public struct BlochWaveSolver: Sendable {
 
     /// Eigenvalues (2Kγ_j) and right eigenvectors of the structure matrix, and the excitations α = C⁻¹e₀.
     func solve(n: Int, _ ws: inout Workspace) throws(DynamicalSimulationError) {
-        func ensure(_ arr: inout [Double], _ c: Int) { if arr.count < c { arr = [Double](repeating: 0, count: c) } }
-        let lwork = 66 * n
-        ensure(&ws.vectors, 2 * n * n)
-        ensure(&ws.lu, 2 * n * n)
-        ensure(&ws.values, 2 * n)
-        ensure(&ws.alpha, 2 * n)
-        ensure(&ws.work, 2 * lwork)
-        ensure(&ws.rwork, 2 * n)
-        if ws.pivots.count < n { ws.pivots = [Int32](repeating: 0, count: n) }
-        var nn = Int32(n), one = Int32(1), lw = Int32(lwork), info: Int32 = 0
-        var dummy = [Double](repeating: 0, count: 2)
-        ws.a.withUnsafeMutableBufferPointer { a in
-            ws.values.withUnsafeMutableBufferPointer { w in
-                ws.vectors.withUnsafeMutableBufferPointer { v in
-                    ws.work.withUnsafeMutableBufferPointer { wk in
-                        ws.rwork.withUnsafeMutableBufferPointer { rw in
-                            zgeev_(
-                                "N", "V", &nn, a.baseAddress!, &nn, w.baseAddress!, &dummy, &one, v.baseAddress!, &nn, wk.baseAddress!,
-                                &lw, rw.baseAddress!, &info, 1, 1)
-                        }
-                    }
-                }
-            }
-        }
+        let info = ws.eigen.solve(&ws.a, n: n)
         guard info == 0 else { throw .eigenSolverFailed(info) }
-        for i in 0..<(2 * n * n) { ws.lu[i] = ws.vectors[i] }
+        if ws.alpha.count < 2 * n { ws.alpha = [Double](repeating: 0, count: 2 * n) }
         for i in 0..<(2 * n) { ws.alpha[i] = 0 }
         ws.alpha[0] = 1
-        ws.lu.withUnsafeMutableBufferPointer { lu in
-            ws.alpha.withUnsafeMutableBufferPointer { al in
-                ws.pivots.withUnsafeMutableBufferPointer { p in
-                    zgesv_(&nn, &one, lu.baseAddress!, &nn, p.baseAddress!, al.baseAddress!, &nn, &info)
-                }
-            }
-        }
-        guard info == 0 else { throw .eigenSolverFailed(info) }
+        let solved = ws.eigen.solveWithVectors(&ws.alpha, n: n)
+        guard solved == 0 else { throw .eigenSolverFailed(solved) }
     }
 
     /// Σ_i λ_i ψ(z_i)† S ψ(z_i) from the solved eigenproblem.
@@ -198,7 +170,7 @@ public struct BlochWaveSolver: Sendable {
         for (z, lambda) in zip(depths, weights) {
             // f_j = α_j exp(2πiγ_j z), γ_j = value_j / 2K
             for j in 0..<n {
-                let gr = ws.values[2 * j] / twoK, gi = ws.values[2 * j + 1] / twoK
+                let gr = ws.eigen.values[2 * j] / twoK, gi = ws.eigen.values[2 * j + 1] / twoK
                 let amp = exp(-2 * Double.pi * gi * z), ph = 2 * Double.pi * gr * z
                 let er = amp * cos(ph), ei = amp * sin(ph)
                 let ar = ws.alpha[2 * j], ai = ws.alpha[2 * j + 1]
@@ -208,7 +180,7 @@ public struct BlochWaveSolver: Sendable {
             for g in 0..<n {
                 var re = 0.0, im = 0.0
                 for j in 0..<n {
-                    let cr = ws.vectors[2 * (g + j * n)], ci = ws.vectors[2 * (g + j * n) + 1]
+                    let cr = ws.eigen.vectors[2 * (g + j * n)], ci = ws.eigen.vectors[2 * (g + j * n) + 1]
                     let fr = ws.phase[2 * j], fi = ws.phase[2 * j + 1]
                     re += cr * fr - ci * fi
                     im += cr * fi + ci * fr

@@ -19,10 +19,7 @@ public struct MatchingPCCalibration: Sendable {
     public init(signal: PatternSignal, master: MasterPattern) {
         self.signal = signal
         self.master = master
-        search = PCSearch()
-        search.gridPoints = 3
-        search.localStarts = 1
-        search.localStep = 0.005
+        search = PCSearch(gridPoints: 3, localStarts: 1, localStep: 0.005)
     }
 
     /// A calibrated PC with its mean NCC and the orientations refined at it.
