@@ -237,7 +237,7 @@ public struct PipelineRunner {
             return String(format: "%d grains, mean ECD %.1f µm", g.statistics.count, g.statistics.meanECD)
         case .ipf(let p):
             // figures drawn with cairo, 85 mm wide at 300 dpi unless the map's pixels at `scale` need more (up to 180 mm)
-            let width = min(180, max(85, Double(map.grid.columns * p.scale) / Figure.defaultDPI * 25.4))
+            let width = MapFigure.width(columns: map.grid.columns, scale: p.scale)
             let boundaries = p.boundaries ? BoundaryMap(map, lowDegrees: p.lagbDegrees, highDegrees: p.hagbDegrees) : nil
             var made: [String] = []
             var shading: [Float]?

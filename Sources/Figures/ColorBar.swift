@@ -17,8 +17,8 @@ public struct ColorBar {
     public func color(_ v: Double) -> (UInt8, UInt8, UInt8) { MapRenderer.ramp(Float((v - scale.lower) / (scale.upper - scale.lower))) }
 
     /// The width (mm) the bar, its labels and title take.
-    public func width(_ f: Figure) -> Double {
-        let widest = scale.ticks.map { f.measure(scale.label($0), sizePt: Axes.labelSizePt).width }.max() ?? 0
+    public var width: Double {
+        let widest = scale.ticks.map { Figure.measure(scale.label($0), sizePt: Axes.labelSizePt).width }.max() ?? 0
         return Self.widthMM + Axes.tickLengthMM + 1 + widest + 1.5 + Figure.mm(points: Axes.titleSizePt)
     }
 

@@ -30,7 +30,7 @@ public final class Figure {
     var finished = false
     /// Default resolution of PNG output (dots per inch): print quality.
     public static let defaultDPI = 300.0
-    static let millimetresPerInch = 25.4
+    public static let millimetresPerInch = 25.4
     static let pointsPerInch = 72.0
     /// The font of every text.
     public static let fontFamily = "DejaVu Sans"
@@ -176,11 +176,20 @@ public final class Figure {
     public enum VerticalAnchor: Sendable { case top, middle, baseline, bottom }
 
     /// The width and height (mm) of `text` at `sizePt`.
-    public func measure(_ text: String, sizePt: Double) -> (width: Double, height: Double) {
-        cairo_set_font_size(cr, Self.mm(points: sizePt))
+    public func measure(_ text: String, sizePt: Double) -> (width: Double, height: Double) { Self.measure(text, sizePt: sizePt) }
+
+    /// The width and height (mm) of `text` at `sizePt`, before any figure exists (for layouts that size the figure):
+    /// measured on a scratch 1 × 1 surface in the same font, with mm as the unit.
+    public static func measure(_ text: String, sizePt: Double) -> (width: Double, height: Double) {
+        guard let scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1) else { return (0, mm(points: sizePt)) }
+        defer { cairo_surface_destroy(scratch) }
+        guard let context = cairo_create(scratch) else { return (0, mm(points: sizePt)) }
+        defer { cairo_destroy(context) }
+        cairo_select_font_face(context, fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, mm(points: sizePt))
         var e = cairo_text_extents_t()
-        cairo_text_extents(cr, text, &e)
-        return (e.x_advance, Self.mm(points: sizePt))
+        cairo_text_extents(context, text, &e)
+        return (e.x_advance, mm(points: sizePt))
     }
 
     /// The font size (≤ `sizePt`, ≥ 5 pt) and text (shortened in the middle with "…" if even 5 pt is too wide) that fit

@@ -25,25 +25,9 @@ public struct IPFDensityPlot {
     public func write(to path: String, widthMM: Double = 85, dpi: Double = Figure.defaultDPI) throws(FigureError) {
         guard !directions.isEmpty else { throw FigureError("\(path): no indexed pixel of this phase") }
         let sector = group.fundamentalSector
-        let stereo = { (v: Vector3) -> (Double, Double) in (v.x / (1 + v.z), v.y / (1 + v.z)) }
-        // the sector's bounding box in the projection
-        var bounds = (minX: Double.infinity, maxX: -Double.infinity, minY: Double.infinity, maxY: -Double.infinity)
-        for i in 0...200 {
-            for j in 0...200 {
-                let phi = 2 * Double.pi * Double(i) / 200, ct = Double(j) / 200, st = (1 - ct * ct).squareRoot()
-                let v = Vector3(st * cos(phi), st * sin(phi), ct)
-                guard sector.contains(v) else { continue }
-                let p = stereo(v)
-                bounds = (min(bounds.minX, p.0), max(bounds.maxX, p.0), min(bounds.minY, p.1), max(bounds.maxY, p.1))
-            }
-        }
-        let span = max(bounds.maxX - bounds.minX, bounds.maxY - bounds.minY, 1e-9)
+        let projection = SectorProjection(group)
         let n = resolution
-        func gridDirection(_ r: Int, _ c: Int) -> Vector3 {
-            let x = bounds.minX + (Double(c) + 0.5) / Double(n) * span, y = bounds.maxY - (Double(r) + 0.5) / Double(n) * span
-            let r2 = x * x + y * y
-            return Vector3(2 * x, 2 * y, 1 - r2) / (1 + r2)
-        }
+        func gridDirection(_ r: Int, _ c: Int) -> Vector3 { projection.direction(row: r, column: c, size: n) }
         var inside = [Bool](repeating: false, count: n * n)
         for r in 0..<n { for c in 0..<n { inside[r * n + c] = sector.contains(gridDirection(r, c)) } }
         var density = [Double](repeating: .nan, count: n * n)
@@ -64,9 +48,8 @@ public struct IPFDensityPlot {
             let m = Double(2 * ops.count)
             var cells: [Int: (Vector3, Double)] = [:]
             for p in points {
-                let q = stereo(p)
-                let c = Int(((q.0 - bounds.minX) / span * Double(n)).rounded(.down)),
-                    r = Int(((bounds.maxY - q.1) / span * Double(n)).rounded(.down))
+                let q = projection.position(p, left: 0, top: 0, size: Double(n))
+                let c = Int(q.0.rounded(.down)), r = Int(q.1.rounded(.down))
                 let key = (r + 4 * n) * 16 * n + (c + 4 * n)
                 let old = cells[key]
                 cells[key] = (old.map { $0.0 + p } ?? p, (old?.1 ?? 0) + 1)
@@ -88,20 +71,20 @@ public struct IPFDensityPlot {
         let bar = ColorBar(range: 0...top, title: "MRD (multiples of random density)")
         let f = try Figure(path: path, widthMM: widthMM, heightMM: widthMM * 0.75, dpi: dpi)
         let titleHeight = Figure.mm(points: Axes.titleSizePt) * 2
-        let barWidth = scatter ? 0 : bar.width(f) + 3
+        let barWidth = scatter ? 0 : bar.width + 3
         let pad = f.measure("[111]", sizePt: Axes.labelSizePt).width + 1.5
         let size = min(widthMM - barWidth - 2 * pad - 2, f.heightMM - titleHeight - 2 * pad - 2)
         guard size > 15 else { throw FigureError("\(path): \(widthMM) mm is too narrow for the inverse pole figure and its key") }
         let left = pad + 1, upper = titleHeight + pad
         let heading = f.fitted(title, sizePt: Axes.titleSizePt, maximumWidth: widthMM - 2)
         f.text(heading.text, x: widthMM / 2, y: 1, sizePt: heading.sizePt, horizontal: .centre, vertical: .top)
-        let toMM = { (p: (Double, Double)) in (left + (p.0 - bounds.minX) / span * size, upper + (bounds.maxY - p.1) / span * size) }
+        let toMM = { (v: Vector3) in projection.position(v, left: left, top: upper, size: size) }
         if scatter {
             let key = IPFColorKey(group)
             let every = max(1, directions.count / 20_000)
             for i in stride(from: 0, to: directions.count, by: every) {
                 let v = sector.reduce(directions[i]).unit
-                let p = toMM(stereo(v))
+                let p = toMM(v)
                 f.circle(x: p.0, y: p.1, radius: 0.3, fill: Figure.Color(bytes: key.color(crystalDirection: v).bytes))
             }
         } else {
@@ -125,21 +108,12 @@ public struct IPFDensityPlot {
                 for t in 0...40 {
                     let s = Double(t) / 40
                     let v = omega < 1e-9 ? a : (a * sin((1 - s) * omega) + b * sin(s * omega)) / sin(omega)
-                    outline.append(toMM(stereo(v.unit)))
+                    outline.append(toMM(v.unit))
                 }
             }
             f.polyline(outline, lineWidthPt: 0.6, closed: true)
         }
-        let c = toMM(stereo(sector.center.unit))
-        for v in vertices {
-            let p = toMM(stereo(v))
-            let dx = p.0 - c.0, dy = p.1 - c.1
-            let h: Figure.HorizontalAnchor = abs(dx) < 0.5 ? .centre : (dx > 0 ? .left : .right)
-            let vert: Figure.VerticalAnchor = dy > 0.5 ? .top : (dy < -0.5 ? .bottom : .middle)
-            f.text(
-                IPFKey.millerLabel(v), x: p.0 + (h == .left ? 0.6 : h == .right ? -0.6 : 0),
-                y: p.1 + (vert == .top ? 0.5 : vert == .bottom ? -0.5 : 0), sizePt: Axes.labelSizePt, horizontal: h, vertical: vert)
-        }
+        _ = projection.labelCorners(f, left: left, top: upper, size: size, sizePt: Axes.labelSizePt)
         if !scatter {
             let shape = kernel.shape == .gaussian ? "Gaussian" : "de la Vallée Poussin"
             let note = String(format: "max %.2f MRD, %@ kernel, half width %.0f°", top, shape, kernel.halfWidth * 180 / .pi)

@@ -34,6 +34,12 @@ public struct MapFigure {
         self.boundaries = boundaries
     }
 
+    /// The width (mm) that gives each of `columns` map pixels `scale` dots at the default resolution, within the journal
+    /// column widths 85–180 mm.
+    public static func width(columns: Int, scale: Int) -> Double {
+        min(180, max(85, Double(columns * scale) / Figure.defaultDPI * Figure.millimetresPerInch))
+    }
+
     /// Writes the figure to `path` (.png, .svg or .pdf), `widthMM` wide; the height follows the map's aspect ratio.
     public func write(to path: String, widthMM: Double = 85, dpi: Double = Figure.defaultDPI) throws(FigureError) {
         let g = map.grid
@@ -111,17 +117,14 @@ public struct MapFigure {
                 x += f.measure(label, sizePt: Axes.titleSizePt).width + 2
                 x += IPFKey.draw(f, group: phase.laueGroup, x: x, top: footerTop, size: keySize) + 3
             }
-        case .scalar(let values, let range, let label):
-            _ = values
+        case .scalar(_, let range, let label):
             let bar = ColorBar(range: Double(range.lowerBound)...Double(range.upperBound), title: label)
             bar.draw(f, x: x, top: footerTop + 1, height: keySize - 2)
-            x += bar.width(f) + 4
+            x += bar.width + 4
         case .phase:
             var y = footerTop + 2
-            let indexed = Double(max(1, map.indexedCount))
             for (k, ph) in map.phases.enumerated() {
                 let fraction = Double(map.phaseIndex.filter { $0 == Int32(k) }.count) / Double(map.count)
-                _ = indexed
                 f.fill(x: x, y: y, width: 3, height: 2.2, color: Figure.Color(bytes: MapRenderer.phaseColor(k)))
                 f.text(
                     String(format: "%@ %.1f %%", ph.phase.name, 100 * fraction), x: x + 4, y: y + 1.1, sizePt: Axes.labelSizePt,

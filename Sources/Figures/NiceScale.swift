@@ -31,8 +31,8 @@ public struct NiceScale: Sendable, Hashable {
 
     /// A tick's label with as many decimals as the step needs ("0.25", "10", "1.5").
     public func label(_ v: Double) -> String {
-        let decimals = max(0, Int(ceil(-log10(step) - 1e-9)) + (step / pow(10, floor(log10(step))) == 2.5 ? 1 : 0))
-        let s = String(format: "%.\(decimals)f", abs(v) < step * 1e-9 ? 0 : v)
-        return s
+        // steps are 1, 2 or 5 × 10ⁿ: as many decimals as 10ⁿ needs
+        let decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
+        return String(format: "%.\(decimals)f", abs(v) < step * 1e-9 ? 0 : v)
     }
 }

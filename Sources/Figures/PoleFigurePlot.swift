@@ -34,9 +34,8 @@ public struct PoleFigurePlot {
         let top = densities.flatMap { $0 }.filter { $0.isFinite }.max() ?? 1
         let bar = ColorBar(range: 0...max(1, top), title: "MUD (multiples of uniform density)")
         // layout: n discs, a colour bar; label space around each disc
-        let probe = try Figure(path: path, widthMM: widthMM, heightMM: widthMM, dpi: dpi)
-        let barWidth = scatter ? 0 : bar.width(probe) + 4
-        let labelPad = probe.measure("X", sizePt: Axes.titleSizePt).width + 2
+        let barWidth = scatter ? 0 : bar.width + 4
+        let labelPad = Figure.measure("X", sizePt: Axes.titleSizePt).width + 2
         let titleHeight = Figure.mm(points: Axes.titleSizePt) * 1.8
         let disc = (widthMM - barWidth - Double(n) * 2 * labelPad - Double(n - 1) * 2) / Double(n)
         guard disc >= 20 else { throw FigureError("\(path): \(widthMM) mm is too narrow for \(n) pole figures and the colour bar") }

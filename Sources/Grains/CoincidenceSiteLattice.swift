@@ -80,7 +80,10 @@ public struct CoincidenceSiteLattice: Sendable {
 
     /// The relation a misorientation m = g₂g₁⁻¹ (as a quaternion) satisfies by Brandon's criterion — the one it deviates
     /// least from, relative to its tolerance — or nil.
-    public func classify(_ m: Quaternion) -> Relation? {
+    public func classify(_ m: Quaternion) -> Relation? { relationIndex(m).map { relations[$0] } }
+
+    /// The index in ``relations`` of the relation ``classify(_:)`` finds, or nil.
+    public func relationIndex(_ m: Quaternion) -> Int? {
         let angle = group.disorientationAngle(m)
         var best: (Int, Double)?
         for (k, rel) in relations.enumerated() where abs(angle - rel.rotation.angle) <= rel.tolerance {
@@ -90,7 +93,7 @@ public struct CoincidenceSiteLattice: Sendable {
             let deviation = 2 * acos(min(1, c))
             if deviation <= rel.tolerance, best == nil || deviation / rel.tolerance < best!.1 { best = (k, deviation / rel.tolerance) }
         }
-        return best.map { relations[$0.0] }
+        return best?.0
     }
 
     static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

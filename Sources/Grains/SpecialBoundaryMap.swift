@@ -20,9 +20,7 @@ public struct SpecialBoundaryMap: Sendable {
         @Sendable func kind(_ i: Int, _ j: Int) -> Int16 {
             let pi = map.phaseIndex[i]
             guard pi >= 0, pi == map.phaseIndex[j], cubic[Int(pi)], map.disorientationCosHalf(i, j) < ch else { return -1 }
-            let m = map.rotations[j].q * map.rotations[i].q.conjugate
-            guard let rel = csl.classify(m) else { return -1 }
-            return Int16(csl.relations.firstIndex(of: rel)!)
+            return csl.relationIndex(map.rotations[j].q * map.rotations[i].q.conjugate).map { Int16($0) } ?? -1
         }
         (right, down) = PixelEdges.classify(map.grid, none: -1, kind)
     }

@@ -29,19 +29,11 @@ public struct MisorientationDistribution: Sendable {
     public static func correlated(
         _ map: CrystalMap, phase: Int, minimumDegrees: Double = 2, binWidthDegrees: Double = 1
     ) -> MisorientationDistribution {
-        let cols = map.grid.columns, rows = map.grid.rows
-        var angles: [Double] = []
-        angles.reserveCapacity(2 * map.count)
-        for r in 0..<rows {
-            for c in 0..<cols {
-                let i = r * cols + c
-                guard map.phaseIndex[i] == Int32(phase) else { continue }
-                for j in [c + 1 < cols ? i + 1 : -1, r + 1 < rows ? i + cols : -1] where j >= 0 && map.phaseIndex[j] == Int32(phase) {
-                    let a = map.disorientationAngle(i, j) * 180 / .pi
-                    if a >= minimumDegrees { angles.append(a) }
-                }
-            }
+        let p = Int32(phase)
+        let edges = PixelEdges.classify(map.grid, none: Double.nan) { i, j in
+            map.phaseIndex[i] == p && map.phaseIndex[j] == p ? map.disorientationAngle(i, j) * 180 / .pi : .nan
         }
+        let angles = (edges.right + edges.down).filter { $0.isFinite && $0 >= minimumDegrees }
         return MisorientationDistribution(
             kind: .correlated, laueGroup: map.phases[phase].phase.laueGroup, binWidthDegrees: binWidthDegrees, angles: angles,
             minimumDegrees: minimumDegrees)

@@ -74,7 +74,7 @@ struct IPFMap: ParsableCommand {
                 figure.shading = r.shading
                 figure.unindexedColor = r.unindexedColor
                 figure.footer = !noFooter
-                let width = widthMm ?? min(180, max(85, Double(map.grid.columns * scale) / Figure.defaultDPI * 25.4))
+                let width = widthMm ?? MapFigure.width(columns: map.grid.columns, scale: scale)
                 try figure.write(to: output, widthMM: width, dpi: dpi)
                 FileHandle.standardError.write(
                     Data(String(format: "wrote %@ (IPF-%@, %.0f mm wide)\n", output, direction.rawValue.uppercased(), width).utf8))

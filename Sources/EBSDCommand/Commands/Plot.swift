@@ -25,8 +25,6 @@ struct Plot: ParsableCommand {
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case phase, grains, kam, histogram, ipf, iq, bc, bs, ci, fit, sharpness, bse, score
         case poleFigure = "pole-figure", mdf, ipfMap = "ipf-map", csl, grod, gos
-        /// Drawn with cairo (PNG, SVG or PDF): every kind.
-        var isFigure: Bool { true }
         /// The map property a figure-of-merit kind shows.
         var property: String? {
             switch self {
@@ -61,32 +59,28 @@ struct Plot: ParsableCommand {
     @Option(help: "pole-figure, mdf: the phase (name or 1-based number; default the first).") var phase: String?
     @Option(help: "mdf: random pairs for the uncorrelated distribution.") var pairs = 100_000
     @Option(help: "csl: the coincidence-site-lattice boundaries to draw, Σ values (e.g. 3,9,27; default 3).") var sigma = "3"
-    @Option(help: "pole-figure, mdf: PNG resolution (dots per inch).") var dpi = Figure.defaultDPI
-    @Option(help: "pole-figure, mdf: figure width in mm (journal columns: 85 or 180; default 180 pole figures, 85 mdf).")
+    @Option(help: "PNG resolution (dots per inch).") var dpi = Figure.defaultDPI
+    @Option(help: "Figure width in mm (journal columns: 85 or 180; default 180 for pole figures, 85 for the others).")
     var widthMm: Double?
-    @Option(name: .shortAndLong, help: "Output .png or .svg.") var output: String
+    @Option(name: .shortAndLong, help: "Output .png, .svg or .pdf (the figure's format).") var output: String
 
     func validate() throws {
         guard hagb > 0, lagb > 0, lagb < hagb, kamMax > 0 else { throw ValidationError("thresholds must be > 0 with --lagb < --hagb") }
         guard ["x", "y", "z"].contains(direction) else { throw ValidationError("--direction must be x, y or z") }
-        let ext = (output as NSString).pathExtension.lowercased()
-        if kind.isFigure {
-            guard Figure.Format(path: output) != nil else { throw ValidationError("output must be .png, .svg or .pdf") }
-            guard dpi > 0, dpi.isFinite else { throw ValidationError("--dpi must be positive (got \(dpi))") }
-            if let w = widthMm, !(w > 0) { throw ValidationError("--width-mm must be positive (got \(w))") }
-            guard halfWidth > 0, halfWidth < 90 else { throw ValidationError("--half-width must be in (0°, 90°)") }
-            guard PoleFigure.Projection(rawValue: projection) != nil else {
-                throw ValidationError("--projection must be equal-area or stereographic")
-            }
-            guard SphericalKernel.Shape(rawValue: kernel) != nil else {
-                throw ValidationError("--kernel must be gaussian or de-la-vallee-poussin")
-            }
-            _ = try families()
-            _ = try sigmas()
-            guard pairs > 0 else { throw ValidationError("--pairs must be positive") }
-        } else {
-            _ = ext
+        guard Figure.Format(path: output) != nil else { throw ValidationError("output must be .png, .svg or .pdf") }
+        guard dpi > 0, dpi.isFinite else { throw ValidationError("--dpi must be positive (got \(dpi))") }
+        if let w = widthMm, !(w > 0) { throw ValidationError("--width-mm must be positive (got \(w))") }
+        guard halfWidth > 0, halfWidth < 90 else { throw ValidationError("--half-width must be in (0°, 90°)") }
+        guard PoleFigure.Projection(rawValue: projection) != nil else {
+            throw ValidationError("--projection must be equal-area or stereographic")
         }
+        guard SphericalKernel.Shape(rawValue: kernel) != nil else {
+            throw ValidationError("--kernel must be gaussian or de-la-vallee-poussin")
+        }
+        _ = try families()
+        _ = try sigmas()
+        guard pairs > 0 else { throw ValidationError("--pairs must be positive") }
+
         try requireOutputFolder(output)
     }
 
