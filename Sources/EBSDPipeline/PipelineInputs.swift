@@ -15,6 +15,9 @@ public struct PipelineInputs: Sendable {
     public var startMap: CrystalMap?
     public var stepMicrons = RecipeInputs.defaultStepMicrons
     public var voltageKV = RecipeInputs.defaultVoltageKV
+    /// The map rows the steps work on (a shard of a job array), or nil for the whole map: steps then read only
+    /// these rows of the stack (``PatternStacks/PatternStack/mapRows(_:)``).
+    public var rows: Range<Int>?
 
     /// Opens and checks `inputs` (paths relative to `base`) against what `steps` need.
     public init(_ inputs: RecipeInputs, steps: [PipelineStep], base: String) throws {
@@ -80,8 +83,15 @@ public struct PipelineInputs: Sendable {
         return m
     }
 
-    /// The detector and stack, which steps that read patterns need.
+    /// The detector and stack (``rows`` of it for a shard), which steps that read patterns need.
     func patterns(_ step: String) throws -> (Detector, PatternStack) {
+        let (d, s) = try wholeStack(step)
+        return (d, try rows.map { try s.mapRows($0) } ?? s)
+    }
+
+    /// The detector and the whole stack, also for a shard: what NLPAR averages over (a shard's border patterns
+    /// average with their neighbours in the next shard) and what a stack mean is taken from.
+    func wholeStack(_ step: String) throws -> (Detector, PatternStack) {
         guard let d = detector, let s = stack else { throw RecipeError("\(step) needs inputs.patterns and inputs.detector") }
         return (d, s)
     }

@@ -28,16 +28,19 @@ public struct PipelineRecipe: Decodable, Sendable, Hashable {
     public var output: String?
     public var inputs: RecipeInputs
     public var steps: [PipelineStep]
+    /// How to run on a Slurm cluster (`ebsd pipeline RECIPE --slurm`); not part of what the steps compute.
+    public var slurm: SlurmSettings?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, output, inputs, steps
+        case name, output, inputs, steps, slurm
     }
 
-    public init(name: String? = nil, output: String? = nil, inputs: RecipeInputs, steps: [PipelineStep]) {
+    public init(name: String? = nil, output: String? = nil, inputs: RecipeInputs, steps: [PipelineStep], slurm: SlurmSettings? = nil) {
         self.name = name
         self.output = output
         self.inputs = inputs
         self.steps = steps
+        self.slurm = slurm
     }
 
     public init(from decoder: Decoder) throws {
@@ -52,6 +55,7 @@ public struct PipelineRecipe: Decodable, Sendable, Hashable {
             steps.append(try list.decode(StepEntry.self).step(number: steps.count + 1))
         }
         self.steps = steps
+        slurm = try c.decodeIfPresent(SlurmSettings.self, forKey: .slurm)
     }
 
     /// One element of `steps`: a mapping with a single key, the step's name, and its parameters.

@@ -24,7 +24,7 @@ public struct PipelineRunner {
     public let recipeText: String
     public let outputFolder: String
     /// The opened inputs; an `nlpar` step puts NLPAR between the stack and the later steps.
-    public private(set) var inputs: PipelineInputs
+    public internal(set) var inputs: PipelineInputs
     /// One line per event (a step starting, its result); the `ebsd` tool prints them on stderr.
     public var message: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Progress of long steps; default: a terminal progress line on stderr.
@@ -33,6 +33,15 @@ public struct PipelineRunner {
     public private(set) var log: [StepLog] = []
     /// The stack's mean pattern, computed at most once per run (the default static background of every matching step).
     var meanPattern: [Float]?
+    /// NLPAR's first pass (noise σ, λ) of step index → its result, when computed before (a cluster run's prepare job).
+    var preparedNLPAR: [Int: NLPAR.Prepared] = [:]
+    /// Step index → dictionary cache file, for match steps whose recipe names none (a cluster run's shared dictionary).
+    var dictionaryCaches: [Int: String] = [:]
+    /// Whether the run ends with `final.ang` and the report (a shard of a cluster run does not).
+    var writesFinalOutputs = true
+    /// Called with each map step's index and map as made (before it is written and read back); a shard keeps its
+    /// own rows of it losslessly for the merge.
+    var madeMap: ((Int, CrystalMap) throws -> Void)?
 
     /// A step's record, kept in `pipeline-state.json` for resuming.
     public struct StepLog: Codable, Sendable {
@@ -95,7 +104,7 @@ public struct PipelineRunner {
             {
                 if let f = done.file { map = try MapFile.read(path(f)) }
                 if case .nlpar(let p) = step {
-                    _ = try applyNLPAR(p)
+                    _ = try applyNLPAR(p, step: i)
                 } else if !step.makesMap, let m = map {
                     try runOutputStep(step, m)
                 }
@@ -109,14 +118,15 @@ public struct PipelineRunner {
             var note = ""
             var file: String?
             if step.makesMap {
-                let (m, n) = try runMapStep(step, map)
+                let (m, n) = try runMapStep(step, map, index: i)
                 note = n
+                try madeMap?(i, m)
                 file = String(format: "%02d-%@.ang", i + 1, step.name)
                 try MapFile.write(m, to: path(file!))
                 // continue from the file, so an interrupted and resumed run sees exactly the same input
                 map = try MapFile.read(path(file!))
             } else if case .nlpar(let p) = step {
-                note = try applyNLPAR(p)
+                note = try applyNLPAR(p, step: i)
             } else {
                 guard let m = map else { throw RecipeError("step \(i + 1) (\(step.name)) needs a map") }
                 note = try runOutputStep(step, m)
@@ -131,10 +141,18 @@ public struct PipelineRunner {
             let indexed = entry.indexedPercent.map { String(format: ", indexed %.2f %%", $0) } ?? ""
             message(String(format: "    %.1f s", entry.seconds) + indexed + (note.isEmpty ? "" : "; " + note))
         }
-        guard let m = map else { return nil }
+        guard let m = map, writesFinalOutputs else { return map }
         try MapFile.write(m, to: path("final.ang"))
         try PipelineReport(runner: self, map: m, totalSeconds: Date().timeIntervalSince(total)).write()
         return m
+    }
+
+    /// Whether every step finished for this recipe and inputs and `final.ang` is there (a rerun would only resume).
+    public var isFinished: Bool {
+        guard FileManager.default.fileExists(atPath: path("final.ang")), let d = FileManager.default.contents(atPath: statePath),
+            let log = try? JSONDecoder().decode([StepLog].self, from: d)
+        else { return false }
+        return recipe.steps.indices.allSatisfy { i in log.contains { $0.index == i && $0.fingerprint == fingerprint(i) } }
     }
 
     /// Results of step `i` and later from an earlier run are stale once step `i` runs again.
@@ -146,17 +164,24 @@ public struct PipelineRunner {
         }
     }
 
-    /// Puts NLPAR between the stack and every later step (its first pass runs now); returns a note.
-    mutating func applyNLPAR(_ p: NLPARStep) throws -> String {
-        let (_, raw) = try inputs.patterns(NLPARStep.stepName)
-        let report = progress("nlpar noise", raw.count)
-        let (averaged, lambda) = try raw.averaged(by: p.nlpar, progress: { report($0, raw.count) })
-        inputs.stack = averaged
-        return String(format: "search radius %d, λ %.3f%@", p.nlpar.searchRadius, lambda, p.nlpar.lambda == nil ? " (estimated)" : "")
+    /// Puts NLPAR (step `index`) between the whole stack and every later step (its first pass runs now unless
+    /// ``preparedNLPAR`` holds it); returns a note.
+    mutating func applyNLPAR(_ p: NLPARStep, step index: Int) throws -> String {
+        let (_, raw) = try inputs.wholeStack(NLPARStep.stepName)
+        let prepared: NLPAR.Prepared
+        if let done = preparedNLPAR[index] {
+            prepared = done
+        } else {
+            let report = progress("nlpar noise", raw.count)
+            prepared = try p.nlpar.prepare(raw, progress: { report($0, raw.count) })
+        }
+        inputs.stack = try PatternStack(source: NLPARSource(base: raw, nlpar: p.nlpar, prepared: prepared))
+        return String(
+            format: "search radius %d, λ %.3f%@", p.nlpar.searchRadius, prepared.lambda, p.nlpar.lambda == nil ? " (estimated)" : "")
     }
 
-    /// Runs a step that makes a new map; returns it and a one-line note.
-    mutating func runMapStep(_ step: PipelineStep, _ map: CrystalMap?) throws -> (CrystalMap, String) {
+    /// Runs step `index`, which makes a new map; returns the map and a one-line note.
+    mutating func runMapStep(_ step: PipelineStep, _ map: CrystalMap?, index: Int) throws -> (CrystalMap, String) {
         let stepMicrons = inputs.stepMicrons
         switch step {
         case .hough(let p):
@@ -168,9 +193,10 @@ public struct PipelineRunner {
             return (try hi.index(stack: stack, step: stepMicrons, progress: { report($0, stack.count) }), "")
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
-            let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal, stack))
-            let matcher = try StackMatcher(
-                signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: p.matching)
+            let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal))
+            var options = p.matching
+            options.dictionaryCachePath = options.dictionaryCachePath ?? dictionaryCaches[index]
+            let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: options)
             let (m, r) = try matcher.match(stack, step: stepMicrons, progress: progress(step.name, stack.count))
             let below =
                 p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
@@ -200,9 +226,10 @@ public struct PipelineRunner {
     }
 
     /// The stack's mean pattern when `signal` removes it, computed on first use.
-    mutating func mean(_ signal: MatchingSignalOptions, _ stack: PatternStack) throws -> [Float]? {
+    /// (Always of the whole raw stack, also in a shard.)
+    mutating func mean(_ signal: MatchingSignalOptions) throws -> [Float]? {
         guard signal.staticBackground == .mean else { return nil }
-        if meanPattern == nil { meanPattern = try stack.withoutNLPAR.meanPattern() }
+        if meanPattern == nil { meanPattern = try inputs.wholeStack("the mean pattern").1.withoutNLPAR.meanPattern() }
         return meanPattern
     }
 
@@ -213,7 +240,7 @@ public struct PipelineRunner {
     {
         guard let map else { throw RecipeError("\(step.name) needs a map") }
         let (det, stack) = try inputs.patterns(step.name)
-        let s = try signal.signal(detector: det, stack: stack, meanPattern: try mean(signal, stack))
+        let s = try signal.signal(detector: det, stack: stack, meanPattern: try mean(signal))
         return (map, stack, MapRefiner(signal: s, master: try inputs.master(step.name), options: options))
     }
 

@@ -55,6 +55,27 @@ public enum PipelineStep: Sendable, Hashable {
         }
     }
 
+    /// True for steps that work pattern by pattern, so that a shard of whole map rows can run them on its own
+    /// (given ``neighbourRows`` rows beyond its borders): NLPAR, Hough, matching, refinement without a map-wide
+    /// PC (`map_pc`), the neighbour check. Clean-up, grains and figures need the whole map.
+    public var perPattern: Bool {
+        switch self {
+        case .nlpar, .hough, .match, .neighbourCheck: return true
+        case .refine(let p): return p.refinement.mapPCPatterns == 0
+        default: return false
+        }
+    }
+
+    /// Map rows beyond a shard's borders whose result of the previous step this step reads: 1 for a neighbour
+    /// check (its 8 neighbours' orientations), else 0. (NLPAR reads its neighbours' raw patterns itself.)
+    public var neighbourRows: Int {
+        switch self {
+        case .neighbourCheck: return 1
+        case .refine(let p): return p.refinement.neighbourCheckThreshold > 0 ? 1 : 0
+        default: return 0
+        }
+    }
+
     /// True for steps that read the pattern stack.
     public var needsPatterns: Bool {
         switch self {

@@ -192,7 +192,8 @@ public struct HoughIndexer: Sendable {
     }
 
     /// Indexes a whole stack in chunks (constant memory) into a crystal map; a detector with one PC per map point
-    /// (a PC map, an instrument file's PCs) sees each pattern's bands from its own PC.
+    /// (a PC map, an instrument file's PCs) sees each pattern's bands from its own PC (counted from the stack's
+    /// ``PatternStacks/PatternStack/firstPoint`` for a shard of map rows).
     public func index(stack: PatternStack, step: Double = 1, chunk: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> CrystalMap {
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
         var rotations = [Rotation](repeating: .identity, count: grid.count)
@@ -201,7 +202,7 @@ public struct HoughIndexer: Sendable {
         var nb = [Float](repeating: 0, count: grid.count), nm = nb
         var iq = nb, bc = nb, bs = nb, sharp = nb, mean = nb
         try stack.forEachChunk(size: chunk) { r, data in
-            let results = analyse(batch: data, count: r.count, firstPoint: r.lowerBound)
+            let results = analyse(batch: data, count: r.count, firstPoint: stack.firstPoint + r.lowerBound)
             for (k, result) in results.enumerated() {
                 let i = r.lowerBound + k
                 iq[i] = Float(result.quality.imageQuality)

@@ -42,6 +42,13 @@ public struct DictionaryIndexer: Sendable {
         return (dict, meas, keep)
     }
 
+    /// Simulates the dictionary into ``cache`` (unless it holds it already) without matching anything: what a
+    /// cluster run's prepare job does once, so that its tasks read the dictionary instead of simulating it.
+    public func fillCache() throws {
+        guard cache != nil else { throw MatchingError("no dictionary cache file is set") }
+        _ = try match(count: 0) { _ in [] }
+    }
+
     /// Matches the `count` patterns that `read` returns (raw, as in the stack) block by block.
     public func match(count: Int, read: (Range<Int>) throws -> [Float], progress: ((Int, Int) -> Void)? = nil) throws -> MatchResult {
         var result = MatchResult(count: count, k: k)

@@ -93,8 +93,10 @@ public struct MapRefiner: Sendable {
         for start in stride(from: 0, to: todo.count, by: max(1, options.chunkSize)) {
             let ids = Array(todo[start..<min(todo.count, start + max(1, options.chunkSize))])
             let raw = try stack.read(pixels: ids)
-            // a detector with one PC per map point (instrument files) refines each pattern with its own
-            let pcs = signal.detector.pcs.count == map.count ? ids.map { signal.detector.pcs[$0] } : [signal.detector.pc()]
+            // a detector with one PC per map point (instrument files) refines each pattern with its own; a shard of
+            // map rows (a stack whose first point is not 0) looks them up in the whole map's PCs
+            let first = stack.firstPoint, all = signal.detector.pcs
+            let pcs = all.count > 1 && all.count >= first + map.count ? ids.map { all[first + $0] } : [signal.detector.pc()]
             let res = refiner.refine(
                 prepared: signal.prepareExperimental(raw, count: ids.count), starts: ids.map { map.rotations[$0] }, pcs: pcs)
             for (k, i) in ids.enumerated() {

@@ -49,6 +49,13 @@ public struct NLPAR: Sendable, Hashable {
         public var lambda: Double
         public var mapRows: Int
         public var mapColumns: Int
+
+        public init(sigma: [Float], lambda: Double, mapRows: Int, mapColumns: Int) {
+            self.sigma = sigma
+            self.lambda = lambda
+            self.mapRows = mapRows
+            self.mapColumns = mapColumns
+        }
     }
 
     /// The first pass over `stack`: noise σ of every pattern and, where λ is not given, its estimate.
