@@ -47,8 +47,13 @@ peers:
 build: setup
 	swift build -c release --product ebsd
 
+## Tests; a single-node Slurm (Tests/Scripts/slurm-cluster.sh) runs for the cluster tests where it can be started
+## (root, apt-get): stopped afterwards by the PIDs it started. Where it cannot, those tests are skipped with the reason.
 test: setup peers
-	swift test
+	@slurm=$$(mktemp -d /tmp/ebsd-slurm.XXXXXX); \
+	bash Tests/Scripts/slurm-cluster.sh start $$slurm; \
+	trap 'bash Tests/Scripts/slurm-cluster.sh stop '$$slurm EXIT; \
+	EBSD_TEST_SLURM=$$slurm swift test
 
 demo: build
 	@echo "== the reference study's protocol on the shipped synthetic Na electrodeposit (SampleMaps/reference-protocol.yaml) =="

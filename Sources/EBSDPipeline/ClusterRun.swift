@@ -22,6 +22,17 @@ public struct ClusterRun {
     public let plan: ShardPlan
     let base: String
 
+    /// Where the run's messages go (default: stderr).
+    public var message: (String) -> Void {
+        get { runner.message }
+        set { runner.message = newValue }
+    }
+    /// Progress of long steps (default: a terminal progress line on stderr).
+    public var progress: (_ label: String, _ total: Int) -> (Int, Int) -> Void {
+        get { runner.progress }
+        set { runner.progress = newValue }
+    }
+
     /// Where the shared results of the prepare job go.
     public var preparedFolder: String { runner.path("slurm/prepared") }
     var preparedIndex: String { (preparedFolder as NSString).appendingPathComponent("prepared.json") }
@@ -219,7 +230,8 @@ public struct ClusterRun {
             }
             var entry = PipelineRunner.StepLog(
                 index: j, name: step.name, fingerprint: runner.fingerprint(j), file: nil,
-                seconds: shardLogs.reduce(0) { $0 + $1.seconds }, indexedPercent: nil, note: Self.combine(shardLogs.map(\.note)))
+                seconds: shardLogs.reduce(0) { $0 + $1.seconds }, indexedPercent: nil,
+                note: Self.combine(shardLogs.map(\.note), borderRows: plan.halo > 0))
             if step.makesMap, let file = shardLogs[0].file {
                 let map = try mergedMap(step: j, header: (shardFolder(0) as NSString).appendingPathComponent(file))
                 try MapFile.write(map, to: runner.path(file))
@@ -253,8 +265,9 @@ public struct ClusterRun {
     }
 
     /// The shards' notes of one step as one: numbers that differ between shards and are whole are summed (counts of
-    /// pixels), text and equal numbers are kept; notes that do not share their words are listed per shard.
-    static func combine(_ notes: [String]) -> String {
+    /// pixels), text and equal numbers are kept; notes that do not share their words are listed per shard. With
+    /// `borderRows`, a sum says that it counts the rows two shards both compute.
+    static func combine(_ notes: [String], borderRows: Bool = false) -> String {
         let number = try! NSRegularExpression(pattern: "[0-9]+(\\.[0-9]+)?")
         func parts(_ s: String) -> (words: [String], numbers: [String]) {
             let ns = s as NSString
@@ -271,15 +284,20 @@ public struct ClusterRun {
         guard let first = all.first, all.allSatisfy({ $0.words == first.words }) else {
             return notes.enumerated().map { "shard \($0.offset): \($0.element)" }.joined(separator: " | ")
         }
-        var out = ""
+        var out = "", summed = false
         for (k, w) in first.words.enumerated() {
             out += w
             guard k < first.numbers.count else { continue }
             let values = all.map { $0.numbers[k] }
             let whole = values.compactMap { Int($0) }
-            out += Set(values).count == 1 || whole.count != values.count ? values[0] : String(whole.reduce(0, +))
+            if Set(values).count == 1 || whole.count != values.count {
+                out += values[0]
+            } else {
+                out += String(whole.reduce(0, +))
+                summed = true
+            }
         }
-        return out
+        return out + (summed && borderRows ? " (summed over the shards; border rows computed by two shards count twice)" : "")
     }
 
     static func writeFloats(_ values: [Float], to path: String) throws {

@@ -83,6 +83,9 @@ public struct PipelineRunner {
         return String(FNV1a.hash(text), radix: 16)
     }
 
+    /// The fingerprint of step `i` (for tests that make a result stale).
+    public func fingerprintForTests(_ i: Int) -> String { fingerprint(i) }
+
     func path(_ file: String) -> String { (outputFolder as NSString).appendingPathComponent(file) }
     var statePath: String { path("pipeline-state.json") }
 

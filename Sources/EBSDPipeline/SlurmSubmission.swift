@@ -150,22 +150,21 @@ public struct SlurmSubmission {
         let (name, log, role, flag): (String, String, String, String)
         switch job {
         case .prepare:
-            (name, log, role, flag) = ("prepare", "prepare-%j.log", "computes once what every shard shares", "--prepare-shards")
+            (name, log, role, flag) = ("prepare", "prepare-%j.log", "this job computes once what every shard shares", "--prepare-shards")
         case .shards:
             (name, log, role, flag) = (
-                "shards", "shard-%A_%a.log", "task i runs the per-pattern steps on shard i of the map rows",
+                "shards", "shard-%A_%a.log", "array task i runs the per-pattern steps on shard i of the map rows",
                 "--shard \"$SLURM_ARRAY_TASK_ID\""
             )
         case .merge:
-            (name, log, role, flag) = ("merge", "merge-%j.log", "puts the shards together and runs the remaining steps", "--merge-shards")
+            (name, log, role, flag) = ("merge", "merge-%j.log", "this job puts the shards together and runs the remaining steps", "--merge-shards")
         }
         let title = run.runner.recipe.name.map { " (\($0))" } ?? ""
         var lines = ["#!/bin/bash", "#SBATCH --job-name=ebsd-\(name)", "#SBATCH --output=\(logs)/\(log)"]
         lines += settings.sbatchLines.map { "#SBATCH \($0)" }
         lines += [
-            "# ebsd pipeline\(title): this job \(role).",
+            "# ebsd pipeline\(title): \(role).",
             "# Written by `ebsd pipeline \(recipePath) --slurm`; the recipe's slurm block sets the #SBATCH lines.",
-            "mkdir -p \(q(logs))",
             "exec \(q(executable)) pipeline \(q(recipePath)) --output \(q(outputFolder)) --shards \(run.plan.shards) \(flag)",
         ]
         return lines.joined(separator: "\n") + "\n"

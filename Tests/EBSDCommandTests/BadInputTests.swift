@@ -20,11 +20,12 @@ struct MissingBinary: Error, CustomStringConvertible {
     var description: String { "the ebsd executable was not found at \(ebsdBinary.path); swift test builds it beside the test bundle" }
 }
 
-func runEBSD(_ args: [String]) throws -> RunResult {
+func runEBSD(_ args: [String], environment: [String: String] = [:]) throws -> RunResult {
     guard FileManager.default.isExecutableFile(atPath: ebsdBinary.path) else { throw MissingBinary() }
     let p = Process()
     p.executableURL = ebsdBinary
     p.arguments = args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
