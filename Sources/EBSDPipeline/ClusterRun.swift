@@ -42,9 +42,12 @@ public struct ClusterRun {
         runner = try PipelineRunner(recipePath: recipePath, outputOverride: outputOverride)
         base = (recipePath as NSString).deletingLastPathComponent
         let k = shards ?? runner.recipe.slurm?.tasks ?? SlurmSettings.defaultTasks
-        guard let size = runner.inputs.stack.map({ ($0.mapRows, $0.mapColumns) }) ?? runner.inputs.startMap.map({
-            ($0.grid.rows, $0.grid.columns)
-        }) else { throw RecipeError("--slurm: the recipe gives neither patterns nor a map to split into shards") }
+        guard
+            let size = runner.inputs.stack.map({ ($0.mapRows, $0.mapColumns) })
+                ?? runner.inputs.startMap.map({
+                    ($0.grid.rows, $0.grid.columns)
+                })
+        else { throw RecipeError("--slurm: the recipe gives neither patterns nor a map to split into shards") }
         plan = try ShardPlan(steps: runner.recipe.steps, mapRows: size.0, mapColumns: size.1, shards: k)
     }
 
@@ -111,8 +114,10 @@ public struct ClusterRun {
                 let cache = options.dictionaryCachePath ?? file(String(format: "dictionary-step%02d.bin", i + 1))
                 options.dictionaryCachePath = cache
                 runner.message("prepare: the dictionary of step \(i + 1) (\(step.name)) into \(cache)")
-                try StackMatcher(signal: signal, master: try runner.inputs.master(step.name), phase: runner.inputs.phases[0], options: options)
-                    .indexer.fillCache()
+                try StackMatcher(
+                    signal: signal, master: try runner.inputs.master(step.name), phase: runner.inputs.phases[0], options: options
+                )
+                .indexer.fillCache()
                 out.dictionaries[String(i)] = cache
             case .refine(let p): _ = try runner.mean(p.signal)
             case .neighbourCheck(let p): _ = try runner.mean(p.signal)
@@ -260,7 +265,8 @@ public struct ClusterRun {
         grid.originY = first.grid.y(row: -plan.computedRows(0).lowerBound)
         return CrystalMap(
             grid: grid, phases: first.phases, phaseIndex: blocks.flatMap(\.phaseIndex), rotations: blocks.flatMap(\.rotations),
-            properties: Dictionary(uniqueKeysWithValues: blocks[0].properties.keys.map { k in (k, blocks.flatMap { $0.properties[k] ?? [] }) }),
+            properties: Dictionary(
+                uniqueKeysWithValues: blocks[0].properties.keys.map { k in (k, blocks.flatMap { $0.properties[k] ?? [] }) }),
             metadata: first.metadata)
     }
 

@@ -46,7 +46,9 @@ struct ShardRows {
         let names = properties.keys.sorted()
         var text =
             Self.magic
-            + String(decoding: try JSONEncoder().encode(Header(firstRow: firstRow, rows: rows, columns: columns, properties: names)), as: UTF8.self)
+            + String(
+                decoding: try JSONEncoder().encode(Header(firstRow: firstRow, rows: rows, columns: columns, properties: names)),
+                as: UTF8.self)
         guard text.utf8.count <= Self.headerBytes else { throw RecipeError("\(path): too many map columns of values for the header") }
         text += String(repeating: " ", count: Self.headerBytes - text.utf8.count)
         var data = Data(text.utf8)
@@ -64,15 +66,20 @@ struct ShardRows {
         guard let data = FileManager.default.contents(atPath: path) else { throw RecipeError("\(path): cannot read the shard's map rows") }
         guard data.count >= Self.headerBytes, let text = String(data: data.prefix(Self.headerBytes), encoding: .utf8),
             text.hasPrefix(Self.magic),
-            let h = try? JSONDecoder().decode(Header.self, from: Data(text.dropFirst(Self.magic.count).trimmingCharacters(in: .whitespaces).utf8)),
+            let h = try? JSONDecoder().decode(
+                Header.self, from: Data(text.dropFirst(Self.magic.count).trimmingCharacters(in: .whitespaces).utf8)),
             h.rows > 0, h.columns > 0
         else { throw RecipeError("\(path): not a shard's map rows (expected an EBSDROWS1 header)") }
         let n = h.rows * h.columns
-        guard data.count == Self.headerBytes + n * (4 + 32 + 4 * h.properties.count) else {
-            throw RecipeError("\(path): \(data.count) bytes, but \(h.rows) × \(h.columns) points need \(Self.headerBytes + n * (36 + 4 * h.properties.count))")
+        // per point: a phase index (4 bytes), a quaternion (4 × 8), the properties (4 each)
+        let expected = Self.headerBytes + n * (4 + 32 + 4 * h.properties.count)
+        guard data.count == expected else {
+            throw RecipeError("\(path): \(data.count) bytes, but \(h.rows) × \(h.columns) points need \(expected)")
         }
         func array<T>(_ type: T.Type, at offset: Int, count: Int) -> [T] {
-            data.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: offset + $0 * MemoryLayout<T>.size, as: T.self) } }
+            data.withUnsafeBytes { raw in
+                (0..<count).map { raw.loadUnaligned(fromByteOffset: offset + $0 * MemoryLayout<T>.size, as: T.self) }
+            }
         }
         firstRow = h.firstRow
         rows = h.rows
@@ -82,7 +89,7 @@ struct ShardRows {
         rotations = (0..<n).map { Rotation(unchecked: Quaternion(q[4 * $0], q[4 * $0 + 1], q[4 * $0 + 2], q[4 * $0 + 3])) }
         var props: [String: [Float]] = [:]
         for (k, name) in h.properties.enumerated() {
-            props[name] = array(Float.self, at: Self.headerBytes + 36 * n + 4 * n * k, count: n)
+            props[name] = array(Float.self, at: Self.headerBytes + (4 + 32) * n + 4 * n * k, count: n)
         }
         properties = props
     }

@@ -50,7 +50,8 @@ public struct SlurmSubmission {
             ]
             lines += jobs.map { "  \($0.name): job \($0.id)" }
             lines += commands.map { "  \($0)" }
-            lines.append("  scripts and logs: \(scriptsFolder)" + (dryRun ? "" : "; watch with: squeue -j \(jobs.map(\.id).joined(separator: ","))"))
+            lines.append(
+                "  scripts and logs: \(scriptsFolder)" + (dryRun ? "" : "; watch with: squeue -j \(jobs.map(\.id).joined(separator: ","))"))
             return lines.joined(separator: "\n")
         }
     }
@@ -78,8 +79,10 @@ public struct SlurmSubmission {
         if !outcome.shards.isEmpty { plan.append(("shards", [array], outcome.prepare ? "prepare" : nil)) }
         plan.append(("merge", [], outcome.shards.isEmpty ? nil : "shards"))
         outcome.commands = plan.map { job in
-            (["sbatch", "--parsable"] + job.options + (job.after.map { ["--dependency=afterok:<\($0) job>"] } ?? []) + [scriptPath(job.name)])
-                .joined(separator: " ")
+            (["sbatch", "--parsable"] + job.options + (job.after.map { ["--dependency=afterok:<\($0) job>"] } ?? []) + [
+                scriptPath(job.name)
+            ])
+            .joined(separator: " ")
         }
         if dryRun {
             try writeScripts(scripts, scriptPath)
@@ -94,13 +97,15 @@ public struct SlurmSubmission {
         try writeScripts(scripts, scriptPath)
         var ids: [String: String] = [:]
         for job in plan {
-            let args = ["--parsable"] + job.options + (job.after.map { ["--dependency=afterok:\(ids[$0]!)"] } ?? []) + [scriptPath(job.name)]
+            let args =
+                ["--parsable"] + job.options + (job.after.map { ["--dependency=afterok:\(ids[$0]!)"] } ?? []) + [scriptPath(job.name)]
             let r = try slurm.call("sbatch", args)
             guard r.status == 0, let id = r.stdout.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }),
                 !id.isEmpty
             else {
                 if !ids.isEmpty { _ = try? slurm.call("scancel", Array(ids.values)) }
-                throw RecipeError(slurmError("sbatch \(job.name)", r.stderr) + (ids.isEmpty ? "" : " (the jobs submitted before were cancelled)"))
+                throw RecipeError(
+                    slurmError("sbatch \(job.name)", r.stderr) + (ids.isEmpty ? "" : " (the jobs submitted before were cancelled)"))
             }
             ids[job.name] = id
             outcome.jobs.append((job.name, id))
@@ -157,7 +162,9 @@ public struct SlurmSubmission {
                 "--shard \"$SLURM_ARRAY_TASK_ID\""
             )
         case .merge:
-            (name, log, role, flag) = ("merge", "merge-%j.log", "this job puts the shards together and runs the remaining steps", "--merge-shards")
+            (name, log, role, flag) = (
+                "merge", "merge-%j.log", "this job puts the shards together and runs the remaining steps", "--merge-shards"
+            )
         }
         let title = run.runner.recipe.name.map { " (\($0))" } ?? ""
         var lines = ["#!/bin/bash", "#SBATCH --job-name=ebsd-\(name)", "#SBATCH --output=\(logs)/\(log)"]
@@ -178,12 +185,15 @@ public struct SlurmSubmission {
 
     /// Slurm's message, with the recipe line of `slurm.partition` when the partition is what Slurm refused.
     func slurmError(_ what: String, _ stderr: String) -> String {
-        let message = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+        let message = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(
+            separator: "; ")
         var text = "--slurm: \(what) failed: \(message.isEmpty ? "(no message)" : message)"
         if let p = settings.partition, message.lowercased().contains("partition") {
             let recipeLines = run.runner.recipeText.split(separator: "\n", omittingEmptySubsequences: false)
             let n = recipeLines.firstIndex { $0.contains("partition") && $0.contains(p) }.map { $0 + 1 }
-            text += " — the recipe's slurm.partition: \(p)" + (n.map { " (\(recipePath):\($0): \(recipeLines[$0 - 1].trimmingCharacters(in: .whitespaces)))" } ?? "")
+            text +=
+                " — the recipe's slurm.partition: \(p)"
+                + (n.map { " (\(recipePath):\($0): \(recipeLines[$0 - 1].trimmingCharacters(in: .whitespaces)))" } ?? "")
         }
         return text
     }

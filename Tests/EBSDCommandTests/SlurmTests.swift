@@ -10,7 +10,9 @@ enum TestSlurm {
     }
     static var available: Bool { conf != nil }
     static var skipReason: String {
-        guard let folder else { return "EBSD_TEST_SLURM is not set: `make test` starts a local Slurm for these tests (swift test alone does not)" }
+        guard let folder else {
+            return "EBSD_TEST_SLURM is not set: `make test` starts a local Slurm for these tests (swift test alone does not)"
+        }
         let why = (try? String(contentsOfFile: folder + "/skip-reason", encoding: .utf8)) ?? "unknown (no skip-reason file)"
         return "no local Slurm: " + why.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -43,15 +45,19 @@ enum TestSlurm {
     @Test func dryRunWritesTheScriptsAndSubmitsNothing() throws {
         let out = dir + "/dry"
         let r = try runEBSD(
-            ["pipeline", try recipe("{tasks: 4, partition: short, time: \"00:30:00\", memory: 2G, sbatch_options: [--account=ebsd]}"),
-             "--output", out, "--slurm", "--dry-run"],
+            [
+                "pipeline", try recipe("{tasks: 4, partition: short, time: \"00:30:00\", memory: 2G, sbatch_options: [--account=ebsd]}"),
+                "--output", out, "--slurm", "--dry-run",
+            ],
             environment: ["PATH": "/nonexistent"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("would submit a prepare job, shards 0-3 as a job array"), "\(r.stdout)")
         #expect(r.stdout.contains("--array=0-3 --dependency=afterok:<prepare job>"), "\(r.stdout)")
         let shards = try String(contentsOfFile: out + "/slurm/shards.sbatch", encoding: .utf8)
-        for line in ["#SBATCH --partition=short", "#SBATCH --time=00:30:00", "#SBATCH --mem=2G", "#SBATCH --account=ebsd",
-                     "--shards 4 --shard \"$SLURM_ARRAY_TASK_ID\""] {
+        for line in [
+            "#SBATCH --partition=short", "#SBATCH --time=00:30:00", "#SBATCH --mem=2G", "#SBATCH --account=ebsd",
+            "--shards 4 --shard \"$SLURM_ARRAY_TASK_ID\"",
+        ] {
             #expect(shards.contains(line), "\(line) not in\n\(shards)")
         }
         #expect(FileManager.default.fileExists(atPath: out + "/slurm/merge.sbatch"))
@@ -78,7 +84,8 @@ enum TestSlurm {
             .replacingOccurrences(of: "SlurmctldPort=6817", with: "SlurmctldPort=6899")
         try conf.write(toFile: dir + "/dead.conf", atomically: true, encoding: .utf8)
         var out = dir + "/dead"
-        var r = try runEBSD(["pipeline", try recipe("{tasks: 4}"), "--output", out, "--slurm"], environment: ["SLURM_CONF": dir + "/dead.conf"])
+        var r = try runEBSD(
+            ["pipeline", try recipe("{tasks: 4}"), "--output", out, "--slurm"], environment: ["SLURM_CONF": dir + "/dead.conf"])
         #expect(r.status != 0 && r.stderr.contains("Unable to contact slurm controller"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
         out = dir + "/nope"

@@ -59,7 +59,8 @@ import TestSupport
         try run.merge()
         for f in ["01-nlpar.ang", "02-hough.ang", "03-refine.ang", "04-neighbour_check.ang", "final.ang", "grains.csv", "grains.json"]
         where f != "01-nlpar.ang" {
-            let a = FileManager.default.contents(atPath: "\(dir)/single/\(f)"), b = FileManager.default.contents(atPath: "\(dir)/cluster/\(f)")
+            let a = FileManager.default.contents(atPath: "\(dir)/single/\(f)"),
+                b = FileManager.default.contents(atPath: "\(dir)/cluster/\(f)")
             #expect(a != nil && a == b, "\(f) differs from the single-machine run")
         }
 
