@@ -96,19 +96,9 @@ enum TestSlurm {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    /// Runs a Slurm tool against the test cluster.
+    /// Runs a Slurm tool against the test cluster; its standard output.
     func slurm(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [tool] + args
-        p.environment = ProcessInfo.processInfo.environment.merging(["SLURM_CONF": TestSlurm.conf!]) { $1 }
-        let o = Pipe()
-        p.standardOutput = o
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let d = o.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: d, as: UTF8.self)
+        String(decoding: try runTool([tool] + args, environment: ["SLURM_CONF": TestSlurm.conf!]).stdout, as: UTF8.self)
     }
 
     /// Waits until no job of `ids` runs or waits to run, except a merge that can never start (its array failed).

@@ -50,10 +50,15 @@ public func pythonModuleAvailable(_ module: String) -> Bool {
 }
 
 /// Runs `python3 ARGUMENTS` (a peer tool's script) and returns its exit status and standard output.
-public func runPython(_ arguments: [String]) throws -> (status: Int32, stdout: Data) {
+public func runPython(_ arguments: [String]) throws -> (status: Int32, stdout: Data) { try runTool(["python3"] + arguments) }
+
+/// Runs a program found on PATH (`arguments[0]`), with `environment` added to this process's; returns its exit
+/// status and standard output (standard error is dropped).
+public func runTool(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3"] + arguments
+    p.arguments = arguments
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice
