@@ -77,14 +77,12 @@ public struct PipelineRunner {
         inputs = try PipelineInputs(recipe.inputs, steps: recipe.steps, base: base)
     }
 
-    /// A fingerprint of the inputs and the steps up to `i` (FNV-1a of their description).
-    func fingerprint(_ i: Int) -> String {
+    /// A fingerprint of the inputs and the steps up to `i` (FNV-1a of their description): what step `i`'s result
+    /// depends on, kept with it in `pipeline-state.json`.
+    public func fingerprint(_ i: Int) -> String {
         let text = "\(recipe.inputs)|" + recipe.steps.prefix(i + 1).map { "\($0.name):\($0.parameters)" }.joined(separator: "|")
         return String(FNV1a.hash(text), radix: 16)
     }
-
-    /// The fingerprint of step `i` (for tests that make a result stale).
-    public func fingerprintForTests(_ i: Int) -> String { fingerprint(i) }
 
     func path(_ file: String) -> String { (outputFolder as NSString).appendingPathComponent(file) }
     var statePath: String { path("pipeline-state.json") }
