@@ -50,7 +50,7 @@ build: setup
 ## Tests; a single-node Slurm (Tests/Scripts/slurm-cluster.sh) runs for the cluster tests where it can be started
 ## (root, apt-get): stopped afterwards by the PIDs it started. Where it cannot, those tests are skipped with the reason.
 test: setup peers
-	@slurm=$$(mktemp -d /tmp/ebsd-slurm.XXXXXX); \
+	@slurm=$$(mktemp -d -t ebsd-slurm.XXXXXX); \
 	bash Tests/Scripts/slurm-cluster.sh start $$slurm; \
 	trap 'bash Tests/Scripts/slurm-cluster.sh stop '$$slurm EXIT; \
 	EBSD_TEST_SLURM=$$slurm swift test

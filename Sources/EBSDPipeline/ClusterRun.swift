@@ -189,10 +189,7 @@ public struct ClusterRun {
     /// Every shard's status, from its `pipeline-state.json` and its kept rows.
     public func status() -> [ShardStatus] {
         (0..<plan.shards).map { i in
-            let state = (shardFolder(i) as NSString).appendingPathComponent("pipeline-state.json")
-            guard let d = FileManager.default.contents(atPath: state),
-                let log = try? JSONDecoder().decode([PipelineRunner.StepLog].self, from: d)
-            else { return .missing("no results") }
+            guard let log = PipelineRunner.stepLog(in: shardFolder(i)) else { return .missing("no results") }
             for j in 0..<plan.stepCount {
                 guard let e = log.first(where: { $0.index == j }) else {
                     return .missing("step \(j + 1) (\(runner.recipe.steps[j].name)) did not finish")
@@ -226,18 +223,17 @@ public struct ClusterRun {
         }
         try usePrepared(&runner)
         try FileManager.default.createDirectory(atPath: runner.outputFolder, withIntermediateDirectories: true)
+        // (every shard's log holds every shard step: status() said so)
+        let shardLogs = (0..<plan.shards).map { PipelineRunner.stepLog(in: shardFolder($0)) ?? [] }
         var logs: [PipelineRunner.StepLog] = []
         for j in 0..<plan.stepCount {
             let step = runner.recipe.steps[j]
-            let shardLogs = try (0..<plan.shards).map { i -> PipelineRunner.StepLog in
-                let d = FileManager.default.contents(atPath: (shardFolder(i) as NSString).appendingPathComponent("pipeline-state.json"))
-                return try JSONDecoder().decode([PipelineRunner.StepLog].self, from: d ?? Data()).first { $0.index == j }!
-            }
+            let entries = shardLogs.compactMap { log in log.first { $0.index == j } }
             var entry = PipelineRunner.StepLog(
                 index: j, name: step.name, fingerprint: runner.fingerprint(j), file: nil,
-                seconds: shardLogs.reduce(0) { $0 + $1.seconds }, indexedPercent: nil,
-                note: Self.combine(shardLogs.map(\.note), borderRows: plan.halo > 0))
-            if step.makesMap, let file = shardLogs[0].file {
+                seconds: entries.reduce(0) { $0 + $1.seconds }, indexedPercent: nil,
+                note: Self.combine(entries.map(\.note), borderRows: plan.halo > 0))
+            if step.makesMap, let file = entries.first?.file {
                 let map = try mergedMap(step: j, header: (shardFolder(0) as NSString).appendingPathComponent(file))
                 try MapFile.write(map, to: runner.path(file))
                 entry.file = file
@@ -252,22 +248,23 @@ public struct ClusterRun {
         return try runner.run()
     }
 
-    /// Step `j`'s whole map: the shards' kept rows in order, with the phases, metadata and grid step that shard 0's
-    /// map file (`header`) states, as the next step of a single-machine run reads them.
+    /// Step `j`'s whole map: the shards' kept rows in order (``CrystalMaps/CrystalMap/init(stackingRows:)``), with the
+    /// phases, metadata and grid that shard 0's map file (`header`) states, as the next step of a single-machine run
+    /// reads them.
     func mergedMap(step j: Int, header: String) throws -> CrystalMap {
         let first = try MapFile.read(header)
-        let blocks = try (0..<plan.shards).map { try ShardRows(path: rowsFile($0, step: j)) }
-        for (i, b) in blocks.enumerated() where b.firstRow != plan.rows(i).lowerBound || b.rows != plan.rows(i).count {
-            throw RecipeError("\(rowsFile(i, step: j)): holds map rows from \(b.firstRow) (\(b.rows)), not shard \(i)'s \(plan.rows(i))")
+        let blocks = try (0..<plan.shards).map { i -> CrystalMap in
+            let b = try ShardRows(path: rowsFile(i, step: j))
+            guard b.firstRow == plan.rows(i).lowerBound, b.rows == plan.rows(i).count, b.columns == plan.mapColumns else {
+                throw RecipeError("\(rowsFile(i, step: j)): holds map rows from \(b.firstRow) (\(b.rows)), not shard \(i)'s \(plan.rows(i))")
+            }
+            var grid = first.grid
+            grid.rows = b.rows
+            return CrystalMap(
+                grid: grid, phases: first.phases, phaseIndex: b.phaseIndex, rotations: b.rotations, properties: b.properties,
+                metadata: first.metadata)
         }
-        var grid = first.grid
-        grid.rows = plan.mapRows
-        grid.originY = first.grid.y(row: -plan.computedRows(0).lowerBound)
-        return CrystalMap(
-            grid: grid, phases: first.phases, phaseIndex: blocks.flatMap(\.phaseIndex), rotations: blocks.flatMap(\.rotations),
-            properties: Dictionary(
-                uniqueKeysWithValues: blocks[0].properties.keys.map { k in (k, blocks.flatMap { $0.properties[k] ?? [] }) }),
-            metadata: first.metadata)
+        return try CrystalMap(stackingRows: blocks)
     }
 
     /// The shards' notes of one step as one: numbers that differ between shards and are whole are summed (counts of

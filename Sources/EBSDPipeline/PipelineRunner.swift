@@ -87,13 +87,19 @@ public struct PipelineRunner {
     func path(_ file: String) -> String { (outputFolder as NSString).appendingPathComponent(file) }
     var statePath: String { path("pipeline-state.json") }
 
+    /// The step log kept in `folder`'s `pipeline-state.json`, or nil when there is none (or it cannot be read).
+    static func stepLog(in folder: String) -> [StepLog]? {
+        FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("pipeline-state.json"))
+            .flatMap { try? JSONDecoder().decode([StepLog].self, from: $0) }
+    }
+
     /// Runs every step (resuming after finished ones unless `fresh`); returns the final map.
     @discardableResult
     public mutating func run(fresh: Bool = false) throws -> CrystalMap? {
         let fm = FileManager.default
         try fm.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
         var finished: [StepLog] = []
-        if !fresh, let d = fm.contents(atPath: statePath), let s = try? JSONDecoder().decode([StepLog].self, from: d) { finished = s }
+        if !fresh, let s = Self.stepLog(in: outputFolder) { finished = s }
         var map = inputs.startMap
         let total = Date()
         log = []
@@ -150,9 +156,7 @@ public struct PipelineRunner {
 
     /// Whether every step finished for this recipe and inputs and `final.ang` is there (a rerun would only resume).
     public var isFinished: Bool {
-        guard FileManager.default.fileExists(atPath: path("final.ang")), let d = FileManager.default.contents(atPath: statePath),
-            let log = try? JSONDecoder().decode([StepLog].self, from: d)
-        else { return false }
+        guard FileManager.default.fileExists(atPath: path("final.ang")), let log = Self.stepLog(in: outputFolder) else { return false }
         return recipe.steps.indices.allSatisfy { i in log.contains { $0.index == i && $0.fingerprint == fingerprint(i) } }
     }
 
@@ -176,7 +180,7 @@ public struct PipelineRunner {
             let report = progress("nlpar noise", raw.count)
             prepared = try p.nlpar.prepare(raw, progress: { report($0, raw.count) })
         }
-        inputs.stack = try PatternStack(source: NLPARSource(base: raw, nlpar: p.nlpar, prepared: prepared))
+        inputs.stack = try raw.averaged(by: p.nlpar, prepared: prepared)
         return String(
             format: "search radius %d, λ %.3f%@", p.nlpar.searchRadius, prepared.lambda, p.nlpar.lambda == nil ? " (estimated)" : "")
     }

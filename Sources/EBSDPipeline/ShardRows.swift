@@ -53,7 +53,8 @@ struct ShardRows {
         text += String(repeating: " ", count: Self.headerBytes - text.utf8.count)
         var data = Data(text.utf8)
         phaseIndex.withUnsafeBytes { data.append(contentsOf: $0) }
-        rotations.flatMap { [$0.q.a, $0.q.b, $0.q.c, $0.q.d] }.withUnsafeBytes { data.append(contentsOf: $0) }
+        precondition(MemoryLayout<Rotation>.stride == 32, "Rotation is a frozen quaternion of four Doubles")
+        rotations.withUnsafeBytes { data.append(contentsOf: $0) }
         for n in names { properties[n]!.withUnsafeBytes { data.append(contentsOf: $0) } }
         let tmp = path + ".tmp"
         guard FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, path) == 0 else {

@@ -34,7 +34,12 @@ extension PatternStack {
     /// whose reads average on the fly. `progress(done)` counts the first pass's patterns.
     public func averaged(by nlpar: NLPAR, progress: ((Int) -> Void)? = nil) throws -> (stack: PatternStack, lambda: Double) {
         let prepared = try nlpar.prepare(self, progress: progress)
-        return (try PatternStack(source: NLPARSource(base: self, nlpar: nlpar, prepared: prepared)), prepared.lambda)
+        return (try averaged(by: nlpar, prepared: prepared), prepared.lambda)
+    }
+
+    /// This stack averaged by NLPAR with a first pass made before (e.g. by a cluster run's prepare job).
+    public func averaged(by nlpar: NLPAR, prepared: NLPAR.Prepared) throws(PatternStackError) -> PatternStack {
+        try PatternStack(source: NLPARSource(base: self, nlpar: nlpar, prepared: prepared))
     }
 
     /// The raw patterns under an NLPAR view (this stack itself when it is not one): what a stack mean is taken

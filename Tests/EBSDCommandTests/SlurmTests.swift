@@ -23,11 +23,7 @@ enum TestSlurm {
 /// refusing the missing shard, the resubmission of that shard only, and a final map byte-identical to one machine's.
 @Suite struct SlurmTests {
     let root = SharedData.packageRoot.path
-    let dir: String = {
-        let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-slurm-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
-        return u.path
-    }()
+    let dir = SharedData.temporaryFolder("ebsd-slurm")
 
     /// The reference recipe with absolute paths and a `slurm` block.
     func recipe(_ slurm: String, name: String = "reference.yaml") throws -> String {

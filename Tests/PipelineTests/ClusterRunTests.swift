@@ -8,11 +8,7 @@ import TestSupport
 /// a missing or stale shard; the plan refuses more shards than map rows.
 @Suite struct ClusterRunTests {
     let root = SharedData.packageRoot.path
-    let dir: String = {
-        let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-cluster-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
-        return u.path
-    }()
+    let dir = SharedData.temporaryFolder("ebsd-cluster")
 
     /// The low-dose Na foil (40 × 50 map): NLPAR (neighbours across shard borders), Hough, refinement, neighbour
     /// check (one border row), then clean-up and grains on the merged map. `tasks` shards.

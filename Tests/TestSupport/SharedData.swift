@@ -17,6 +17,13 @@ public enum SharedData {
         public var description: String { "shared test data not found at \(path) (expected ../shared beside the package)" }
     }
 
+    /// A new, empty folder under the system's temporary folder, named `prefix-<UUID>`; its path.
+    public static func temporaryFolder(_ prefix: String) -> String {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u.path
+    }
+
     /// Parses a JSON file under `../shared/` into Foundation objects.
     public static func json(_ relative: String) throws -> [String: Any] {
         let u = url(relative)
