@@ -256,7 +256,8 @@ public struct ClusterRun {
         let blocks = try (0..<plan.shards).map { i -> CrystalMap in
             let b = try ShardRows(path: rowsFile(i, step: j))
             guard b.firstRow == plan.rows(i).lowerBound, b.rows == plan.rows(i).count, b.columns == plan.mapColumns else {
-                throw RecipeError("\(rowsFile(i, step: j)): holds map rows from \(b.firstRow) (\(b.rows)), not shard \(i)'s \(plan.rows(i))")
+                throw RecipeError(
+                    "\(rowsFile(i, step: j)): holds \(b.rows) map rows from \(b.firstRow), not shard \(i)'s \(plan.rows(i))")
             }
             var grid = first.grid
             grid.rows = b.rows
