@@ -112,7 +112,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
-                "DynamicalSimulation", "Texture", "Figures",
+                "DynamicalSimulation", "Texture", "Figures", "EBSDPipeline",
                 "EBSDCore", "EBSDHDF5",
             ],
             swiftSettings: fastMath

@@ -255,6 +255,7 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
         if wanted("nlpar") { nlparCase(scratch: scratch, quick: quick) }
         if wanted("hough-real-ni") { realNickelHoughCase() }
         if wanted("texture") { textureCase(quick: quick) }
+        if wanted("cluster") { clusterCase(scratch: scratch) }
 
         // MARK: streaming a 2 GB TIFF stack: peak memory of a child process
         if wanted("stream") { streamCase(scratch: scratch, quick: quick) }
