@@ -465,6 +465,7 @@ func houghCase(scratch: URL) {
         let t0 = now()
         var hi = HoughIndexer(detector: Detector(rows: size, columns: size, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
         if ProcessInfo.processInfo.environment["HOUGH_RADON"] == "0" { hi.radonRefinement = nil }
+        if ProcessInfo.processInfo.environment["HOUGH_SHARP"] == "0" { hi.sharpView = nil }
         let setup = now() - t0
         var sols: [IndexingSolution?] = []
         let t = best(of: 3) { sols = hi.index(batch: data, count: n) }

@@ -34,6 +34,10 @@ public struct HoughIndexer: Sendable {
     /// reflector library (nil: off). Dev Na sets: 120 px median error 0.244° → 0.162°, 60 px
     /// 94.6 % → 96.8 % within 2° and median 0.60° → 0.38°, for 2–7 % of the time.
     public var radonRefinement: RadonRefinement?
+    /// A sharper view of the bands for the refinement (nil: off): where the bands stand out more in it than in the
+    /// detection view, the orientation is refined once more on it. Real Ni (9 patterns, one mean PC, 11 bands):
+    /// Hough median error 0.62° → 0.36°; the noisy synthetic Na sets keep the detection view (unchanged).
+    public var sharpView: SharpBandView?
     /// The preprocessing for the width check and the sharpness: as `preprocessor` but without the Gaussian filter,
     /// which would widen every band and cut the high frequencies the sharpness measures.
     let widthPreprocessor: Preprocessor
@@ -78,6 +82,7 @@ public struct HoughIndexer: Sendable {
                     : .dynamicBackground(sigma: bgSigma, operation: .subtract)
             ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : [])
                 + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
+        sharpView = SharpBandView(detector: detector, thetaCount: thetaCount, detectionSteps: preprocessor.steps, braggWidth: twoTheta)
         patternQuality = PatternQuality(rows: detector.rows, columns: detector.columns)
         widthPreprocessor = Preprocessor(
             rows: detector.rows, columns: detector.columns,
@@ -108,16 +113,13 @@ public struct HoughIndexer: Sendable {
 
     /// Indexes one pattern and measures its figures of merit.
     public func analyse(_ pattern: [Float]) -> HoughResult {
-        let p = preprocessor.apply(pattern)
-        var t = [Float](repeating: 0, count: radon.thetaCount * radon.rhoCount)
-        p.withUnsafeBufferPointer { pb in t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) } }
-        return solve(pattern, transform: t)
+        analyse(batch: pattern, count: 1)[0]
     }
 
     /// Band detection, indexing and figures of merit of one pattern whose Radon transform (of the preprocessed
-    /// pattern) is given.
+    /// pattern) is given, and its transform in ``sharpView`` when there is one.
     /// With one PC per map point (`detector.pcs`), the bands are seen from map point `point`'s PC.
-    func solve(_ pattern: [Float], transform: [Float], point: Int = 0) -> HoughResult {
+    func solve(_ pattern: [Float], transform: [Float], sharpTransform: [Float]?, point: Int) -> HoughResult {
         var t = transform
         let enhanced = bands.enhance(t)
         let b = bands.detect(enhanced: enhanced)
@@ -128,11 +130,19 @@ public struct HoughIndexer: Sendable {
         func result(_ s: IndexingSolution?) -> HoughResult {
             var s = s
             if let found = s, let rr = radonRefinement {
-                s?.rotation =
-                    rr.refine(
-                        enhanced: enhanced, start: found.rotation, crystalNormals: indexer.libraries[found.phaseIndex].normals, pc: ownPC
-                    )
-                    .rotation
+                let library = indexer.libraries[found.phaseIndex].normals
+                let wide = rr.refine(enhanced: enhanced, start: found.rotation, crystalNormals: library, pc: ownPC)
+                s?.rotation = wide.rotation
+                if let view = sharpView, let st = sharpTransform, let wideScore = wide.score {
+                    let sharp = view.bands.enhance(st)
+                    if let sharpScore = view.refinement.score(enhanced: sharp, rotation: wide.rotation, crystalNormals: library, pc: ownPC),
+                        RadonRefinement.contrast(enhanced: sharp, score: sharpScore)
+                            > RadonRefinement.contrast(enhanced: enhanced, score: wideScore)
+                    {
+                        s?.rotation =
+                            view.refinement.refine(enhanced: sharp, start: wide.rotation, crystalNormals: library, pc: ownPC).rotation
+                    }
+                }
             }
             return HoughResult(
                 solution: s, bands: b, quality: quality, sharpness: patternQuality.sharpness(background),
@@ -177,18 +187,30 @@ public struct HoughIndexer: Sendable {
                     pre.replaceSubrange(
                         (k * n)..<((k + 1) * n), with: preprocessor.apply(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)])))
                 }
-                var t = [Float](repeating: 0, count: m * tn)
-                pre.withUnsafeBufferPointer { pb in
-                    t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: m, into: $0.baseAddress!) }
+                let t = transforms(pre, count: m, radon: radon)
+                let sharp = sharpView.map { view in
+                    transforms(
+                        (0..<m).flatMap { view.preprocessor.apply(Array(batch[((lo + $0) * n)..<((lo + $0 + 1) * n)])) }, count: m,
+                        radon: view.radon)
                 }
+                let sn = sharpView.map { $0.radon.thetaCount * $0.radon.rhoCount } ?? 0
                 for k in 0..<m {
                     o.p[lo + k] = solve(
                         Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)]),
-                        point: firstPoint + lo + k)
+                        sharpTransform: sharp.map { Array($0[(k * sn)..<((k + 1) * sn)]) }, point: firstPoint + lo + k)
                 }
             }
         }
         return out.map { $0! }
+    }
+
+    /// The Radon transforms of `count` preprocessed patterns stored contiguously, in one batched pass.
+    private func transforms(_ patterns: [Float], count: Int, radon: RadonTransform) -> [Float] {
+        var t = [Float](repeating: 0, count: count * radon.thetaCount * radon.rhoCount)
+        patterns.withUnsafeBufferPointer { pb in
+            t.withUnsafeMutableBufferPointer { radon.transform(batch: pb.baseAddress!, count: count, into: $0.baseAddress!) }
+        }
+        return t
     }
 
     /// Indexes a whole stack in chunks (constant memory) into a crystal map; a detector with one PC per map point

@@ -96,17 +96,47 @@ public struct RadonRefinement: Sendable {
     {
         enhanced.withUnsafeBufferPointer { e in
             let used = crystalNormals.filter { c in cell(c, start, pc: pc).flatMap { value(e, $0.0, $0.1) } != nil }
-            guard used.count >= 4 else { return (start, nil) }
+            guard used.count >= Self.minimumBands else { return (start, nil) }
             func objective(_ x: [Double]) -> Double {
-                let g = Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * start
-                var s: Float = 0
-                for c in used { if let p = cell(c, g, pc: pc), let v = value(e, p.0, p.1) { s += v } }
-                return -Double(s)
+                -sum(e, Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * start, used, pc: pc)
             }
             let r = optimizer.minimize(objective, start: [0, 0, 0], step: [step, step, step])
             let n = Double(used.count)
             return r.value < objective([0, 0, 0])
                 ? (Rotation(rotationVector: Vector3(r.x[0], r.x[1], r.x[2])) * start, -r.value / n) : (start, -objective([0, 0, 0]) / n)
         }
+    }
+
+    /// The score of orientation `rotation` as ``refine(enhanced:start:crystalNormals:pc:)`` reports it, without
+    /// refining (nil when fewer than 4 bands qualify).
+    public func score(enhanced: [Float], rotation: Rotation, crystalNormals: [Vector3], pc: PatternCenter?) -> Double? {
+        enhanced.withUnsafeBufferPointer { e in
+            let used = crystalNormals.filter { c in cell(c, rotation, pc: pc).flatMap { value(e, $0.0, $0.1) } != nil }
+            return used.count >= Self.minimumBands ? sum(e, rotation, used, pc: pc) / Double(used.count) : nil
+        }
+    }
+
+    /// How far the bands stand out in an enhanced transform: a ``score(enhanced:rotation:crystalNormals:pc:)`` over
+    /// the standard deviation of the transform's finite cells — comparable between transforms of different kernels.
+    public static func contrast(enhanced: [Float], score: Double) -> Double {
+        var n = 0, sum: Float = 0
+        for v in enhanced where v.isFinite {
+            n += 1
+            sum += v
+        }
+        guard n > 1 else { return 0 }
+        let mean = sum / Float(n)
+        var squares: Float = 0
+        for v in enhanced where v.isFinite { squares += (v - mean) * (v - mean) }
+        return squares > 0 ? score / Double(squares / Float(n)).squareRoot() : 0
+    }
+
+    /// Bands needed for a refinement or a score.
+    static let minimumBands = 4
+
+    @inline(__always) func sum(_ e: UnsafeBufferPointer<Float>, _ g: Rotation, _ normals: [Vector3], pc: PatternCenter?) -> Double {
+        var s: Float = 0
+        for c in normals { if let p = cell(c, g, pc: pc), let v = value(e, p.0, p.1) { s += v } }
+        return Double(s)
     }
 }

@@ -3,69 +3,127 @@ import Crystallography
 import DetectorGeometry
 
 /// The Radon (Hough) transform of a pattern in gnomonic coordinates: for each
-/// line angle θ ∈ [0, π) and signed distance ρ, the mean intensity of the
-/// pixels whose gnomonic coordinates (x, y) satisfy x cos θ + y sin θ ≈ ρ.
-/// A Kikuchi band (a plane through the source point) is a straight line in
-/// the gnomonic projection, so it becomes a peak. Everything that depends on
-/// the detector is computed once: each pixel's ρ bin for every θ.
+/// line angle θ ∈ [0, π) and signed distance ρ, the mean intensity along the
+/// line x cos θ + y sin θ = ρ. A Kikuchi band (a plane through the source
+/// point) is a straight line in the gnomonic projection, so it becomes a peak.
+/// Everything that depends on the detector is computed once: the pixels each
+/// (θ, ρ) cell averages (see ``Sampling``), inside the circle inscribed in the detector.
 public struct RadonTransform: Sendable {
+    /// Which pixels a cell averages.
+    public enum Sampling: Sendable, Equatable {
+        /// Every pixel adds to the ρ cell its centre falls in, one cell per detector pixel unless given: the
+        /// fastest, and what band detection and the PC calibration use.
+        case pixelBins
+        /// The nearest pixel to samples one detector pixel apart along the cell's line, with `cellsPerPixel` ρ
+        /// cells per detector pixel — as PyEBSDIndex samples its lines (Rowenhorst et al., J. Appl. Cryst. 57
+        /// (2024) 3). A cell's position then does not depend on where the pixel centres fall in it, which
+        /// locating a band to a fraction of a pixel needs (``SharpBandView``).
+        case lines(cellsPerPixel: Double)
+    }
+
     public let thetaCount: Int
     public let rhoCount: Int
     public let rhoMax: Double
     public let detector: Detector
-    /// θ-major: bins[t * activePixels + k] = ρ bin of active pixel k at θ_t (each θ row's
-    /// accumulators then stay in L1 cache). 16-bit, so the table is half the memory traffic.
-    let bins: [UInt16]
+    public let sampling: Sampling
+    /// The pixels of cell c (θ-major, `[θ][ρ]`) are `members[start[c] ..< start[c + 1]]`, as indices into `active`
+    /// (θ-major, so one θ row's cells read nearby table entries).
+    let start: [Int32]
+    let members: [Int32]
     /// Indices of the pixels inside the mask.
     let active: [Int32]
-    /// Number of pixels per (θ, ρ) cell.
+    /// Number of pixels (with repeats) per (θ, ρ) cell.
     let counts: [Float]
     let pixels: Int
 
-    /// - Parameters: `thetaCount` angles over 180°, `rhoCount` bins over ±ρmax (the
-    ///   gnomonic radius of the largest circle inscribed in the detector around the PC), circular mask.
-    public init(detector: Detector, thetaCount: Int = 180, rhoCount: Int = 0, pcIndex: Int = 0) {
+    /// - Parameters: `thetaCount` angles over 180°, `rhoCount` cells over ±ρmax (the gnomonic radius of the
+    ///   largest circle inscribed in the detector around its centre; 0: one per detector pixel for
+    ///   ``Sampling/pixelBins``, `cellsPerPixel` for ``Sampling/lines(cellsPerPixel:)``), circular mask.
+    public init(detector: Detector, thetaCount: Int = 180, rhoCount: Int = 0, pcIndex: Int = 0, sampling: Sampling = .pixelBins) {
         self.detector = detector
         self.thetaCount = thetaCount
+        self.sampling = sampling
         let rows = detector.rows, cols = detector.columns
         let pc = detector.pc(at: pcIndex)
         // inscribed circle around the detector centre, in gnomonic units
         let radiusPx = Double(min(rows, cols)) / 2 - 0.5
         let pixelGn = 1 / (pc.z * Double(rows))
         let cx = Double(cols) / 2, cy = Double(rows) / 2
-        var xs = [Double](), ys = [Double](), keep = [Bool]()
+        var activeIndex = [Int32](repeating: -1, count: rows * cols)
+        var act: [Int32] = [], xs: [Double] = [], ys: [Double] = []
         var rmax = 0.0
         for r in 0..<rows {
             for c in 0..<cols {
                 let dx = Double(c) + 0.5 - cx, dy = Double(r) + 0.5 - cy
-                let inside = dx * dx + dy * dy <= radiusPx * radiusPx
+                guard dx * dx + dy * dy <= radiusPx * radiusPx else { continue }
                 let g = detector.gnomonic(row: r, column: c, pcIndex: pcIndex)
+                activeIndex[r * cols + c] = Int32(act.count)
+                act.append(Int32(r * cols + c))
                 xs.append(g.x)
                 ys.append(g.y)
-                keep.append(inside)
-                if inside { rmax = max(rmax, (g.x * g.x + g.y * g.y).squareRoot()) }
+                rmax = max(rmax, (g.x * g.x + g.y * g.y).squareRoot())
             }
         }
         rhoMax = rmax
-        let nr = min(Int(UInt16.max), rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn).rounded()))
-        self.rhoCount = nr
         pixels = rows * cols
-        let act = (0..<pixels).filter { keep[$0] }
-        var bins = [UInt16](repeating: 0, count: act.count * thetaCount)
-        var counts = [Float](repeating: 0, count: thetaCount * nr)
-        for t in 0..<thetaCount {
-            let th = Double(t) * .pi / Double(thetaCount)
-            let ct = cos(th), st = sin(th)
-            for (k, p) in act.enumerated() {
-                let rho = xs[p] * ct + ys[p] * st
-                let b = min(nr - 1, max(0, Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))))
-                bins[t * act.count + k] = UInt16(b)
-                counts[t * nr + b] += 1
+        active = act
+        let perPixel: Double
+        if case .lines(let k) = sampling { perPixel = k } else { perPixel = 1 }
+        let nr = rhoCount > 0 ? rhoCount : Int((2 * rmax / pixelGn * perPixel).rounded())
+        self.rhoCount = nr
+        var start: [Int32] = [0], members: [Int32] = []
+        switch sampling {
+        case .pixelBins:
+            // each active pixel into its cell, grouped per cell by a counting sort
+            members = [Int32](repeating: 0, count: act.count * thetaCount)
+            var bin = [Int](repeating: 0, count: act.count), fill = [Int](repeating: 0, count: nr)
+            for t in 0..<thetaCount {
+                let th = Double(t) * .pi / Double(thetaCount)
+                let ct = cos(th), st = sin(th)
+                var size = [Int](repeating: 0, count: nr)
+                for k in act.indices {
+                    let rho = xs[k] * ct + ys[k] * st
+                    bin[k] = min(nr - 1, max(0, Int(((rho + rmax) / (2 * rmax) * Double(nr)).rounded(.down))))
+                    size[bin[k]] += 1
+                }
+                let base = t * act.count
+                var next = base
+                for b in 0..<nr {
+                    fill[b] = next
+                    next += size[b]
+                    start.append(Int32(next))
+                }
+                for k in act.indices {
+                    members[fill[bin[k]]] = Int32(k)
+                    fill[bin[k]] += 1
+                }
+            }
+        case .lines:
+            // samples one pixel apart along each line, through the foot of the perpendicular from the PC
+            let reach = Int((rmax / pixelGn).rounded(.up)) + 2
+            let scale = pc.z * Double(rows)
+            members.reserveCapacity(thetaCount * nr * reach)
+            for t in 0..<thetaCount {
+                let th = Double(t) * .pi / Double(thetaCount)
+                let ct = cos(th), st = sin(th)
+                for b in 0..<nr {
+                    let rho = (Double(b) + 0.5) / Double(nr) * 2 * rmax - rmax
+                    for k in -reach...reach {
+                        let along = Double(k) * pixelGn
+                        // gnomonic (x, y) → detector column, row: the inverse of Detector.gnomonic
+                        let u = (rho * ct - along * st) * scale + pc.x * Double(cols)
+                        let v = pc.y * Double(rows) - (rho * st + along * ct) * scale
+                        let c = Int(u.rounded(.down)), r = Int(v.rounded(.down))
+                        guard c >= 0, c < cols, r >= 0, r < rows, activeIndex[r * cols + c] >= 0 else { continue }
+                        members.append(activeIndex[r * cols + c])
+                    }
+                    start.append(Int32(members.count))
+                }
             }
         }
-        self.bins = bins
-        self.active = act.map { Int32($0) }
-        self.counts = counts
+        self.start = start
+        self.members = members
+        counts = (0..<(thetaCount * nr)).map { Float(start[$0 + 1] - start[$0]) }
     }
 
     /// θ (radians) and ρ (gnomonic) of a fractional cell.
@@ -84,54 +142,35 @@ public struct RadonTransform: Sendable {
     }
 
     /// The transforms of `count` patterns stored contiguously (`count × rows × columns`) into
-    /// `count × thetaCount × rhoCount`. One pass over the bin table serves every pattern of the
-    /// batch, so the table (several MB at 120 px and more) is read once per batch, not per pattern.
+    /// `count × thetaCount × rhoCount`. Eight patterns at a time share one pass over the cell table (several MB
+    /// at 120 px and more), each table entry adding one pixel of all eight as a SIMD vector.
     public func transform(batch patterns: UnsafePointer<Float>, count m: Int, into out: UnsafeMutablePointer<Float>, minCount: Float = 3) {
-        let n = thetaCount * rhoCount
-        for i in 0..<(m * n) { out[i] = 0 }
-        let na = active.count
-        // values pixel-major (k, then pattern), so the innermost loop adds one pixel's values of all
-        // patterns into m independent rows: no chain of dependent adds into one accumulator cell
-        var values = [Float](repeating: 0, count: m * na)
-        active.withUnsafeBufferPointer { a in
-            for b in 0..<m { for k in 0..<na { values[k * m + b] = patterns[b * pixels + Int(a[k])] } }
-        }
-        bins.withUnsafeBufferPointer { bb in
-            values.withUnsafeBufferPointer { v in
-                let vp = v.baseAddress!
-                for t in 0..<thetaCount {
-                    let bt = bb.baseAddress! + t * na
-                    let row = out + t * rhoCount
-                    if m == 1 {
-                        for k in 0..<na { row[Int(bt[k])] += vp[k] }
-                    } else if m == 8 {
-                        // the usual group size, unrolled
-                        for k in 0..<na {
-                            let cell = row + Int(bt[k])
-                            let vk = vp + k * 8
-                            cell[0] += vk[0]
-                            cell[n] += vk[1]
-                            cell[2 * n] += vk[2]
-                            cell[3 * n] += vk[3]
-                            cell[4 * n] += vk[4]
-                            cell[5 * n] += vk[5]
-                            cell[6 * n] += vk[6]
-                            cell[7 * n] += vk[7]
-                        }
-                    } else {
-                        for k in 0..<na {
-                            let cell = row + Int(bt[k])
-                            let vk = vp + k * m
-                            for b in 0..<m { cell[b * n] += vk[b] }
+        typealias Lanes = SIMD8<Float>
+        let n = thetaCount * rhoCount, na = active.count, width = Lanes.scalarCount
+        var values = [Lanes](repeating: .zero, count: na)
+        for g in stride(from: 0, to: m, by: width) {
+            let used = min(width, m - g)
+            active.withUnsafeBufferPointer { a in
+                for k in 0..<na {
+                    var v = Lanes.zero
+                    for b in 0..<used { v[b] = patterns[(g + b) * pixels + Int(a[k])] }
+                    values[k] = v
+                }
+            }
+            values.withUnsafeBufferPointer { vb in
+                start.withUnsafeBufferPointer { st in
+                    members.withUnsafeBufferPointer { mb in
+                        let v = vb.baseAddress!, idx = mb.baseAddress!
+                        for cell in 0..<n {
+                            let lo = Int(st[cell]), hi = Int(st[cell + 1])
+                            var acc = Lanes.zero
+                            for j in lo..<hi { acc += v[Int(idx[j])] }
+                            let c = Float(hi - lo)
+                            let mean = c >= minCount ? acc / c : Lanes(repeating: .nan)
+                            for b in 0..<used { out[(g + b) * n + cell] = mean[b] }
                         }
                     }
                 }
-            }
-        }
-        counts.withUnsafeBufferPointer { c in
-            for b in 0..<m {
-                let o = out + b * n
-                for i in 0..<n { o[i] = c[i] >= minCount ? o[i] / c[i] : .nan }
             }
         }
     }

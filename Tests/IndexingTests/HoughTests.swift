@@ -65,15 +65,47 @@ import TestSupport
     }
 
     /// Real Ni patterns with their mean PC: all 9 within 1° of the reference orientations.
+    /// Hough orientations of the 9 real Ni patterns at one PC (their mean reference PC).
+    func realNickelErrors(_ hi: HoughIndexer, _ ni: NickelData) throws -> [Double] {
+        try (0..<9).map { k in
+            let s = try #require(hi.index(ni.patterns[k]).0)
+            return Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh)) * 180 / .pi
+        }
+    }
+
+    /// Real Ni at one PC: every pattern within 1° of kikuchipy's pattern-matching reference; the sharp band view
+    /// is what brings the median from 0.62° to 0.37° (it must improve it by ≥ 0.15°).
     @Test func realNickel() throws {
         let ni = try NickelData()
-        let hi = HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel])
-        var errs: [Double] = []
-        for k in 0..<9 {
-            let s = try #require(hi.index(ni.patterns[k]).0)
-            errs.append(Orientation(s.rotation, .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh)) * 180 / .pi)
-        }
-        print("Hough real Ni errors (°): \(errs.map { String(format: "%.2f", $0) }.joined(separator: " "))")
+        var hi = HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel])
+        let errs = try realNickelErrors(hi, ni)
+        hi.sharpView = nil
+        let detectionOnly = try realNickelErrors(hi, ni)
+        print(
+            "Hough real Ni errors (°): \(errs.map { String(format: "%.2f", $0) }.joined(separator: " ")); detection view only: "
+                + "\(detectionOnly.map { String(format: "%.2f", $0) }.joined(separator: " "))")
         #expect(errs.allSatisfy { $0 < 1 })
+        #expect(median(errs) <= median(detectionOnly) - 0.15)
     }
+
+    /// Issue 15 item 7: PyEBSDIndex (through kikuchipy's `EBSD.hough_indexing`, 11 bands) on the same 9 real Ni
+    /// patterns, same background subtraction and PC, in the same run: our median error is not larger.
+    @Test(
+        .enabled(
+            if: pythonModuleAvailable("kikuchipy") && pythonModuleAvailable("pyebsdindex"),
+            "kikuchipy or PyEBSDIndex not installed: the side-by-side comparison on real Ni is skipped"))
+    func realNickelAgainstPyEBSDIndex() throws {
+        let ni = try NickelData()
+        let errs = try realNickelErrors(
+            HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel], bandCount: 11), ni)
+        let script = SharedData.packageRoot.appendingPathComponent("Benchmarks/peers/pyebsdindex_real_ni_peer.py").path
+        let (status, out) = try runPython([script, SharedData.path("data/ni-nordif-3x3"), "11"])
+        #expect(status == 0)
+        let peer = try #require((try JSONSerialization.jsonObject(with: out) as? [String: Any])?["errors_deg"] as? [Double])
+        print(String(format: "Hough real Ni median error: ours %.3f°, PyEBSDIndex %.3f°", median(errs), median(peer)))
+        #expect(peer.count == 9)
+        #expect(median(errs) <= median(peer))
+    }
+
+    func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
 }

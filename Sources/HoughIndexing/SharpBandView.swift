@@ -1,0 +1,46 @@
+import Foundation
+import DetectorGeometry
+import Preprocessing
+
+/// A sharper view of a pattern's bands for the last step of Hough indexing, the orientation refinement: the
+/// pattern with its background removed as for detection but smoothed less (a Gaussian of at most
+/// ``gaussianSigma`` px), a line-sampled Radon transform (``cellsPerPixel`` ρ cells per detector pixel), and a
+/// band kernel ``kernelScale`` × the strongest reflector's Bragg width 2θ wide instead of detection's 2 ×.
+///
+/// Why: detection wants a wide kernel (a kernel of the bare Bragg width finds false bands through bright zone
+/// axes), but a wide kernel's side lobes reach the dark and bright lines that flank real bands unevenly (excess
+/// and deficiency lines, stronger on the side towards the sample), and move the located band. On the 9 real Ni
+/// patterns (60 × 60 px, own reference PCs) the detection view puts band centres 0.24 px off, in the detector's
+/// y direction, against the reference orientations; the band cores themselves sit 0.07–0.10 px off.
+/// On noisy patterns the narrower kernel sees more noise, so ``HoughIndexer`` refines on this view only where the
+/// bands stand out more in it than in the detection view (``RadonRefinement/contrast(enhanced:score:)``) — every
+/// one of the 9 real Ni patterns; the noisy synthetic Na dev sets keep their accuracy (60 px: 96.8 % within 2°,
+/// median 0.38°; 120 px: 100 %, 0.162° → 0.165°).
+public struct SharpBandView: Sendable {
+    /// ρ cells per detector pixel of the line-sampled transform.
+    public static let cellsPerPixel = 2.0
+    /// The largest Gaussian pre-filter (px); detection's is 1 px.
+    public static let gaussianSigma = 0.5
+    /// Band-kernel width in units of the strongest reflector's Bragg width 2θ (detection: ``HoughIndexer`` 2).
+    public static let kernelScale = 1.4
+
+    public let radon: RadonTransform
+    public let preprocessor: Preprocessor
+    public let bands: BandDetector
+    public let refinement: RadonRefinement
+
+    /// - Parameters: `detectionSteps` the detection preprocessing (its Gaussian is narrowed to at most
+    ///   ``gaussianSigma``), `braggWidth` 2θ of the strongest reflector (radians).
+    public init(detector: Detector, thetaCount: Int, detectionSteps: [PreprocessStep], braggWidth: Double) {
+        radon = RadonTransform(detector: detector, thetaCount: thetaCount, sampling: .lines(cellsPerPixel: Self.cellsPerPixel))
+        preprocessor = Preprocessor(
+            rows: detector.rows, columns: detector.columns,
+            steps: detectionSteps.map {
+                if case .gaussianFilter(let sigma) = $0 { return .gaussianFilter(sigma: min(sigma, Self.gaussianSigma)) }
+                return $0
+            })
+        let cell = 2 * radon.rhoMax / Double(radon.rhoCount)
+        bands = BandDetector(radon: radon, bandWidth: Self.kernelScale * braggWidth / cell)
+        refinement = RadonRefinement(radon: radon)
+    }
+}
