@@ -36,7 +36,7 @@ public struct HoughIndexer: Sendable {
     public var radonRefinement: RadonRefinement?
     /// A sharper view of the bands for the refinement (nil: off): where the bands stand out more in it than in the
     /// detection view, the orientation is refined once more on it. Real Ni (9 patterns, one mean PC, 11 bands):
-    /// Hough median error 0.62° → 0.36°; the noisy synthetic Na sets keep the detection view (unchanged).
+    /// Hough median error 0.62° → 0.37°; the noisy synthetic Na sets keep the detection view (unchanged).
     public var sharpView: SharpBandView?
     /// The preprocessing for the width check and the sharpness: as `preprocessor` but without the Gaussian filter,
     /// which would widen every band and cut the high frequencies the sharpness measures.
@@ -167,7 +167,7 @@ public struct HoughIndexer: Sendable {
     }
 
     /// Indexes `count` patterns stored contiguously, in parallel: groups of `group` patterns share one
-    /// pass of the Radon transform over its bin table (``RadonTransform/transform(batch:count:into:minCount:)``).
+    /// pass of the Radon transform over its cell table (``RadonTransform/transform(batch:count:into:minCount:)``).
     public func index(batch: [Float], count: Int, group: Int = 8, firstPoint: Int = 0) -> [IndexingSolution?] {
         analyse(batch: batch, count: count, group: group, firstPoint: firstPoint).map(\.solution)
     }
