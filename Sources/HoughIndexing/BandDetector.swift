@@ -14,15 +14,12 @@ public struct BandDetector: Sendable {
     /// The expected band width in ρ cells the kernel is matched to.
     public let bandWidth: Double
 
-    /// The narrowest kernel (σ in ρ cells) unless given.
-    public static let defaultMinimumSigma = 0.7
-
-    /// - Parameters: `bandWidth` expected band width in ρ cells; the kernel's σ is half of it, at least `minimumSigma`.
-    public init(radon: RadonTransform, bandWidth: Double = 2, bandCount: Int = 9, minimumSigma: Double = BandDetector.defaultMinimumSigma) {
+    /// - Parameter bandWidth: expected band width in ρ cells.
+    public init(radon: RadonTransform, bandWidth: Double = 2, bandCount: Int = 9) {
         self.radon = radon
         self.bandCount = bandCount
         self.bandWidth = bandWidth
-        let s = max(minimumSigma, bandWidth / 2)
+        let s = max(0.7, bandWidth / 2)
         let rr = Int((3 * s).rounded(.up))
         var kr = (-rr...rr).map { i -> Float in
             let x = Double(i) / s

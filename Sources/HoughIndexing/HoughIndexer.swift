@@ -38,8 +38,11 @@ public struct HoughIndexer: Sendable {
     /// detection view, the orientation is refined once more on it. Real Ni (9 patterns, one mean PC, 11 bands):
     /// Hough median error 0.62° → 0.37°; the noisy synthetic Na sets keep the detection view (unchanged).
     public var sharpView: SharpBandView?
-    /// The preprocessing for the width check and the sharpness: as `preprocessor` but without the Gaussian filter,
-    /// which would widen every band and cut the high frequencies the sharpness measures.
+    /// The preprocessing's steps before its Gaussian filter (background removal), made once per pattern for the
+    /// width check, the sharpness and ``sharpView``.
+    let backgroundPreprocessor: Preprocessor
+    /// The steps after the Gaussian, applied to the background-removed pattern for the width check and the sharpness:
+    /// no Gaussian, which would widen every band and cut the high frequencies the sharpness measures.
     let widthPreprocessor: Preprocessor
     let patternQuality: PatternQuality
 
@@ -82,13 +85,19 @@ public struct HoughIndexer: Sendable {
                     : .dynamicBackground(sigma: bgSigma, operation: .subtract)
             ] + (gaussianSigma > 0 ? [.gaussianFilter(sigma: gaussianSigma)] : [])
                 + (clip.map { [.clipPercentiles(lower: $0.0, upper: $0.1)] } ?? []))
-        sharpView = SharpBandView(detector: detector, thetaCount: thetaCount, detectionSteps: preprocessor.steps, braggWidth: twoTheta)
+        let steps = preprocessor.steps
+        let gaussian = steps.firstIndex {
+            if case .gaussianFilter = $0 { return true } else { return false }
+        }
+        let after = gaussian.map { Array(steps[($0 + 1)...]) } ?? []
+        backgroundPreprocessor = Preprocessor(
+            rows: detector.rows, columns: detector.columns, steps: Array(steps[..<(gaussian ?? steps.count)]))
+        widthPreprocessor = Preprocessor(rows: detector.rows, columns: detector.columns, steps: after)
+        var sigma: Double?
+        if let g = gaussian, case .gaussianFilter(let s) = steps[g] { sigma = s }
+        sharpView = SharpBandView(
+            detector: detector, thetaCount: thetaCount, detectionGaussian: sigma, stepsAfter: after, braggWidth: twoTheta)
         patternQuality = PatternQuality(rows: detector.rows, columns: detector.columns)
-        widthPreprocessor = Preprocessor(
-            rows: detector.rows, columns: detector.columns,
-            steps: preprocessor.steps.filter {
-                if case .gaussianFilter = $0 { return false } else { return true }
-            })
     }
 
     /// Sample-frame unit normals of detected bands.
@@ -117,16 +126,16 @@ public struct HoughIndexer: Sendable {
     }
 
     /// Band detection, indexing and figures of merit of one pattern whose Radon transform (of the preprocessed
-    /// pattern) is given, and its transform in ``sharpView`` when there is one.
+    /// pattern) is given, with its background-removed view for the width check and the sharpness, and its transform
+    /// in ``sharpView`` when there is one.
     /// With one PC per map point (`detector.pcs`), the bands are seen from map point `point`'s PC.
-    func solve(_ pattern: [Float], transform: [Float], sharpTransform: [Float]?, point: Int) -> HoughResult {
+    func solve(_ pattern: [Float], transform: [Float], background: [Float], sharpTransform: [Float]?, point: Int) -> HoughResult {
         var t = transform
         let enhanced = bands.enhance(t)
         let b = bands.detect(enhanced: enhanced)
         let ownPC: PatternCenter? = detector.pcs.count > 1 ? detector.pc(at: point) : nil
         let normals = ownPC.map { bandNormals(b, pc: $0) } ?? bandNormals(b)
         let quality = HoughQuality.measure(transform: transform, bands: b, radon: radon, bandWidth: bands.bandWidth)
-        let background = widthPreprocessor.apply(pattern)
         func result(_ s: IndexingSolution?) -> HoughResult {
             var s = s
             if let found = s, let rr = radonRefinement {
@@ -182,21 +191,15 @@ public struct HoughIndexer: Sendable {
             let o = UncheckedPointer(ob.baseAddress!)
             parallelFor(groups) { g in
                 let lo = g * group, m = min(count, lo + group) - lo
-                var pre = [Float](repeating: 0, count: m * n)
-                for k in 0..<m {
-                    pre.replaceSubrange(
-                        (k * n)..<((k + 1) * n), with: preprocessor.apply(Array(batch[((lo + k) * n)..<((lo + k + 1) * n)])))
-                }
-                let t = transforms(pre, count: m, radon: radon)
-                let sharp = sharpView.map { view in
-                    transforms(
-                        (0..<m).flatMap { view.preprocessor.apply(Array(batch[((lo + $0) * n)..<((lo + $0 + 1) * n)])) }, count: m,
-                        radon: view.radon)
-                }
+                let raw = (0..<m).map { Array(batch[((lo + $0) * n)..<((lo + $0 + 1) * n)]) }
+                // the background is removed once per pattern, for the width check, the sharpness and the sharp view
+                let removed = raw.map { backgroundPreprocessor.apply($0) }
+                let t = transforms(raw.flatMap { preprocessor.apply($0) }, count: m, radon: radon)
+                let sharp = sharpView.map { view in transforms(removed.flatMap { view.smoothing.apply($0) }, count: m, radon: view.radon) }
                 let sn = sharpView.map { $0.radon.thetaCount * $0.radon.rhoCount } ?? 0
                 for k in 0..<m {
                     o.p[lo + k] = solve(
-                        Array(batch[((lo + k) * n)..<((lo + k + 1) * n)]), transform: Array(t[(k * tn)..<((k + 1) * tn)]),
+                        raw[k], transform: Array(t[(k * tn)..<((k + 1) * tn)]), background: widthPreprocessor.apply(removed[k]),
                         sharpTransform: sharp.map { Array($0[(k * sn)..<((k + 1) * sn)]) }, point: firstPoint + lo + k)
                 }
             }

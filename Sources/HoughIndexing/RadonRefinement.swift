@@ -95,7 +95,7 @@ public struct RadonRefinement: Sendable {
         -> (rotation: Rotation, score: Double?)
     {
         enhanced.withUnsafeBufferPointer { e in
-            let used = crystalNormals.filter { c in cell(c, start, pc: pc).flatMap { value(e, $0.0, $0.1) } != nil }
+            let used = usable(e, start, crystalNormals, pc: pc)
             guard used.count >= Self.minimumBands else { return (start, nil) }
             func objective(_ x: [Double]) -> Double {
                 -sum(e, Rotation(rotationVector: Vector3(x[0], x[1], x[2])) * start, used, pc: pc)
@@ -111,7 +111,7 @@ public struct RadonRefinement: Sendable {
     /// refining (nil when fewer than 4 bands qualify).
     public func score(enhanced: [Float], rotation: Rotation, crystalNormals: [Vector3], pc: PatternCenter?) -> Double? {
         enhanced.withUnsafeBufferPointer { e in
-            let used = crystalNormals.filter { c in cell(c, rotation, pc: pc).flatMap { value(e, $0.0, $0.1) } != nil }
+            let used = usable(e, rotation, crystalNormals, pc: pc)
             return used.count >= Self.minimumBands ? sum(e, rotation, used, pc: pc) / Double(used.count) : nil
         }
     }
@@ -133,6 +133,11 @@ public struct RadonRefinement: Sendable {
 
     /// Bands needed for a refinement or a score.
     static let minimumBands = 4
+
+    /// The crystal normals whose bands fall inside the transform (and its inner ``rhoFraction``) for orientation g.
+    func usable(_ e: UnsafeBufferPointer<Float>, _ g: Rotation, _ normals: [Vector3], pc: PatternCenter?) -> [Vector3] {
+        normals.filter { c in cell(c, g, pc: pc).flatMap { value(e, $0.0, $0.1) } != nil }
+    }
 
     @inline(__always) func sum(_ e: UnsafeBufferPointer<Float>, _ g: Rotation, _ normals: [Vector3], pc: PatternCenter?) -> Double {
         var s: Float = 0

@@ -3,9 +3,9 @@ import DetectorGeometry
 import Preprocessing
 
 /// A sharper view of a pattern's bands for the last step of Hough indexing, the orientation refinement: the
-/// pattern with its background removed as for detection but smoothed less (a Gaussian of at most
-/// ``gaussianSigma`` px), a line-sampled Radon transform (``cellsPerPixel`` ρ cells per detector pixel), and a
-/// band kernel ``kernelScale`` × the strongest reflector's Bragg width 2θ wide instead of detection's 2 ×.
+/// pattern with its background removed as for detection (``HoughIndexer`` removes it once for this view, the width
+/// check and the sharpness) but smoothed less (a Gaussian of at most ``gaussianSigma`` px), a line-sampled Radon
+/// transform (``cellsPerPixel`` ρ cells per detector pixel), and a band kernel ``kernelScale`` × the strongest reflector's Bragg width 2θ wide instead of detection's 2 ×.
 ///
 /// Why: detection wants a wide kernel (a kernel of the bare Bragg width finds false bands through bright zone
 /// axes), but a wide kernel's side lobes reach the dark and bright lines that flank real bands unevenly (excess
@@ -25,20 +25,19 @@ public struct SharpBandView: Sendable {
     public static let kernelScale = 1.4
 
     public let radon: RadonTransform
-    public let preprocessor: Preprocessor
+    /// Applied to the background-removed pattern: the Gaussian of at most ``gaussianSigma`` px (none when detection
+    /// has none), then detection's steps after its Gaussian.
+    public let smoothing: Preprocessor
     public let bands: BandDetector
     public let refinement: RadonRefinement
 
-    /// - Parameters: `detectionSteps` the detection preprocessing (its Gaussian is narrowed to at most
-    ///   ``gaussianSigma``), `braggWidth` 2θ of the strongest reflector (radians).
-    public init(detector: Detector, thetaCount: Int, detectionSteps: [PreprocessStep], braggWidth: Double) {
+    /// - Parameters: `detectionGaussian` σ of detection's Gaussian filter (nil: none), `stepsAfter` detection's steps
+    ///   after it, `braggWidth` 2θ of the strongest reflector (radians).
+    public init(detector: Detector, thetaCount: Int, detectionGaussian: Double?, stepsAfter: [PreprocessStep], braggWidth: Double) {
         radon = RadonTransform(detector: detector, thetaCount: thetaCount, sampling: .lines(cellsPerPixel: Self.cellsPerPixel))
-        preprocessor = Preprocessor(
+        smoothing = Preprocessor(
             rows: detector.rows, columns: detector.columns,
-            steps: detectionSteps.map {
-                if case .gaussianFilter(let sigma) = $0 { return .gaussianFilter(sigma: min(sigma, Self.gaussianSigma)) }
-                return $0
-            })
+            steps: (detectionGaussian.map { [.gaussianFilter(sigma: min($0, Self.gaussianSigma))] } ?? []) + stepsAfter)
         let cell = 2 * radon.rhoMax / Double(radon.rhoCount)
         bands = BandDetector(radon: radon, bandWidth: Self.kernelScale * braggWidth / cell)
         refinement = RadonRefinement(radon: radon)
