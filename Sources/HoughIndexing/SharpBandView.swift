@@ -5,7 +5,8 @@ import Preprocessing
 /// A sharper view of a pattern's bands for the last step of Hough indexing, the orientation refinement: the
 /// pattern with its background removed as for detection (``HoughIndexer`` removes it once for this view, the width
 /// check and the sharpness) but smoothed less (a Gaussian of at most ``gaussianSigma`` px), a line-sampled Radon
-/// transform (``cellsPerPixel`` ρ cells per detector pixel), and a band kernel ``kernelScale`` × the strongest reflector's Bragg width 2θ wide instead of detection's 2 ×.
+/// transform (``cellsPerPixel`` ρ cells per detector pixel), and a band kernel ``kernelScale`` × the strongest
+/// reflector's Bragg width 2θ wide instead of detection's 2 ×.
 ///
 /// Why: detection wants a wide kernel (a kernel of the bare Bragg width finds false bands through bright zone
 /// axes), but a wide kernel's side lobes reach the dark and bright lines that flank real bands unevenly (excess
