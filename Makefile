@@ -5,7 +5,8 @@ SHELL := /bin/bash
 DEB_PACKAGES := libpng-dev libtiff-dev libfftw3-dev libopenblas-dev pkg-config libhdf5-dev hdf5-plugin-lzf liblzf1 \
 	libcairo2-dev fonts-dejavu-core
 # Peer tools the tests and benchmarks compare with, side by side on the same data (PyPI, pinned).
-PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 h5py tifffile
+PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 numba==0.68.1 h5py==3.16.0 tifffile==2026.3.3
+PEER_VENV := .build/peers
 OUT := out/demo
 EBSD := .build/release/ebsd
 
@@ -35,22 +36,25 @@ setup:
 	fi
 	@command -v swift >/dev/null || { echo "make setup: the Swift toolchain (swift) is not on PATH; install Swift 6 from swift.org" >&2; exit 1; }
 
-## Installs the peer tools (Python) that are missing; where pip cannot, the comparisons are skipped and say so.
+## The peer tools (Python) in their own virtual environment, $(PEER_VENV): made once (reused while the pins match),
+## caches warmed serially; tests and benchmarks run them through Tests/Scripts/peer-python. Where PyPI cannot be
+## reached the comparisons are skipped and say so.
 peers:
-	@if python3 -c "import orix, kikuchipy, pyebsdindex, h5py, tifffile" 2>/dev/null; then :; \
-	elif command -v python3 >/dev/null; then \
-	  echo "make peers: installing $(PEER_PACKAGES)"; \
-	  python3 -m pip install --quiet --disable-pip-version-check $(PEER_PACKAGES) \
-	    || echo "make peers: pip failed; tests that compare with peer tools will be skipped (reason recorded)"; \
-	else echo "make peers: no python3; tests that compare with peer tools will be skipped (reason recorded)"; fi
+	@bash Tests/Scripts/peers-setup.sh $(PEER_VENV) $(PEER_PACKAGES)
 
 build: setup
 	swift build -c release --product ebsd
 
-## Tests; a single-node Slurm (Tests/Scripts/slurm-cluster.sh) runs for the cluster tests where it can be started
+## Tests: the peer environment is made (log: .build/peers.log) while the tests build, then `swift test`.
+## A single-node Slurm (Tests/Scripts/slurm-cluster.sh) runs for the cluster tests where it can be started
 ## (root, apt-get): stopped afterwards by the PIDs it started. Where it cannot, those tests are skipped with the reason.
-test: setup peers
-	@slurm=$$(mktemp -d -t ebsd-slurm.XXXXXX); \
+test: setup
+	@mkdir -p .build; \
+	( $(MAKE) --no-print-directory peers > .build/peers.log 2>&1; echo $$? > .build/peers.status ) & \
+	build=0; swift build --build-tests || build=$$?; \
+	wait; cat .build/peers.log; \
+	[ $$build -eq 0 ] || exit $$build; [ "$$(cat .build/peers.status)" = 0 ] || exit 1; \
+	slurm=$$(mktemp -d -t ebsd-slurm.XXXXXX); \
 	bash Tests/Scripts/slurm-cluster.sh start $$slurm; \
 	trap 'bash Tests/Scripts/slurm-cluster.sh stop '$$slurm EXIT; \
 	EBSD_TEST_SLURM=$$slurm swift test

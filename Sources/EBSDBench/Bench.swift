@@ -93,19 +93,40 @@ func summarize(records path: String, to output: String) {
     }
 }
 
-/// Runs a peer script with python3; nil when python3 or the peer package is missing.
+/// Runs a peer script (Benchmarks/peers) with the peer tools' Python: the virtual environment `make peers` made, through
+/// Tests/Scripts/peer-python (caches inside it, one peer process at a time). Nil when the environment is missing or
+/// the script fails; a failure's stderr tail is printed on stderr.
 func peer(_ arguments: [String], script: String = "orix_peer.py") -> [String: Any]? {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/peers/\(script)").path] + arguments
+    p.executableURL = packageRoot.appendingPathComponent("Tests/Scripts/peer-python")
+    p.arguments = [packageRoot.appendingPathComponent("Benchmarks/peers/\(script)").path] + arguments
+    let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("peer-\(UUID().uuidString).err")
+    defer { try? FileManager.default.removeItem(at: errPath) }
+    guard FileManager.default.createFile(atPath: errPath.path, contents: nil),
+        let err = try? FileHandle(forWritingTo: errPath)
+    else { return nil }
     let out = Pipe()
     p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
+    p.standardError = err
     guard (try? p.run()) != nil else { return nil }
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    guard p.terminationStatus == 0 else { return nil }
-    return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    try? err.close()
+    guard p.terminationStatus == 0, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let errors = (try? Data(contentsOf: errPath)) ?? Data()
+        let tail = String(decoding: errors, as: UTF8.self).split(separator: "\n").suffix(peerStderrLines)
+        FileHandle.standardError.write(Data("peer \(script) failed (status \(p.terminationStatus)):\n\(tail.joined(separator: "\n"))\n".utf8))
+        return nil
+    }
+    return json
+}
+
+/// How many lines of a failed peer's stderr the bench prints.
+let peerStderrLines = 15
+
+/// The `peer` field of a case whose peer did not run.
+func peerUnavailable(_ tools: String) -> String {
+    "unavailable (the peer environment from make peers lacks \(tools), or the peer failed: its stderr is above)"
 }
 
 func best(of runs: Int, _ body: () -> Void) -> Double {
@@ -210,7 +231,7 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
                 rec["speedup_vs_peer_1_thread"] = secs / single
                 rec["max_abs_diff_deg"] = worst
             } else {
-                rec["peer"] = "unavailable (python3 with orix not installed)"
+                rec["peer"] = peerUnavailable("orix")
             }
             emit(rec)
         }
@@ -320,7 +341,7 @@ func patternCases(scratch: URL, quick: Bool, wanted: (String) -> Bool) {
             rec["peer_patterns_per_s"] = Double(n) / secs
             rec["speedup_vs_peer"] = secs / t
         } else {
-            rec["peer"] = "unavailable (python3 with kikuchipy not installed)"
+            rec["peer"] = peerUnavailable("kikuchipy")
         }
         emit(rec)
     }
@@ -445,7 +466,7 @@ func postprocessCase(scratch: URL, quick: Bool) {
         rec["peer_s"] = secs
         rec["speedup_vs_peer_labelling"] = secs / times["grains_s"]!
     } else {
-        rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+        rec["peer"] = peerUnavailable("pyebsdindex")
     }
     emit(rec)
 }
@@ -491,7 +512,7 @@ func houghCase(scratch: URL) {
             rec["peer_median_deg"] = p["median_deg"]
             rec["speedup_vs_peer"] = secs / t
         } else {
-            rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+            rec["peer"] = peerUnavailable("pyebsdindex")
         }
         emit(rec)
     }
@@ -722,7 +743,7 @@ func matchCase(scratch: URL, quick: Bool) {
         rec["ratio_matching"] = (Double(n) / r.comparisonSeconds) / (Double(n) / m)
         rec["ratio_refine"] = (Double(n) / tRefine) / (Double(n) / rf)
     } else {
-        rec["peer"] = "unavailable (python3 with kikuchipy not installed)"
+        rec["peer"] = peerUnavailable("kikuchipy")
     }
     emit(rec)
 }

@@ -56,7 +56,7 @@ func nlparCase(scratch: URL, quick: Bool) {
         rec["peer_lambda_estimated"] = p["lambda_estimated"]
         rec["kikuchipy"] = "kikuchipy has no NLPAR (its average_neighbour_patterns is a fixed-kernel average)"
     } else {
-        rec["peer"] = "unavailable (python3 with pyebsdindex not installed)"
+        rec["peer"] = peerUnavailable("pyebsdindex")
     }
     emit(rec)
 }
@@ -89,7 +89,7 @@ func realNickelHoughCase() {
         rec["peer_errors_deg"] = p["errors_deg"]
         rec["peer_median_deg"] = p["median_deg"]
     } else {
-        rec["peer"] = "unavailable (python3 with kikuchipy and pyebsdindex not installed)"
+        rec["peer"] = peerUnavailable("kikuchipy and pyebsdindex")
     }
     emit(rec)
 }

@@ -5,10 +5,10 @@ import TestSupport
 @testable import Crystallography
 
 /// Is Python with orix installed? (The round trip through orix runs only then.)
-let orixAvailable = pythonModuleAvailable("orix")
+let orixAvailable = PeerPython.has("orix")
 
 /// Writes .ang and .ctf, reads them back with orix (PyPI), and compares orientations.
-@Suite(.enabled(if: orixAvailable, "python3 with orix is not installed"))
+@Suite(.enabled(if: orixAvailable, "the peer environment (make peers) has no orix: the round trip through orix is skipped"))
 struct OrixRoundTripTests {
     @Test(arguments: ["ang", "ctf"])
     func orixReadsWhatWeWrite(_ ext: String) throws {
@@ -18,18 +18,9 @@ struct OrixRoundTripTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("map.\(ext)").path
         try MapFile.write(m, to: path)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", SharedData.packageRoot.appendingPathComponent("Tests/Scripts/orix_read_map.py").path, path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        let qs = json["q"] as! [[Double]], xs = json["x"] as! [Double], ys = json["y"] as! [Double]
-        let ids = json["phase_id"] as! [Int]
+        let json = try PeerPython.json([PeerPython.script("orix_read_map.py"), path])
+        let qs = try #require(json["q"] as? [[Double]]), xs = try #require(json.doubles("x")), ys = try #require(json.doubles("y"))
+        let ids = try #require(json["phase_id"] as? [Int])
         #expect(qs.count == m.count)
         var worst = 0.0
         for k in 0..<qs.count {

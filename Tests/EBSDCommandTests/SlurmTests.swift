@@ -94,7 +94,7 @@ enum TestSlurm {
 
     /// Runs a Slurm tool against the test cluster; its standard output.
     func slurm(_ tool: String, _ args: [String]) throws -> String {
-        String(decoding: try runTool([tool] + args, environment: ["SLURM_CONF": TestSlurm.conf!]).stdout, as: UTF8.self)
+        try ToolRun.run([tool] + args, environment: ["SLURM_CONF": TestSlurm.conf!]).text
     }
 
     /// Waits until no job of `ids` runs or waits to run, except a merge that can never start (its array failed).

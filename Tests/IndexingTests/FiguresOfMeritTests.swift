@@ -11,18 +11,13 @@ import EBSDCore
 
 @Suite struct FiguresOfMeritTests {
     /// Pattern sharpness equals kikuchipy's `get_image_quality` on the 9 real Ni patterns.
-    @Test(.enabled(if: pythonModuleAvailable("kikuchipy"), "kikuchipy not installed: the peer comparison is skipped"))
+    @Test(.enabled(if: PeerPython.has("kikuchipy"), "the peer environment (make peers) has no kikuchipy: the peer comparison is skipped"))
     func sharpnessMatchesKikuchipy() throws {
         let ni = try NickelData()
         let raw = FileManager.default.temporaryDirectory.appendingPathComponent("iq-\(getpid()).raw")
         defer { try? FileManager.default.removeItem(at: raw) }
         try ni.patterns.flatMap { $0 }.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: raw)
-        let (status, out) = try runPython([
-            SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_image_quality.py").path,
-            raw.path, "60", "60",
-        ])
-        #expect(status == 0)
-        let theirs = try #require(try JSONSerialization.jsonObject(with: out) as? [Double])
+        let theirs = try PeerPython.run([PeerPython.script("kikuchipy_image_quality.py"), raw.path, "60", "60"]).json([Double].self)
         let q = PatternQuality(rows: 60, columns: 60)
         let ours = ni.patterns.map { q.sharpness($0) }
         print("sharpness ours \(ours.map { String(format: "%.4f", $0) }) kikuchipy \(theirs.map { String(format: "%.4f", $0) })")

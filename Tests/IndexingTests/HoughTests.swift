@@ -92,16 +92,14 @@ import TestSupport
     /// patterns, same background subtraction and PC, in the same run: our median error is not larger.
     @Test(
         .enabled(
-            if: pythonModuleAvailable("kikuchipy") && pythonModuleAvailable("pyebsdindex"),
-            "kikuchipy or PyEBSDIndex not installed: the side-by-side comparison on real Ni is skipped"))
+            if: PeerPython.has("kikuchipy", "pyebsdindex"),
+            "the peer environment (make peers) lacks kikuchipy or PyEBSDIndex: the side-by-side comparison on real Ni is skipped"))
     func realNickelAgainstPyEBSDIndex() throws {
         let ni = try NickelData()
         let errs = try realNickelErrors(
             HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel], bandCount: 11), ni)
         let script = SharedData.packageRoot.appendingPathComponent("Benchmarks/peers/pyebsdindex_real_ni_peer.py").path
-        let (status, out) = try runPython([script, SharedData.path("data/ni-nordif-3x3"), "11"])
-        #expect(status == 0)
-        let peer = try #require((try JSONSerialization.jsonObject(with: out) as? [String: Any])?["errors_deg"] as? [Double])
+        let peer = try #require(try PeerPython.json([script, SharedData.path("data/ni-nordif-3x3"), "11"])["errors_deg"] as? [Double])
         print(String(format: "Hough real Ni median error: ours %.3f°, PyEBSDIndex %.3f°", median(errs), median(peer)))
         #expect(peer.count == 9)
         #expect(median(errs) <= median(peer))

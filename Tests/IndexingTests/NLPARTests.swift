@@ -103,7 +103,7 @@ import EBSDCore
 
     /// Same λ and radius as PyEBSDIndex's NLPAR on the same stack: the averaged patterns agree (NCC ≥ 0.99 each;
     /// measured 1 − 4e-13), and our λ estimate is within 10 % of PyEBSDIndex's `opt_lambda`.
-    @Test(.enabled(if: pythonModuleAvailable("pyebsdindex"), "PyEBSDIndex not installed: the peer comparison is skipped"))
+    @Test(.enabled(if: PeerPython.has("pyebsdindex"), "the peer environment (make peers) has no PyEBSDIndex: the peer comparison is skipped"))
     func agreesWithPyEBSDIndex() throws {
         let stack = try PatternStack.open(SharedData.packageRoot.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path)
         let data = try stack.read(0..<stack.count)
@@ -115,9 +115,7 @@ import EBSDCore
         let (averaged, lambda) = try stack.averaged(by: try NLPAR())
         let ours = try averaged.read(0..<stack.count)
         let script = SharedData.packageRoot.appendingPathComponent("Benchmarks/peers/pyebsdindex_nlpar_peer.py").path
-        let (status, out) = try runPython([script, input.path, "40", "50", "60", "60", "\(lambda)", "3", output.path])
-        #expect(status == 0)
-        let info = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any])
+        let info = try PeerPython.json([script, input.path, "40", "50", "60", "60", "\(lambda)", "3", output.path])
         let theirs = try Data(contentsOf: output).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         let np = stack.patternSize
         let ncc = (0..<stack.count).map { k in

@@ -5,7 +5,7 @@ import PatternSimulation
 @testable import PatternStacks
 @testable import EBSDImageIO
 
-let kikuchipyAvailable = pythonModuleAvailable("kikuchipy")
+let kikuchipyAvailable = PeerPython.has("kikuchipy")
 
 /// Test files of the vendor layouts, written here byte by byte.
 enum VendorFixtures {
@@ -139,16 +139,11 @@ enum VendorFixtures {
 
     func kikuchipyRead(_ path: String, mapShape: (Int, Int)?) throws -> [Float] {
         let out = dir.appendingPathComponent("kp-\(UUID().uuidString).raw").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var args = ["python3", SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_read_stack.py").path, path, out]
+        var args = [PeerPython.script("kikuchipy_read_stack.py"), path, out]
         if let m = mapShape { args += ["\(m.0)", "\(m.1)"] }
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let d = FileManager.default.contents(atPath: out) else { return [] }
+        _ = try PeerPython.run(args)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let d = try Data(contentsOf: URL(fileURLWithPath: out))
         return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 

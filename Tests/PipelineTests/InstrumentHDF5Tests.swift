@@ -121,17 +121,13 @@ import TestSupport
         #expect(abs(det.pc().x - 0.4251) < 1e-12 && det.binning == 8)
     }
 
-    @Test(.enabled(if: pythonModuleAvailable("kikuchipy"), "kikuchipy is not installed: its reading of our h5ebsd is skipped"))
+    @Test(.enabled(if: PeerPython.has("kikuchipy"), "the peer environment (make peers) has no kikuchipy: its reading of our h5ebsd is skipped"))
     func readByKikuchipy() throws {
         let pixels = try writeNickel()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let raw = out + ".raw"
         defer { try? FileManager.default.removeItem(atPath: raw) }
-        let (status, json) = try runPython([
-            SharedData.packageRoot.appendingPathComponent("Tests/Scripts/kikuchipy_read_stack.py").path, out, raw,
-        ])
-        #expect(status == 0)
-        let r = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let r = try PeerPython.json([PeerPython.script("kikuchipy_read_stack.py"), out, raw])
         #expect(r.doubles("shape")! == [3, 3, 60, 60])
         let data = try Data(contentsOf: URL(fileURLWithPath: raw))
         let theirs = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }

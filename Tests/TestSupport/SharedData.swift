@@ -41,36 +41,3 @@ extension Dictionary where Key == String, Value == Any {
     public func string(_ k: String) -> String? { self[k] as? String }
     public func bool(_ k: String) -> Bool? { (self[k] as? NSNumber)?.boolValue }
 }
-
-/// True when `python3 -c "import <module>"` succeeds (peer tools are optional).
-public func pythonModuleAvailable(_ module: String) -> Bool {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import \(module)"]
-    p.standardOutput = FileHandle.nullDevice
-    p.standardError = FileHandle.nullDevice
-    do {
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    } catch { return false }
-}
-
-/// Runs `python3 ARGUMENTS` (a peer tool's script) and returns its exit status and standard output.
-public func runPython(_ arguments: [String]) throws -> (status: Int32, stdout: Data) { try runTool(["python3"] + arguments) }
-
-/// Runs a program found on PATH (`arguments[0]`), with `environment` added to this process's; returns its exit
-/// status and standard output (standard error is dropped).
-public func runTool(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = arguments
-    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, data)
-}

@@ -6,7 +6,7 @@ import CrystalMaps
 import Texture
 import TestSupport
 
-let orixAvailable = pythonModuleAvailable("orix")
+let orixAvailable = PeerPython.has("orix")
 
 /// Texture statistics against geometry, random samples and orix.
 @Suite struct TextureTests {
@@ -72,7 +72,7 @@ let orixAvailable = pythonModuleAvailable("orix")
     /// poles, Gaussian σ = 3°:
     /// our density against orix 0.15's `pole_density_function` on the same poles, at orix's bin centres where the
     /// density is above half its maximum: within 2 %.
-    @Test(.enabled(if: orixAvailable, "orix is not installed: the comparison with its pole density function is skipped"))
+    @Test(.enabled(if: orixAvailable, "the peer environment (make peers) has no orix: the comparison with its pole density function is skipped"))
     func poleDensityAgainstOrix() throws {
         var rng = SplitMix64(seed: 5)
         let component = Rotation(euler: EulerAngles(0, 45 * .pi / 180, 0))
@@ -90,11 +90,9 @@ let orixAvailable = pythonModuleAvailable("orix")
         defer { if ProcessInfo.processInfo.environment["KEEP_POLES"] == nil { try? FileManager.default.removeItem(at: file) } }
         try pf.poles.flatMap { [$0.x, $0.y, $0.z] }.withUnsafeBytes { Data($0) }.write(to: file)
         let script = SharedData.packageRoot.appendingPathComponent("Benchmarks/peers/orix_pdf_peer.py").path
-        let r = try runPython([script, file.path, "1", "\(sigma)"])
-        #expect(r.status == 0)
-        let json = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
-        let az = json["azimuth"] as! [Double], po = json["polar"] as! [Double]
-        let theirs = (json["mrd"] as! [Any]).map { ($0 as? NSNumber)?.doubleValue ?? .nan }
+        let json = try PeerPython.json([script, file.path, "1", "\(sigma)"])
+        let az = try #require(json.doubles("azimuth")), po = try #require(json.doubles("polar"))
+        let theirs = try #require(json["mrd"] as? [Any]).map { ($0 as? NSNumber)?.doubleValue ?? .nan }
         let top = theirs.filter { $0.isFinite }.max()!
         var differences: [Double] = []
         for k in theirs.indices where theirs[k].isFinite && theirs[k] > top / 2 && po[k] > 0.1 && po[k] < 1.45 {
