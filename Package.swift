@@ -71,7 +71,7 @@ let package = Package(
         stage("EBSDHDF5", ["CHDF5Shims", "EBSDCore"]),
         stage("CrystalMaps", ["Crystallography", "EBSDCore", "EBSDHDF5"]),
         stage("MapSimulation", ["Crystallography", "CrystalMaps", "EBSDCore"]),
-        stage("DetectorGeometry", ["Crystallography", "EBSDNumerics", "EBSDCore"]),
+        stage("DetectorGeometry", ["Crystallography", "EBSDNumerics", "PatternStacks", "EBSDCore"]),
         stage("PatternSimulation", ["Crystallography", "DetectorGeometry", "EBSDImageIO", "EBSDNumerics", "EBSDCore", "EBSDHDF5"]),
         stage("DynamicalSimulation", ["Crystallography", "EBSDNumerics", "PatternSimulation", "CBLAS", "EBSDCore", "EBSDHDF5"]),
         stage("Preprocessing", ["EBSDNumerics", "PatternStacks", "EBSDCore"]),
@@ -123,7 +123,7 @@ let package = Package(
             name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "EBSDPipeline"]),
 
         // Tests. TestSupport finds ../shared (golden numbers, real data).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Crystallography", "DetectorGeometry", "PatternStacks"], path: "Tests/TestSupport"),
         .testTarget(name: "CrystallographyTests", dependencies: ["Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),

@@ -80,7 +80,7 @@ public struct MovingScreenCalibration: Sendable {
     /// edge pixels as `Preprocessing`'s blurs do: with replicated edges the simulated 3-distance PC came out 0.0020
     /// off instead of 0.0003, because near and far patterns reach the edges at different places.
     static func flatten(_ p: [Float], rows: Int, columns: Int) -> [Float] {
-        let sigma = Double(columns) / 8
+        let sigma = DynamicBackground.defaultSigma(columns: columns)
         let radius = Int((3 * sigma).rounded(.up))
         let kernel = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         func blur(_ v: [Double], along rowsFirst: Bool) -> [Double] {

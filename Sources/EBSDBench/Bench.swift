@@ -438,7 +438,7 @@ func postprocessCase(scratch: URL, quick: Bool) {
     let (cleaned, reports) = try! map.cleaned(by: [WildSpikeRemoval(), ZeroSolutionFill(neighbourCounts: [6, 5])])
     times["clean_s"] = now() - t
     t = now()
-    let gm = GrainSegmentation(thresholdDegrees: 10).segment(cleaned)
+    let gm = GrainSegmentation().segment(cleaned)
     times["grains_s"] = now() - t
     t = now()
     let st = GrainStatistics(gm)

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import Crystallography
 import DetectorGeometry
@@ -45,7 +46,7 @@ public struct PatternCenterCalibration: Sendable {
         let starts = patterns.map { hi.index($0).0?.rotation ?? .identity }
         let factor = max(1, (det.columns + matchingSize - 1) / matchingSize)
         let binned = det.binned(by: factor)
-        var steps: [PreprocessStep] = [.dynamicBackground(sigma: Double(det.columns) / 8, operation: .subtract)]
+        var steps: [PreprocessStep] = [.dynamicBackground(sigma: DynamicBackground.defaultSigma(columns: det.columns), operation: .subtract)]
         if factor > 1 { steps.append(.binning(factor: factor)) }
         let signal = PatternSignal(detector: binned, experimental: Preprocessor(rows: det.rows, columns: det.columns, steps: steps))
         var cal = MatchingPCCalibration(signal: signal, master: master)

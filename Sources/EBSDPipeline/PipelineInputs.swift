@@ -48,14 +48,15 @@ public struct PipelineInputs: Sendable {
                 do { return try DetectorOptions.shape(s, name: "inputs.map_shape") } catch { throw RecipeError("\(error)") }
             }
             let path = Self.resolve(pat, base)
-            let d = inputs.detector ?? RecipeDetector()
+            var overrides = (inputs.detector ?? RecipeDetector()).overrides
+            overrides.pcMap = overrides.pcMap.map { Self.resolve($0, base) }
             let (det, opened): (Detector, PatternStack)
             do {
-                (det, opened) = try PatternStack.openWithDetector(
-                    path, mapShape: shape, scan: inputs.scan, keepPointCentres: d.pc == nil && d.convention == nil
-                ) { try d.options(over: $0) }
+                (det, opened) = try PatternStack.openWithDetector(path, mapShape: shape, scan: inputs.scan, overrides: overrides)
             } catch let e as DetectorOptionsError {
                 throw RecipeError("inputs.detector: \(e)")
+            } catch let e as PCMapError {
+                throw RecipeError("inputs.detector.pc_map: \(e)")
             }
             detector = det
             stack = opened
@@ -64,9 +65,7 @@ public struct PipelineInputs: Sendable {
         }
         for (name, file) in inputs.masterPatterns ?? [:] {
             let mp = try MasterPattern.read(Self.resolve(file, base))
-            if let mpPhase = mp.description?.phase, mpPhase.lowercased() != name.lowercased() {
-                throw RecipeError("inputs.master_patterns.\(name): \(file) is a master pattern of \(mpPhase)")
-            }
+            do { try mp.requirePhase(name, file: file) } catch { throw RecipeError("inputs.master_patterns.\(name): \(error)") }
             masters[name] = mp
         }
         startMap = try inputs.map.map { try MapFile.read(Self.resolve($0, base), scan: inputs.scan) }

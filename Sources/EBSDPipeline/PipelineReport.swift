@@ -25,7 +25,7 @@ struct PipelineReport {
         let gp = grainParameters
         let g = try GrainAnalysis(map, parameters: gp)
         let st = g.statistics, e = st.e2627
-        let hagb = gp.hagbDegrees, lagb = gp.lagbDegrees
+        let hagb = gp.boundaries.highDegrees, lagb = gp.boundaries.lowDegrees
         let phases = map.phases.map { p in
             let share = Double(map.phaseIndex.filter { $0 == Int32(p.id - 1) }.count) / Double(map.count)
             return String(format: "%@ %.2f %%", p.phase.name, 100 * share)

@@ -270,7 +270,7 @@ public struct PipelineRunner {
         case .ipf(let p):
             // figures drawn with cairo, 85 mm wide at 300 dpi unless the map's pixels at `scale` need more (up to 180 mm)
             let width = MapFigure.width(columns: map.grid.columns, scale: p.scale)
-            let boundaries = p.boundaries ? BoundaryMap(map, lowDegrees: p.lagbDegrees, highDegrees: p.hagbDegrees) : nil
+            let boundaries = p.boundaries ? BoundaryMap(map, thresholds: p.boundaryThresholds) : nil
             var made: [String] = []
             var shading: [Float]?
             if let name = p.shade {
@@ -282,14 +282,13 @@ public struct PipelineRunner {
                 made.append("\(name).png")
             }
             for d in p.directions {
-                guard let v = IPFStep.vector(d) else { continue }
-                let f = "ipf-\(d).png"
+                let v = d.vector, f = "ipf-\(d.rawValue).png"
                 var figure = MapFigure(map: map, layer: .ipf(v))
                 figure.boundaries = boundaries
                 figure.shading = shading
                 try figure.write(to: path(f), widthMM: width)
-                try IPFDensityPlot(map: map, phase: 0, direction: v, title: "IPF-\(d.uppercased()) density").write(
-                    to: path("ipf-density-\(d).png"))
+                try IPFDensityPlot(map: map, phase: 0, direction: v, title: "\(d.ipfLabel) density").write(
+                    to: path("ipf-density-\(d.rawValue).png"))
                 made.append(f)
             }
             var phaseFigure = MapFigure(map: map, layer: .phase)
@@ -307,7 +306,7 @@ public struct PipelineRunner {
                     figures: families, projection: .equalArea, kernel: SphericalKernel(.gaussian, halfWidthDegrees: 5), scatter: false
                 ).write(to: path("pole-figures.png"), widthMM: 180)
                 try MisorientationPlot(
-                    correlated: .correlated(map, phase: 0, minimumDegrees: p.lagbDegrees), uncorrelated: .uncorrelated(map, phase: 0),
+                    correlated: .correlated(map, phase: 0, minimumDegrees: p.boundaryThresholds.lowDegrees), uncorrelated: .uncorrelated(map, phase: 0),
                     mackenzie: MackenzieDistribution(laueGroup: phase.laueGroup, binWidthDegrees: 0.5),
                     title: "\(phase.name): misorientation-angle distribution"
                 ).write(to: path("misorientation-distribution.png"))

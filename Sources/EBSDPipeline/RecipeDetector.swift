@@ -1,18 +1,17 @@
 import DetectorGeometry
 
-/// `inputs.detector` of a recipe: pattern shape, pattern centre in a stated convention, tilts.
-/// Every key left out takes what the pattern file states (instrument HDF5 files; every stack states its
-/// pattern shape), else the defaults of ``DetectorGeometry/DetectorOptions``.
+/// `inputs.detector` of a recipe: a spelling of ``DetectorGeometry/DetectorOverrides`` — `pattern_shape`,
+/// `pc` [x, y, z], `convention`, `sample_tilt`, `detector_tilt`, `azimuthal`, `binning`, `pixel_size` (µm),
+/// `pc_map` (a PC map file, relative to the recipe). Every key left out takes what the pattern file states
+/// (instrument HDF5 files; every stack states its pattern shape), else the defaults of
+/// ``DetectorGeometry/DetectorOptions``: the same values with the same meaning as the `ebsd` detector options.
 public struct RecipeDetector: Decodable, Sendable, Hashable {
-    public var patternShape: String?
-    public var pc: [Double]?
-    public var convention: String?
-    public var sampleTilt: Double?
-    public var detectorTilt: Double?
+    public var overrides = DetectorOverrides()
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case pc, convention
+        case pc, convention, azimuthal, binning
         case patternShape = "pattern_shape", sampleTilt = "sample_tilt", detectorTilt = "detector_tilt"
+        case pixelSize = "pixel_size", pcMap = "pc_map"
     }
 
     /// No values given: everything from the file and the defaults.
@@ -21,26 +20,17 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
     public init(from decoder: Decoder) throws {
         try RecipeKeys.refuseUnknown(decoder, known: CodingKeys.allCases.map(\.rawValue), in: "inputs.detector")
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        patternShape = try c.decodeIfPresent(String.self, forKey: .patternShape)
-        pc = try c.decodeIfPresent([Double].self, forKey: .pc)
-        convention = try c.decodeIfPresent(String.self, forKey: .convention)
-        sampleTilt = try c.decodeIfPresent(Double.self, forKey: .sampleTilt)
-        detectorTilt = try c.decodeIfPresent(Double.self, forKey: .detectorTilt)
-    }
-
-    /// These values over `base` (the file's geometry and the defaults).
-    public func options(over base: DetectorOptions = DetectorOptions()) throws -> DetectorOptions {
-        var o = base
-        if let pc {
-            guard pc.count == 3 else { throw RecipeError("inputs.detector.pc must be three numbers") }
-            o.pc = PatternCenter(pc[0], pc[1], pc[2])
-            o.convention = convention ?? DetectorOptions().convention
+        if let pc = try c.decodeIfPresent([Double].self, forKey: .pc) {
+            guard pc.count == 3 else { throw RecipeError("inputs.detector.pc must be three numbers [x, y, z]") }
+            overrides.pc = PatternCenter(pc[0], pc[1], pc[2])
         }
-        o.convention = convention ?? o.convention
-        o.patternShape = patternShape ?? o.patternShape
-        o.sampleTilt = sampleTilt ?? o.sampleTilt
-        o.detectorTilt = detectorTilt ?? o.detectorTilt
-        return o
+        overrides.patternShape = try c.decodeIfPresent(String.self, forKey: .patternShape)
+        overrides.convention = try c.decodeIfPresent(String.self, forKey: .convention)
+        overrides.sampleTilt = try c.decodeIfPresent(Double.self, forKey: .sampleTilt)
+        overrides.detectorTilt = try c.decodeIfPresent(Double.self, forKey: .detectorTilt)
+        overrides.azimuthal = try c.decodeIfPresent(Double.self, forKey: .azimuthal)
+        overrides.binning = try c.decodeIfPresent(Int.self, forKey: .binning)
+        overrides.pixelSize = try c.decodeIfPresent(Double.self, forKey: .pixelSize)
+        overrides.pcMap = try c.decodeIfPresent(String.self, forKey: .pcMap)
     }
-
 }

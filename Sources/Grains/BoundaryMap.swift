@@ -6,20 +6,19 @@ import CrystalMaps
 /// A boundary between two neighbouring indexed pixels.
 public enum BoundaryKind: Sendable { case none, low, high }
 
-/// Boundary classification on pixel edges: HAGB above `highDegrees`
-/// (default 10°), LAGB between `lowDegrees` (2°) and it. Pixels of
+/// Boundary classification on pixel edges by ``BoundaryThresholds``: HAGB above
+/// its high threshold, LAGB between its low threshold and it. Pixels of
 /// different phases meet at a high-angle (phase) boundary.
 public struct BoundaryMap: Sendable {
     /// Edge between pixel i and its right neighbour.
     public var right: [BoundaryKind]
     /// Edge between pixel i and the pixel below.
     public var down: [BoundaryKind]
-    public var lowDegrees: Double, highDegrees: Double
+    public var thresholds: BoundaryThresholds
 
-    public init(_ map: CrystalMap, lowDegrees: Double = 2, highDegrees: Double = 10) {
-        self.lowDegrees = lowDegrees
-        self.highDegrees = highDegrees
-        let cl = cosHalf(degrees: lowDegrees), ch = cosHalf(degrees: highDegrees)
+    public init(_ map: CrystalMap, thresholds: BoundaryThresholds = BoundaryThresholds()) {
+        self.thresholds = thresholds
+        let cl = cosHalf(degrees: thresholds.lowDegrees), ch = cosHalf(degrees: thresholds.highDegrees)
         @Sendable func kind(_ i: Int, _ j: Int) -> BoundaryKind {
             guard map.phaseIndex[i] >= 0, map.phaseIndex[j] >= 0 else { return .none }
             if map.phaseIndex[i] != map.phaseIndex[j] { return .high }

@@ -7,14 +7,12 @@ import CrystalMaps
 /// per-grain table (CSV), the statistics (JSON) and a text summary that `ebsd grains`,
 /// the pipeline's `grains` step and its report all write the same way.
 ///
-/// Defaults (the reference study): HAGB 10°, LAGB 2°, every grain counted, 8-connected.
+/// Defaults: the reference study's ``BoundaryThresholds``, every grain counted, 8-connected.
 public struct GrainAnalysis: Sendable {
     /// What grains are: boundaries, smallest grain counted, connectivity.
     public struct Parameters: Sendable, Hashable {
-        /// High-angle boundary (grain boundary) threshold in degrees.
-        public var hagbDegrees = 10.0
-        /// Low-angle boundary threshold in degrees (0 < lagb < hagb).
-        public var lagbDegrees = 2.0
+        /// Grain (high-angle) and low-angle boundary thresholds.
+        public var boundaries = BoundaryThresholds()
         /// Grains smaller than this many pixels are ignored.
         public var minimumPixels = 0
         public var connectivity = Connectivity.eight
@@ -23,9 +21,7 @@ public struct GrainAnalysis: Sendable {
 
         /// Checks the values on their own.
         public func validate() throws(GrainAnalysisError) {
-            guard hagbDegrees > 0, lagbDegrees > 0, lagbDegrees < hagbDegrees else {
-                throw GrainAnalysisError("thresholds must satisfy 0 < lagb < hagb (got \(lagbDegrees), \(hagbDegrees))")
-            }
+            try boundaries.validate()
             guard minimumPixels >= 0 else { throw GrainAnalysisError("the minimum grain size must be ≥ 0 pixels") }
         }
     }
@@ -45,13 +41,13 @@ public struct GrainAnalysis: Sendable {
         self.map = map
         self.parameters = parameters
         grains = GrainSegmentation(
-            thresholdDegrees: parameters.hagbDegrees, connectivity: parameters.connectivity,
+            thresholdDegrees: parameters.boundaries.highDegrees, connectivity: parameters.connectivity,
             minimumPixels: parameters.minimumPixels
         ).segment(map)
         statistics = GrainStatistics(grains)
-        boundaryLength = BoundaryMap(map, lowDegrees: parameters.lagbDegrees, highDegrees: parameters.hagbDegrees).lengths(map.grid)
+        boundaryLength = BoundaryMap(map, thresholds: parameters.boundaries).lengths(map.grid)
         if map.phases.contains(where: { $0.phase.laueGroup == .cubicHigh || $0.phase.laueGroup == .cubicLow }) {
-            let special = SpecialBoundaryMap(map, highDegrees: parameters.hagbDegrees)
+            let special = SpecialBoundaryMap(map, highDegrees: parameters.boundaries.highDegrees)
             let high = boundaryLength.high
             specialBoundaries = zip(special.csl.relations, special.lengths(map.grid)).map {
                 ($0.label, $1, high > 0 ? $1 / high : 0)
@@ -97,7 +93,7 @@ public struct GrainAnalysis: Sendable {
         let obj: [String: Any] = [
             "file": source,
             "parameters": [
-                "hagb_deg": parameters.hagbDegrees, "lagb_deg": parameters.lagbDegrees, "min_size_px": parameters.minimumPixels,
+                "hagb_deg": parameters.boundaries.highDegrees, "lagb_deg": parameters.boundaries.lowDegrees, "min_size_px": parameters.minimumPixels,
                 "connectivity": parameters.connectivity.rawValue,
             ],
             "grains": st.count,
@@ -135,7 +131,7 @@ public struct GrainAnalysis: Sendable {
     public var summary: [String] {
         let st = statistics, e = st.e2627, g = astmE112, p = parameters
         var lines = [
-            String(format: "grains: %d (≥ %d px, %g°, %d-connected)", st.count, p.minimumPixels, p.hagbDegrees, p.connectivity.rawValue),
+            String(format: "grains: %d (≥ %d px, %g°, %d-connected)", st.count, p.minimumPixels, p.boundaries.highDegrees, p.connectivity.rawValue),
             String(
                 format: "ECD: mean %.4g µm, median %.4g µm; area-weighted mean %.4g µm, median %.4g µm", st.meanECD, st.medianECD,
                 st.areaWeightedMeanECD, st.areaWeightedMedianECD),

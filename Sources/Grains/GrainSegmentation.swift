@@ -5,9 +5,9 @@ import CrystalMaps
 
 /// Grain segmentation by a misorientation threshold: neighbouring indexed
 /// pixels of the same phase whose disorientation is below the threshold
-/// (default 10°) join one grain (union–find over 4- or 8-connectivity).
+/// (default ``BoundaryThresholds/defaultHighDegrees``) join one grain (union–find over 4- or 8-connectivity).
 public struct GrainSegmentation: Sendable {
-    public var thresholdDegrees = 10.0
+    public var thresholdDegrees = BoundaryThresholds.defaultHighDegrees
     public var connectivity = Connectivity.eight
     /// Grains smaller than this many pixels are dropped from the list (their
     /// pixels get label −1) — the "minimum grain size" of DefDAP and MTEX's
@@ -15,7 +15,7 @@ public struct GrainSegmentation: Sendable {
     /// neighbours instead, use the clean-up step.)
     public var minimumPixels = 0
 
-    public init(thresholdDegrees: Double = 10, connectivity: Connectivity = .eight, minimumPixels: Int = 0) {
+    public init(thresholdDegrees: Double = BoundaryThresholds.defaultHighDegrees, connectivity: Connectivity = .eight, minimumPixels: Int = 0) {
         self.thresholdDegrees = thresholdDegrees
         self.connectivity = connectivity
         self.minimumPixels = minimumPixels

@@ -75,7 +75,7 @@ public struct HoughIndexer: Sendable {
         // `bandWidthScale` (2) times the Bragg width of the strongest reflector: a kernel
         // matched to the bare 2θ found mostly false bands through bright zone axes; the wider one
         // raised the dev Na sets from 58 % to 100 % (120 px) and 4 % to ~85 % (60 px) within 2°.
-        let bgSigma = dynamicBackgroundSigma ?? Double(detector.columns) / 8
+        let bgSigma = dynamicBackgroundSigma ?? DynamicBackground.defaultSigma(columns: detector.columns)
         let factor = bgSigma >= 8 ? 4 : (bgSigma >= 4 ? 2 : 1)
         preprocessor = Preprocessor(
             rows: detector.rows, columns: detector.columns,

@@ -10,10 +10,10 @@ public struct MinimumGrainSize: CleanupStep, Hashable {
     /// The smallest grain kept unless given, in pixels.
     public static let defaultMinimumPixels = 5
     public var minimumPixels: Int
-    public var thresholdDegrees = 10.0
+    public var thresholdDegrees = BoundaryThresholds.defaultHighDegrees
     public var name: String { "minimum grain size \(minimumPixels)" }
 
-    public init(minimumPixels: Int = MinimumGrainSize.defaultMinimumPixels, thresholdDegrees: Double = 10) {
+    public init(minimumPixels: Int = MinimumGrainSize.defaultMinimumPixels, thresholdDegrees: Double = BoundaryThresholds.defaultHighDegrees) {
         self.minimumPixels = minimumPixels
         self.thresholdDegrees = thresholdDegrees
     }

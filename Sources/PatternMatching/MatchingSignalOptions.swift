@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 import DetectorGeometry
 import PatternStacks
@@ -48,9 +49,6 @@ public struct MatchingSignalOptions: Sendable, Hashable {
         }
     }
 
-    /// The divisor of the pattern width that gives the default dynamic-background σ.
-    public static let dynamicBackgroundWidthDivisor = 8.0
-
     public var staticBackground: StaticBackground = .mean
     /// Dynamic-background σ in px; nil: pattern width / 8; 0: none.
     public var dynamicBackgroundSigma: Double?
@@ -67,7 +65,7 @@ public struct MatchingSignalOptions: Sendable, Hashable {
 
     /// The dynamic-background σ used for patterns `columns` px wide.
     public func dynamicBackground(columns: Int) -> Double {
-        dynamicBackgroundSigma ?? Double(columns) / Self.dynamicBackgroundWidthDivisor
+        dynamicBackgroundSigma ?? DynamicBackground.defaultSigma(columns: columns)
     }
 
     /// Checks the values on their own (before a detector is known).

@@ -25,4 +25,17 @@ public struct RefinementOptions: Sendable, Hashable {
     public var chunkSize = 512
 
     public init() {}
+
+    /// Checks the values on their own; the error's key is the recipe's spelling (`map_pc_range`).
+    public func validate() throws(MatchingError) {
+        guard mapPCPatterns >= 0 else { throw MatchingError(key: "map_pc", "must be ≥ 0 patterns (got \(mapPCPatterns))") }
+        guard mapPCRange > 0, mapPCRange.isFinite else {
+            throw MatchingError(key: "map_pc_range", "must be > 0 (Bruker units; got \(mapPCRange))")
+        }
+        guard mapPCRestarts >= 1 else { throw MatchingError(key: "map_pc_restarts", "must be ≥ 1 (got \(mapPCRestarts))") }
+        guard neighbourCheckThreshold >= 0, neighbourCheckThreshold <= 1 else {
+            throw MatchingError(key: "neighbour_check", "must be an NCC in 0…1 (0: off; got \(neighbourCheckThreshold))")
+        }
+        guard chunkSize >= 1 else { throw MatchingError(key: "chunk", "must be ≥ 1 pattern (got \(chunkSize))") }
+    }
 }

@@ -62,7 +62,7 @@ public struct PatternQuality: Sendable {
     /// The background correction sharpness is measured after where no indexing preprocessing gives one: the
     /// dynamic background (Gaussian σ = width/8, kikuchipy's default) subtracted, rescaled to 0…255.
     public var backgroundCorrection: Preprocessor {
-        let sigma = Double(columns) / 8
+        let sigma = DynamicBackground.defaultSigma(columns: columns)
         return Preprocessor(rows: rows, columns: columns, steps: [.dynamicBackground(sigma: sigma, operation: .subtract)])
     }
 

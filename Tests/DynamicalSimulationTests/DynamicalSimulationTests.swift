@@ -150,16 +150,12 @@ enum EMsoftMasterFileDepth {
     /// (MasterPatterns/Ni-20kV-dynamical.tif) and with EMsoft's: on every pattern our NCC at least EMsoft's − 0.005
     /// (issue 16), orientations within 0.5° of each other.
     @Test func realNickelWithOwnMaster() throws {
-        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
-        let pcs = (meta["pc_bruker_per_pattern"] as! [[Double]]).map { PatternCenter($0[0], $0[1], $0[2]) }
-        let refs = (meta["reference_orientations_bunge_rad"] as! [[Double]]).map { Rotation(euler: EulerAngles($0[0], $0[1], $0[2])) }
-        let mean = PatternCenter(pcs.map(\.x).reduce(0, +) / 9, pcs.map(\.y).reduce(0, +) / 9, pcs.map(\.z).reduce(0, +) / 9)
-        let det = Detector(rows: 60, columns: 60, pc: mean, sampleTilt: 70, tilt: 0)
-        let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
+        let ni = try NickelData()
+        let pcs = ni.pcs, refs = ni.references, raw = ni.raw
+        let det = Detector(rows: 60, columns: 60, pc: ni.meanPC, sampleTilt: 70, tilt: 0)
         let signal = PatternSignal(
             detector: det,
-            experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: bg))
-        let raw = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
+            experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: ni.background))
         let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: 3)
         func run(_ master: MasterPattern) throws -> [RefinedPattern] {
             let r = try DictionaryIndexer(signal: signal, master: master, rotations: rotations).match(count: 9, read: { _ in raw })

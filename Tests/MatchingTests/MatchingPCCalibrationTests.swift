@@ -18,13 +18,9 @@ import EBSDCore
     /// (global), Hough orientations at its PC, then the pattern-matching calibration within ±0.02 of it — ends
     /// within 0.005 of the mean reference PC every time.
     @Test func realNickelFromRandomStarts() throws {
-        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
-        let pcs = (meta["pc_bruker_per_pattern"] as! [[Double]]).map { PatternCenter($0[0], $0[1], $0[2]) }
-        let mean = PatternCenter(pcs.map(\.x).reduce(0, +) / 9, pcs.map(\.y).reduce(0, +) / 9, pcs.map(\.z).reduce(0, +) / 9)
-        let master = try MasterPattern.read(SharedData.path("data/ni-master-20kv/lambert_north_south.tif"))
-        let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
-        let raw = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
-        let corrected = (0..<9).map { k in (0..<3600).map { raw[k * 3600 + $0] - bg[$0] } }
+        let ni = try NickelData()
+        let mean = ni.meanPC, corrected = ni.patterns
+        let master = try MasterPattern.read(NickelData.masterPath)
         let starts = Int(ProcessInfo.processInfo.environment["PC_STARTS"] ?? "") ?? 10
         var rng = SplitMix64(seed: 21)
         var errors: [Double] = []
@@ -39,10 +35,10 @@ import EBSDCore
             let orientations = corrected.map { hough.index($0).0?.rotation ?? .identity }
             let signal = PatternSignal(
                 detector: det,
-                experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: bg))
+                experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: ni.background))
             var cal = MatchingPCCalibration(signal: signal, master: master)
             cal.search.range = 0.02
-            let r = cal.calibrate(raw, count: 9, starts: orientations, start: h.pc)
+            let r = cal.calibrate(ni.raw, count: 9, starts: orientations, start: h.pc)
             errors.append(Self.distance(r.pc, mean))
             print(
                 String(

@@ -102,18 +102,13 @@ import TestSupport
     /// Real Ni: EMsoft's master pattern, dictionary on the mean PC, refinement with each pattern's PC.
     /// All 9 within 0.5° of the reference orientations, NCC ≥ kikuchipy's standard-preprocessing NCC − 0.02.
     @Test func realNickel() throws {
-        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
-        let pcs = (meta["pc_bruker_per_pattern"] as! [[Double]]).map { PatternCenter($0[0], $0[1], $0[2]) }
-        let refs = (meta["reference_orientations_bunge_rad"] as! [[Double]]).map { Rotation(euler: EulerAngles($0[0], $0[1], $0[2])) }
-        let expected = meta.doubles("ncc_standard_preprocessing")!
-        let master = try MasterPattern.read(SharedData.path("data/ni-master-20kv/lambert_north_south.tif"))
-        let mean = PatternCenter(pcs.map(\.x).reduce(0, +) / 9, pcs.map(\.y).reduce(0, +) / 9, pcs.map(\.z).reduce(0, +) / 9)
-        let det = Detector(rows: 60, columns: 60, pc: mean, sampleTilt: 70, tilt: 0)
-        let bg = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/static_background.tif"), mapShape: (1, 1)).read(0..<1)
+        let ni = try NickelData()
+        let pcs = ni.pcs, mean = ni.meanPC, refs = ni.references, expected = ni.nccStandardPreprocessing, raw = ni.raw
+        let master = try MasterPattern.read(NickelData.masterPath)
+        let det = Detector(rows: 60, columns: 60, pc: ni.meanPC, sampleTilt: 70, tilt: 0)
         let signal = PatternSignal(
             detector: det,
-            experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: bg))
-        let raw = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3)).read(0..<9)
+            experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: ni.background))
         let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: 3)
         let r = try DictionaryIndexer(signal: signal, master: master, rotations: rotations).match(count: 9, read: { _ in raw })
         let refined = OrientationRefiner(signal: signal, master: master).refine(

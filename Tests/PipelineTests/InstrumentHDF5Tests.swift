@@ -158,8 +158,7 @@ import TestSupport
         runner.message = { _ in }
         #expect(runner.inputs.detector?.pcs.count == 9 && runner.inputs.detector?.binning == 8)
         let map = try #require(try runner.run())
-        let meta = try SharedData.json("data/ni-nordif-3x3/metadata.json")
-        let refs = (meta["reference_orientations_bunge_rad"] as! [[Double]]).map { Rotation(euler: EulerAngles($0[0], $0[1], $0[2])) }
+        let refs = try NickelData().references
         let errors = (0..<9).map {
             Orientation(map.rotations[$0], .cubicHigh).disorientationAngle(to: Orientation(refs[$0], .cubicHigh)) * 180 / .pi
         }

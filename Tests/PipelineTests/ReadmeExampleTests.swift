@@ -10,8 +10,8 @@ import TestSupport
 @Suite(.serialized) struct ReadmeExampleTests {
     static func readmeExample() throws -> (map: CrystalMap, grains: GrainAnalysis) {
         // README example begin
-        let stack = try PatternStack.open("SampleMaps/na-electrodeposit-cross-section/patterns.tif", mapShape: (rows: 24, columns: 100))
-        let detector = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70)
+        let (detector, stack) = try PatternStack.openWithDetector(
+            "SampleMaps/na-electrodeposit-cross-section/patterns.tif", overrides: DetectorOverrides(pc: PatternCenter(0.5, 0.5, 0.6)))
         let master = try MasterPattern.read("MasterPatterns/Na-20kV-kinematical.tif")
         let hough = try HoughIndexer(detector: detector, phases: [.sodium], bandCount: 9).index(stack: stack, step: 3)
         let signal = try MatchingSignalOptions().signal(detector: detector, stack: stack)

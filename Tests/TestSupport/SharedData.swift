@@ -24,11 +24,20 @@ public enum SharedData {
         return u.path
     }
 
+    /// A shared-data file without the entry a test expects.
+    public struct BadEntry: Error, CustomStringConvertible {
+        public let file: String, key: String, expected: String
+        public var description: String { "\(file): '\(key)' is not \(expected)" }
+    }
+
     /// Parses a JSON file under `../shared/` into Foundation objects.
     public static func json(_ relative: String) throws -> [String: Any] {
         let u = url(relative)
         guard let data = FileManager.default.contents(atPath: u.path) else { throw Missing(path: u.path) }
-        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BadEntry(file: relative, key: "(top level)", expected: "a JSON object")
+        }
+        return object
     }
 }
 

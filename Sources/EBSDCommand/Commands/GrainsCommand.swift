@@ -11,8 +11,8 @@ struct GrainsCommand: ParsableCommand {
     static let defaults = GrainAnalysis.Parameters()
 
     @Argument(help: "Map file.") var file: String
-    @Option(help: "Grain boundary threshold (HAGB) in degrees.") var hagb = defaults.hagbDegrees
-    @Option(help: "Low-angle boundary threshold in degrees.") var lagb = defaults.lagbDegrees
+    @Option(help: "Grain boundary threshold (HAGB) in degrees.") var hagb = defaults.boundaries.highDegrees
+    @Option(help: "Low-angle boundary threshold in degrees.") var lagb = defaults.boundaries.lowDegrees
     @Option(help: "Ignore grains smaller than this many pixels.") var minSize = defaults.minimumPixels
     @Option(help: "Connectivity: 4 or 8.") var connectivity = defaults.connectivity.rawValue
     @Option(help: "Per-grain table.") var csv: String?
@@ -21,8 +21,7 @@ struct GrainsCommand: ParsableCommand {
     var parameters: GrainAnalysis.Parameters {
         get throws {
             var p = GrainAnalysis.Parameters()
-            p.hagbDegrees = hagb
-            p.lagbDegrees = lagb
+            p.boundaries = BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb)
             p.minimumPixels = minSize
             guard let c = Connectivity(rawValue: connectivity) else { throw ValidationError("--connectivity must be 4 or 8") }
             p.connectivity = c

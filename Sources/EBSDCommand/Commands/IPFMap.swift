@@ -20,13 +20,12 @@ struct IPFMap: ParsableCommand {
             sections. Example: ebsd ipf SampleMaps/na-deposit.ang --direction y --boundaries -o ipf-y.pdf
             """
     )
-    enum Direction: String, ExpressibleByArgument, CaseIterable { case x, y, z }
     @Argument(help: "Map file.") var file: String
-    @Option(help: "Sample direction: x, y or z.") var direction: Direction = .z
+    @Option(help: "Sample direction: x, y or z.") var direction: SampleDirection = .z
     @Option(help: "Enlarge each map pixel to n × n image pixels.") var scale = 4
     @Flag(help: "Draw grain boundaries (HAGB black, LAGB white).") var boundaries = false
-    @Option(help: "High-angle boundary threshold in degrees.") var hagb = 10.0
-    @Option(help: "Low-angle boundary threshold in degrees.") var lagb = 2.0
+    @Option(help: "High-angle boundary threshold in degrees.") var hagb = BoundaryThresholds.defaultHighDegrees
+    @Option(help: "Low-angle boundary threshold in degrees.") var lagb = BoundaryThresholds.defaultLowDegrees
     @Option(help: "Shade by a quality property (e.g. iq, bc, ci).") var shade: String?
     @Option(help: "Colour of not-indexed pixels as R,G,B (0–255).") var unindexed = "0,0,0"
     @Flag(help: "No title, scale bar or key: the map alone (figure outputs).") var noFooter = false
@@ -36,9 +35,7 @@ struct IPFMap: ParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(scale) else { throw ValidationError("--scale must be 1…64") }
-        guard hagb > 0, lagb > 0, lagb < hagb else {
-            throw ValidationError("thresholds must satisfy 0 < --lagb < --hagb (got \(lagb), \(hagb))")
-        }
+        do { try BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb).validate() } catch { throw ValidationError("\(error)") }
         let ext = (output as NSString).pathExtension.lowercased()
         guard ["png", "svg", "pdf", "tif", "tiff"].contains(ext) else {
             throw ValidationError("output must end in .png, .svg, .pdf or .tif")
@@ -58,9 +55,9 @@ struct IPFMap: ParsableCommand {
         do {
             let map = try readMap(file)
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
-            let d: Vector3 = direction == .x ? [1, 0, 0] : direction == .y ? [0, 1, 0] : [0, 0, 1]
+            let d = direction.vector
             var r = MapRenderer(scale: scale)
-            if boundaries { r.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
+            if boundaries { r.boundaries = BoundaryMap(map, thresholds: BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb)) }
             r.unindexedColor = parseColor(unindexed)!
             if let sh = shade {
                 guard let v = map.properties[sh.lowercased()] else {
@@ -77,12 +74,12 @@ struct IPFMap: ParsableCommand {
                 let width = widthMm ?? MapFigure.width(columns: map.grid.columns, scale: scale)
                 try figure.write(to: output, widthMM: width, dpi: dpi)
                 FileHandle.standardError.write(
-                    Data(String(format: "wrote %@ (IPF-%@, %.0f mm wide)\n", output, direction.rawValue.uppercased(), width).utf8))
+                    Data(String(format: "wrote %@ (%@, %.0f mm wide)\n", output, direction.ipfLabel, width).utf8))
             } else {
                 let img = r.render(map, .ipf(d))
                 try img.writeTIFF16(output)
                 FileHandle.standardError.write(
-                    Data("wrote \(output) (IPF-\(direction.rawValue.uppercased()), \(img.width)×\(img.height) px)\n".utf8))
+                    Data("wrote \(output) (\(direction.ipfLabel), \(img.width)×\(img.height) px)\n".utf8))
             }
         } catch let e as ValidationError { throw e } catch { throw fail(error) }
     }

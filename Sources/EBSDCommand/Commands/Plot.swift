@@ -44,11 +44,11 @@ struct Plot: ParsableCommand {
         help: "phase, grains, kam, histogram, ipf, pole-figure, mdf, or a figure of merit: iq, bc, bs, ci, fit, sharpness, bse, score.")
     var kind: Kind
     @Argument(help: "Map file.") var file: String
-    @Option(help: "Grain / HAGB threshold in degrees.") var hagb = 10.0
-    @Option(help: "LAGB threshold in degrees.") var lagb = 2.0
+    @Option(help: "Grain / HAGB threshold in degrees.") var hagb = BoundaryThresholds.defaultHighDegrees
+    @Option(help: "LAGB threshold in degrees.") var lagb = BoundaryThresholds.defaultLowDegrees
     @Option(help: "KAM: neighbours above this angle (degrees) are ignored.") var kamMax = 5.0
     @Option(help: "Ignore grains smaller than this (histogram).") var minSize = 0
-    @Option(help: "Sample direction for ipf: x, y or z.") var direction = "z"
+    @Option(help: "Sample direction for ipf: x, y or z.") var direction: SampleDirection = .z
     @Option(help: "Pixel enlargement for maps.") var scale = 4
     @Flag(help: "Draw boundaries on maps.") var boundaries = false
     @Option(help: "pole-figure: a plane family h,k,l (repeat for several; default 1,0,0 1,1,0 1,1,1).") var poles: [String] = []
@@ -65,8 +65,8 @@ struct Plot: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output .png, .svg or .pdf (the figure's format).") var output: String
 
     func validate() throws {
-        guard hagb > 0, lagb > 0, lagb < hagb, kamMax > 0 else { throw ValidationError("thresholds must be > 0 with --lagb < --hagb") }
-        guard ["x", "y", "z"].contains(direction) else { throw ValidationError("--direction must be x, y or z") }
+        do { try BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb).validate() } catch { throw ValidationError("\(error)") }
+        guard kamMax > 0 else { throw ValidationError("--kam-max must be > 0") }
         guard Figure.Format(path: output) != nil else { throw ValidationError("output must be .png, .svg or .pdf") }
         guard dpi > 0, dpi.isFinite else { throw ValidationError("--dpi must be positive (got \(dpi))") }
         if let w = widthMm, !(w > 0) { throw ValidationError("--width-mm must be positive (got \(w))") }
@@ -116,7 +116,7 @@ struct Plot: ParsableCommand {
             case .ipf:
                 var plot = IPFDensityPlot(
                     map: map, phase: try phaseIndex(map), direction: sampleDirection,
-                    title: "IPF-\(direction.uppercased()), \((file as NSString).lastPathComponent)")
+                    title: "\(direction.ipfLabel), \((file as NSString).lastPathComponent)")
                 plot.scatter = scatter
                 plot.kernel = SphericalKernel(SphericalKernel.Shape(rawValue: kernel)!, halfWidthDegrees: halfWidth)
                 try plot.write(to: output, widthMM: widthMm ?? 85, dpi: dpi)
@@ -126,7 +126,7 @@ struct Plot: ParsableCommand {
     }
 
     /// The sample direction of --direction.
-    var sampleDirection: Vector3 { direction == "x" ? [1, 0, 0] : direction == "y" ? [0, 1, 0] : [0, 0, 1] }
+    var sampleDirection: Vector3 { direction.vector }
 
     /// The Σ values of --sigma.
     func sigmas() throws -> [Int] {
@@ -141,7 +141,7 @@ struct Plot: ParsableCommand {
     func drawMap(_ map: CrystalMap, _ layer: MapLayer) throws {
         var figure = MapFigure(map: map, layer: layer)
         figure.title = "\(kind.rawValue.uppercased()) \((file as NSString).lastPathComponent)"
-        if boundaries || kind == .csl { figure.boundaries = BoundaryMap(map, lowDegrees: lagb, highDegrees: hagb) }
+        if boundaries || kind == .csl { figure.boundaries = BoundaryMap(map, thresholds: BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb)) }
         if kind == .csl {
             let wanted = Set(try sigmas())
             let special = SpecialBoundaryMap(map, highDegrees: hagb)

@@ -7,7 +7,7 @@ import PatternStacks
 /// The detector options shared by every command that needs a detector, so users learn them once. Each
 /// option left out takes the value the pattern file states (instrument HDF5 files: pattern centre(s) in the
 /// vendor's convention, tilts, binning; every stack: the pattern shape), else the default of
-/// ``DetectorOptions``: an option given always wins.
+/// ``DetectorOptions``: an option given always wins. The options are a spelling of ``DetectorOverrides``.
 struct GeometryOptions: ParsableArguments {
     static let defaults = DetectorOptions()
 
@@ -29,28 +29,30 @@ struct GeometryOptions: ParsableArguments {
         do { return try DetectorOptions.shape(s, name: name) } catch { throw ValidationError("\(error)") }
     }
 
-    /// `base` with every option that was given put over it.
-    func options(over base: DetectorOptions = GeometryOptions.defaults) throws -> DetectorOptions {
-        var o = base
-        if let pc {
-            let v = pc.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard v.count == 3 else { throw ValidationError("--pc must be three numbers X,Y,Z (got '\(pc)')") }
-            o.pc = PatternCenter(v[0], v[1], v[2])
-            o.convention = convention ?? Self.defaults.convention
+    /// The options given, as the library's ``DetectorOverrides``.
+    var overrides: DetectorOverrides {
+        get throws {
+            var o = DetectorOverrides()
+            if let pc {
+                let v = pc.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard v.count == 3 else { throw ValidationError("--pc must be three numbers X,Y,Z (got '\(pc)')") }
+                o.pc = PatternCenter(v[0], v[1], v[2])
+            }
+            o.convention = convention
+            o.patternShape = patternShape
+            o.sampleTilt = sampleTilt
+            o.detectorTilt = detectorTilt
+            o.azimuthal = azimuthal
+            o.binning = binning
+            o.pixelSize = pixelSize
+            o.pcMap = pcMap
+            return o
         }
-        if let convention { o.convention = convention }
-        if let patternShape { o.patternShape = patternShape }
-        o.sampleTilt = sampleTilt ?? o.sampleTilt
-        o.detectorTilt = detectorTilt ?? o.detectorTilt
-        o.azimuthal = azimuthal ?? o.azimuthal
-        o.binning = binning ?? o.binning
-        o.pixelSize = pixelSize ?? o.pixelSize
-        return o
     }
 
     /// The detector from the options and the defaults alone (commands without a pattern file).
     func detector() throws -> Detector {
-        do { return try options().detector() } catch let e as DetectorOptionsError { throw ValidationError("\(e)") }
+        do { return try overrides.detector() } catch let e as DetectorOptionsError { throw ValidationError("\(e)") }
     }
 
     /// The stack at `path` (its `--scan`) and its detector: the file's geometry under the options given; the
@@ -60,27 +62,17 @@ struct GeometryOptions: ParsableArguments {
         Detector, PatternStack
     ) {
         do {
-            let (det, s) = try PatternStack.openWithDetector(
-                path, mapShape: mapShape, scan: scan, keepPointCentres: pc == nil && convention == nil
-            ) {
-                try options(over: $0)
-            }
-            var d = det
-            if let pcMap {
-                do {
-                    d = try PCMap.read(pcMap).apply(to: det, mapRows: s.mapRows, mapColumns: s.mapColumns, path: pcMap)
-                } catch { throw ValidationError("\(error)") }
-            }
+            let (d, s) = try PatternStack.openWithDetector(path, mapShape: mapShape, scan: scan, overrides: try overrides)
             return (d, try nlpar?.apply(s) ?? s)
         } catch let e as DetectorOptionsError {
             let hint = pc == nil ? " (the file's geometry cannot be used: give --pc)" : ""
             throw ValidationError("\(path): \(e)\(hint)")
-        }
+        } catch let e as PCMapError { throw ValidationError("\(e)") }
     }
 
     /// The options as a user would type them (for reports).
     var commandLine: String {
-        let o = (try? options()) ?? Self.defaults
+        let o = (try? overrides.applied()) ?? Self.defaults
         return "--pc \(o.pc.x),\(o.pc.y),\(o.pc.z) --convention \(o.convention) --pattern-shape \(o.patternShape) "
             + "--sample-tilt \(o.sampleTilt) --detector-tilt \(o.detectorTilt)"
     }

@@ -75,8 +75,8 @@ struct MatchingOptions: ParsableArguments {
         let mpPhase = mp.description?.phase
         if let name = phase {
             let p = try Phase.resolve(name)
-            if let mpPhase, mpPhase.lowercased() != p.name.lowercased() {
-                throw ValidationError("\(master) is a master pattern of \(mpPhase), not of --phase \(p.name)")
+            do { try mp.requirePhase(p.name, file: master) } catch {
+                throw ValidationError("\(master) is a master pattern of \(error.masterPhase), not of --phase \(p.name)")
             }
             return (mp, p)
         }

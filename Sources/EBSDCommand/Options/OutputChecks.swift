@@ -31,11 +31,12 @@ func requireOutputFolder(_ path: String) throws {
     }
 }
 
-/// A library option error named as the command line spells the option (`keep` is `--top-k`).
+/// A library option error named as the command line spells the option (`keep` is `--top-k`, `map_pc_range` is
+/// `--map-pc-range`).
 func flagError(_ e: MatchingError) -> ValidationError {
     let flags = ["keep": "top-k"]
     guard let key = e.key else { return ValidationError(e.message) }
-    return ValidationError("--\(flags[key] ?? key) \(e.message)")
+    return ValidationError("--\(flags[key] ?? key.replacingOccurrences(of: "_", with: "-")) \(e.message)")
 }
 
 /// Reads a map (any format; `scan` for HDF5 files with several) and says on stderr how many points had

@@ -34,11 +34,9 @@ struct RefineOptions: ParsableArguments {
             o.mapPCPatterns = mapPC
             o.mapPCRange = mapPCRange
             o.mapPCRestarts = mapPCRestarts
-            guard mapPCRange > 0, mapPCRestarts >= 1 else {
-                throw ValidationError("--map-pc-range must be > 0 and --map-pc-restarts ≥ 1")
-            }
             o.neighbourCheckThreshold = neighbourCheck
             o.fastSearch = fastRefine
+            do { try o.validate() } catch { throw flagError(error) }
             o.pseudoSymmetry = try pseudoSymmetry.map { s in
                 do { return try PseudoSymmetryOperator(parsing: s) } catch { throw ValidationError("\(error)") }
             }

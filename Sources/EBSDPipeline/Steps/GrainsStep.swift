@@ -9,8 +9,8 @@ public struct GrainsStep: RecipeStepParameters {
     public init() {}
 
     public init(recipe r: inout StepParameters) throws {
-        parameters.hagbDegrees = try r.value("hagb") ?? parameters.hagbDegrees
-        parameters.lagbDegrees = try r.value("lagb") ?? parameters.lagbDegrees
+        parameters.boundaries.highDegrees = try r.value("hagb") ?? parameters.boundaries.highDegrees
+        parameters.boundaries.lowDegrees = try r.value("lagb") ?? parameters.boundaries.lowDegrees
         parameters.minimumPixels = try r.value("min_size") ?? parameters.minimumPixels
         if let c: Int = try r.value("connectivity") {
             guard let k = Connectivity(rawValue: c) else { throw RecipeError("step \(r.label): connectivity must be 4 or 8") }

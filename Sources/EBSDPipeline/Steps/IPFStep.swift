@@ -6,11 +6,11 @@ import Crystallography
 /// darkens the IPF colours where it is low; the step also writes that figure's own map, `<shade>.png`).
 public struct IPFStep: RecipeStepParameters {
     public static let stepName = "ipf"
-    /// Sample directions, lower-case "x", "y" or "z".
-    public var directions = ["z"]
+    /// Sample directions of the IPF maps.
+    public var directions: [SampleDirection] = [.z]
     public var boundaries = true
-    public var hagbDegrees = 10.0
-    public var lagbDegrees = 2.0
+    /// HAGB (black) and LAGB (white) thresholds of the drawn boundaries.
+    public var boundaryThresholds = BoundaryThresholds()
     public var scale = 4
     /// The map property (``CrystalMaps/MapProperty``) that shades the IPF maps, or nil.
     public var shade: String?
@@ -18,25 +18,20 @@ public struct IPFStep: RecipeStepParameters {
     public init() {}
 
     public init(recipe r: inout StepParameters) throws {
-        directions = try r.list("directions") ?? directions
-        directions = directions.map { $0.lowercased() }
+        if let names: [String] = try r.list("directions") {
+            directions = try names.map { name in
+                guard let d = SampleDirection(name: name) else {
+                    throw RecipeError("step \(r.label): direction '\(name)' must be x, y or z")
+                }
+                return d
+            }
+        }
         boundaries = try r.value("boundaries") ?? boundaries
-        hagbDegrees = try r.value("hagb") ?? hagbDegrees
-        lagbDegrees = try r.value("lagb") ?? lagbDegrees
+        boundaryThresholds.highDegrees = try r.value("hagb") ?? boundaryThresholds.highDegrees
+        boundaryThresholds.lowDegrees = try r.value("lagb") ?? boundaryThresholds.lowDegrees
         scale = try r.value("scale") ?? scale
         shade = try r.value("shade")
-        for d in directions where Self.vector(d) == nil { throw RecipeError("step \(r.label): direction '\(d)' must be x, y or z") }
-        guard lagbDegrees > 0, lagbDegrees < hagbDegrees else { throw RecipeError("step \(r.label): need 0 < lagb < hagb") }
+        do { try boundaryThresholds.validate() } catch { throw RecipeError("step \(r.label): \(error)") }
         guard (1...64).contains(scale) else { throw RecipeError("step \(r.label): scale must be 1…64") }
-    }
-
-    /// The sample direction named "x", "y" or "z".
-    public static func vector(_ name: String) -> Vector3? {
-        switch name.lowercased() {
-        case "x": return [1, 0, 0]
-        case "y": return [0, 1, 0]
-        case "z": return [0, 0, 1]
-        default: return nil
-        }
     }
 }

@@ -18,9 +18,7 @@ public struct RefineStep: RecipeStepParameters {
         refinement.mapPCRestarts = try r.value("map_pc_restarts") ?? refinement.mapPCRestarts
         refinement.fastSearch = try r.value("fast") ?? refinement.fastSearch
         refinement.pseudoSymmetry = try (r.list("pseudo_symmetry") as [String]?)?.map { try r.pseudoSymmetryOperator($0) } ?? []
-        guard refinement.mapPCPatterns >= 0, refinement.mapPCRange > 0, refinement.mapPCRestarts >= 1 else {
-            throw RecipeError("step \(r.label): map_pc must be ≥ 0, map_pc_range > 0 and map_pc_restarts ≥ 1")
-        }
+        do { try refinement.validate() } catch { throw RecipeError("step \(r.label): \(error)") }
         signal = try MatchingSignalOptions(recipe: &r)
     }
 }

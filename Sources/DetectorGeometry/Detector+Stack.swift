@@ -1,4 +1,3 @@
-import DetectorGeometry
 import PatternStacks
 
 extension DetectorOptions {

@@ -1,23 +1,25 @@
-import DetectorGeometry
 import PatternStacks
 
 extension PatternStack {
     /// Opens the stack at `path` (its `scan`) and makes its detector: the geometry the file states (every stack
-    /// states its pattern shape; instrument files their PCs, tilts, binning) under the library defaults, with
-    /// `override` applied last (an option the user gave wins). The file's per-point pattern centres are kept
-    /// when `keepPointCentres`. The patterns must have the detector's shape.
+    /// states its pattern shape; instrument files their PCs, tilts, binning) under the library defaults, with the
+    /// user's `overrides` applied last (a value given wins; a PC map gives every point its PC). The patterns must
+    /// have the detector's shape.
     public static func openWithDetector(
-        _ path: String, mapShape: (rows: Int, columns: Int)?, scan: String?, keepPointCentres: Bool,
-        override: (DetectorOptions) throws -> DetectorOptions
+        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil,
+        overrides: DetectorOverrides = DetectorOverrides()
     ) throws -> (Detector, PatternStack) {
         let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan)
         let (fromFile, points) = DetectorOptions().merged(with: stack)
-        let det = try override(fromFile).detector(pointCentres: keepPointCentres ? points : nil)
+        var det = try overrides.applied(over: fromFile).detector(pointCentres: overrides.keepsPointCentres ? points : nil)
         guard stack.patternRows == det.rows, stack.patternColumns == det.columns else {
             throw PatternStackError.shapeMismatch(
                 path: path,
                 message: "patterns are \(stack.patternRows)x\(stack.patternColumns) px "
                     + "but the detector's pattern shape is \(det.rows)x\(det.columns)")
+        }
+        if let pcMap = overrides.pcMap {
+            det = try PCMap.read(pcMap).apply(to: det, mapRows: stack.mapRows, mapColumns: stack.mapColumns, path: pcMap)
         }
         return (det, stack)
     }
