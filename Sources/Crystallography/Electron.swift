@@ -6,6 +6,8 @@ public enum Electron {
     public static let restMass = 9.1093837139e-31  // kg
     public static let charge = 1.602176634e-19  // C
     public static let speedOfLight = 299_792_458.0  // m/s
+    /// The accelerating voltage assumed where a file or user gives none (kV): 20 kV, the reference study's.
+    public static let defaultVoltageKV = 20.0
 
     /// Relativistic wavelength in nm for an accelerating voltage in volts:
     /// `λ = h / sqrt(2 m0 e V (1 + e V / (2 m0 c²)))`.

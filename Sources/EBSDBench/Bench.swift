@@ -115,7 +115,8 @@ func peer(_ arguments: [String], script: String = "orix_peer.py") -> [String: An
     guard p.terminationStatus == 0, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
         let errors = (try? Data(contentsOf: errPath)) ?? Data()
         let tail = String(decoding: errors, as: UTF8.self).split(separator: "\n").suffix(peerStderrLines)
-        FileHandle.standardError.write(Data("peer \(script) failed (status \(p.terminationStatus)):\n\(tail.joined(separator: "\n"))\n".utf8))
+        let message = "peer \(script) failed (status \(p.terminationStatus)):\n\(tail.joined(separator: "\n"))\n"
+        FileHandle.standardError.write(Data(message.utf8))
         return nil
     }
     return json
@@ -670,7 +671,7 @@ func matchCase(scratch: URL, quick: Bool) {
         return
     }
     let n = quick ? 100 : 500, res = quick ? 4.0 : 2.0
-    var sim = KinematicalSimulator(phase: .sodium, voltage: 20_000)
+    var sim = KinematicalSimulator(phase: .sodium, voltageKV: 20)
     sim.intensity = .structureFactor
     sim.debyeWaller = false
     let master = sim.masterPattern(size: 501)

@@ -14,7 +14,7 @@ public struct PipelineInputs: Sendable {
     public var masters: [String: MasterPattern] = [:]
     public var startMap: CrystalMap?
     public var stepMicrons = RecipeInputs.defaultStepMicrons
-    public var voltageKV = RecipeInputs.defaultVoltageKV
+    public var voltageKV = Electron.defaultVoltageKV
     /// The map rows the steps work on (a shard of a job array), or nil for the whole map: steps then read only
     /// these rows of the stack (``PatternStacks/PatternStack/mapRows(_:)``).
     public var rows: Range<Int>?

@@ -193,7 +193,7 @@ public struct PipelineRunner {
             let (det, stack) = try inputs.patterns(step.name)
             let hi = HoughIndexer(
                 detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
-                voltage: inputs.voltageKV * 1000, familyCount: p.families)
+                voltageKV: inputs.voltageKV, familyCount: p.families)
             let report = progress(step.name, stack.count)
             return (try hi.index(stack: stack, step: stepMicrons, progress: { report($0, stack.count) }), "")
         case .match(let p):
@@ -306,7 +306,8 @@ public struct PipelineRunner {
                     figures: families, projection: .equalArea, kernel: SphericalKernel(.gaussian, halfWidthDegrees: 5), scatter: false
                 ).write(to: path("pole-figures.png"), widthMM: 180)
                 try MisorientationPlot(
-                    correlated: .correlated(map, phase: 0, minimumDegrees: p.boundaryThresholds.lowDegrees), uncorrelated: .uncorrelated(map, phase: 0),
+                    correlated: .correlated(map, phase: 0, minimumDegrees: p.boundaryThresholds.lowDegrees),
+                    uncorrelated: .uncorrelated(map, phase: 0),
                     mackenzie: MackenzieDistribution(laueGroup: phase.laueGroup, binWidthDegrees: 0.5),
                     title: "\(phase.name): misorientation-angle distribution"
                 ).write(to: path("misorientation-distribution.png"))

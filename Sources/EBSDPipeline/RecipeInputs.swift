@@ -15,8 +15,6 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
 
     /// Map step in µm unless given.
     public static let defaultStepMicrons = 1.0
-    /// Accelerating voltage in kV unless given.
-    public static let defaultVoltageKV = 20.0
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case patterns, map, detector, phases

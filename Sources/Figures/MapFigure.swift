@@ -79,7 +79,8 @@ public struct MapFigure {
                 b.down[i] == .high
             }
             legend.append((String(format: "HAGB > %g°", b.thresholds.highDegrees), .black, width))
-            legend.append((String(format: "LAGB %g–%g°", b.thresholds.lowDegrees, b.thresholds.highDegrees), Figure.Color(0.75, 0.75, 0.75), width * 0.7))
+            let t = b.thresholds
+            legend.append((String(format: "LAGB %g–%g°", t.lowDegrees, t.highDegrees), Figure.Color(0.75, 0.75, 0.75), width * 0.7))
         }
         if let s = special {
             let width = max(0.5, min(1.5, 0.7 * pixel.0 / Figure.mm(points: 1)))

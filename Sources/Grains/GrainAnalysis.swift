@@ -93,7 +93,8 @@ public struct GrainAnalysis: Sendable {
         let obj: [String: Any] = [
             "file": source,
             "parameters": [
-                "hagb_deg": parameters.boundaries.highDegrees, "lagb_deg": parameters.boundaries.lowDegrees, "min_size_px": parameters.minimumPixels,
+                "hagb_deg": parameters.boundaries.highDegrees, "lagb_deg": parameters.boundaries.lowDegrees,
+                "min_size_px": parameters.minimumPixels,
                 "connectivity": parameters.connectivity.rawValue,
             ],
             "grains": st.count,
@@ -131,7 +132,9 @@ public struct GrainAnalysis: Sendable {
     public var summary: [String] {
         let st = statistics, e = st.e2627, g = astmE112, p = parameters
         var lines = [
-            String(format: "grains: %d (≥ %d px, %g°, %d-connected)", st.count, p.minimumPixels, p.boundaries.highDegrees, p.connectivity.rawValue),
+            String(
+                format: "grains: %d (≥ %d px, %g°, %d-connected)", st.count, p.minimumPixels, p.boundaries.highDegrees,
+                p.connectivity.rawValue),
             String(
                 format: "ECD: mean %.4g µm, median %.4g µm; area-weighted mean %.4g µm, median %.4g µm", st.meanECD, st.medianECD,
                 st.areaWeightedMeanECD, st.areaWeightedMedianECD),

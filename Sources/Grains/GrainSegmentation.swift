@@ -15,7 +15,9 @@ public struct GrainSegmentation: Sendable {
     /// neighbours instead, use the clean-up step.)
     public var minimumPixels = 0
 
-    public init(thresholdDegrees: Double = BoundaryThresholds.defaultHighDegrees, connectivity: Connectivity = .eight, minimumPixels: Int = 0) {
+    public init(
+        thresholdDegrees: Double = BoundaryThresholds.defaultHighDegrees, connectivity: Connectivity = .eight, minimumPixels: Int = 0
+    ) {
         self.thresholdDegrees = thresholdDegrees
         self.connectivity = connectivity
         self.minimumPixels = minimumPixels

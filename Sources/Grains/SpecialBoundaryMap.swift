@@ -13,7 +13,10 @@ public struct SpecialBoundaryMap: Sendable {
     /// Edge between pixel i and the pixel below.
     public var down: [Int16]
 
-    public init(_ map: CrystalMap, highDegrees: Double = BoundaryThresholds.defaultHighDegrees, csl: CoincidenceSiteLattice = CoincidenceSiteLattice()) {
+    public init(
+        _ map: CrystalMap, highDegrees: Double = BoundaryThresholds.defaultHighDegrees,
+        csl: CoincidenceSiteLattice = CoincidenceSiteLattice()
+    ) {
         self.csl = csl
         let cubic = map.phases.map { $0.phase.laueGroup == .cubicHigh || $0.phase.laueGroup == .cubicLow }
         let ch = cos(highDegrees * .pi / 360)

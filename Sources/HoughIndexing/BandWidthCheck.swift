@@ -19,14 +19,15 @@ public struct BandWidthCheck: Sendable {
     let reflectors: [[(normal: Vector3, orders: [(braggAngle: Double, weight: Double)])]]
     public var angularTolerance = 1.5 * Double.pi / 180
 
-    public init(phases: [Phase], voltage: Double, minimumD: Double = 0.1, minimumRelativeF: Double = 0.1) {
+    public init(phases: [Phase], voltageKV: Double, minimumD: Double = 0.1, minimumRelativeF: Double = 0.1) {
         reflectors = phases.map { phase in
             let fams = phase.reflectorFamilies(minimumD: minimumD)
             let fmax = fams.map(\.structureFactor).max() ?? 0
             var out: [(normal: Vector3, orders: [(braggAngle: Double, weight: Double)])] = []
             for f in fams.filter({ $0.structureFactor >= minimumRelativeF * fmax }).sorted(by: { $0.structureFactor > $1.structureFactor })
             {
-                let order = (braggAngle: f.braggAngle(voltage: voltage), weight: f.structureFactor * f.structureFactor / (fmax * fmax))
+                let weight = f.structureFactor * f.structureFactor / (fmax * fmax)
+                let order = (braggAngle: f.braggAngle(voltage: voltageKV * 1000), weight: weight)
                 for m in f.members {
                     let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
                     if let i = out.firstIndex(where: { abs($0.normal.dot(n)) > 1 - 1e-9 }) {

@@ -49,16 +49,17 @@ public struct HoughIndexer: Sendable {
     /// - Parameters:
     ///   - thetaCount, rhoCount: Hough resolution (0 = one ρ cell per detector pixel).
     ///   - bandCount: bands per pattern (the reference study used 6–11).
-    ///   - voltage: sets the expected band width from the strongest reflector's Bragg angle.
+    ///   - voltageKV: accelerating voltage (kV); sets the expected band width from the strongest reflector's Bragg angle.
     public init(
         detector: Detector, phases: [Phase], thetaCount: Int = HoughIndexer.defaultThetaCount, rhoCount: Int = 0,
         bandCount: Int = HoughIndexer.defaultBandCount,
-        voltage: Double = 20_000, familyCount: Int? = nil, dynamicBackgroundSigma: Double? = nil, gaussianSigma: Double = 1,
+        voltageKV: Double = Electron.defaultVoltageKV, familyCount: Int? = nil, dynamicBackgroundSigma: Double? = nil,
+        gaussianSigma: Double = 1,
         clip: (Double, Double)? = nil, bandWidthScale: Double = 2
     ) {
         self.detector = detector
         self.phases = phases
-        widthCheck = phases.count > 1 ? BandWidthCheck(phases: phases, voltage: voltage) : nil
+        widthCheck = phases.count > 1 ? BandWidthCheck(phases: phases, voltageKV: voltageKV) : nil
         let families = familyCount ?? Self.defaultFamilyCount(phases: phases.count)
         let libs = phases.map { ReflectorLibrary(phase: $0, familyCount: families) }
         indexer = BandIndexer(libraries: libs)
@@ -67,7 +68,7 @@ public struct HoughIndexer: Sendable {
             $0.structureFactor * $0.structureFactor * Double($0.multiplicity) < $1.structureFactor * $1.structureFactor
                 * Double($1.multiplicity)
         }
-        let twoTheta = 2 * (fam?.braggAngle(voltage: voltage) ?? 0.015)
+        let twoTheta = 2 * (fam?.braggAngle(voltage: voltageKV * 1000) ?? 0.015)
         let cell = 2 * radon.rhoMax / Double(radon.rhoCount)
         bands = BandDetector(radon: radon, bandWidth: max(1, bandWidthScale * twoTheta / cell), bandCount: bandCount)
         radonRefinement = RadonRefinement(radon: radon)

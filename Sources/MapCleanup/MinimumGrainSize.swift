@@ -13,7 +13,9 @@ public struct MinimumGrainSize: CleanupStep, Hashable {
     public var thresholdDegrees = BoundaryThresholds.defaultHighDegrees
     public var name: String { "minimum grain size \(minimumPixels)" }
 
-    public init(minimumPixels: Int = MinimumGrainSize.defaultMinimumPixels, thresholdDegrees: Double = BoundaryThresholds.defaultHighDegrees) {
+    public init(
+        minimumPixels: Int = MinimumGrainSize.defaultMinimumPixels, thresholdDegrees: Double = BoundaryThresholds.defaultHighDegrees
+    ) {
         self.minimumPixels = minimumPixels
         self.thresholdDegrees = thresholdDegrees
     }

@@ -12,14 +12,15 @@ import Crystallography
 public struct KinematicalSimulator: Sendable {
     public enum Intensity: String, Sendable, CaseIterable { case structureFactorSquared = "f2", structureFactor = "f" }
     public var phase: Phase
-    public var voltage: Double  // volts
+    /// Accelerating voltage (kV).
+    public var voltageKV: Double
     public var minimumD: Double = 0.1  // nm (1 Å)
     public var intensity: Intensity = .structureFactorSquared
     public var debyeWaller = true
 
-    public init(phase: Phase, voltage: Double) {
+    public init(phase: Phase, voltageKV: Double) {
         self.phase = phase
-        self.voltage = voltage
+        self.voltageKV = voltageKV
     }
 
     /// The bands: unit plane normals (Cartesian crystal frame), sin θ_B and weight. g and −g are one band.
@@ -27,7 +28,7 @@ public struct KinematicalSimulator: Sendable {
         var out: [(Vector3, Double, Double)] = []
         for f in phase.reflectorFamilies(minimumD: minimumD, debyeWaller: debyeWaller) {
             let w = intensity == .structureFactorSquared ? f.structureFactor * f.structureFactor : f.structureFactor
-            let s = sin(f.braggAngle(voltage: voltage))
+            let s = sin(f.braggAngle(voltage: voltageKV * 1000))
             var seen: [Vector3] = []
             for m in f.members {
                 let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
@@ -77,7 +78,7 @@ public struct KinematicalSimulator: Sendable {
             }
         }
         return .simulated(
-            phase, size: n, north: north, south: south, voltageKV: voltage / 1000,
+            phase, size: n, north: north, south: south, voltageKV: voltageKV,
             model: "kinematical, hard-edged Kikuchi bands of Bragg width, weight \(intensity == .structureFactor ? "|F|" : "|F|^2")",
             minimumD: minimumD, reflectors: b.count, generator: "SwiftEBSD KinematicalSimulator 1")
     }

@@ -38,7 +38,9 @@ public struct Preprocessor: Sendable {
         let statics: [PreprocessStep] = staticBackground.map { [.staticBackground(image: $0, operation: .subtract), .quantizeUInt8] } ?? []
         return Preprocessor(
             rows: rows, columns: columns,
-            steps: statics + [.dynamicBackground(sigma: DynamicBackground.defaultSigma(columns: columns), operation: .subtract), .quantizeUInt8])
+            steps: statics + [
+                .dynamicBackground(sigma: DynamicBackground.defaultSigma(columns: columns), operation: .subtract), .quantizeUInt8,
+            ])
     }
 
     public var outputShape: (rows: Int, columns: Int) {

@@ -29,7 +29,7 @@ import EBSDCore
     /// continues with pattern matching (``MatchingPCCalibrationTests``: within 0.005 from every start).
     @Test func realNickelFromRandomStarts() throws {
         let ni = try NickelData()
-        let cal = PCCalibration(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel])
+        let cal = HoughPCCalibration(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel])
         let p0 = cal.prepare(ni.patterns, at: ni.meanPC)
         print(String(format: "at the reference PC: misfit %.3f°, score %.2f", cal.misfit(ni.meanPC, p0), cal.score(ni.meanPC, p0)))
         var errors: [Double] = []

@@ -15,7 +15,7 @@ import CrystalMaps
 /// widths (d-spacings) and the bands each phase predicts, not from angles alone.
 @Suite struct MultiPhaseTests {
     static func patterns(phase: Phase, count: Int, seed: UInt64, detector: Detector) -> (patterns: [[Float]], truth: [Rotation]) {
-        let mp = KinematicalSimulator(phase: phase, voltage: 20_000).masterPattern(size: 251)
+        let mp = KinematicalSimulator(phase: phase, voltageKV: 20).masterPattern(size: 251)
         let proj = PatternProjector(master: mp, detector: detector)
         var rng = SplitMix64(seed: seed)
         let truth = (0..<count).map { _ in Rotation.random(using: &rng) }

@@ -103,7 +103,7 @@ import EBSDCore
 
     /// Same λ and radius as PyEBSDIndex's NLPAR on the same stack: the averaged patterns agree (NCC ≥ 0.99 each;
     /// measured 1 − 4e-13), and our λ estimate is within 10 % of PyEBSDIndex's `opt_lambda`.
-    @Test(.enabled(if: PeerPython.has("pyebsdindex"), "the peer environment (make peers) has no PyEBSDIndex: the peer comparison is skipped"))
+    @Test(.enabled(if: PeerPython.has("pyebsdindex"), "the peer environment (make peers) has no PyEBSDIndex: the comparison is skipped"))
     func agreesWithPyEBSDIndex() throws {
         let stack = try PatternStack.open(SharedData.packageRoot.appendingPathComponent("SampleMaps/na-foil-topview/patterns.tif").path)
         let data = try stack.read(0..<stack.count)

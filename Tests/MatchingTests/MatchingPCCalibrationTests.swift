@@ -28,7 +28,7 @@ import EBSDCore
             let s = PatternCenter(
                 mean.x + (2 * rng.unitOpen() - 1) * 0.05, mean.y + (2 * rng.unitOpen() - 1) * 0.05,
                 mean.z + (2 * rng.unitOpen() - 1) * 0.05)
-            let h = PCCalibration(detector: Detector(rows: 60, columns: 60, pc: s, sampleTilt: 70, tilt: 0), phases: [.nickel])
+            let h = HoughPCCalibration(detector: Detector(rows: 60, columns: 60, pc: s, sampleTilt: 70, tilt: 0), phases: [.nickel])
                 .calibrate(corrected, start: s)
             let det = Detector(rows: 60, columns: 60, pc: h.pc, sampleTilt: 70, tilt: 0)
             let hough = HoughIndexer(detector: det, phases: [.nickel])

@@ -42,7 +42,7 @@ import TestSupport
     /// the physics of the dev set's simulator (kikuchipy/diffsims); with our defaults (|F|², Debye–Waller)
     /// the refined median is 0.21–0.42° instead of 0.19°: a dictionary must look like the measurement.
     static func sodiumMaster() -> MasterPattern {
-        var sim = KinematicalSimulator(phase: .sodium, voltage: 20_000)
+        var sim = KinematicalSimulator(phase: .sodium, voltageKV: 20)
         sim.intensity = .structureFactor
         sim.debyeWaller = false
         return sim.masterPattern(size: 501)

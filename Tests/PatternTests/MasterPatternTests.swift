@@ -16,7 +16,7 @@ import TestSupport
     @Test(arguments: [("Na", "na_20kV"), ("Li", "li_20kV")])
     func kinematicalMatchesKikuchipy(_ name: String, _ file: String) throws {
         let theirs = try MasterPattern.read(SharedData.path("dev/kikuchipy-kinematical-master-patterns/\(file)_lambert_north_south.tif"))
-        var sim = KinematicalSimulator(phase: Phase.builtIn(named: name)!, voltage: 20_000)
+        var sim = KinematicalSimulator(phase: Phase.builtIn(named: name)!, voltageKV: 20)
         sim.intensity = .structureFactor
         sim.debyeWaller = false
         let like = sim.masterPattern(size: theirs.size)
@@ -46,7 +46,7 @@ import TestSupport
     }
 
     @Test func fileRoundTrip() throws {
-        let sim = KinematicalSimulator(phase: .aluminium, voltage: 20_000)
+        let sim = KinematicalSimulator(phase: .aluminium, voltageKV: 20)
         let mp = sim.masterPattern(size: 51)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mp-\(UUID().uuidString).tif").path
         defer { try? FileManager.default.removeItem(atPath: path) }

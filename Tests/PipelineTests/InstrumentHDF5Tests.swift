@@ -121,7 +121,7 @@ import TestSupport
         #expect(abs(det.pc().x - 0.4251) < 1e-12 && det.binning == 8)
     }
 
-    @Test(.enabled(if: PeerPython.has("kikuchipy"), "the peer environment (make peers) has no kikuchipy: its reading of our h5ebsd is skipped"))
+    @Test(.enabled(if: PeerPython.has("kikuchipy"), "the peer environment (make peers) has no kikuchipy: reading our h5ebsd is skipped"))
     func readByKikuchipy() throws {
         let pixels = try writeNickel()
         defer { try? FileManager.default.removeItem(atPath: out) }

@@ -26,7 +26,7 @@ import EBSDCore
         }
         let stack = try PatternStack.open(stackPath)
         let mean = truth.pc(row: rows / 2, column: cols / 2)
-        let cal = PatternCenterCalibration(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.sodium], master: master)
+        let cal = HoughThenMatchingPCCalibration(detector: Detector(rows: 60, columns: 60, pc: mean), phases: [.sodium], master: master)
         let start = PatternCenter(mean.x + 0.02, mean.y - 0.02, mean.z + 0.02)
         let fitted = try cal.calibrateGrid(stack, rows: 4, columns: 4, start: start)
         let worst = zip(fitted.pcs, truth.pcs).map { max(abs($0.x - $1.x), abs($0.y - $1.y), abs($0.z - $1.z)) }.max()!
@@ -64,7 +64,7 @@ import EBSDCore
             try m.apply(to: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)), mapRows: 4, mapColumns: 3, path: "pc.json")
         }
         let stack = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3))
-        let cal = PatternCenterCalibration(detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.42, 0.21, 0.5)), phases: [.nickel])
+        let cal = HoughThenMatchingPCCalibration(detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.42, 0.21, 0.5)), phases: [.nickel])
         do {
             _ = try cal.calibrateGrid(stack, rows: 5, columns: 5, start: PatternCenter(0.42, 0.21, 0.5))
             Issue.record("a 5 × 5 grid on a 3 × 3 map was accepted")

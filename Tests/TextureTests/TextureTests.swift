@@ -72,7 +72,7 @@ let orixAvailable = PeerPython.has("orix")
     /// poles, Gaussian σ = 3°:
     /// our density against orix 0.15's `pole_density_function` on the same poles, at orix's bin centres where the
     /// density is above half its maximum: within 2 %.
-    @Test(.enabled(if: orixAvailable, "the peer environment (make peers) has no orix: the comparison with its pole density function is skipped"))
+    @Test(.enabled(if: orixAvailable, "the peer environment (make peers) has no orix: the pole density comparison is skipped"))
     func poleDensityAgainstOrix() throws {
         var rng = SplitMix64(seed: 5)
         let component = Rotation(euler: EulerAngles(0, 45 * .pi / 180, 0))

@@ -60,7 +60,7 @@ struct Calibrate: ParsableCommand {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
             let bg = try staticBackground.map { try PatternStack.open($0, mapShape: (1, 1)).read(0..<1) }
             let mp = try master.map { try MasterPattern.read($0) }
-            var cal = PatternCenterCalibration(detector: det, phases: try phase.map { try Phase.resolve($0) }, master: mp)
+            var cal = HoughThenMatchingPCCalibration(detector: det, phases: try phase.map { try Phase.resolve($0) }, master: mp)
             cal.hough.search.range = range
             let start = det.pc()
             if let movingScreen, let shifts {

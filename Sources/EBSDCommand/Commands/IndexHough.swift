@@ -24,7 +24,7 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Bands per pattern.") var bands = HoughIndexer.defaultBandCount
     @Option(help: "Hough angle steps over 180°.") var thetaSteps = HoughIndexer.defaultThetaCount
     @Option(help: "Map step in µm (for the output grid).") var step = RecipeInputs.defaultStepMicrons
-    @Option(help: "Accelerating voltage in kV (band width).") var kv = RecipeInputs.defaultVoltageKV
+    @Option(help: "Accelerating voltage in kV (band width).") var kv = Electron.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
@@ -46,7 +46,7 @@ struct IndexHough: ParsableCommand {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), nlpar: nlpar)
             let phases = try phase.map { try Phase.resolve($0) }
             let hi = HoughIndexer(
-                detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltage: kv * 1000,
+                detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltageKV: kv,
                 familyCount: families)
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()

@@ -21,7 +21,7 @@ struct IndexHybrid: ParsableCommand {
         .resolutionDegrees
     @Option(help: "Hough CI below which a pixel goes to the dictionary.") var ciThreshold = HybridIndexer.defaultCIThreshold
     @Option(help: "Fewest matched Hough bands a pixel may have and skip the dictionary.") var minBands = HybridIndexer.defaultMinimumBands
-    @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = RecipeInputs.defaultVoltageKV
+    @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = Electron.defaultVoltageKV
     @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
@@ -38,7 +38,7 @@ struct IndexHybrid: ParsableCommand {
             let matcher = try StackMatcher(
                 signal: signal, master: mp, phase: phase, options: try matching.dictionaryOptions(resolution: resolution))
             var hybrid = HybridIndexer(
-                hough: HoughIndexer(detector: det, phases: [phase], voltage: kv * 1000), matcher: matcher,
+                hough: HoughIndexer(detector: det, phases: [phase], voltageKV: kv), matcher: matcher,
                 refinement: try refineOptions.options)
             hybrid.ciThreshold = ciThreshold
             hybrid.minimumBands = minBands

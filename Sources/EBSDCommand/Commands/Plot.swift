@@ -141,7 +141,9 @@ struct Plot: ParsableCommand {
     func drawMap(_ map: CrystalMap, _ layer: MapLayer) throws {
         var figure = MapFigure(map: map, layer: layer)
         figure.title = "\(kind.rawValue.uppercased()) \((file as NSString).lastPathComponent)"
-        if boundaries || kind == .csl { figure.boundaries = BoundaryMap(map, thresholds: BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb)) }
+        if boundaries || kind == .csl {
+            figure.boundaries = BoundaryMap(map, thresholds: BoundaryThresholds(lowDegrees: lagb, highDegrees: hagb))
+        }
         if kind == .csl {
             let wanted = Set(try sigmas())
             let special = SpecialBoundaryMap(map, highDegrees: hagb)

@@ -25,7 +25,7 @@ struct SimulateMaster: ParsableCommand {
             """
     )
     @Option(help: "Built-in phase (\(Phase.builtIn.map(\.name).joined(separator: ", "))) or a phase .json file.") var phase = "Na"
-    @Option(help: "Accelerating voltage in kV.") var kv = 20.0
+    @Option(help: "Accelerating voltage in kV.") var kv = Electron.defaultVoltageKV
     @Option(help: "Pixels per hemisphere side (odd).") var size = 501
     @Option(help: "Smallest d-spacing in Å (default 1 kinematical, 0.5 dynamical).") var dmin: Double?
     @Option(help: "Band weight: f2 (|F|²) or f (|F|).") var intensity = "f2"
@@ -137,7 +137,7 @@ struct SimulateMaster: ParsableCommand {
             } catch { throw fail(error) }
             return
         }
-        var sim = KinematicalSimulator(phase: ph, voltage: kv * 1000)
+        var sim = KinematicalSimulator(phase: ph, voltageKV: kv)
         sim.minimumD = (dmin ?? 1.0) / 10
         sim.intensity = KinematicalSimulator.Intensity(rawValue: intensity)!
         sim.debyeWaller = !noDebyeWaller

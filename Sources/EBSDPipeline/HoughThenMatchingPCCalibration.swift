@@ -8,12 +8,12 @@ import PatternSimulation
 import Preprocessing
 
 /// The pattern-centre calibration a user runs (Bruker convention): the global Hough/Radon calibration
-/// (``HoughIndexing/PCCalibration``) and, with a master pattern, the pattern-matching calibration from its result
+/// (``HoughIndexing/HoughPCCalibration``) and, with a master pattern, the pattern-matching calibration from its result
 /// (``PatternMatching/MatchingPCCalibration``, orientations from Hough at the Hough PC, Nelder–Mead within
 /// ``matchingRange``), on patterns binned to at most ``matchingSize`` pixels across. Patterns are given with
 /// any static background already removed; the matching side removes the dynamic background (σ = width/8).
-public struct PatternCenterCalibration: Sendable {
-    public var hough: PCCalibration
+public struct HoughThenMatchingPCCalibration: Sendable {
+    public var hough: HoughPCCalibration
     public var master: MasterPattern?
     /// Patterns wider than this are binned for the matching stage (precision enough, far faster).
     public var matchingSize = 120
@@ -21,7 +21,7 @@ public struct PatternCenterCalibration: Sendable {
     public var matchingRange = 0.02
 
     public init(detector: Detector, phases: [Phase], master: MasterPattern? = nil) {
-        hough = PCCalibration(detector: detector, phases: phases)
+        hough = HoughPCCalibration(detector: detector, phases: phases)
         self.master = master
     }
 
@@ -29,7 +29,7 @@ public struct PatternCenterCalibration: Sendable {
     public struct Result: Sendable {
         /// The calibrated PC: the matching stage's where it ran, else the Hough stage's.
         public var pc: PatternCenter
-        public var hough: PCCalibration.Result
+        public var hough: HoughPCCalibration.Result
         public var matching: MatchingPCCalibration.Result?
         /// Spread of the PC over the restarts (of the stage that decided), nil without restarts.
         public var spread: PatternCenter?
@@ -46,7 +46,8 @@ public struct PatternCenterCalibration: Sendable {
         let starts = patterns.map { hi.index($0).0?.rotation ?? .identity }
         let factor = max(1, (det.columns + matchingSize - 1) / matchingSize)
         let binned = det.binned(by: factor)
-        var steps: [PreprocessStep] = [.dynamicBackground(sigma: DynamicBackground.defaultSigma(columns: det.columns), operation: .subtract)]
+        let background = DynamicBackground.defaultSigma(columns: det.columns)
+        var steps: [PreprocessStep] = [.dynamicBackground(sigma: background, operation: .subtract)]
         if factor > 1 { steps.append(.binning(factor: factor)) }
         let signal = PatternSignal(detector: binned, experimental: Preprocessor(rows: det.rows, columns: det.columns, steps: steps))
         var cal = MatchingPCCalibration(signal: signal, master: master)

@@ -4,7 +4,7 @@ import TestSupport
 import EBSDCore
 @testable import EBSDPipeline
 
-@Suite struct PatternCenterCalibrationTests {
+@Suite struct HoughThenMatchingPCCalibrationTests {
     static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
 
     /// Simulated patterns (the shipped Na kinematical master, 5 random orientations) of known PC at 60–480 px: from
@@ -19,7 +19,7 @@ import EBSDCore
         let rotations = (0..<5).map { _ in Rotation.random(using: &rng) }
         let sim = PatternProjector(master: master, detector: det)
         let patterns = rotations.map { sim.pattern($0) }
-        let cal = PatternCenterCalibration(detector: det, phases: [.sodium], master: master)
+        let cal = HoughThenMatchingPCCalibration(detector: det, phases: [.sodium], master: master)
         let n = Int(ProcessInfo.processInfo.environment["PC_STARTS"] ?? "") ?? 10
         var starts = SplitMix64(seed: 5)
         var hough: [Double] = [], matching: [Double] = []

@@ -20,7 +20,7 @@ import DetectorGeometry
 /// ``calibrate(_:start:)`` searches a coarse grid around the start on the misfit, then refines the best grid
 /// points by Nelder–Mead on the score (``PCSearch``). ``calibrate(_:start:restarts:seed:)`` repeats that from
 /// random starts and reports the spread of the results as the PC's uncertainty.
-public struct PCCalibration: Sendable {
+public struct HoughPCCalibration: Sendable {
     public var phases: [Phase]
     /// Detector shape, tilts and binning; its first PC is ignored (each calibration detects at its start).
     public var template: Detector
