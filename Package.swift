@@ -176,6 +176,9 @@ let package = Package(
                 "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
-            name: "EBSDCommandTests", dependencies: ["CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore", "MapSimulation", "TestSupport"]),
+            name: "EBSDCommandTests",
+            dependencies: [
+                "EBSDCommand", "EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore", "MapSimulation", "TestSupport",
+            ]),
     ]
 )

@@ -31,16 +31,9 @@ import EBSDCore
             """
         let r = try PipelineRecipe.parse(yaml, path: "test.yaml")
         let got = try #require(r.inputs.detector?.overrides)
-        var want = DetectorOverrides()
-        want.patternShape = "80x90"
-        want.pc = PatternCenter(0.41, 0.22, 0.63)
-        want.convention = "tsl"
-        want.sampleTilt = 69.5
-        want.detectorTilt = 3.5
-        want.azimuthal = 1.25
-        want.binning = 4
-        want.pixelSize = 55
-        want.pcMap = "pc.json"
+        let want = DetectorOverrides(
+            patternShape: "80x90", pc: PatternCenter(0.41, 0.22, 0.63), convention: "tsl", sampleTilt: 69.5, detectorTilt: 3.5,
+            azimuthal: 1.25, binning: 4, pixelSize: 55, pcMap: "pc.json")
         #expect(got == want)
         let fields = Mirror(reflecting: DetectorOverrides()).children.count
         #expect(RecipeDetector.CodingKeys.allCases.count == fields, "one recipe key per DetectorOverrides field")
