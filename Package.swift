@@ -40,6 +40,7 @@ let package = Package(
         .library(name: "MapCleanup", targets: ["MapCleanup"]),
         .library(name: "MapPictures", targets: ["MapPictures"]),
         .library(name: "EBSDPipeline", targets: ["EBSDPipeline"]),
+        .library(name: "EBSDCluster", targets: ["EBSDCluster"]),
         .library(name: "EBSDCore", targets: ["EBSDCore"]),
         .library(name: "MapSimulation", targets: ["MapSimulation"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
@@ -95,6 +96,7 @@ let package = Package(
                 "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore", "Figures", "Texture",
                 .product(name: "Yams", package: "Yams"),
             ]),
+        stage("EBSDCluster", ["EBSDPipeline", "Crystallography", "CrystalMaps", "PatternMatching", "PatternStacks", "Preprocessing", "EBSDCore"]),
 
         // Command line and benchmarks.
         .executableTarget(
@@ -102,7 +104,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "EBSDPipeline",
-                "DynamicalSimulation", "EBSDCore", "EBSDHDF5", "Figures", "Texture",
+                "EBSDCluster", "DynamicalSimulation", "EBSDCore", "EBSDHDF5", "Figures", "Texture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -112,7 +114,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
-                "DynamicalSimulation", "Texture", "Figures", "EBSDPipeline",
+                "DynamicalSimulation", "Texture", "Figures", "EBSDPipeline", "EBSDCluster",
                 "EBSDCore", "EBSDHDF5",
             ],
             swiftSettings: fastMath
@@ -171,14 +173,15 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "EBSDPipeline", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup",
+                "EBSDPipeline", "EBSDCluster", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing",
+                "MapCleanup",
                 "MapPictures",
                 "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
             name: "EBSDCommandTests",
             dependencies: [
-                "EBSDCommand", "EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore", "MapSimulation", "TestSupport",
+                "EBSDCommand", "EBSDPipeline", "EBSDCluster", "CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore", "MapSimulation", "TestSupport",
             ]),
     ]
 )

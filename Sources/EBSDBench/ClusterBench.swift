@@ -1,4 +1,5 @@
 import Foundation
+import EBSDCluster
 import EBSDPipeline
 
 /// Issue 18's scale figures: the reference recipe on one machine and as a cluster run with 4 shards (prepare,

@@ -77,7 +77,7 @@ public struct PipelineInputs: Sendable {
     }
 
     /// The master pattern of the (single) matching phase.
-    func master(_ step: String) throws -> MasterPattern {
+    package func master(_ step: String) throws -> MasterPattern {
         guard let m = masters[phases[0].name] else { throw RecipeError("\(step) needs a master pattern of \(phases[0].name)") }
         return m
     }
@@ -90,7 +90,7 @@ public struct PipelineInputs: Sendable {
 
     /// The detector and the whole stack, also for a shard: what NLPAR averages over (a shard's border patterns
     /// average with their neighbours in the next shard) and what a stack mean is taken from.
-    func wholeStack(_ step: String) throws -> (Detector, PatternStack) {
+    package func wholeStack(_ step: String) throws -> (Detector, PatternStack) {
         guard let d = detector, let s = stack else { throw RecipeError("\(step) needs inputs.patterns and inputs.detector") }
         return (d, s)
     }

@@ -24,7 +24,7 @@ public struct PipelineRunner {
     public let recipeText: String
     public let outputFolder: String
     /// The opened inputs; an `nlpar` step puts NLPAR between the stack and the later steps.
-    public internal(set) var inputs: PipelineInputs
+    public package(set) var inputs: PipelineInputs
     /// One line per event (a step starting, its result); the `ebsd` tool prints them on stderr.
     public var message: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     /// Progress of long steps; default: a terminal progress line on stderr.
@@ -32,16 +32,16 @@ public struct PipelineRunner {
     /// What each step did, in order (finished earlier or now).
     public private(set) var log: [StepLog] = []
     /// The stack's mean pattern, computed at most once per run (the default static background of every matching step).
-    var meanPattern: [Float]?
+    package var meanPattern: [Float]?
     /// NLPAR's first pass (noise σ, λ) of step index → its result, when computed before (a cluster run's prepare job).
-    var preparedNLPAR: [Int: NLPAR.Prepared] = [:]
+    package var preparedNLPAR: [Int: NLPAR.Prepared] = [:]
     /// Step index → dictionary cache file, for match steps whose recipe names none (a cluster run's shared dictionary).
-    var dictionaryCaches: [Int: String] = [:]
+    package var dictionaryCaches: [Int: String] = [:]
     /// Whether the run ends with `final.ang` and the report (a shard of a cluster run does not).
-    var writesFinalOutputs = true
+    package var writesFinalOutputs = true
     /// Called with each map step's index and map as made (before it is written and read back); a shard keeps its
     /// own rows of it losslessly for the merge.
-    var madeMap: ((Int, CrystalMap) throws -> Void)?
+    package var madeMap: ((Int, CrystalMap) throws -> Void)?
 
     /// A step's record, kept in `pipeline-state.json` for resuming.
     public struct StepLog: Codable, Sendable {
@@ -52,6 +52,18 @@ public struct PipelineRunner {
         public var seconds: Double
         public var indexedPercent: Double?
         public var note: String
+
+        package init(
+            index: Int, name: String, fingerprint: String, file: String?, seconds: Double, indexedPercent: Double?, note: String
+        ) {
+            self.index = index
+            self.name = name
+            self.fingerprint = fingerprint
+            self.file = file
+            self.seconds = seconds
+            self.indexedPercent = indexedPercent
+            self.note = note
+        }
     }
 
     /// Reads the recipe at `recipePath` and opens its inputs; the output folder is `outputOverride`,
@@ -84,11 +96,11 @@ public struct PipelineRunner {
         return String(FNV1a.hash(text), radix: 16)
     }
 
-    func path(_ file: String) -> String { (outputFolder as NSString).appendingPathComponent(file) }
-    var statePath: String { path("pipeline-state.json") }
+    package func path(_ file: String) -> String { (outputFolder as NSString).appendingPathComponent(file) }
+    package var statePath: String { path("pipeline-state.json") }
 
     /// The step log kept in `folder`'s `pipeline-state.json`, or nil when there is none (or it cannot be read).
-    static func stepLog(in folder: String) -> [StepLog]? {
+    package static func stepLog(in folder: String) -> [StepLog]? {
         FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent("pipeline-state.json"))
             .flatMap { try? JSONDecoder().decode([StepLog].self, from: $0) }
     }
@@ -171,7 +183,7 @@ public struct PipelineRunner {
 
     /// Puts NLPAR (step `index`) between the whole stack and every later step (its first pass runs now unless
     /// ``preparedNLPAR`` holds it); returns a note.
-    mutating func applyNLPAR(_ p: NLPARStep, step index: Int) throws -> String {
+    package mutating func applyNLPAR(_ p: NLPARStep, step index: Int) throws -> String {
         let (_, raw) = try inputs.wholeStack(NLPARStep.stepName)
         let prepared: NLPAR.Prepared
         if let done = preparedNLPAR[index] {
@@ -232,7 +244,7 @@ public struct PipelineRunner {
 
     /// The stack's mean pattern when `signal` removes it, computed on first use.
     /// (Always of the whole raw stack, also in a shard.)
-    mutating func mean(_ signal: MatchingSignalOptions) throws -> [Float]? {
+    package mutating func mean(_ signal: MatchingSignalOptions) throws -> [Float]? {
         guard signal.staticBackground == .mean else { return nil }
         if meanPattern == nil { meanPattern = try inputs.wholeStack("the mean pattern").1.withoutNLPAR.meanPattern() }
         return meanPattern

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EBSDCluster
 import EBSDPipeline
 import TestSupport
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import EBSDCluster
 import EBSDPipeline
 
 struct PipelineCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import EBSDPipeline
 import CrystalMaps
 import PatternMatching
 import PatternStacks

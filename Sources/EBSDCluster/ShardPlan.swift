@@ -1,3 +1,4 @@
+import EBSDPipeline
 /// How a recipe is split over the tasks of a job array: the leading per-pattern steps
 /// (``PipelineStep/perPattern``) run on `shards` blocks of whole map rows, each task reading only its rows
 /// (plus the border rows its neighbour-reading steps need, ``halo``); the later steps run on the whole,

@@ -1,4 +1,5 @@
 import Foundation
+import EBSDPipeline
 
 /// Submits a ``ClusterRun`` to Slurm with `sbatch`: a prepare job (skipped when its results are current), one
 /// job array over the shards that are not finished (all of them the first time; after a failed or cancelled

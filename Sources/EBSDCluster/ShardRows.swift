@@ -1,4 +1,5 @@
 import Foundation
+import EBSDPipeline
 import Crystallography
 import CrystalMaps
 
