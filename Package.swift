@@ -38,7 +38,6 @@ let package = Package(
         .library(name: "HoughIndexing", targets: ["HoughIndexing"]),
         .library(name: "PatternMatching", targets: ["PatternMatching"]),
         .library(name: "MapCleanup", targets: ["MapCleanup"]),
-        .library(name: "MapPictures", targets: ["MapPictures"]),
         .library(name: "EBSDPipeline", targets: ["EBSDPipeline"]),
         .library(name: "EBSDCluster", targets: ["EBSDCluster"]),
         .library(name: "EBSDCore", targets: ["EBSDCore"]),
@@ -87,12 +86,11 @@ let package = Package(
             ]),
         stage("MapCleanup", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
         stage("Texture", ["Crystallography", "CrystalMaps", "Grains", "EBSDCore"]),
-        stage("MapPictures", ["Crystallography", "CrystalMaps", "Grains", "EBSDImageIO", "EBSDCore"]),
-        stage("Figures", ["CCairo", "Crystallography", "CrystalMaps", "Grains", "MapPictures", "Texture", "EBSDCore"]),
+        stage("Figures", ["CCairo", "Crystallography", "CrystalMaps", "Grains", "EBSDImageIO", "Texture", "EBSDCore"]),
         stage(
             "EBSDPipeline",
             [
-                "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup", "MapPictures",
+                "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing", "MapCleanup",
                 "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore", "Figures", "Texture",
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -103,7 +101,7 @@ let package = Package(
             name: "EBSDCommand",
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
-                "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching", "EBSDPipeline",
+                "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "HoughIndexing", "PatternMatching", "EBSDPipeline",
                 "EBSDCluster", "DynamicalSimulation", "EBSDCore", "EBSDHDF5", "Figures", "Texture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -113,7 +111,7 @@ let package = Package(
             name: "EBSDBench",
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
-                "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "MapPictures", "HoughIndexing", "PatternMatching",
+                "PatternStacks", "Preprocessing", "Grains", "MapCleanup", "HoughIndexing", "PatternMatching",
                 "DynamicalSimulation", "Texture", "Figures", "EBSDPipeline", "EBSDCluster",
                 "EBSDCore", "EBSDHDF5",
             ],
@@ -134,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "FiguresTests",
             dependencies: [
-                "Figures", "Texture", "Grains", "MapPictures", "Crystallography", "CrystalMaps", "EBSDCore", "EBSDImageIO", "TestSupport",
+                "Figures", "Texture", "Grains", "Crystallography", "CrystalMaps", "EBSDCore", "EBSDImageIO", "TestSupport",
             ]),
         .testTarget(
             name: "PatternTests",
@@ -146,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "PostProcessingTests",
             dependencies: [
-                "Grains", "MapCleanup", "MapPictures", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation",
+                "Grains", "MapCleanup", "Figures", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation",
                 "PatternStacks",
                 "PatternMatching", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "EBSDCore", "TestSupport",
             ]),
@@ -175,7 +173,6 @@ let package = Package(
             dependencies: [
                 "EBSDPipeline", "EBSDCluster", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing",
                 "MapCleanup",
-                "MapPictures",
                 "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
             ]),
         .testTarget(

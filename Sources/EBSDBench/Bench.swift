@@ -14,7 +14,7 @@ import PatternStacks
 import Preprocessing
 import Grains
 import MapCleanup
-import MapPictures
+import Figures
 import HoughIndexing
 import PatternMatching
 

@@ -7,7 +7,6 @@
 @_exported import Grains
 @_exported import HoughIndexing
 @_exported import MapCleanup
-@_exported import MapPictures
 @_exported import PatternMatching
 @_exported import PatternSimulation
 @_exported import PatternStacks

@@ -5,7 +5,6 @@ import CrystalMaps
 import Grains
 import HoughIndexing
 import MapCleanup
-import MapPictures
 import Figures
 import Texture
 import PatternMatching

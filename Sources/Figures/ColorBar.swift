@@ -1,5 +1,4 @@
 import Foundation
-import MapPictures
 
 /// A vertical colour bar for a continuous quantity (the library's viridis-like ramp), with 1–2–5 ticks and a title
 /// with units.

@@ -1,6 +1,5 @@
 import Foundation
 import Crystallography
-import MapPictures
 
 /// The IPF colour key of a Laue group for figures: its standard stereographic triangle (``SectorProjection``) filled
 /// with the key's colours as an image, with the corner directions as vector labels placed outside the triangle (never

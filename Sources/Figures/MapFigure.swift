@@ -2,7 +2,6 @@ import Foundation
 import Crystallography
 import CrystalMaps
 import Grains
-import MapPictures
 
 /// A map figure drawn with cairo: the map's pixels embedded as an image at its native grid (nearest neighbour, never
 /// smoothed), boundaries as vector lines on the pixel edges — HAGB black, LAGB white, selected coincidence-site-lattice

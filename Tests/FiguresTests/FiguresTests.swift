@@ -6,7 +6,6 @@ import CrystalMaps
 import EBSDImageIO
 import Figures
 import Grains
-import MapPictures
 import Texture
 
 /// The cairo figures: formats, ticks, vector output, labels that fit, and refusals that write nothing.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Grains
-@testable import MapPictures
+@testable import Figures
 @testable import CrystalMaps
 @testable import Crystallography
 @testable import EBSDImageIO

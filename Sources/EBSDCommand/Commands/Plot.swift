@@ -4,7 +4,6 @@ import EBSDPipeline
 import Crystallography
 import CrystalMaps
 import Grains
-import MapPictures
 import Figures
 import Texture
 
