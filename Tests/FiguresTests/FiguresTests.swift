@@ -11,7 +11,8 @@ import Texture
 /// The cairo figures: formats, ticks, vector output, labels that fit, and refusals that write nothing.
 @Suite struct FiguresTests {
     let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(ProcessInfo.processInfo.processIdentifier)")
+        // one folder per test (a new suite instance each): tests running at once never see each other's temporary files
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("figures-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }()
