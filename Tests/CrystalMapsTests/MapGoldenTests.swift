@@ -6,7 +6,7 @@ import TestSupport
 @testable import Crystallography
 
 /// Readers on the real files in ../shared/data/maps against orix's numbers in ../shared/golden/maps.
-@Suite struct MapGoldenTests {
+@Suite(.needsSharedData) struct MapGoldenTests {
     func check(_ file: String, _ goldenName: String) throws {
         let golden = try SharedData.json("golden/maps/\(goldenName)")
         let map = try AngFile.read(SharedData.path("data/maps/\(file)"))

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Crystallography
 
 /// Reflectors, structure factors and wavelengths against diffsims (../shared/golden).
-@Suite struct PhaseGoldenTests {
+@Suite(.needsSharedData) struct PhaseGoldenTests {
     @Test(arguments: ["Na", "Li", "alpha-Fe", "Al", "Cu", "Ni", "Na2O"])
     func reflectorsMatchDiffsims(_ name: String) throws {
         let file = try SharedData.json("golden/reflectors.json")

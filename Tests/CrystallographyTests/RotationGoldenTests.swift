@@ -5,7 +5,7 @@ import TestSupport
 @testable import Crystallography
 
 /// Every rotation conversion, both ways, against orix (../shared/golden/rotations.json).
-@Suite struct RotationGoldenTests {
+@Suite(.needsSharedData) struct RotationGoldenTests {
     let records: [[String: Any]]
     init() throws { records = try SharedData.json("golden/rotations.json").dicts("rotations") }
 

@@ -8,7 +8,7 @@ private func quat(_ v: [Double]) -> Quaternion { Quaternion(v[0], v[1], v[2], v[
 private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
 
 /// Laue groups, disorientations, fundamental zones and IPF colours against orix.
-@Suite struct SymmetryGoldenTests {
+@Suite(.needsSharedData) struct SymmetryGoldenTests {
     let groups: [String: Any]
     init() throws { groups = try SharedData.json("golden/disorientation.json").dict("groups")! }
 
@@ -99,7 +99,7 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
     }
 }
 
-@Suite struct IPFColorGoldenTests {
+@Suite(.needsSharedData) struct IPFColorGoldenTests {
     @Test(arguments: ["m-3m", "6/mmm", "m-3", "4/mmm"])
     func colorsMatchOrix(_ sym: String) throws {
         let rec = try #require(try SharedData.json("golden/ipf_colors.json").dict("groups")?.dict(sym))
@@ -130,7 +130,7 @@ private func vec(_ v: [Double]) -> Vector3 { Vector3(v[0], v[1], v[2]) }
 }
 
 /// Cubochoric fundamental-zone sampling against orix's sample counts.
-@Suite struct OrientationSamplingTests {
+@Suite(.needsSharedData) struct OrientationSamplingTests {
     @Test func countsMatchOrix() throws {
         let rows = try SharedData.json("golden/fundamental_zone.json")["sample_counts"] as! [[String: Any]]
         var checked = 0

@@ -20,7 +20,7 @@ enum EMsoftMasterFileDepth {
 }
 
 /// The dynamical master-pattern simulation against physics and against EMsoft.
-@Suite struct DynamicalSimulationTests {
+@Suite(.needsSharedData) struct DynamicalSimulationTests {
     /// Backscatter coefficients at normal incidence, 20 keV, against measured values
     /// (Heinrich 1966 / Bishop, as collected in Joy's database): Al 0.15, Ni 0.29, Cu 0.30.
     /// Electrons above 0.5 keV are counted.

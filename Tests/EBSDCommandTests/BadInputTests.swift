@@ -36,7 +36,7 @@ func runEBSD(_ args: [String], environment: [String: String] = [:]) throws -> Ru
 }
 
 /// Bad input: one-line error naming the file and line/record, non-zero exit, no output file.
-@Suite struct BadInputTests {
+@Suite(.needsSharedData) struct BadInputTests {
     let dir: URL = {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-bad-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)

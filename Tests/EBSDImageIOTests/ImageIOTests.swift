@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import EBSDImageIO
 
-@Suite struct ImageIOTests {
+@Suite(.needsSharedData) struct ImageIOTests {
     let tmp: URL = {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-img-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)

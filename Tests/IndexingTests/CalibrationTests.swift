@@ -8,7 +8,7 @@ import EBSDCore
 @testable import PatternSimulation
 @testable import PatternStacks
 
-@Suite struct CalibrationTests {
+@Suite(.needsSharedData) struct CalibrationTests {
     /// Largest coordinate difference of two PCs.
     static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
 

@@ -9,7 +9,7 @@ import TestSupport
 @testable import Preprocessing
 import EBSDCore
 
-@Suite struct FiguresOfMeritTests {
+@Suite(.needsSharedData) struct FiguresOfMeritTests {
     /// Pattern sharpness equals kikuchipy's `get_image_quality` on the 9 real Ni patterns.
     @Test(.enabled(if: PeerPython.has("kikuchipy"), "the peer environment (make peers) has no kikuchipy: the peer comparison is skipped"))
     func sharpnessMatchesKikuchipy() throws {

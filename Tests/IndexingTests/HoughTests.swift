@@ -7,7 +7,7 @@ import TestSupport
 @testable import PatternStacks
 
 /// Hough indexing against known orientations (dev sets made with kikuchipy, real Ni).
-@Suite struct HoughTests {
+@Suite(.needsSharedData) struct HoughTests {
     @Test func hornAndTriadRecoverARotation() {
         let r = Rotation(euler: .degrees(33, 70, 210))
         let s: [Vector3] = [[1, 0, 0], [0, 1, 0.3], [0.2, -0.4, 1], [1, 1, 1]]

@@ -10,7 +10,7 @@ import EBSDCore
 @testable import PatternStacks
 @testable import Preprocessing
 
-@Suite struct MatchingPCCalibrationTests {
+@Suite(.needsSharedData) struct MatchingPCCalibrationTests {
     static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
 
     /// The 9 real Ni patterns and EMsoft's Ni master: from 10 random starts within ±0.05 of the mean reference PC

@@ -10,7 +10,7 @@ import TestSupport
 
 /// Dictionary indexing and refinement against known orientations: the dev Na
 /// set (kikuchipy's simulator, our own master pattern) and real Ni.
-@Suite struct MatchingTests {
+@Suite(.needsSharedData) struct MatchingTests {
     struct DevSet {
         let detector: Detector
         let stack: PatternStack
@@ -151,7 +151,7 @@ import TestSupport
 
 /// The dictionary disk cache: written on the first run, read on the second (same results), ignored
 /// and rewritten when the geometry changes.
-@Suite struct DictionaryCacheTests {
+@Suite(.needsSharedData) struct DictionaryCacheTests {
     @Test func writeReadInvalidate() throws {
         let mp = try MasterPattern.read(SharedData.packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path)
         let stack = try PatternStack.open(SharedData.path("dev/na-kinematical-60px/patterns.tif"))

@@ -4,7 +4,7 @@ import TestSupport
 @testable import Crystallography
 @testable import DetectorGeometry
 
-@Suite struct DetectorTests {
+@Suite(.needsSharedData) struct DetectorTests {
     func close(_ a: PatternCenter, _ b: [Double], _ tol: Double = 1e-9) -> Bool {
         abs(a.x - b[0]) <= tol * max(1, abs(b[0])) && abs(a.y - b[1]) <= tol * max(1, abs(b[1]))
             && abs(a.z - b[2]) <= tol * max(1, abs(b[2]))

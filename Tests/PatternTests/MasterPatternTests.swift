@@ -6,7 +6,7 @@ import TestSupport
 @testable import PatternSimulation
 @testable import Preprocessing
 
-@Suite struct MasterPatternTests {
+@Suite(.needsSharedData) struct MasterPatternTests {
     /// Our kinematical Na and Li master patterns against kikuchipy's (same grid,
     /// NCC over both hemispheres; the square-Lambert grid is equal-area, so this is
     /// the NCC over the sphere). kikuchipy weights bands by |F| (linear scaling) with

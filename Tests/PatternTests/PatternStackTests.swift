@@ -76,7 +76,7 @@ enum VendorFixtures {
     }
 }
 
-@Suite struct PatternStackTests {
+@Suite(.needsSharedData) struct PatternStackTests {
     let dir: URL = {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-stack-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)

@@ -11,7 +11,7 @@ import TestSupport
 /// The whole geometry chain on real data: EMsoft's Ni master pattern projected
 /// with each pattern's PC and reference orientation vs the 9 real NORDIF Ni
 /// patterns after static + dynamic background removal (kikuchipy's values).
-@Suite struct RealNiChainTests {
+@Suite(.needsSharedData) struct RealNiChainTests {
     @Test func nccMatchesKikuchipy() throws {
         let ni = try NickelData()
         let expected = ni.nccStandardPreprocessing

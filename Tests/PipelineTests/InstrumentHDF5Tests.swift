@@ -7,7 +7,7 @@ import TestSupport
 /// The instrument HDF5 layouts against what kikuchipy 0.13.1 and orix 0.15.0 read from the same
 /// files (`../shared/data/h5/expected.json`, an independent oracle): map and pattern shapes, pattern
 /// pixels and sums, pattern centres converted to Bruker, tilts, binning and static background.
-@Suite struct InstrumentHDF5Tests {
+@Suite(.needsSharedData) struct InstrumentHDF5Tests {
     static let files = [
         "ni_kikuchipy_h5ebsd.h5", "ni_edax_oim.h5", "oxford_dummy.h5oina", "oxford_dummy_lzf.h5oina", "bruker_dummy.h5",
         "bruker_dummy_roi.h5",
@@ -95,7 +95,7 @@ import TestSupport
 }
 
 /// h5ebsd written by us: read back by us and (where kikuchipy is installed) by kikuchipy, pixel for pixel.
-@Suite struct H5EBSDWriterTests {
+@Suite(.needsSharedData) struct H5EBSDWriterTests {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-h5ebsd-\(UUID().uuidString).h5").path
 
     /// The 9 real Ni patterns and their geometry written as h5ebsd.
@@ -140,7 +140,7 @@ import TestSupport
 /// The protocol straight from an instrument file, with no geometry given: the kikuchipy h5ebsd Ni scan (per-point
 /// PCs, tilts, binning and static background from the file) and EMsoft's Ni master from its .h5, Hough then refinement, against the
 /// data set's reference orientations.
-@Suite struct RunsFromInstrumentFilesTests {
+@Suite(.needsSharedData) struct RunsFromInstrumentFilesTests {
     @Test func nickelFromH5EBSDWithNoGeometryGiven() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-h5run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -169,7 +169,7 @@ import TestSupport
 }
 
 /// Bad instrument files: one clear error naming the file and the dataset, never a crash.
-@Suite struct BadInstrumentFileTests {
+@Suite(.needsSharedData) struct BadInstrumentFileTests {
     let dir: URL = {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-badh5-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)

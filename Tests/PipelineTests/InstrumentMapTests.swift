@@ -6,7 +6,7 @@ import TestSupport
 
 /// Crystal maps from the instrument HDF5 layouts, the orix writer, non-finite orientations and the
 /// EMsoft master pattern.
-@Suite struct InstrumentMapTests {
+@Suite(.needsSharedData) struct InstrumentMapTests {
     let dir: URL = {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-h5map-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)

@@ -4,7 +4,7 @@ import TestSupport
 import EBSDCore
 @testable import EBSDPipeline
 
-@Suite struct PCMapTests {
+@Suite(.needsSharedData) struct PCMapTests {
     /// A simulated 12 × 16 map (60 px patterns, random orientations) whose PC varies across the map as a flat tilted
     /// sample under a fixed detector makes it vary: the 4 × 4 grid calibration and the plane fit give every point's
     /// PC within 0.002; Hough indexing with the PC map is more precise than with the map's mean PC.

@@ -22,7 +22,7 @@ func makeMap(
     return CrystalMap(grid: g, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: ph, rotations: rot)
 }
 
-@Suite struct GrainTests {
+@Suite(.needsSharedData) struct GrainTests {
     /// DefDAP's grain counts on the Ni superalloy (5°, minimum 0/10/100 px).
     /// DefDAP segments every pixel of the .crc (it ignores the error code) with
     /// 4-connectivity; with those rules we get its counts exactly. Our default

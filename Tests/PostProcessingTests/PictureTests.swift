@@ -7,7 +7,7 @@ import TestSupport
 @testable import Crystallography
 @testable import EBSDImageIO
 
-@Suite struct PictureTests {
+@Suite(.needsSharedData) struct PictureTests {
     /// IPF map pixels (drawn through the fast colour table) agree with orix's colours.
     @Test(arguments: ["m-3m", "6/mmm", "m-3", "4/mmm"])
     func ipfMapColoursMatchGolden(_ sym: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Locates `../shared/` (golden numbers and real instrument data) beside the
 /// package root, as CI lays it out, and loads its JSON files.
@@ -49,4 +50,12 @@ extension Dictionary where Key == String, Value == Any {
     public func dicts(_ k: String) -> [[String: Any]] { (self[k] as? [[String: Any]]) ?? [] }
     public func string(_ k: String) -> String? { self[k] as? String }
     public func bool(_ k: String) -> Bool? { (self[k] as? NSNumber)?.boolValue }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Enables a suite only where `../shared` (golden numbers, real instrument data) lies beside the checkout, as CI
+    /// lays it out; elsewhere its tests are skipped with that reason instead of failing on a missing file.
+    public static var needsSharedData: Self {
+        .enabled(if: SharedData.available, "../shared (golden numbers, real data) is not beside the checkout: skipped")
+    }
 }
