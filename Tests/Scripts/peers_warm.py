@@ -2,7 +2,8 @@
 
 Run through Tests/Scripts/peer-python (so the caches land in the environment's state folder). Imports orix,
 kikuchipy and PyEBSDIndex and runs a small workload of each kind the tests and benchmarks use (rotation
-conversions and symmetry reduction, pattern background removal and image quality, Hough indexing, NLPAR),
+conversions and symmetry reduction, pattern background removal and image quality, PyEBSDIndex's Hough indexing
+through kikuchipy, NLPAR),
 so that the functions they compile on first use are cached before any test starts peer processes.
 Exits non-zero, with the traceback, when a peer tool cannot run.
 """
@@ -48,11 +49,17 @@ with contextlib.redirect_stdout(sys.stderr):
     kp.pattern.get_image_quality(pats[0, 0])
     done("kikuchipy")
 
-    from pyebsdindex import ebsd_index
+    # PyEBSDIndex through kikuchipy's EBSD.hough_indexing, as HoughTests.realNickelAgainstPyEBSDIndex runs it: the
+    # same shapes and dtypes (3 x 3 x 60 x 60 float32, an fcc phase, 11 bands), so its numba specialisations are the
+    # ones compiled here (about two minutes) and not inside the test run
+    from diffpy.structure import Atom, Lattice, Structure
+    from orix.crystal_map import Phase, PhaseList
 
-    idx = ebsd_index.EBSDIndexer(phaselist=["FCC", "BCC"], vendor="BRUKER", PC=[0.5, 0.2, 0.5], sampleTilt=70.0,
-                                 camElev=0.0, patDim=[60, 60], nBands=8)
-    idx.index_pats(pats.reshape(-1, 60, 60), verbose=0)
+    ni = Structure(lattice=Lattice(3.5236, 3.5236, 3.5236, 90, 90, 90), atoms=[Atom("Ni", [0, 0, 0])])
+    phases = PhaseList(Phase(name="ni", space_group=225, structure=ni))
+    det = kp.detectors.EBSDDetector(shape=(60, 60), pc=[0.4254, 0.2134, 0.5007], sample_tilt=70)
+    ni_like = kp.signals.EBSD((rng.random((3, 3, 60, 60)) * 100).astype(np.float32))
+    ni_like.hough_indexing(phases, det.get_indexer(phases, nBands=11), verbose=0)
     done("PyEBSDIndex Hough")
 
     from pyebsdindex import nlpar_cpu
