@@ -22,8 +22,8 @@ endif
 
 help:
 	@echo "make demo   - install what is missing, build (release), run the pipeline on the shipped sample"
-	@echo "make test   - install what is missing, run the test suite (swift test)"
-	@echo "make bench  - benchmarks in release mode (JSON lines; peers: orix if installed)"
+	@echo "make test   - install what is missing (Debian packages, the peer tools in .build/peers), run the test suite"
+	@echo "make bench  - benchmarks in release mode (JSON lines; the peer tools from .build/peers side by side)"
 
 ## Installs the Debian packages that are missing; does nothing when all are present.
 setup:

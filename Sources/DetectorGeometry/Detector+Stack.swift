@@ -6,9 +6,9 @@ extension DetectorOptions {
     /// the options' own. Returns the options and, for files with one PC per map point, those PCs.
     public func merged(with stack: PatternStack) -> (options: DetectorOptions, pointCentres: [PatternCenter]?) {
         var o = self
-        o.patternShape = "\(stack.patternRows)x\(stack.patternColumns)"
+        o.patternShape = GridShape(rows: stack.patternRows, columns: stack.patternColumns)
         guard let m = stack.metadata else { return (o, nil) }
-        o.convention = m.pcConvention
+        o.convention = PCConvention(name: m.pcConvention) ?? o.convention
         if let first = m.patternCenters.first { o.pc = PatternCenter(first.x, first.y, first.z) }
         o.sampleTilt = m.sampleTiltDegrees ?? o.sampleTilt
         o.detectorTilt = m.detectorTiltDegrees ?? o.detectorTilt

@@ -26,7 +26,7 @@ public struct Detector: Sendable, Hashable {
     /// Sample tilt σ from horizontal, degrees (typically 70).
     public var sampleTilt: Double
     /// Detector tilt θ, degrees.
-    public var tilt: Double
+    public var detectorTilt: Double
     /// Detector azimuthal angle ω, degrees.
     public var azimuthal: Double
     /// Pattern centres (Bruker): one, or one per map pixel in scan order.
@@ -34,14 +34,14 @@ public struct Detector: Sendable, Hashable {
 
     public init(
         rows: Int, columns: Int, pc: PatternCenter, convention: PCConvention = .bruker, binning: Int = 1, pixelSize: Double = 1,
-        sampleTilt: Double = 70, tilt: Double = 0, azimuthal: Double = 0
+        sampleTilt: Double = 70, detectorTilt: Double = 0, azimuthal: Double = 0
     ) {
         self.rows = rows
         self.columns = columns
         self.binning = binning
         self.pixelSize = pixelSize
         self.sampleTilt = sampleTilt
-        self.tilt = tilt
+        self.detectorTilt = detectorTilt
         self.azimuthal = azimuthal
         self.pcs = []
         self.pcs = [toBruker(pc, from: convention)]
@@ -50,12 +50,12 @@ public struct Detector: Sendable, Hashable {
     /// One PC per map pixel (scan order), all given in `convention`.
     public init(
         rows: Int, columns: Int, pcs: [PatternCenter], convention: PCConvention = .bruker, binning: Int = 1, pixelSize: Double = 1,
-        sampleTilt: Double = 70, tilt: Double = 0, azimuthal: Double = 0
+        sampleTilt: Double = 70, detectorTilt: Double = 0, azimuthal: Double = 0
     ) {
         precondition(!pcs.isEmpty)
         self.init(
             rows: rows, columns: columns, pc: pcs[0], convention: convention, binning: binning, pixelSize: pixelSize,
-            sampleTilt: sampleTilt, tilt: tilt, azimuthal: azimuthal)
+            sampleTilt: sampleTilt, detectorTilt: detectorTilt, azimuthal: azimuthal)
         self.pcs = pcs.map { toBruker($0, from: convention) }
     }
 
@@ -128,7 +128,7 @@ public struct Detector: Sendable, Hashable {
     public var sampleToDetector: [Vector3] {
         var basis: [Vector3] = [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
         let d2r = Double.pi / 180
-        for (axisIndex, angle) in [(0, -sampleTilt * d2r), (0, tilt * d2r), (1, -azimuthal * d2r)] {
+        for (axisIndex, angle) in [(0, -sampleTilt * d2r), (0, detectorTilt * d2r), (1, -azimuthal * d2r)] {
             let u = basis[axisIndex].unit
             let c = cos(angle), s = sin(angle)
             for j in 0..<3 {

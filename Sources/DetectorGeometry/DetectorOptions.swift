@@ -6,10 +6,10 @@ import Foundation
 /// 60x60 px, PC (0.5, 0.5, 0.6) Bruker, sample tilt 70°, detector tilt 0°, azimuth 0°,
 /// binning 1, pixel size 1 µm.
 public struct DetectorOptions: Sendable, Hashable {
-    public var patternShape = "60x60"
+    public var patternShape = GridShape(rows: 60, columns: 60)
     public var pc = PatternCenter(0.5, 0.5, 0.6)
-    /// bruker, tsl (edax), oxford, emsoft (v5) or emsoft4.
-    public var convention = "bruker"
+    /// The convention ``pc`` is given in.
+    public var convention = PCConvention.bruker
     public var sampleTilt = 70.0
     public var detectorTilt = 0.0
     public var azimuthal = 0.0
@@ -19,22 +19,17 @@ public struct DetectorOptions: Sendable, Hashable {
 
     public init() {}
 
-    /// Parses "ROWSxCOLS", e.g. "60x60"; `name` names the option or key in the error.
+    /// Parses "ROWSxCOLS", e.g. "60x60" (``GridShape``); `name` names the option or key in the error.
     public static func shape(_ text: String, name: String) throws(DetectorOptionsError) -> (rows: Int, columns: Int) {
-        let p = text.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard p.count == 2, p[0] > 0, p[1] > 0 else { throw DetectorOptionsError("\(name) must be ROWSxCOLS, e.g. 60x60 (got '\(text)')") }
-        return (p[0], p[1])
+        let g = try GridShape(parsing: text, name: name)
+        return (g.rows, g.columns)
     }
 
     /// The detector, checked: a known convention and a positive detector distance.
     public func detector() throws(DetectorOptionsError) -> Detector {
-        let (r, c) = try Self.shape(patternShape, name: "pattern shape")
-        guard let conv = PCConvention(name: convention) else {
-            throw DetectorOptionsError("the PC convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(convention)')")
-        }
         let d = Detector(
-            rows: r, columns: c, pc: pc, convention: conv, binning: binning, pixelSize: pixelSize,
-            sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
+            rows: patternShape.rows, columns: patternShape.columns, pc: pc, convention: convention, binning: binning, pixelSize: pixelSize,
+            sampleTilt: sampleTilt, detectorTilt: detectorTilt, azimuthal: azimuthal)
         guard d.pc().z > 0 else { throw DetectorOptionsError("the pattern centre must have a positive detector distance (PCz)") }
         return d
     }
@@ -43,10 +38,10 @@ public struct DetectorOptions: Sendable, Hashable {
     /// ``pc``; nil or empty: the single-PC detector.
     public func detector(pointCentres: [PatternCenter]?) throws(DetectorOptionsError) -> Detector {
         let single = try detector()
-        guard let points = pointCentres, !points.isEmpty, let conv = PCConvention(name: convention) else { return single }
+        guard let points = pointCentres, !points.isEmpty else { return single }
         return Detector(
-            rows: single.rows, columns: single.columns, pcs: points, convention: conv, binning: binning, pixelSize: pixelSize,
-            sampleTilt: sampleTilt, tilt: detectorTilt, azimuthal: azimuthal)
+            rows: single.rows, columns: single.columns, pcs: points, convention: convention, binning: binning, pixelSize: pixelSize,
+            sampleTilt: sampleTilt, detectorTilt: detectorTilt, azimuthal: azimuthal)
     }
 }
 

@@ -6,11 +6,10 @@
 /// centre or convention given replaces a file's per-point pattern centres; a PC map (``PCMap``, from
 /// `ebsd calibrate --pc-map`) gives every map point its own pattern centre and replaces both.
 public struct DetectorOverrides: Sendable, Hashable {
-    /// "ROWSxCOLS".
-    public var patternShape: String?
+    public var patternShape: GridShape?
     public var pc: PatternCenter?
-    /// bruker, tsl (edax), oxford, emsoft (v5) or emsoft4.
-    public var convention: String?
+    /// The convention of ``pc`` (and of the file's PCs when no PC is given).
+    public var convention: PCConvention?
     public var sampleTilt: Double?
     public var detectorTilt: Double?
     public var azimuthal: Double?
@@ -22,7 +21,7 @@ public struct DetectorOverrides: Sendable, Hashable {
 
     /// Nothing given by default: every value from the file, else the defaults.
     public init(
-        patternShape: String? = nil, pc: PatternCenter? = nil, convention: String? = nil, sampleTilt: Double? = nil,
+        patternShape: GridShape? = nil, pc: PatternCenter? = nil, convention: PCConvention? = nil, sampleTilt: Double? = nil,
         detectorTilt: Double? = nil, azimuthal: Double? = nil, binning: Int? = nil, pixelSize: Double? = nil, pcMap: String? = nil
     ) {
         self.patternShape = patternShape

@@ -677,7 +677,7 @@ func matchCase(scratch: URL, quick: Bool) {
     let master = sim.masterPattern(size: 501)
     let mpPath = scratch.appendingPathComponent("na-f-master.tif").path
     try? master.write(mpPath)
-    let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, tilt: 0)
+    let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, detectorTilt: 0)
     let raw = try! stack.read(0..<n)
     let signal = PatternSignal(
         detector: det,

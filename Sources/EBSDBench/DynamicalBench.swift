@@ -58,7 +58,7 @@ func dynamicalCase(scratch: URL, quick: Bool) {
     }
     // Na patterns from the dynamical master: 60 × 60, PC (0.5, 0.5, 0.6), degraded like the dev sets
     let n = quick ? 100 : 300
-    let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, tilt: 0)
+    let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, detectorTilt: 0)
     let truth = randomRotations(n, seed: 2024)
     let clean = PatternProjector(master: na, detector: det).patterns(truth)
     var deg = PatternDegradation(rows: 60, columns: 60)

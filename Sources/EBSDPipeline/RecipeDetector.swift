@@ -24,8 +24,15 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
             guard pc.count == 3 else { throw RecipeError("inputs.detector.pc must be three numbers [x, y, z]") }
             overrides.pc = PatternCenter(pc[0], pc[1], pc[2])
         }
-        overrides.patternShape = try c.decodeIfPresent(String.self, forKey: .patternShape)
-        overrides.convention = try c.decodeIfPresent(String.self, forKey: .convention)
+        overrides.patternShape = try c.decodeIfPresent(String.self, forKey: .patternShape).map { text in
+            do { return try GridShape(parsing: text, name: "inputs.detector.pattern_shape") } catch { throw RecipeError("\(error)") }
+        }
+        overrides.convention = try c.decodeIfPresent(String.self, forKey: .convention).map { name in
+            guard let conv = PCConvention(name: name) else {
+                throw RecipeError("inputs.detector.convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(name)')")
+            }
+            return conv
+        }
         overrides.sampleTilt = try c.decodeIfPresent(Double.self, forKey: .sampleTilt)
         overrides.detectorTilt = try c.decodeIfPresent(Double.self, forKey: .detectorTilt)
         overrides.azimuthal = try c.decodeIfPresent(Double.self, forKey: .azimuthal)

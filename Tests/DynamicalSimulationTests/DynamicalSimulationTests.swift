@@ -152,7 +152,7 @@ enum EMsoftMasterFileDepth {
     @Test func realNickelWithOwnMaster() throws {
         let ni = try NickelData()
         let pcs = ni.pcs, refs = ni.references, raw = ni.raw
-        let det = Detector(rows: 60, columns: 60, pc: ni.meanPC, sampleTilt: 70, tilt: 0)
+        let det = Detector(rows: 60, columns: 60, pc: ni.meanPC, sampleTilt: 70, detectorTilt: 0)
         let signal = PatternSignal(
             detector: det,
             experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: ni.background))
@@ -185,7 +185,7 @@ enum EMsoftMasterFileDepth {
         sim.electrons = 200_000
         let master = try sim.masterPattern(size: 301).0
         let n = 24
-        let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, tilt: 0)
+        let det = Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6), sampleTilt: 70, detectorTilt: 0)
         let truth = (0..<n).map { k -> Rotation in
             let a = Double(k) * 0.61, b = Double(k) * 1.37, c = Double(k) * 2.11
             return Rotation(

@@ -16,8 +16,8 @@ import TestSupport
         ])
         // the same values as ParameterMappingTests gives through the recipe's inputs.detector keys
         let want = DetectorOverrides(
-            patternShape: "80x90", pc: PatternCenter(0.41, 0.22, 0.63), convention: "tsl", sampleTilt: 69.5, detectorTilt: 3.5,
-            azimuthal: 1.25, binning: 4, pixelSize: 55, pcMap: "pc.json")
+            patternShape: GridShape(rows: 80, columns: 90), pc: PatternCenter(0.41, 0.22, 0.63), convention: .tsl, sampleTilt: 69.5,
+            detectorTilt: 3.5, azimuthal: 1.25, binning: 4, pixelSize: 55, pcMap: "pc.json")
         #expect(try cli.overrides == want)
         #expect(try GeometryOptions.parse([]).overrides == DetectorOverrides(), "no option given: nothing overridden")
         #expect(Mirror(reflecting: DetectorOverrides()).children.count == 9, "a new field needs its option and its key")

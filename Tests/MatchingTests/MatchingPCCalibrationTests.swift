@@ -28,9 +28,9 @@ import EBSDCore
             let s = PatternCenter(
                 mean.x + (2 * rng.unitOpen() - 1) * 0.05, mean.y + (2 * rng.unitOpen() - 1) * 0.05,
                 mean.z + (2 * rng.unitOpen() - 1) * 0.05)
-            let h = HoughPCCalibration(detector: Detector(rows: 60, columns: 60, pc: s, sampleTilt: 70, tilt: 0), phases: [.nickel])
+            let h = HoughPCCalibration(detector: Detector(rows: 60, columns: 60, pc: s, sampleTilt: 70, detectorTilt: 0), phases: [.nickel])
                 .calibrate(corrected, start: s)
-            let det = Detector(rows: 60, columns: 60, pc: h.pc, sampleTilt: 70, tilt: 0)
+            let det = Detector(rows: 60, columns: 60, pc: h.pc, sampleTilt: 70, detectorTilt: 0)
             let hough = HoughIndexer(detector: det, phases: [.nickel])
             let orientations = corrected.map { hough.index($0).0?.rotation ?? .identity }
             let signal = PatternSignal(

@@ -19,7 +19,7 @@ import TestSupport
             let g = try SharedData.json("dev/\(name)/geometry.json")
             let shape = g["pattern_shape_rows_cols"] as! [Int]
             let pc = g.dict("detector")!.doubles("pc_bruker")!
-            detector = Detector(rows: shape[0], columns: shape[1], pc: PatternCenter(pc[0], pc[1], pc[2]), sampleTilt: 70, tilt: 0)
+            detector = Detector(rows: shape[0], columns: shape[1], pc: PatternCenter(pc[0], pc[1], pc[2]), sampleTilt: 70, detectorTilt: 0)
             stack = try PatternStack.open(SharedData.path("dev/\(name)/patterns.tif"))
             truth = (try SharedData.json("dev/\(name)/truth.json")["quaternions_wxyz"] as! [[Double]]).map {
                 Rotation(Quaternion($0[0], $0[1], $0[2], $0[3]))
@@ -105,7 +105,7 @@ import TestSupport
         let ni = try NickelData()
         let pcs = ni.pcs, mean = ni.meanPC, refs = ni.references, expected = ni.nccStandardPreprocessing, raw = ni.raw
         let master = try MasterPattern.read(NickelData.masterPath)
-        let det = Detector(rows: 60, columns: 60, pc: ni.meanPC, sampleTilt: 70, tilt: 0)
+        let det = Detector(rows: 60, columns: 60, pc: ni.meanPC, sampleTilt: 70, detectorTilt: 0)
         let signal = PatternSignal(
             detector: det,
             experimental: Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: ni.background))
@@ -160,7 +160,7 @@ import TestSupport
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dict-\(UUID().uuidString).bin").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         func run(_ pc: PatternCenter) throws -> MatchResult {
-            let det = Detector(rows: 60, columns: 60, pc: pc, sampleTilt: 70, tilt: 0)
+            let det = Detector(rows: 60, columns: 60, pc: pc, sampleTilt: 70, detectorTilt: 0)
             let signal = PatternSignal(
                 detector: det,
                 experimental: Preprocessor(rows: 60, columns: 60, steps: [.dynamicBackground(sigma: 7.5, operation: .subtract)]))

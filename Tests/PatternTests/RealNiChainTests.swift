@@ -16,7 +16,7 @@ import TestSupport
         let ni = try NickelData()
         let expected = ni.nccStandardPreprocessing
         let master = try MasterPattern.read(NickelData.masterPath)
-        let detector = Detector(rows: 60, columns: 60, pcs: ni.pcs, convention: .bruker, sampleTilt: 70, tilt: 0)
+        let detector = Detector(rows: 60, columns: 60, pcs: ni.pcs, convention: .bruker, sampleTilt: 70, detectorTilt: 0)
         let projector = PatternProjector(master: master, detector: detector)
         let pre = Preprocessor.kikuchipyStandard(rows: 60, columns: 60, staticBackground: ni.background)
         let size = NickelData.rows * NickelData.columns

@@ -29,10 +29,10 @@ import TestSupport
         #expect(first[0..<5].map(Double.init) == e.doubles("pattern0_pixel_r0_c0_to_c4")!)
         // the conversion itself (ni_edax_oim.h5 states PC 0, 0, 0, which no detector can use: compare it unchecked)
         let (o, points) = DetectorOptions().merged(with: stack)
-        let conv = try #require(PCConvention(name: o.convention))
+        let conv = o.convention
         let det = Detector(
             rows: stack.patternRows, columns: stack.patternColumns, pcs: points ?? [o.pc], convention: conv, binning: o.binning,
-            pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, tilt: o.detectorTilt, azimuthal: o.azimuthal)
+            pixelSize: o.pixelSize, sampleTilt: o.sampleTilt, detectorTilt: o.detectorTilt, azimuthal: o.azimuthal)
         let pcs = det.pcs.map { [$0.x, $0.y, $0.z] }
         let mean = (0..<3).map { c in pcs.map { $0[c] }.reduce(0, +) / Double(pcs.count) }
         for (a, b) in zip(mean, e.doubles("pc_bruker_mean")!) {
@@ -46,7 +46,7 @@ import TestSupport
         } else {
             #expect(abs(det.sampleTilt - e.double("sample_tilt_deg")!) < 1e-4)
         }
-        #expect(abs(det.tilt - e.double("detector_tilt_deg")!) < 1e-4)
+        #expect(abs(det.detectorTilt - e.double("detector_tilt_deg")!) < 1e-4)
         #expect(abs(det.azimuthal - e.double("azimuthal_deg")!) < 1e-9)
         #expect(det.binning == e.int("binning"))
         if let bgSum = e.double("static_background_sum") {

@@ -32,8 +32,8 @@ import EBSDCore
         let r = try PipelineRecipe.parse(yaml, path: "test.yaml")
         let got = try #require(r.inputs.detector?.overrides)
         let want = DetectorOverrides(
-            patternShape: "80x90", pc: PatternCenter(0.41, 0.22, 0.63), convention: "tsl", sampleTilt: 69.5, detectorTilt: 3.5,
-            azimuthal: 1.25, binning: 4, pixelSize: 55, pcMap: "pc.json")
+            patternShape: GridShape(rows: 80, columns: 90), pc: PatternCenter(0.41, 0.22, 0.63), convention: .tsl, sampleTilt: 69.5,
+            detectorTilt: 3.5, azimuthal: 1.25, binning: 4, pixelSize: 55, pcMap: "pc.json")
         #expect(got == want)
         let fields = Mirror(reflecting: DetectorOverrides()).children.count
         #expect(RecipeDetector.CodingKeys.allCases.count == fields, "one recipe key per DetectorOverrides field")

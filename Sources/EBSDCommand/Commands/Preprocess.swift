@@ -132,14 +132,14 @@ struct Preprocess: ParsableCommand {
         } catch {
             say("\(stack): \(error); the default geometry is written to \(output)")
             var o = DetectorOptions()
-            o.patternShape = "\(s.patternRows)x\(s.patternColumns)"
+            o.patternShape = GridShape(rows: s.patternRows, columns: s.patternColumns)
             det = try o.detector()
         }
         var h = H5EBSDWriter.Header(mapRows: s.mapRows, mapColumns: s.mapColumns)
         let pcs = det.pcs
         h.pc = SIMD3(pcs.map(\.x).reduce(0, +), pcs.map(\.y).reduce(0, +), pcs.map(\.z).reduce(0, +)) / Double(pcs.count)
         h.sampleTilt = det.sampleTilt
-        h.detectorTilt = det.tilt
+        h.detectorTilt = det.detectorTilt
         h.azimuthal = det.azimuthal
         h.binning = det.binning * factor
         h.pixelSize = det.pixelSize

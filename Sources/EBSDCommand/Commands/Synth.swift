@@ -151,7 +151,7 @@ struct Synth: ParsableCommand {
         s += String(format: "- Step %.4g µm; map %d × %d pixels.\n", truth.grid.stepX, truth.grid.rows, truth.grid.columns)
         s += "\n## Detector\n\n"
         s +=
-            "- Pattern \(d.rows) × \(d.columns) px, sample tilt \(d.sampleTilt)°, detector tilt \(d.tilt)°, azimuth "
+            "- Pattern \(d.rows) × \(d.columns) px, sample tilt \(d.sampleTilt)°, detector tilt \(d.detectorTilt)°, azimuth "
             + "\(d.azimuthal)°, 20 kV.\n"
         s +=
             "- Pattern centre: Bruker \(f(d.pc(in: .bruker))), EDAX/TSL \(f(d.pc(in: .tsl))), Oxford \(f(d.pc(in: .oxford))), "

@@ -26,7 +26,13 @@ struct GeometryOptions: ParsableArguments {
 
     /// "ROWSxCOLS" of option `name`.
     static func shape(_ s: String, name: String) throws -> (Int, Int) {
-        do { return try DetectorOptions.shape(s, name: name) } catch { throw ValidationError("\(error)") }
+        let g = try gridShape(s, name: name)
+        return (g.rows, g.columns)
+    }
+
+    /// "ROWSxCOLS" of option `name` as a ``GridShape``.
+    static func gridShape(_ s: String, name: String) throws -> GridShape {
+        do { return try GridShape(parsing: s, name: name) } catch { throw ValidationError("\(error)") }
     }
 
     /// The options given, as the library's ``DetectorOverrides``.
@@ -38,8 +44,13 @@ struct GeometryOptions: ParsableArguments {
                 guard v.count == 3 else { throw ValidationError("--pc must be three numbers X,Y,Z (got '\(pc)')") }
                 o.pc = PatternCenter(v[0], v[1], v[2])
             }
-            o.convention = convention
-            o.patternShape = patternShape
+            o.convention = try convention.map { name in
+                guard let c = PCConvention(name: name) else {
+                    throw ValidationError("--convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(name)')")
+                }
+                return c
+            }
+            o.patternShape = try patternShape.map { try Self.gridShape($0, name: "--pattern-shape") }
             o.sampleTilt = sampleTilt
             o.detectorTilt = detectorTilt
             o.azimuthal = azimuthal
