@@ -94,7 +94,9 @@ let package = Package(
                 "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "EBSDCore", "Figures", "Texture",
                 .product(name: "Yams", package: "Yams"),
             ]),
-        stage("EBSDCluster", ["EBSDPipeline", "Crystallography", "CrystalMaps", "PatternMatching", "PatternStacks", "Preprocessing", "EBSDCore"]),
+        stage(
+            "EBSDCluster",
+            ["EBSDPipeline", "Crystallography", "CrystalMaps", "PatternMatching", "PatternStacks", "Preprocessing", "EBSDCore"]),
 
         // Command line and benchmarks.
         .executableTarget(
@@ -178,7 +180,8 @@ let package = Package(
         .testTarget(
             name: "EBSDCommandTests",
             dependencies: [
-                "EBSDCommand", "EBSDPipeline", "EBSDCluster", "CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore", "MapSimulation", "TestSupport",
+                "EBSDCommand", "EBSDPipeline", "EBSDCluster", "CrystalMaps", "Crystallography", "DetectorGeometry", "EBSDCore",
+                "MapSimulation", "TestSupport",
             ]),
     ]
 )

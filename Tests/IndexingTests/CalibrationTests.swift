@@ -9,9 +9,6 @@ import EBSDCore
 @testable import PatternStacks
 
 @Suite(.needsSharedData) struct CalibrationTests {
-    /// Largest coordinate difference of two PCs.
-    static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
-
     /// Random starts within ±0.05 of `truth` (seeded).
     static func starts(around truth: PatternCenter, count: Int, seed: UInt64) -> [PatternCenter] {
         var rng = SplitMix64(seed: seed)
@@ -36,7 +33,7 @@ import EBSDCore
         var found: [PatternCenter] = []
         for s in Self.starts(around: ni.meanPC, count: 4, seed: 15) {
             let r = cal.calibrate(ni.patterns, start: s)
-            errors.append(Self.distance(r.pc, ni.meanPC))
+            errors.append(r.pc.largestDifference(to: ni.meanPC))
             found.append(r.pc)
             print(
                 String(
@@ -45,6 +42,6 @@ import EBSDCore
         }
         print("real Ni PC calibration errors: \(errors.map { String(format: "%.4f", $0) })")
         #expect(errors.allSatisfy { $0 <= 0.015 })
-        for a in found { for b in found { #expect(Self.distance(a, b) <= 0.006) } }
+        for a in found { for b in found { #expect(a.largestDifference(to: b) <= 0.006) } }
     }
 }

@@ -11,8 +11,6 @@ import EBSDCore
 @testable import Preprocessing
 
 @Suite(.needsSharedData) struct MatchingPCCalibrationTests {
-    static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
-
     /// The 9 real Ni patterns and EMsoft's Ni master: from 10 random starts within ±0.05 of the mean reference PC
     /// (kikuchipy's per-pattern pattern matching), the calibration a user runs — the Hough/Radon calibration
     /// (global), Hough orientations at its PC, then the pattern-matching calibration within ±0.02 of it — ends
@@ -39,7 +37,7 @@ import EBSDCore
             var cal = MatchingPCCalibration(signal: signal, master: master)
             cal.search.range = 0.02
             let r = cal.calibrate(ni.raw, count: 9, starts: orientations, start: h.pc)
-            errors.append(Self.distance(r.pc, mean))
+            errors.append(r.pc.largestDifference(to: mean))
             print(
                 String(
                     format: "start %.4f %.4f %.4f → Hough %.4f %.4f %.4f → matching %.4f %.4f %.4f (error %.4f, NCC %.4f)",

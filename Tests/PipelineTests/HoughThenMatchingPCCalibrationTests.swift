@@ -5,8 +5,6 @@ import EBSDCore
 @testable import EBSDPipeline
 
 @Suite struct HoughThenMatchingPCCalibrationTests {
-    static func distance(_ a: PatternCenter, _ b: PatternCenter) -> Double { max(abs(a.x - b.x), abs(a.y - b.y), abs(a.z - b.z)) }
-
     /// Simulated patterns (the shipped Na kinematical master, 5 random orientations) of known PC at 60–480 px: from
     /// 10 random starts within ±0.05 of the truth, the calibration (Hough/Radon global stage, pattern-matching local
     /// stage) ends within 0.002 of the truth at least 9 times. The Hough/Radon stage alone is printed too.
@@ -27,8 +25,8 @@ import EBSDCore
             let s = PatternCenter(
                 x + (2 * starts.unitOpen() - 1) * 0.05, y + (2 * starts.unitOpen() - 1) * 0.05, z + (2 * starts.unitOpen() - 1) * 0.05)
             let r = cal.calibrate(patterns, start: s)
-            hough.append(Self.distance(r.hough.pc, truth))
-            matching.append(Self.distance(r.pc, truth))
+            hough.append(r.hough.pc.largestDifference(to: truth))
+            matching.append(r.pc.largestDifference(to: truth))
         }
         print(
             "\(size) px PC errors: Hough/Radon \(hough.map { String(format: "%.4f", $0) }), "

@@ -64,7 +64,8 @@ import EBSDCore
             try m.apply(to: Detector(rows: 60, columns: 60, pc: PatternCenter(0.5, 0.5, 0.6)), mapRows: 4, mapColumns: 3, path: "pc.json")
         }
         let stack = try PatternStack.open(SharedData.path("data/ni-nordif-3x3/patterns.tif"), mapShape: (3, 3))
-        let cal = HoughThenMatchingPCCalibration(detector: Detector(rows: 60, columns: 60, pc: PatternCenter(0.42, 0.21, 0.5)), phases: [.nickel])
+        let start = Detector(rows: 60, columns: 60, pc: PatternCenter(0.42, 0.21, 0.5))
+        let cal = HoughThenMatchingPCCalibration(detector: start, phases: [.nickel])
         do {
             _ = try cal.calibrateGrid(stack, rows: 5, columns: 5, start: PatternCenter(0.42, 0.21, 0.5))
             Issue.record("a 5 × 5 grid on a 3 × 3 map was accepted")
