@@ -28,8 +28,10 @@ import TestSupport
         let want = BoundaryThresholds()
         let grains = try GrainsCommand.parse(["m.ang"])
         #expect(try grains.parameters == GrainAnalysis.Parameters())
-        let ipf = try IPFMap.parse(["m.ang", "-o", "/tmp/ipf.png"])
-        let plot = try Plot.parse(["grains", "m.ang", "-o", "/tmp/plot.png"])
+        // outputs in the system's temporary folder (the commands check that an output's folder exists)
+        let folder = FileManager.default.temporaryDirectory
+        let ipf = try IPFMap.parse(["m.ang", "-o", folder.appendingPathComponent("ipf.png").path])
+        let plot = try Plot.parse(["grains", "m.ang", "-o", folder.appendingPathComponent("plot.png").path])
         for (name, low, high) in [("ipf", ipf.lagb, ipf.hagb), ("plot", plot.lagb, plot.hagb)] {
             #expect(BoundaryThresholds(lowDegrees: low, highDegrees: high) == want, "\(name)")
         }
