@@ -35,4 +35,12 @@ public enum PCConvention: String, CaseIterable, Sendable, Codable {
         default: return nil
         }
     }
+
+    /// A convention a user typed (CLI option or recipe key `option`); the one error for an unknown name.
+    public init(parsing name: String, option: String) throws(DetectorOptionsError) {
+        guard let c = PCConvention(name: name) else {
+            throw DetectorOptionsError("\(option) must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(name)')")
+        }
+        self = c
+    }
 }

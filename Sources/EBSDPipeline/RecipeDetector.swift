@@ -28,10 +28,7 @@ public struct RecipeDetector: Decodable, Sendable, Hashable {
             do { return try GridShape(parsing: text, name: "inputs.detector.pattern_shape") } catch { throw RecipeError("\(error)") }
         }
         overrides.convention = try c.decodeIfPresent(String.self, forKey: .convention).map { name in
-            guard let conv = PCConvention(name: name) else {
-                throw RecipeError("inputs.detector.convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(name)')")
-            }
-            return conv
+            do { return try PCConvention(parsing: name, option: "inputs.detector.convention") } catch { throw RecipeError("\(error)") }
         }
         overrides.sampleTilt = try c.decodeIfPresent(Double.self, forKey: .sampleTilt)
         overrides.detectorTilt = try c.decodeIfPresent(Double.self, forKey: .detectorTilt)

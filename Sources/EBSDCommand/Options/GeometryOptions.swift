@@ -44,11 +44,8 @@ struct GeometryOptions: ParsableArguments {
                 guard v.count == 3 else { throw ValidationError("--pc must be three numbers X,Y,Z (got '\(pc)')") }
                 o.pc = PatternCenter(v[0], v[1], v[2])
             }
-            o.convention = try convention.map { name in
-                guard let c = PCConvention(name: name) else {
-                    throw ValidationError("--convention must be bruker, tsl, oxford, emsoft or emsoft4 (got '\(name)')")
-                }
-                return c
+            do { o.convention = try convention.map { try PCConvention(parsing: $0, option: "--convention") } } catch {
+                throw ValidationError("\(error)")
             }
             o.patternShape = try patternShape.map { try Self.gridShape($0, name: "--pattern-shape") }
             o.sampleTilt = sampleTilt
