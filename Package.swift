@@ -125,7 +125,9 @@ let package = Package(
             name: "FuzzReaders", dependencies: ["CrystalMaps", "EBSDImageIO", "PatternSimulation", "PatternStacks", "EBSDPipeline"]),
 
         // Tests. TestSupport finds ../shared (golden numbers, real data).
-        .target(name: "TestSupport", dependencies: ["Crystallography", "DetectorGeometry", "PatternStacks"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks"],
+            path: "Tests/TestSupport"),
         .testTarget(name: "CrystallographyTests", dependencies: ["Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "CrystalMapsTests", dependencies: ["CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(name: "EBSDImageIOTests", dependencies: ["EBSDImageIO", "PatternStacks", "TestSupport"]),
@@ -137,28 +139,40 @@ let package = Package(
                 "Figures", "Texture", "Grains", "Crystallography", "CrystalMaps", "EBSDCore", "EBSDImageIO", "TestSupport",
             ]),
         .testTarget(
-            name: "PatternTests",
+            name: "DetectorGeometryTests",
+            dependencies: ["DetectorGeometry", "PatternSimulation", "Preprocessing", "Crystallography", "EBSDCore", "TestSupport"]),
+        .testTarget(
+            name: "PatternSimulationTests",
+            dependencies: ["PatternSimulation", "DetectorGeometry", "Crystallography", "EBSDImageIO", "EBSDCore", "TestSupport"]),
+        .testTarget(
+            name: "PatternStacksTests",
             dependencies: [
-                "DetectorGeometry", "PatternSimulation", "Preprocessing", "PatternStacks", "Crystallography", "CrystalMaps",
-                "MapSimulation",
-                "EBSDImageIO", "EBSDCore", "TestSupport",
+                "PatternStacks", "DetectorGeometry", "PatternSimulation", "Preprocessing", "Crystallography", "CrystalMaps",
+                "MapSimulation", "EBSDImageIO", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
-            name: "PostProcessingTests",
+            name: "PreprocessingTests",
             dependencies: [
-                "Grains", "MapCleanup", "Figures", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation",
-                "PatternStacks",
+                "Preprocessing", "HoughIndexing", "DetectorGeometry", "PatternSimulation", "PatternStacks", "Crystallography",
+                "CrystalMaps", "EBSDImageIO", "EBSDCore", "TestSupport",
+            ]),
+        .testTarget(
+            name: "MapCleanupTests",
+            dependencies: [
+                "MapCleanup", "Grains", "CrystalMaps", "MapSimulation", "Crystallography", "PatternSimulation", "PatternStacks",
                 "PatternMatching", "DetectorGeometry", "Preprocessing", "EBSDImageIO", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
-            name: "IndexingTests",
+            name: "GrainsTests",
+            dependencies: ["Grains", "MapCleanup", "CrystalMaps", "MapSimulation", "Crystallography", "EBSDCore", "TestSupport"]),
+        .testTarget(
+            name: "HoughIndexingTests",
             dependencies: [
                 "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing",
-                "PatternSimulation",
-                "EBSDImageIO", "EBSDCore", "TestSupport",
+                "PatternSimulation", "EBSDImageIO", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
-            name: "MatchingTests",
+            name: "PatternMatchingTests",
             dependencies: [
                 "PatternMatching", "HoughIndexing", "Crystallography", "CrystalMaps", "DetectorGeometry", "PatternStacks", "Preprocessing",
                 "PatternSimulation", "EBSDNumerics", "EBSDCore", "TestSupport",
@@ -167,16 +181,17 @@ let package = Package(
             name: "DynamicalSimulationTests",
             dependencies: [
                 "DynamicalSimulation", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing", "DetectorGeometry",
-                "Crystallography",
-                "EBSDCore", "TestSupport",
+                "Crystallography", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
-            name: "PipelineTests",
+            name: "EBSDPipelineTests",
             dependencies: [
-                "EBSDPipeline", "EBSDCluster", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing",
-                "MapCleanup",
-                "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
+                "EBSDPipeline", "EBSDHDF5", "Crystallography", "CrystalMaps", "DetectorGeometry", "Grains", "HoughIndexing",
+                "MapCleanup", "PatternMatching", "PatternSimulation", "PatternStacks", "EBSDCore", "TestSupport",
             ]),
+        .testTarget(
+            name: "EBSDClusterTests",
+            dependencies: ["EBSDCluster", "EBSDPipeline", "CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(
             name: "EBSDCommandTests",
             dependencies: [

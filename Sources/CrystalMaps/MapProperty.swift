@@ -3,7 +3,8 @@ import Crystallography
 
 /// Names of the quality properties the readers and writers know.
 public enum MapProperty {
-    /// EDAX confidence index (−1 = not indexed).
+    /// Confidence index of a Hough (band-voting) solution, or as a file states it (EDAX's CI column; −1 = not
+    /// indexed). Never a pattern-matching NCC: that is ``score``.
     public static let confidenceIndex = "ci"
     /// Image quality: EDAX's IQ as read from files; from Hough indexing here, the mean height of the detected
     /// peaks in the band-enhanced Radon transform (OIM's definition).
@@ -29,7 +30,8 @@ public enum MapProperty {
     public static let bandsMatched = "bands_matched"
     /// Oxford error code (0 = success).
     public static let error = "error"
-    /// Pattern-matching score (normalised cross-correlation).
+    /// Pattern-matching score: the normalised cross-correlation (NCC) of a pattern with its best simulated pattern,
+    /// written by dictionary indexing, refinement and the neighbour check (orix/kikuchipy's `scores`).
     public static let score = "score"
     /// Pattern centre of each point as the file states it, in the file's own convention (metadata
     /// `pattern_center_convention` names it): x, y and z (or distance).

@@ -6,10 +6,10 @@ extension PatternStack {
     /// user's `overrides` applied last (a value given wins; a PC map gives every point its PC). The patterns must
     /// have the detector's shape.
     public static func openWithDetector(
-        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil,
+        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil, stepMicrons: Double? = nil,
         overrides: DetectorOverrides = DetectorOverrides()
     ) throws -> (Detector, PatternStack) {
-        let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan)
+        let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan, stepMicrons: stepMicrons)
         let (fromFile, points) = DetectorOptions().merged(with: stack)
         var det = try overrides.applied(over: fromFile).detector(pointCentres: overrides.keepsPointCentres ? points : nil)
         guard stack.patternRows == det.rows, stack.patternColumns == det.columns else {

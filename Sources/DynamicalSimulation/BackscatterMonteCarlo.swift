@@ -17,9 +17,12 @@ import PatternSimulation
 /// depend on the number of threads; chunks run in parallel on all cores.
 public struct BackscatterMonteCarlo: Sendable {
     public var voltageKV: Double
-    public var sampleTiltDegrees: Double = 70
-    public var electrons: Int = 2_000_000
-    public var seed: UInt64 = 1
+    public var sampleTiltDegrees: Double = BackscatterMonteCarlo.defaultSampleTiltDegrees
+    public var electrons: Int = BackscatterMonteCarlo.defaultElectrons
+    public var seed: UInt64 = BackscatterMonteCarlo.defaultSeed
+    /// The defaults: EMsoft's usual 70° sample tilt, 2 million electrons, seed 1.
+    public static let defaultSampleTiltDegrees = 70.0, defaultElectrons = 2_000_000
+    public static let defaultSeed: UInt64 = 1
     public var bins: EnergyBins
     public var depthStep: Double = 1  // nm
     public var maximumDepth: Double = 100  // nm

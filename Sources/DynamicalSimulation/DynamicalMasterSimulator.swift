@@ -32,11 +32,15 @@ public struct DynamicalMasterSimulator: Sendable {
     public var minimumD = 0.05
     public var bethe = BetheParameters()
     public var absorption = true
-    public var electrons = 2_000_000
-    public var seed: UInt64 = 1
-    public var sampleTiltDegrees = 70.0
+    public var electrons = BackscatterMonteCarlo.defaultElectrons
+    public var seed = BackscatterMonteCarlo.defaultSeed
+    public var sampleTiltDegrees = BackscatterMonteCarlo.defaultSampleTiltDegrees
+    /// The energy bin width unless given: 1 keV.
+    public static let defaultBinWidthKV = 1.0
 
-    public init(phase: Phase, voltageKV: Double, minimumEnergyKV: Double? = nil, binWidthKV: Double = 1) throws(DynamicalSimulationError) {
+    public init(
+        phase: Phase, voltageKV: Double, minimumEnergyKV: Double? = nil, binWidthKV: Double = DynamicalMasterSimulator.defaultBinWidthKV
+    ) throws(DynamicalSimulationError) {
         guard voltageKV >= 1, voltageKV <= 300 else { throw .invalidParameter("voltage \(voltageKV) kV is outside 1…300 kV") }
         guard binWidthKV > 0 else { throw .invalidParameter("energy bin width must be > 0 keV") }
         let emin = minimumEnergyKV ?? max(voltageKV - 2, voltageKV / 2)

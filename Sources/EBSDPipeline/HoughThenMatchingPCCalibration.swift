@@ -13,6 +13,8 @@ import Preprocessing
 /// ``matchingRange``), on patterns binned to at most ``matchingSize`` pixels across. Patterns are given with
 /// any static background already removed; the matching side removes the dynamic background (σ = width/8).
 public struct HoughThenMatchingPCCalibration: Sendable {
+    /// Patterns per side of the square each grid point's PC is calibrated on unless given: 3 × 3.
+    public static let defaultNeighbourhood = 3
     public var hough: HoughPCCalibration
     public var master: MasterPattern?
     /// Patterns wider than this are binned for the matching stage (precision enough, far faster).
@@ -66,7 +68,7 @@ public struct HoughThenMatchingPCCalibration: Sendable {
     /// and average their noise), then fits ``DetectorGeometry/PCMap``'s plane to them. `background` is subtracted
     /// from every pattern first. Refused when the grid is larger than the map.
     public func calibrateGrid(
-        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil, neighbourhood: Int = 3,
+        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil, neighbourhood: Int = HoughThenMatchingPCCalibration.defaultNeighbourhood,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> PCMap {
         guard rows >= 1, columns >= 1, rows * columns >= 3 else {

@@ -34,14 +34,14 @@ public struct HybridIndexer: Sendable {
         self.refinement = refinement
     }
 
-    /// Indexes `stack` into a map of square step `step` µm; `progress(stage, done, total)`.
+    /// Indexes `stack` into a map of its shape and step; `progress(stage, done, total)`.
     public func index(
-        _ stack: PatternStack, step: Double,
+        _ stack: PatternStack,
         progress: ((_ stage: String, _ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> (CrystalMap, Report) {
         var report = Report()
         let t0 = Date()
-        var m = try hough.index(stack: stack, step: step, progress: { progress?("hough", $0, stack.count) })
+        var m = try hough.index(stack: stack, progress: { progress?("hough", $0, stack.count) })
         report.houghSeconds = Date().timeIntervalSince(t0)
         let ci = m.properties[MapProperty.confidenceIndex] ?? [], bands = m.properties[MapProperty.bandsMatched] ?? []
         let unsure = (0..<m.count).filter { !m.isIndexed($0) || ci[$0] < Float(ciThreshold) || bands[$0] < Float(minimumBands) }

@@ -13,7 +13,6 @@ public struct PipelineInputs: Sendable {
     public var stack: PatternStack?
     public var masters: [String: MasterPattern] = [:]
     public var startMap: CrystalMap?
-    public var stepMicrons = RecipeInputs.defaultStepMicrons
     public var voltageKV = Electron.defaultVoltageKV
     /// The map rows the steps work on (a shard of a job array), or nil for the whole map: steps then read only
     /// these rows of the stack (``PatternStacks/PatternStack/mapRows(_:)``).
@@ -26,7 +25,6 @@ public struct PipelineInputs: Sendable {
             do { return try Phase.resolve(name) } catch { throw RecipeError("inputs.phases: \(error)") }
         }
         guard !phases.isEmpty else { throw RecipeError("inputs.phases is empty") }
-        stepMicrons = inputs.stepMicrons ?? stepMicrons
         voltageKV = inputs.voltageKV ?? voltageKV
         let numbered = Array(steps.enumerated())
         if let first = numbered.first(where: { $0.element.needsPatterns }), inputs.patterns == nil {
@@ -52,7 +50,8 @@ public struct PipelineInputs: Sendable {
             overrides.pcMap = overrides.pcMap.map { Self.resolve($0, base) }
             let (det, opened): (Detector, PatternStack)
             do {
-                (det, opened) = try PatternStack.openWithDetector(path, mapShape: shape, scan: inputs.scan, overrides: overrides)
+                (det, opened) = try PatternStack.openWithDetector(
+                    path, mapShape: shape, scan: inputs.scan, stepMicrons: inputs.stepMicrons, overrides: overrides)
             } catch let e as DetectorOptionsError {
                 throw RecipeError("inputs.detector: \(e)")
             } catch let e as PCMapError {
@@ -60,7 +59,6 @@ public struct PipelineInputs: Sendable {
             }
             detector = det
             stack = opened
-            stepMicrons = inputs.stepMicrons ?? opened.metadata?.stepX ?? stepMicrons
             voltageKV = inputs.voltageKV ?? opened.metadata?.voltageKV ?? voltageKV
         }
         for (name, file) in inputs.masterPatterns ?? [:] {

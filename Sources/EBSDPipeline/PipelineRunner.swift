@@ -198,7 +198,6 @@ public struct PipelineRunner {
 
     /// Runs step `index`, which makes a new map; returns the map and a one-line note.
     mutating func runMapStep(_ step: PipelineStep, _ map: CrystalMap?, index: Int) throws -> (CrystalMap, String) {
-        let stepMicrons = inputs.stepMicrons
         switch step {
         case .hough(let p):
             let (det, stack) = try inputs.patterns(step.name)
@@ -206,14 +205,14 @@ public struct PipelineRunner {
                 detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
                 voltageKV: inputs.voltageKV, familyCount: p.families)
             let report = progress(step.name, stack.count)
-            return (try hi.index(stack: stack, step: stepMicrons, progress: { report($0, stack.count) }), "")
+            return (try hi.index(stack: stack, progress: { report($0, stack.count) }), "")
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
             let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal))
             var options = p.matching
             options.dictionaryCachePath = options.dictionaryCachePath ?? dictionaryCaches[index]
             let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: options)
-            let (m, r) = try matcher.match(stack, step: stepMicrons, progress: progress(step.name, stack.count))
+            let (m, r) = try matcher.match(stack, progress: progress(step.name, stack.count))
             let below =
                 p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
             return (m, "\(r.dictionaryPatterns) dictionary patterns at \(p.matching.resolutionDegrees)°" + below)

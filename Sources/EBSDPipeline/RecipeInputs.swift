@@ -13,9 +13,6 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
     /// The scan of an HDF5 pattern or map file with several (default: the first).
     public var scan: String?
 
-    /// Map step in µm unless given.
-    public static let defaultStepMicrons = 1.0
-
     enum CodingKeys: String, CodingKey, CaseIterable {
         case patterns, map, detector, phases
         case scan

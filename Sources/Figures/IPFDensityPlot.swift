@@ -11,7 +11,7 @@ public struct IPFDensityPlot {
     public var directions: [Vector3]
     public var group: LaueGroup
     public var title: String
-    public var kernel = SphericalKernel(.gaussian, halfWidthDegrees: 5)
+    public var kernel = SphericalKernel.standard
     public var scatter = false
     public var resolution = 200
 

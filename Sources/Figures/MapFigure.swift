@@ -18,7 +18,7 @@ public struct MapFigure {
     public var shading: [Float]?
     public var title: String?
     /// The colour of not-indexed pixels.
-    public var unindexedColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    public var unindexedColor = MapRenderer.defaultUnindexedColor
     /// Scale bar, key and legend below the map (false: the map alone, with its title if any).
     public var footer = true
     /// Colours of the CSL relations in the order they are listed (Σ3 red, Σ9 blue, Σ27 green, …).
@@ -145,41 +145,19 @@ public struct MapFigure {
     }
 
     /// Vector boundary lines on the pixel edges where `right(i)` (edge between pixel i and its right neighbour) or
-    /// `down(i)` holds, runs of consecutive edges merged into one line.
+    /// `down(i)` holds: the runs of ``Grains/PixelEdges/runs(_:right:down:)``, each one line.
     func drawEdges(
         _ f: Figure, left: Double, top: Double, pixel: (Double, Double), lineWidthPt: Double, color: Figure.Color,
         right: (Int) -> Bool, down: (Int) -> Bool
     ) {
-        let g = map.grid
-        var segments: [((Double, Double), (Double, Double))] = []
-        for c in 0..<(g.columns - 1) {
-            let x = left + Double(c + 1) * pixel.0
-            for run in Self.runs(g.rows, { right($0 * g.columns + c) }) {
-                segments.append(((x, top + Double(run.lowerBound) * pixel.1), (x, top + Double(run.upperBound) * pixel.1)))
+        let segments = PixelEdges.runs(map.grid, right: right, down: down).map { run in
+            if run.vertical {
+                let x = left + Double(run.line) * pixel.0
+                return ((x, top + Double(run.span.lowerBound) * pixel.1), (x, top + Double(run.span.upperBound) * pixel.1))
             }
-        }
-        for r in 0..<(g.rows - 1) {
-            let y = top + Double(r + 1) * pixel.1
-            for run in Self.runs(g.columns, { down(r * g.columns + $0) }) {
-                segments.append(((left + Double(run.lowerBound) * pixel.0, y), (left + Double(run.upperBound) * pixel.0, y)))
-            }
+            let y = top + Double(run.line) * pixel.1
+            return ((left + Double(run.span.lowerBound) * pixel.0, y), (left + Double(run.span.upperBound) * pixel.0, y))
         }
         f.segments(segments, color: color, lineWidthPt: lineWidthPt)
-    }
-
-    /// The runs of consecutive indices in 0..<count where `holds` is true.
-    static func runs(_ count: Int, _ holds: (Int) -> Bool) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var k = 0
-        while k < count {
-            guard holds(k) else {
-                k += 1
-                continue
-            }
-            let start = k
-            while k < count && holds(k) { k += 1 }
-            out.append(start..<k)
-        }
-        return out
     }
 }

@@ -28,6 +28,11 @@ public struct BoundaryMap: Sendable {
         (right, down) = PixelEdges.classify(map.grid, none: BoundaryKind.none, kind)
     }
 
+    /// The straight runs of boundary edges of `kind` on `grid` (this map's grid): what raster and vector pictures draw.
+    public func runs(_ kind: BoundaryKind, grid: MapGrid) -> [PixelEdges.Run] {
+        PixelEdges.runs(grid, right: { right[$0] == kind }, down: { down[$0] == kind })
+    }
+
     /// Boundary lengths (µm) of each kind.
     public func lengths(_ grid: MapGrid) -> (low: Double, high: Double) {
         var lo = 0.0, hi = 0.0

@@ -7,7 +7,8 @@ extension CrystalMap {
     /// Kernel average misorientation (degrees): for each indexed pixel, the
     /// mean disorientation to its neighbours that lie below `maximumDegrees`
     /// (default 5°, so grain boundaries are excluded). NaN where undefined.
-    public func kernelAverageMisorientation(maximumDegrees: Double = 5, connectivity: Connectivity = .eight) -> [Float] {
+    public func kernelAverageMisorientation(
+        maximumDegrees: Double = CrystalMap.defaultKAMMaximumDegrees, connectivity: Connectivity = .eight) -> [Float] {
         var out = [Float](repeating: .nan, count: count)
         out.withUnsafeMutableBufferPointer { ob in
             let o = UncheckedPointer(ob.baseAddress!)
@@ -29,4 +30,9 @@ extension CrystalMap {
         }
         return out
     }
+}
+
+extension CrystalMap {
+    /// KAM's neighbour cut-off unless given: 5°, so that grain boundaries are left out.
+    public static let defaultKAMMaximumDegrees = 5.0
 }

@@ -219,8 +219,10 @@ public struct HoughIndexer: Sendable {
 
     /// Indexes a whole stack in chunks (constant memory) into a crystal map; a detector with one PC per map point
     /// (a PC map, an instrument file's PCs) sees each pattern's bands from its own PC (counted from the stack's
-    /// ``PatternStacks/PatternStack/firstPoint`` for a shard of map rows).
-    public func index(stack: PatternStack, step: Double = 1, chunk: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> CrystalMap {
+    /// ``PatternStacks/PatternStack/firstPoint`` for a shard of map rows). The map's step is the stack's
+    /// (``PatternStacks/PatternStack/stepMicrons``).
+    public func index(stack: PatternStack, chunk: Int = 1024, progress: ((Int) -> Void)? = nil) throws -> CrystalMap {
+        let step = stack.stepMicrons
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
         var rotations = [Rotation](repeating: .identity, count: grid.count)
         var phaseIndex = [Int32](repeating: -1, count: grid.count)

@@ -148,7 +148,7 @@ public struct DictionaryIndexer: Sendable {
         try match(count: stack.count, read: { try stack.read($0) }, progress: progress)
     }
 
-    /// The best match of every pattern as a crystal map (NCC in `score` and `ci`); patterns whose
+    /// The best match of every pattern as a crystal map (NCC in `score`); patterns whose
     /// best NCC is below `minimumScore` (noise, pores, overlapping grains) are left not indexed.
     public func crystalMap(_ r: MatchResult, grid: MapGrid, phase: Phase, minimumScore: Float = -1) -> CrystalMap {
         var rot = [Rotation](repeating: .identity, count: r.count)
@@ -161,7 +161,7 @@ public struct DictionaryIndexer: Sendable {
         }
         return CrystalMap(
             grid: grid, phases: [MapPhase(id: 1, phase: phase)], phaseIndex: pi, rotations: rot,
-            properties: [MapProperty.score: score, MapProperty.confidenceIndex: score],
+            properties: [MapProperty.score: score],
             metadata: ["operator": "SwiftEBSD dictionary indexing"])
     }
 }

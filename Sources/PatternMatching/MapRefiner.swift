@@ -10,7 +10,7 @@ import PatternStacks
 /// stack in chunks (memory stays flat), with the options of ``RefinementOptions``: one PC for
 /// the whole map, per-pattern PCs, pseudo-symmetry variants and the neighbour check.
 ///
-/// Scores: the refined NCC is written as `score` and as `ci` (``MapProperty``).
+/// Scores: the refined NCC is written as `score` (``MapProperty``); a Hough `ci` is kept as it was.
 public struct MapRefiner: Sendable {
     public var signal: PatternSignal
     public let master: MasterPattern
@@ -109,7 +109,6 @@ public struct MapRefiner: Sendable {
         }
         report.refined = todo.count
         out.properties[MapProperty.score] = score
-        out.properties[MapProperty.confidenceIndex] = score
         if !refinedPCs.isEmpty {
             let pc = PatternCenter(median(refinedPCs.map(\.x)), median(refinedPCs.map(\.y)), median(refinedPCs.map(\.z)))
             report.medianPatternPC = (pc, refinedPCs.count)
@@ -129,6 +128,7 @@ public struct MapRefiner: Sendable {
     /// then Nelder–Mead, orientations refined at every trial PC) from ``RefinementOptions/mapPCRestarts`` random
     /// starts; the best PC, the patterns used and the spread of the restarts.
     func mapPatternCenter(_ map: CrystalMap, stack: PatternStack) throws -> (PatternCenter, Int, PatternCenter?) {
+        // the most confident pixel of each stretch: by its NCC where the map was matched, else by its Hough CI
         let scores =
             map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
             ?? [Float](repeating: 1, count: map.count)
@@ -149,14 +149,15 @@ public struct MapRefiner: Sendable {
 
 extension MapRefiner {
     /// The reference study's neighbour check on its own: pixels below `threshold` NCC (the map's
-    /// `score`, else `ci`, else all), or not indexed, try their 8 neighbours' orientations on their
-    /// own patterns; returns the map and the pixels checked and changed.
+    /// `score`, which pattern matching or refinement wrote), or not indexed, try their 8 neighbours' orientations on
+    /// their own patterns; returns the map and the pixels checked and changed. A map without `score` is an error.
     public func checkNeighbours(
         _ map: CrystalMap, stack: PatternStack, threshold: Double
     ) throws -> (CrystalMap, checked: Int, changed: Int) {
-        let scores =
-            map.properties[MapProperty.score] ?? map.properties[MapProperty.confidenceIndex]
-            ?? [Float](repeating: 0, count: map.count)
+        guard let scores = map.properties[MapProperty.score] else {
+            throw MatchingError(
+                "the neighbour check compares NCCs, and the map holds none (`score`): refine or match it first")
+        }
         let check = NeighbourCheck(threshold: Float(threshold))
         let signal = self.signal
         let projector = PatternProjector(master: master, detector: signal.detector.withMeanPC)

@@ -66,7 +66,6 @@ public struct NeighbourCheck: Sendable {
             changed += 1
         }
         out.properties[MapProperty.score] = newScores
-        out.properties[MapProperty.confidenceIndex] = newScores
         return (out, changed, todo.count)
     }
 }

@@ -49,9 +49,9 @@ public struct StackMatcher: Sendable {
         return di
     }
 
-    /// Matches every pattern of `stack` into a map of `stack`'s shape with square step `step` µm;
+    /// Matches every pattern of `stack` into a map of `stack`'s shape and step (``PatternStack/stepMicrons``);
     /// `progress(done, total)` counts patterns.
-    public func match(_ stack: PatternStack, step: Double, progress: ((Int, Int) -> Void)? = nil) throws -> (CrystalMap, Report) {
+    public func match(_ stack: PatternStack, progress: ((Int, Int) -> Void)? = nil) throws -> (CrystalMap, Report) {
         let di = indexer
         var report = Report()
         report.dictionaryPatterns = rotations.count
@@ -72,6 +72,7 @@ public struct StackMatcher: Sendable {
             report.simulationSeconds = result.simulationSeconds
             report.dictionaryFromCache = result.dictionaryFromCache
         }
+        let step = stack.stepMicrons
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
         var map = di.crystalMap(result, grid: grid, phase: phase, minimumScore: Float(options.minimumScore ?? -1))
         try addPatternFigures(&map, stack: stack)

@@ -15,7 +15,11 @@ public struct KinematicalSimulator: Sendable {
     /// Accelerating voltage (kV).
     public var voltageKV: Double
     public var minimumD: Double = 0.1  // nm (1 Å)
-    public var intensity: Intensity = .structureFactorSquared
+    public var intensity = KinematicalSimulator.defaultIntensity
+    /// Band weights |F|² unless asked otherwise.
+    public static let defaultIntensity = Intensity.structureFactorSquared
+    /// Master-pattern pixels per hemisphere side unless given (odd).
+    public static let defaultMasterSize = 501
     public var debyeWaller = true
 
     public init(phase: Phase, voltageKV: Double) {
@@ -41,7 +45,7 @@ public struct KinematicalSimulator: Sendable {
     }
 
     /// Simulates an n × n master pattern per hemisphere (n odd), scaled to a maximum of 1.
-    public func masterPattern(size n: Int = 501) -> MasterPattern {
+    public func masterPattern(size n: Int = KinematicalSimulator.defaultMasterSize) -> MasterPattern {
         precondition(n >= 3 && n % 2 == 1, "size must be odd")
         let b = bands()
         let nx = b.map { Float($0.normal.x) }, ny = b.map { Float($0.normal.y) }, nz = b.map { Float($0.normal.z) }

@@ -35,7 +35,7 @@ extension PatternStack {
         guard range.lowerBound >= 0, range.upperBound <= mapRows, !range.isEmpty else {
             throw .shapeMismatch(path: path, message: "map rows \(range) are outside the map's \(mapRows) rows")
         }
-        return try PatternStack(source: MapRowsSource(base: self, rows: range))
+        return try PatternStack(source: MapRowsSource(base: self, rows: range), stepMicrons: stepMicrons)
     }
 
     /// The index, in the whole map, of this stack's first pattern: 0, or where a shard of map rows

@@ -12,6 +12,13 @@ public struct PatternStack: Sendable {
     public let mapColumns: Int
     /// Whether the map shape is known (the file states it or the caller gave it), not the 1 × count fallback.
     public let mapShapeKnown: Bool
+    /// The scan step in µm (square grid): as given when opened, else the file's (instrument HDF5 files state it),
+    /// else ``defaultStepMicrons``. Indexing makes its map grid with it.
+    public package(set) var stepMicrons: Double
+    /// Whether the step was given or the file states it, not the ``defaultStepMicrons`` fallback.
+    public let stepKnown: Bool
+    /// The scan step of a stack that states none (TIFF, image folders) when none is given: 1 µm.
+    public static let defaultStepMicrons = 1.0
 
     public var path: String { source.path }
     public var patternRows: Int { source.patternRows }
@@ -21,10 +28,10 @@ public struct PatternStack: Sendable {
     /// What the file states about the acquisition (instrument HDF5 files), or nil.
     public var metadata: StackMetadata? { source.metadata }
 
-    /// Opens any supported stack; `mapShape` overrides (or supplies) the map shape.
+    /// Opens any supported stack; `mapShape` overrides (or supplies) the map shape, `stepMicrons` the scan step.
     /// Instrument HDF5 files (`.h5oina`, `.h5`, `.oh5`, `.hdf5`, `.h5ebsd`) take `scan` (default: the first).
     public static func open(
-        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil
+        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil, stepMicrons: Double? = nil
     ) throws(PatternStackError)
         -> PatternStack
     {
@@ -52,11 +59,21 @@ public struct PatternStack: Sendable {
                     reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp, .h5oina, .h5, .oh5 or a folder of images)")
             }
         }
-        return try PatternStack(source: source, mapShape: mapShape)
+        return try PatternStack(source: source, mapShape: mapShape, stepMicrons: stepMicrons)
     }
 
-    public init(source: any PatternSource, mapShape: (rows: Int, columns: Int)? = nil) throws(PatternStackError) {
+    /// The stack of `source`, its map shape (given, else the source's, else 1 × count) and scan step (given, else the
+    /// source's `stepX`, else ``defaultStepMicrons``).
+    public init(
+        source: any PatternSource, mapShape: (rows: Int, columns: Int)? = nil, stepMicrons: Double? = nil
+    ) throws(PatternStackError) {
         self.source = source
+        let step = stepMicrons ?? source.metadata?.stepX
+        if let step, !(step.isFinite && step > 0) {
+            throw .shapeMismatch(path: source.path, message: "the scan step must be a positive number of µm (got \(step))")
+        }
+        self.stepMicrons = step ?? Self.defaultStepMicrons
+        stepKnown = step != nil
         if let given = mapShape, let stated = source.mapShape, given != stated {
             throw .shapeMismatch(
                 path: source.path,

@@ -39,7 +39,7 @@ extension PatternStack {
 
     /// This stack averaged by NLPAR with a first pass made before (e.g. by a cluster run's prepare job).
     public func averaged(by nlpar: NLPAR, prepared: NLPAR.Prepared) throws(PatternStackError) -> PatternStack {
-        try PatternStack(source: NLPARSource(base: self, nlpar: nlpar, prepared: prepared))
+        try PatternStack(source: NLPARSource(base: self, nlpar: nlpar, prepared: prepared), stepMicrons: stepMicrons)
     }
 
     /// The raw patterns under an NLPAR view (this stack itself when it is not one): what a stack mean is taken

@@ -39,9 +39,12 @@ public struct MisorientationDistribution: Sendable {
             minimumDegrees: minimumDegrees)
     }
 
+    /// Random pixel pairs of the uncorrelated distribution unless given.
+    public static let defaultUncorrelatedPairs = 100_000
+
     /// `pairs` random pairs of distinct pixels of phase `phase` (seeded: the same map and seed give the same histogram).
     public static func uncorrelated(
-        _ map: CrystalMap, phase: Int, pairs: Int = 100_000, seed: UInt64 = 1, binWidthDegrees: Double = 1
+        _ map: CrystalMap, phase: Int, pairs: Int = MisorientationDistribution.defaultUncorrelatedPairs, seed: UInt64 = 1, binWidthDegrees: Double = 1
     ) -> MisorientationDistribution {
         let members = map.phaseIndex.indices.filter { map.phaseIndex[$0] == Int32(phase) }
         var angles: [Double] = []

@@ -71,7 +71,7 @@ public struct PoleFigure: Sendable {
     /// counts of the pixels within the kernel's support (by the exact angle between pixel centres, the kernel from a
     /// table), and, near the rim, of their antipodes across it. Pixel positions quantise the poles by at most half a
     /// pixel (0.45° on a 200-pixel equal-area figure).
-    public func density(size: Int, projection: Projection = .equalArea, kernel: SphericalKernel) -> [Double] {
+    public func density(size: Int, projection: Projection = PoleFigure.defaultProjection, kernel: SphericalKernel) -> [Double] {
         let n = size
         var directions = [Vector3](repeating: .zero, count: n * n), disc = [Bool](repeating: false, count: n * n)
         for r in 0..<n {
@@ -129,4 +129,9 @@ public struct PoleFigure: Sendable {
         }
         return density
     }
+}
+
+extension PoleFigure {
+    /// The projection unless given: equal area (Lambert), which keeps densities comparable across the figure.
+    public static let defaultProjection = Projection.equalArea
 }

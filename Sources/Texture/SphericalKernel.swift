@@ -9,6 +9,9 @@ import Crystallography
 ///   k(halfWidth) = k(0)/2 (the spherical form of MTEX's kernel).
 public struct SphericalKernel: Sendable, Hashable {
     public enum Shape: String, Sendable, CaseIterable { case gaussian, delaValleePoussin = "de-la-vallee-poussin" }
+    /// The density kernel unless given: a Gaussian of 5° half width (MTEX's and orix's usual choice).
+    public static let defaultShape = Shape.gaussian, defaultHalfWidthDegrees = 5.0
+    public static let standard = SphericalKernel(defaultShape, halfWidthDegrees: defaultHalfWidthDegrees)
     public let shape: Shape
     /// Half width at half maximum (radians).
     public let halfWidth: Double

@@ -106,6 +106,26 @@ import TestSupport
         // No temporary files left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["map.\(ext)"])
     }
+
+    /// The `.ang` CI column holds a matched map's NCC (`score`) and says so in its header, so a map read back keeps
+    /// the NCC as `score`; a map without an NCC keeps its Hough `ci` in the column and reads it back as `ci`.
+    @Test func angCIColumnKeepsNCCApartFromCI() throws {
+        var m = sample()
+        let ncc = (0..<m.count).map { Float($0 % 7) / 10 }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ci-\(UUID().uuidString).ang").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try MapFile.write(m, to: path)
+        var back = try MapFile.read(path)
+        #expect(back.properties[MapProperty.score] == nil)
+        let ci = m.properties[MapProperty.confidenceIndex]!
+        for i in 0..<m.count where m.isIndexed(i) { #expect(abs(back.properties[MapProperty.confidenceIndex]![i] - ci[i]) < 1e-4) }
+        m.properties[MapProperty.score] = ncc
+        try MapFile.write(m, to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("# CI_COLUMN: ncc\n"))
+        back = try MapFile.read(path)
+        #expect(back.properties[MapProperty.confidenceIndex] == nil)
+        for i in 0..<m.count where m.isIndexed(i) { #expect(abs(back.properties[MapProperty.score]![i] - ncc[i]) < 1e-4) }
+    }
 }
 
 /// Inputs the fuzzer found (Fuzz/crashes/): each one crashed a reader (a huge number converted to

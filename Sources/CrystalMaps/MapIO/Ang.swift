@@ -10,7 +10,16 @@ import Crystallography
 /// only phase). Points are placed on the grid by their x, y, so files whose
 /// rows are stored out of order read correctly. Hexagonal grids are rejected.
 /// Euler angles are kept as stored (no frame change; see ``CrystalMap``).
+///
+/// The CI column holds the map's ``MapProperty/confidenceIndex`` (Hough's CI, or a file's) unless the map holds a
+/// pattern-matching NCC (``MapProperty/score``): then the column holds the NCC, as kikuchipy writes refined maps, and the
+/// header says so with `# CI_COLUMN: ncc` (``nccColumnKey``), so that reading the file back gives `score`, not `ci`.
 public enum AngFile {
+    /// The header key that names what the CI column holds when it is not a confidence index.
+    public static let ciColumnKey = "CI_COLUMN"
+    /// ``ciColumnKey``'s value for a CI column that holds the pattern-matching NCC.
+    public static let nccColumnValue = "ncc"
+
     public static func read(_ path: String) throws(MapFileError) -> CrystalMap {
         let text = try TextBuffer(path: path)
         var meta: [String: String] = [:]
@@ -19,6 +28,7 @@ public enum AngFile {
         var grid = "SqrGrid"
         var firstData = -1
         var columnHeaders: [String] = []
+        var ciProperty = MapProperty.confidenceIndex
         for li in 0..<text.lineCount {
             guard let f = text.firstByte(li) else { continue }
             if f != UInt8(ascii: "#") {
@@ -63,6 +73,7 @@ public enum AngFile {
                     phases[phases.count - 1].lattice = v
                 }
             case "grid": grid = rest.first ?? grid
+            case ciColumnKey.lowercased() where rest.first?.lowercased() == nccColumnValue: ciProperty = MapProperty.score
             case "xstep": xstep = try num(rest.first)
             case "ystep": ystep = try num(rest.first)
             case "ncols_odd": ncolsOdd = try count(rest.first)
@@ -132,7 +143,7 @@ public enum AngFile {
         let count = asm.grid.count
         var phaseIndex = [Int32](repeating: -1, count: count)
         var rotations = [Rotation](repeating: .identity, count: count)
-        var names = [MapProperty.imageQuality, MapProperty.confidenceIndex]
+        var names = [MapProperty.imageQuality, ciProperty]
         let extra = [MapProperty.detectorSignal, MapProperty.fit]
         for j in 8..<ncol {
             if j - 8 < extra.count {
@@ -163,6 +174,7 @@ public enum AngFile {
     /// Writes a 10-column TSL `.ang` (φ1 Φ φ2 x y IQ CI phase SEM fit) that
     /// orix and OIM read. Not-indexed points get phase 0 and CI −1; phases
     /// are numbered 1… in list order. Euler angles are written with 6 decimals.
+    /// The CI column: the NCC `score` where the map has one (header `# CI_COLUMN: ncc`), else `ci`.
     public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
         var h = ""
         h += "# TEM_PIXperUM          1.000000\n"
@@ -189,7 +201,9 @@ public enum AngFile {
         h += "# Written by SwiftEBSD (Bunge Euler angles in radians, TSL frame as stored)\n"
         let n = map.count
         let iq = map.properties[MapProperty.imageQuality] ?? map.properties[MapProperty.bandContrast]
-        let ci = map.properties[MapProperty.confidenceIndex] ?? map.properties[MapProperty.score]
+        let ncc = map.properties[MapProperty.score]
+        if ncc != nil { h += "# \(ciColumnKey): \(nccColumnValue)\n" }
+        let ci = ncc ?? map.properties[MapProperty.confidenceIndex]
         let sem = map.properties[MapProperty.detectorSignal]
         let fit = map.properties[MapProperty.fit] ?? map.properties[MapProperty.meanAngularDeviation]
         let data = renderRecords(header: h, count: n, bytesPerRecord: 80) { i, buf in

@@ -26,7 +26,7 @@ struct Calibrate: ParsableCommand {
     @Argument(help: "Pattern stack.") var stack: String
     @Option(help: "Phase (built-in name or .json); repeat for several.") var phase: [String] = ["Na"]
     @OptionGroup var geometry: GeometryOptions
-    @OptionGroup var map: MapShapeOption
+    @OptionGroup var map: ScanGridOption
     @Option(help: "Pattern indices to use, comma-separated (default: 9 spread over the stack).") var patterns: String?
     @Option(help: "Static background image to subtract first.") var staticBackground: String?
     @Option(help: "Master pattern: refine the Hough PC by pattern matching.") var master: String?
@@ -35,7 +35,7 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Calibrate a ROWSxCOLS grid of points over the map and fit a PC for every point.") var grid: String?
     @Option(help: "Write the fitted PC map (JSON) here (with --grid).") var pcMapOutput: String?
     @Option(help: "With --grid: each grid point is calibrated on the N × N map points around it (their noise averages).")
-    var neighbourhood = 3
+    var neighbourhood = HoughThenMatchingPCCalibration.defaultNeighbourhood
     @Option(help: "Moving screen: the same point recorded farther away (image files or stacks, comma-separated).") var movingScreen: String?
     @Option(help: "Moving screen: how much farther each was recorded, in pattern heights (comma-separated).") var shifts: String?
 
@@ -57,7 +57,7 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         do {
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape())
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), stepMicrons: map.step)
             let bg = try staticBackground.map { try PatternStack.open($0, mapShape: (1, 1)).read(0..<1) }
             let mp = try master.map { try MasterPattern.read($0) }
             var cal = HoughThenMatchingPCCalibration(detector: det, phases: try phase.map { try Phase.resolve($0) }, master: mp)

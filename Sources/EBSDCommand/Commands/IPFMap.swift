@@ -21,12 +21,12 @@ struct IPFMap: ParsableCommand {
     )
     @Argument(help: "Map file.") var file: String
     @Option(help: "Sample direction: x, y or z.") var direction: SampleDirection = .z
-    @Option(help: "Enlarge each map pixel to n × n image pixels.") var scale = 4
+    @Option(help: "Enlarge each map pixel to n × n image pixels.") var scale = MapRenderer.defaultScale
     @Flag(help: "Draw grain boundaries (HAGB black, LAGB white).") var boundaries = false
     @Option(help: "High-angle boundary threshold in degrees.") var hagb = BoundaryThresholds.defaultHighDegrees
     @Option(help: "Low-angle boundary threshold in degrees.") var lagb = BoundaryThresholds.defaultLowDegrees
     @Option(help: "Shade by a quality property (e.g. iq, bc, ci).") var shade: String?
-    @Option(help: "Colour of not-indexed pixels as R,G,B (0–255).") var unindexed = "0,0,0"
+    @Option(help: "Colour of not-indexed pixels as R,G,B (0–255).") var unindexed = IPFMap.colourText(MapRenderer.defaultUnindexedColor)
     @Flag(help: "No title, scale bar or key: the map alone (figure outputs).") var noFooter = false
     @Option(help: "Figure resolution for .png (dots per inch).") var dpi = Figure.defaultDPI
     @Option(help: "Figure width in mm (journal columns: 85 or 180).") var widthMm: Double?
@@ -44,6 +44,9 @@ struct IPFMap: ParsableCommand {
         guard parseColor(unindexed) != nil else { throw ValidationError("--unindexed must be R,G,B with values 0–255") }
         try requireOutputFolder(output)
     }
+
+    /// "R,G,B" of a colour (what --unindexed takes).
+    static func colourText(_ c: (UInt8, UInt8, UInt8)) -> String { "\(c.0),\(c.1),\(c.2)" }
 
     func parseColor(_ s: String) -> (UInt8, UInt8, UInt8)? {
         let v = s.split(separator: ",").compactMap { UInt8($0.trimmingCharacters(in: .whitespaces)) }

@@ -19,11 +19,10 @@ struct IndexHough: ParsableCommand {
     @Argument(help: "Pattern stack.") var stack: String
     @Option(help: "Phase (built-in name or .json); repeat for several.") var phase: [String] = ["Na"]
     @OptionGroup var geometry: GeometryOptions
-    @OptionGroup var map: MapShapeOption
+    @OptionGroup var map: ScanGridOption
     @OptionGroup var nlpar: NLPAROptions
     @Option(help: "Bands per pattern.") var bands = HoughIndexer.defaultBandCount
     @Option(help: "Hough angle steps over 180°.") var thetaSteps = HoughIndexer.defaultThetaCount
-    @Option(help: "Map step in µm (for the output grid).") var step = RecipeInputs.defaultStepMicrons
     @Option(help: "Accelerating voltage in kV (band width).") var kv = Electron.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?
@@ -43,14 +42,14 @@ struct IndexHough: ParsableCommand {
 
     func run() throws {
         do {
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), nlpar: nlpar)
+            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), stepMicrons: map.step, nlpar: nlpar)
             let phases = try phase.map { try Phase.resolve($0) }
             let hi = HoughIndexer(
                 detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltageKV: kv,
                 familyCount: families)
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()
-            let m = try hi.index(stack: s, step: step, progress: { progress.update($0) })
+            let m = try hi.index(stack: s, progress: { progress.update($0) })
             try MapFile.write(m, to: output)
             FileHandle.standardError.write(
                 Data(

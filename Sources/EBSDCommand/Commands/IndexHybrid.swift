@@ -13,7 +13,7 @@ struct IndexHybrid: ParsableCommand {
     )
     @Argument(help: "Pattern stack.") var stack: String
     @OptionGroup var geometry: GeometryOptions
-    @OptionGroup var map: MapShapeOption
+    @OptionGroup var map: ScanGridOption
     @OptionGroup var nlpar: NLPAROptions
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
@@ -22,7 +22,6 @@ struct IndexHybrid: ParsableCommand {
     @Option(help: "Hough CI below which a pixel goes to the dictionary.") var ciThreshold = HybridIndexer.defaultCIThreshold
     @Option(help: "Fewest matched Hough bands a pixel may have and skip the dictionary.") var minBands = HybridIndexer.defaultMinimumBands
     @Option(help: "Accelerating voltage in kV (Hough band width).") var kv = Electron.defaultVoltageKV
-    @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
@@ -34,7 +33,7 @@ struct IndexHybrid: ParsableCommand {
 
     func run() throws {
         do {
-            let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape(), nlpar: nlpar)
+            let (mp, phase, det, s, signal) = try matching.setUp(stack: stack, geometry: geometry, grid: map, nlpar: nlpar)
             let matcher = try StackMatcher(
                 signal: signal, master: mp, phase: phase, options: try matching.dictionaryOptions(resolution: resolution))
             var hybrid = HybridIndexer(
@@ -44,7 +43,7 @@ struct IndexHybrid: ParsableCommand {
             hybrid.minimumBands = minBands
             let t0 = Date()
             var reporters: [String: ProgressReporter] = [:]
-            let (m, r) = try hybrid.index(s, step: step) { stage, done, total in
+            let (m, r) = try hybrid.index(s) { stage, done, total in
                 let p = reporters[stage] ?? ProgressReporter(total: total, label: stage)
                 reporters[stage] = p
                 p.update(done)

@@ -16,7 +16,7 @@ struct IndexMatch: ParsableCommand {
 
     @Argument(help: "Pattern stack.") var stack: String
     @OptionGroup var geometry: GeometryOptions
-    @OptionGroup var map: MapShapeOption
+    @OptionGroup var map: ScanGridOption
     @OptionGroup var nlpar: NLPAROptions
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
@@ -27,7 +27,6 @@ struct IndexMatch: ParsableCommand {
     var fast = defaults.fast
     @Option(help: "Principal components kept by --fast.") var components = defaults.components
     @Option(help: "Leave patterns whose best NCC is below this not indexed (noise, pores).") var minScore: Double?
-    @Option(help: "Map step in µm.") var step = RecipeInputs.defaultStepMicrons
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     var options: DictionaryMatchOptions {
@@ -48,14 +47,14 @@ struct IndexMatch: ParsableCommand {
 
     func run() throws {
         do {
-            let (mp, phase, _, s, signal) = try matching.setUp(stack: stack, geometry: geometry, mapShape: try map.shape(), nlpar: nlpar)
+            let (mp, phase, _, s, signal) = try matching.setUp(stack: stack, geometry: geometry, grid: map, nlpar: nlpar)
             let matcher = try StackMatcher(signal: signal, master: mp, phase: phase, options: try options)
             let blocks = matcher.indexer.blockSizes(measured: s.count)
             say(
                 "dictionary: \(matcher.rotations.count) orientations at \(resolution)°, \(signal.length) px per pattern; "
                     + "blocks of \(blocks.dictionary) simulated × \(blocks.measured) measured")
             let t0 = Date()
-            var (m, r) = try matcher.match(s, step: step, progress: ProgressReporter(total: s.count, label: "match").callback)
+            var (m, r) = try matcher.match(s, progress: ProgressReporter(total: s.count, label: "match").callback)
             if let e = r.energyKept {
                 say(String(format: "compressed dictionary: %d components keep %.1f %% of the energy", components, 100 * e))
             }

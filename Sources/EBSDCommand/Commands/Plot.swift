@@ -45,18 +45,18 @@ struct Plot: ParsableCommand {
     @Argument(help: "Map file.") var file: String
     @Option(help: "Grain / HAGB threshold in degrees.") var hagb = BoundaryThresholds.defaultHighDegrees
     @Option(help: "LAGB threshold in degrees.") var lagb = BoundaryThresholds.defaultLowDegrees
-    @Option(help: "KAM: neighbours above this angle (degrees) are ignored.") var kamMax = 5.0
-    @Option(help: "Ignore grains smaller than this (histogram).") var minSize = 0
+    @Option(help: "KAM: neighbours above this angle (degrees) are ignored.") var kamMax = CrystalMap.defaultKAMMaximumDegrees
+    @Option(help: "Ignore grains smaller than this (histogram).") var minSize = GrainAnalysis.Parameters().minimumPixels
     @Option(help: "Sample direction for ipf: x, y or z.") var direction: SampleDirection = .z
-    @Option(help: "Pixel enlargement for maps.") var scale = 4
+    @Option(help: "Pixel enlargement for maps.") var scale = MapRenderer.defaultScale
     @Flag(help: "Draw boundaries on maps.") var boundaries = false
     @Option(help: "pole-figure: a plane family h,k,l (repeat for several; default 1,0,0 1,1,0 1,1,1).") var poles: [String] = []
-    @Option(help: "pole-figure: equal-area or stereographic.") var projection = "equal-area"
-    @Option(help: "pole-figure: density kernel, gaussian or de-la-vallee-poussin.") var kernel = "gaussian"
-    @Option(help: "pole-figure: kernel half width at half maximum (degrees).") var halfWidth = 5.0
+    @Option(help: "pole-figure: equal-area or stereographic.") var projection = PoleFigure.defaultProjection.rawValue
+    @Option(help: "pole-figure: density kernel, gaussian or de-la-vallee-poussin.") var kernel = SphericalKernel.defaultShape.rawValue
+    @Option(help: "pole-figure: kernel half width at half maximum (degrees).") var halfWidth = SphericalKernel.defaultHalfWidthDegrees
     @Flag(help: "pole-figure: the poles as dots instead of their density.") var scatter = false
     @Option(help: "pole-figure, mdf: the phase (name or 1-based number; default the first).") var phase: String?
-    @Option(help: "mdf: random pairs for the uncorrelated distribution.") var pairs = 100_000
+    @Option(help: "mdf: random pairs for the uncorrelated distribution.") var pairs = MisorientationDistribution.defaultUncorrelatedPairs
     @Option(help: "csl: the coincidence-site-lattice boundaries to draw, Σ values (e.g. 3,9,27; default 3).") var sigma = "3"
     @Option(help: "PNG resolution (dots per inch).") var dpi = Figure.defaultDPI
     @Option(help: "Figure width in mm (journal columns: 85 or 180; default 180 for pole figures, 85 for the others).")

@@ -17,7 +17,7 @@ struct Preprocess: ParsableCommand {
             """
     )
     @Argument(help: "Stack file or folder.") var stack: String
-    @OptionGroup var map: MapShapeOption
+    @OptionGroup var map: ScanGridOption
     @OptionGroup var nlparOptions: NLPAROptions
     @Option(help: "Static background: an image file (TIFF/PNG) or 'mean' for the stack mean.") var staticBackground: String?
     @Option(help: "Dynamic background: Gaussian σ in pixels (kikuchipy's default is width/8).") var dynamicBackground: Double?
@@ -45,7 +45,7 @@ struct Preprocess: ParsableCommand {
 
     func run() throws {
         do {
-            let raw = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan)
+            let raw = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step)
             let s = try nlparOptions.apply(raw)
             let op: BackgroundOperation = operation == "divide" ? .divide : .subtract
             var before: [PreprocessStep] = []
@@ -143,8 +143,8 @@ struct Preprocess: ParsableCommand {
         h.azimuthal = det.azimuthal
         h.binning = det.binning * factor
         h.pixelSize = det.pixelSize
-        h.stepX = s.metadata?.stepX ?? h.stepX
-        h.stepY = s.metadata?.stepY ?? h.stepY
+        h.stepX = s.stepMicrons
+        h.stepY = s.stepKnown ? s.metadata?.stepY ?? s.stepMicrons : s.stepMicrons
         h.voltageKV = s.metadata?.voltageKV ?? h.voltageKV
         return h
     }

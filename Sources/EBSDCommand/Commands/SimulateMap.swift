@@ -15,15 +15,16 @@ struct SimulateMap: ParsableCommand {
         abstract: "Make a reproducible synthetic grain map (Voronoi grains, random orientations).",
         discussion: "Example: ebsd simulate map --phase Na --rows 120 --columns 160 --grains 60 -o SampleMaps/na-deposit.ang"
     )
-    @Option(help: "Built-in phase: \(Phase.builtIn.map(\.name).joined(separator: ", ")).") var phase = "Na"
-    @Option var rows = 120
-    @Option var columns = 160
-    @Option(help: "Step size in µm.") var step = 1.0
-    @Option var grains = 60
-    @Option(help: "Stretch grains along y (columnar deposits: > 1).") var elongation = 1.0
-    @Option(help: "Orientation spread inside a grain (degrees).") var spread = 0.5
-    @Option(help: "Fraction of not-indexed pixels.") var zeroSolutions = 0.03
-    @Option var seed: UInt64 = 2024
+    static let defaults = SyntheticMapGenerator()
+    @Option(help: "Built-in phase: \(Phase.builtIn.map(\.name).joined(separator: ", ")).") var phase = defaults.phase.name
+    @Option var rows = defaults.rows
+    @Option var columns = defaults.columns
+    @Option(help: "Step size in µm.") var step = defaults.step
+    @Option var grains = defaults.grains
+    @Option(help: "Stretch grains along y (columnar deposits: > 1).") var elongation = defaults.elongationY
+    @Option(help: "Orientation spread inside a grain (degrees).") var spread = defaults.spreadDegrees
+    @Option(help: "Fraction of not-indexed pixels.") var zeroSolutions = defaults.zeroSolutionFraction
+    @Option var seed = defaults.seed
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {

@@ -26,16 +26,16 @@ struct SimulateMaster: ParsableCommand {
     )
     @Option(help: "Built-in phase (\(Phase.builtIn.map(\.name).joined(separator: ", "))) or a phase .json file.") var phase = "Na"
     @Option(help: "Accelerating voltage in kV.") var kv = Electron.defaultVoltageKV
-    @Option(help: "Pixels per hemisphere side (odd).") var size = 501
+    @Option(help: "Pixels per hemisphere side (odd).") var size = KinematicalSimulator.defaultMasterSize
     @Option(help: "Smallest d-spacing in Å (default 1 kinematical, 0.5 dynamical).") var dmin: Double?
-    @Option(help: "Band weight: f2 (|F|²) or f (|F|).") var intensity = "f2"
+    @Option(help: "Band weight: f2 (|F|²) or f (|F|).") var intensity = KinematicalSimulator.defaultIntensity.rawValue
     @Flag(help: "No Debye–Waller damping of the structure factors.") var noDebyeWaller = false
     @Flag(help: "Dynamical simulation (Monte Carlo + Bloch waves).") var dynamical = false
     @Option(help: "Dynamical: lowest backscatter energy counted, keV (default --kv − 2: the near-elastic electrons).") var emin: Double?
-    @Option(help: "Dynamical: energy bin width, keV.") var ebin = 1.0
-    @Option(help: "Dynamical: Monte Carlo electrons.") var electrons = 2_000_000
-    @Option(help: "Dynamical: Monte Carlo seed.") var seed: UInt64 = 1
-    @Option(help: "Dynamical: sample tilt in degrees.") var sampleTilt = 70.0
+    @Option(help: "Dynamical: energy bin width, keV.") var ebin = DynamicalMasterSimulator.defaultBinWidthKV
+    @Option(help: "Dynamical: Monte Carlo electrons.") var electrons = BackscatterMonteCarlo.defaultElectrons
+    @Option(help: "Dynamical: Monte Carlo seed.") var seed = BackscatterMonteCarlo.defaultSeed
+    @Option(help: "Dynamical: sample tilt in degrees.") var sampleTilt = BackscatterMonteCarlo.defaultSampleTiltDegrees
     @Option(
         help: ArgumentHelp(
             "Dynamical: EMsoft's Bethe parameters c1,c2,c3 with EMsoft's meaning (strong, weak, candidate cut-offs; see "

@@ -12,18 +12,20 @@ struct StackInfo: ParsableCommand {
         discussion: "Example: ebsd stack info SampleMaps/na-foil-topview/patterns.tif"
     )
     @Argument(help: "Stack file or folder.") var stack: String
-    @OptionGroup var map: MapShapeOption
+    @OptionGroup var map: ScanGridOption
     @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
 
     func run() throws {
         do {
-            let s = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan)
+            let s = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step)
             let first = try s.read(0..<1)
             let mean = first.reduce(0, +) / Float(first.count)
             print("stack:     \(stack)")
             print("format:    \(String(describing: type(of: s.source)).replacingOccurrences(of: "Source", with: ""))")
             print("patterns:  \(s.count), \(s.patternRows) × \(s.patternColumns) px")
             print("map:       \(s.mapRows) rows × \(s.mapColumns) columns")
+            let stepNote = s.stepKnown ? "" : " (not stated: give --step)"
+            print(String(format: "step:      %.4g µm", s.stepMicrons) + stepNote)
             print(String(format: "pattern 0: min %.4g  mean %.4g  max %.4g", first.min() ?? 0, mean, first.max() ?? 0))
             if let m = s.metadata {
                 print("file:      \(m.vendor), scan '\(m.scan)', patterns from '\(m.patternDataset)'")
@@ -41,7 +43,7 @@ struct StackInfo: ParsableCommand {
                         + "\(m.binning.map(String.init) ?? "not stated")"
                 )
                 print(
-                    "step:      \(show(m.stepX)) × \(show(m.stepY)) µm; voltage \(show(m.voltageKV)) kV; static background "
+                    "file step: \(show(m.stepX)) × \(show(m.stepY)) µm; voltage \(show(m.voltageKV)) kV; static background "
                         + "\(m.staticBackground == nil ? "no" : "yes")"
                 )
                 if !m.phaseNames.isEmpty { print("phases:    \(m.phaseNames.joined(separator: ", "))") }

@@ -88,12 +88,12 @@ struct MatchingOptions: ParsableArguments {
 
     /// Master pattern, phase, detector, stack and signal of a matching command, all checked.
     func setUp(
-        stack path: String, geometry: GeometryOptions, mapShape: (rows: Int, columns: Int)?, nlpar: NLPAROptions? = nil
+        stack path: String, geometry: GeometryOptions, grid: ScanGridOption, nlpar: NLPAROptions? = nil
     ) throws
         -> (MasterPattern, Phase, Detector, PatternStack, PatternSignal)
     {
         let (mp, phase) = try masterAndPhase()
-        let (det, s) = try geometry.detectorAndStack(path, mapShape: mapShape, nlpar: nlpar)
+        let (det, s) = try geometry.detectorAndStack(path, mapShape: try grid.shape(), stepMicrons: grid.step, nlpar: nlpar)
         return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: s.withoutNLPAR))
     }
 }

@@ -9,15 +9,19 @@ import Grains
 /// band-contrast/IQ shading — the map's data as an image (PNG, 16-bit TIFF). Figures with a scale bar, keys and text
 /// are ``Figures/MapFigure`` (cairo).
 public struct MapRenderer: Sendable {
-    public var scale = 4
+    public var scale = MapRenderer.defaultScale
     public var boundaries: BoundaryMap?
     public var highColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
     public var lowColor: (UInt8, UInt8, UInt8) = (255, 255, 255)
-    public var unindexedColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
+    public var unindexedColor = MapRenderer.defaultUnindexedColor
+    /// Image pixels per map pixel side unless given.
+    public static let defaultScale = 4
+    /// Not-indexed pixels: black unless given.
+    public static let defaultUnindexedColor: (UInt8, UInt8, UInt8) = (0, 0, 0)
     /// Multiply colours by this per-pixel quality (normalised to 0…1 from its 1st–99th percentile).
     public var shading: [Float]?
 
-    public init(scale: Int = 4, boundaries: BoundaryMap? = nil) {
+    public init(scale: Int = MapRenderer.defaultScale, boundaries: BoundaryMap? = nil) {
         self.scale = scale
         self.boundaries = boundaries
     }
@@ -29,13 +33,16 @@ public struct MapRenderer: Sendable {
         for i in 0..<map.count { img.fillRect(x: (i % g.columns) * s, y: (i / g.columns) * s, w: s, h: s, colors[i]) }
         if let b = boundaries {
             // LAGB first, then HAGB on top; each drawn on the shared pixel edge.
+            let t = max(1, s / 2)
             for pass in [BoundaryKind.low, .high] {
                 let col = pass == .high ? highColor : lowColor
-                let t = max(1, s / 2)
-                for i in 0..<map.count {
-                    let r = i / g.columns, c = i % g.columns
-                    if b.right[i] == pass { img.fillRect(x: (c + 1) * s - t / 2, y: r * s, w: t, h: s, col) }
-                    if b.down[i] == pass { img.fillRect(x: c * s, y: (r + 1) * s - t / 2, w: s, h: t, col) }
+                for run in b.runs(pass, grid: g) {
+                    let along = run.span.lowerBound * s, length = run.span.count * s, across = run.line * s - t / 2
+                    if run.vertical {
+                        img.fillRect(x: across, y: along, w: t, h: length, col)
+                    } else {
+                        img.fillRect(x: along, y: across, w: length, h: t, col)
+                    }
                 }
             }
         }

@@ -11,12 +11,13 @@ import TestSupport
     static func readmeExample() throws -> (map: CrystalMap, grains: GrainAnalysis) {
         // README example begin
         let (detector, stack) = try PatternStack.openWithDetector(
-            "SampleMaps/na-electrodeposit-cross-section/patterns.tif", overrides: DetectorOverrides(pc: PatternCenter(0.5, 0.5, 0.6)))
+            "SampleMaps/na-electrodeposit-cross-section/patterns.tif", stepMicrons: 3,
+            overrides: DetectorOverrides(pc: PatternCenter(0.5, 0.5, 0.6)))
         let master = try MasterPattern.read("MasterPatterns/Na-20kV-kinematical.tif")
-        let hough = try HoughIndexer(detector: detector, phases: [.sodium], bandCount: 9).index(stack: stack, step: 3)
+        let hough = try HoughIndexer(detector: detector, phases: [.sodium], bandCount: 9).index(stack: stack)
         let signal = try MatchingSignalOptions().signal(detector: detector, stack: stack)
         let matcher = try StackMatcher(signal: signal, master: master, phase: .sodium, options: .init(minimumScore: 0.12))
-        let (matched, _) = try matcher.match(stack, step: 3)
+        let (matched, _) = try matcher.match(stack)
         let (refined, _) = try MapRefiner(signal: signal, master: master).refine(matched, stack: stack)
         let check = PatternFlipCheck(stack: stack, master: master, detector: detector).verifier
         let cleanup: [any CleanupStep] = [WildSpikeRemoval(), ZeroSolutionFill(), PseudoSymmetryCorrection([.cubicSigma3], verify: check)]
