@@ -107,6 +107,7 @@ import MapSimulation
             // files and runs
             "--output": .unset("output path (required where a command writes)"), "--json": .unset("text output"),
             "--frame": .tool("a frame change the user asks for; orientations are copied as stored", value: "stored"),
+            "--decimal": .unset("CtfFile.decimalSeparatorKey: the input file's separator, else a point"),
             "--dry-run": .flag("plan only"), "--fresh": .flag("ignore earlier results"),
             "--slurm": .flag("submit to Slurm"), "--shards": .unset("ShardPlan: one shard"), "--shard": .unset("all shards"),
             "--prepare-shards": .flag("cluster preparation"), "--merge-shards": .flag("cluster merge"),

@@ -10,10 +10,43 @@ import Crystallography
 /// (`Phase X Y Bands Error Euler1 Euler2 Euler3 MAD BC BS`). Euler angles
 /// are Bunge, in degrees, referred to the acquisition (CS0) frame and kept as
 /// stored. Phase 0 means not indexed. Lines may end in CRLF.
+///
+/// Files written in a European locale (AZtec, Channel 5) use decimal commas: `XStep 0,5`, `3,231;3,231;5,148`,
+/// `103,85`. They are recognised by a comma in `XStep`/`YStep` or in the first phase's lattice, and every comma is
+/// then read as a decimal point (as EbsdLib does: fields are tab- and semicolon-separated, so a comma is never a
+/// separator); the map's metadata ``decimalSeparatorKey`` records `comma`, and ``write(_:to:)`` writes the file back
+/// the same way unless told otherwise. 3-D files (`ZCells` > 1) are refused.
 public enum CtfFile {
+    /// The metadata key that records a `.ctf`'s decimal separator (a ``DecimalSeparator`` raw value).
+    public static let decimalSeparatorKey = "decimal_separator"
+
+    /// How numbers are written: with a decimal point, or a decimal comma (European locales).
+    public enum DecimalSeparator: String, Sendable, CaseIterable { case point, comma }
+
+    /// Whether the header says the file uses decimal commas (a comma in XStep/YStep or in the first phase's lattice).
+    static func usesDecimalCommas(_ text: TextBuffer) -> Bool {
+        for li in 0..<min(text.lineCount, maximumHeaderLines) {
+            let fields = text.line(li).split(separator: "\t", omittingEmptySubsequences: false)
+            guard let key = fields.first else { continue }
+            if (key == "XStep" || key == "YStep"), fields.count > 1, fields[1].contains(",") { return true }
+            if key == "Phases" {
+                let next = li + 1 < text.lineCount ? text.line(li + 1) : ""
+                return next.split(separator: "\t").first?.contains(",") ?? false
+            }
+        }
+        return false
+    }
+
+    /// Header lines looked at for the decimal separator before the phases must have begun.
+    static let maximumHeaderLines = 64
+
     public static func read(_ path: String) throws(MapFileError) -> CrystalMap {
-        let text = try TextBuffer(path: path)
+        var text = try TextBuffer(path: path)
         var meta: [String: String] = [:]
+        if usesDecimalCommas(text) {
+            text = text.replacingDecimalCommas()
+            meta[decimalSeparatorKey] = DecimalSeparator.comma.rawValue
+        }
         var xcells: Int?, ycells: Int?, xstep: Double?, ystep: Double?
         var phases: [MapPhase] = []
         var li = 0
@@ -65,6 +98,10 @@ public enum CtfFile {
                 case "YCells": ycells = Int(fields[1])
                 case "XStep": xstep = Double(fields[1])
                 case "YStep": ystep = Double(fields[1])
+                case "ZCells":
+                    if let z = Int(fields[1]), z > 1 {
+                        throw .unsupported(path: path, message: "a 3-D map (ZCells \(z)): only 2-D .ctf maps are read")
+                    }
                 default: meta[key] = fields[1]
                 }
             }
@@ -112,13 +149,17 @@ public enum CtfFile {
     }
 
     /// Writes an Oxford `.ctf` (CRLF line ends, Euler angles in degrees with
-    /// 5 decimals). Not-indexed points get phase 0 and error code 3.
+    /// 5 decimals). Not-indexed points get phase 0 and error code 3. Numbers with decimal commas where the map's
+    /// metadata ``decimalSeparatorKey`` says `comma` (a European file read), else with points.
     public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
+        let comma = map.metadata[decimalSeparatorKey] == DecimalSeparator.comma.rawValue
+        /// `text` (numbers only) with the map's decimal separator.
+        func number(_ text: String) -> String { comma ? text.replacingOccurrences(of: ".", with: ",") : text }
         let g = map.grid
         let project = map.metadata["Prj"] ?? "SwiftEBSD", author = map.metadata["Author"] ?? "SwiftEBSD"
         var h = "Channel Text File\r\nPrj\t\(project)\r\nAuthor\t\(author)\r\nJobMode\tGrid\r\n"
         h += "XCells\t\(g.columns)\r\nYCells\t\(g.rows)\r\n"
-        h += String(format: "XStep\t%.4f\r\nYStep\t%.4f\r\n", g.stepX, g.stepY)
+        h += "XStep\t" + number(String(format: "%.4f", g.stepX)) + "\r\nYStep\t" + number(String(format: "%.4f", g.stepY)) + "\r\n"
         h += "AcqE1\t0\r\nAcqE2\t0\r\nAcqE3\t0\r\n"
         let kv = map.metadata["KV"] ?? "20", tilt = map.metadata["TiltAngle"] ?? "70"
         h += "Euler angles refer to Sample Coordinate system (CS0)!\tMag\t0\tCoverage\t100\tDevice\t0"
@@ -126,9 +167,10 @@ public enum CtfFile {
         h += "Phases\t\(map.phases.count)\r\n"
         for mp in map.phases {
             let l = mp.phase.lattice
-            h += String(
-                format: "%.4f;%.4f;%.4f\t%.3f;%.3f;%.3f\t", l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi,
-                l.gamma * 180 / .pi)
+            h += number(
+                String(
+                    format: "%.4f;%.4f;%.4f\t%.3f;%.3f;%.3f\t", l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi,
+                    l.beta * 180 / .pi, l.gamma * 180 / .pi))
             h += "\(mp.phase.name)\t\(mp.phase.laueGroup.oxfordLaueNumber)\t\(mp.phase.spaceGroupNumber)\r\n"
         }
         h += "Phase\tX\tY\tBands\tError\tEuler1\tEuler2\tEuler3\tMAD\tBC\tBS\r\n"
@@ -138,6 +180,8 @@ public enum CtfFile {
             bs = map.properties[MapProperty.bandSlope]
         let n = map.count
         let data = renderRecords(header: h, count: n, bytesPerRecord: 70) { i, buf in
+            let start = buf.count
+            defer { if comma { for k in start..<buf.count where buf[k] == UInt8(ascii: ".") { buf[k] = UInt8(ascii: ",") } } }
             let e = map.rotations[i].euler
             let p = map.phaseIndex[i]
             let r = i / g.columns, col = i % g.columns

@@ -26,6 +26,18 @@ struct TextBuffer {
         lineStarts = starts
     }
 
+    private init(path: String, bytes: [UInt8], lineStarts: [Int]) {
+        self.path = path
+        self.bytes = bytes
+        self.lineStarts = lineStarts
+    }
+
+    /// The same text with every comma a decimal point: for files written with decimal commas (European locales),
+    /// whose fields are separated by tabs or semicolons, so a comma can only be a decimal separator in a number.
+    func replacingDecimalCommas() -> TextBuffer {
+        TextBuffer(path: path, bytes: bytes.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, lineStarts: lineStarts)
+    }
+
     var lineCount: Int { lineStarts.count }
     func lineEnd(_ i: Int) -> Int { i + 1 < lineStarts.count ? lineStarts[i + 1] - 1 : bytes.count - 1 }
 

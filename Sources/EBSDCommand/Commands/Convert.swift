@@ -22,6 +22,8 @@ struct Convert: ParsableCommand {
     @Argument(help: "Output map (.ang, .ctf, or .h5 in orix's HDF5 layout).") var output: String
     @Option(help: "Sample frame of the written orientations: \(Frame.allCases.map(\.rawValue).joined(separator: ", ")).")
     var frame: Frame = .stored
+    @Option(help: ".ctf output: decimal point or comma (default: as the input file has it, else point).")
+    var decimal: CtfFile.DecimalSeparator?
 
     func validate() throws {
         let ext = (output as NSString).pathExtension.lowercased()
@@ -37,8 +39,11 @@ struct Convert: ParsableCommand {
         do {
             var map = try readMap(input, scan: scan)
             if frame == .tslToMap { map = map.convertingSampleFrame(.tslToMap) }
+            if let decimal { map.metadata[CtfFile.decimalSeparatorKey] = decimal.rawValue }
             try MapFile.write(map, to: output)
             FileHandle.standardError.write(Data("wrote \(output) (\(map.count) points, \(map.phases.count) phase(s))\n".utf8))
         } catch { throw fail(error) }
     }
 }
+
+extension CtfFile.DecimalSeparator: ExpressibleByArgument {}
