@@ -4,7 +4,7 @@
 //   swift build -c release --product fuzz-readers --scratch-path .build-fuzz \
 //       -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
 // (Debian's gold linker fails on the libFuzzer objects; lld links them.)
-// Run one reader (FUZZ_READER = ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, pcmap):
+// Run one reader (FUZZ_READER = ang, ctf, osc, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, pcmap):
 //   FUZZ_READER=ang .build-fuzz/release/fuzz-readers -max_total_time=600 Fuzz/corpus/ang
 // Without -DFUZZING the same executable replays files (regression runs):
 //   FUZZ_READER=ang .build/debug/fuzz-readers Fuzz/crashes/ang/*
@@ -21,7 +21,7 @@ func exercise(_ data: Data, reader: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-fuzz-\(ProcessInfo.processInfo.processIdentifier)")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     switch reader {
-    case "ang", "ctf":
+    case "ang", "ctf", "osc":
         let p = dir.appendingPathComponent("x.\(reader)").path
         FileManager.default.createFile(atPath: p, contents: data)
         _ = try? MapFile.read(p)
@@ -73,7 +73,7 @@ func exercise(_ data: Data, reader: String) {
         if let m = try? PCMap.read(p) { _ = m.pc(row: m.mapRows - 1, column: m.mapColumns - 1) }
     default:
         fatalError(
-            "FUZZ_READER must be one of ang, ctf, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, "
+            "FUZZ_READER must be one of ang, ctf, osc, cpr, tiff, png, nordif, up1, up2, ebsp, master, recipe, h5stack, h5map, h5master, "
                 + "pcmap")
     }
 }

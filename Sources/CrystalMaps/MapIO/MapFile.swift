@@ -5,7 +5,7 @@ import Foundation
 /// points outside the acquisition area with NaN) is not indexed, and the map's metadata counts them
 /// (`non_finite_points`).
 public enum MapFile {
-    public static let readableExtensions = ["ang", "ctf", "cpr", "crc", "h5oina", "h5", "hdf5", "oh5", "h5ebsd", "edaxh5"]
+    public static let readableExtensions = ["ang", "osc", "ctf", "cpr", "crc", "h5oina", "h5", "hdf5", "oh5", "h5ebsd", "edaxh5"]
     /// `.h5` is written in orix's HDF5 crystal-map layout.
     public static let writableExtensions = ["ang", "ctf", "h5"]
     static let hdf5Extensions: Set<String> = ["h5oina", "h5", "hdf5", "oh5", "h5ebsd", "edaxh5"]
@@ -17,6 +17,7 @@ public enum MapFile {
         switch ext {
         case "ang": map = try AngFile.read(path)
         case "ctf": map = try CtfFile.read(path)
+        case "osc": map = try OscFile.read(path)
         case "cpr", "crc": map = try OxfordBinaryFile.read(path)
         case _ where hdf5Extensions.contains(ext): map = try HDF5MapFile.read(path, scan: scan)
         default: throw .unsupported(path: path, message: "unknown map format (expected .\(readableExtensions.joined(separator: ", .")))")
