@@ -120,6 +120,7 @@ public struct ClusterRun {
                 )
                 .indexer.fillCache()
                 out.dictionaries[String(i)] = cache
+            case .hough(let p): _ = try runner.mean(p.staticBackground)
             case .refine(let p): _ = try runner.mean(p.signal)
             case .neighbourCheck(let p): _ = try runner.mean(p.signal)
             default: break

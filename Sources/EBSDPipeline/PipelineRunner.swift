@@ -9,6 +9,7 @@ import Figures
 import Texture
 import PatternMatching
 import PatternStacks
+import Preprocessing
 
 /// Runs a ``PipelineRecipe``: checks it and opens its inputs up front, runs the steps in order,
 /// writes each map step's map (`NN-step.ang`), resumes after the last finished step when run
@@ -203,12 +204,13 @@ public struct PipelineRunner {
             let (det, stack) = try inputs.patterns(step.name)
             let hi = HoughIndexer(
                 detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
-                voltageKV: inputs.voltageKV, familyCount: p.families)
+                voltageKV: inputs.voltageKV, familyCount: p.families,
+                staticBackground: try p.staticBackground.image(for: stack.withoutNLPAR, meanPattern: try mean(p.staticBackground)))
             let report = progress(step.name, stack.count)
             return (try hi.index(stack: stack, progress: { report($0, stack.count) }), "")
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
-            let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal))
+            let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal.staticBackground))
             var options = p.matching
             options.dictionaryCachePath = options.dictionaryCachePath ?? dictionaryCaches[index]
             let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: options)
@@ -242,8 +244,11 @@ public struct PipelineRunner {
 
     /// The stack's mean pattern when `signal` removes it, computed on first use.
     /// (Always of the whole raw stack, also in a shard.)
-    package mutating func mean(_ signal: MatchingSignalOptions) throws -> [Float]? {
-        guard signal.staticBackground == .mean else { return nil }
+    package mutating func mean(_ signal: MatchingSignalOptions) throws -> [Float]? { try mean(signal.staticBackground) }
+
+    /// The stack's mean pattern (read once, then kept) when `background` is the mean; nil otherwise.
+    package mutating func mean(_ background: StaticBackground) throws -> [Float]? {
+        guard background == .mean else { return nil }
         if meanPattern == nil { meanPattern = try inputs.wholeStack("the mean pattern").1.withoutNLPAR.meanPattern() }
         return meanPattern
     }

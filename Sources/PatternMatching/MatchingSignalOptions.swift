@@ -18,36 +18,8 @@ import Preprocessing
 /// | point spread of simulated patterns | none (σ px) |
 /// | mask | none (`circularMask`: the inscribed circle) |
 public struct MatchingSignalOptions: Sendable, Hashable {
-    /// The static background removed from every measured pattern.
-    public enum StaticBackground: Sendable, Hashable, CustomStringConvertible {
-        /// No static background correction.
-        case none
-        /// The mean of all patterns of the stack.
-        case mean
-        /// An image file of the pattern's shape.
-        case image(path: String)
-        /// The static background the pattern file itself holds (instrument HDF5 files); an error when it has none.
-        case file
-
-        /// "none", "mean" or an image path.
-        public init(_ text: String) {
-            switch text.lowercased() {
-            case "none": self = .none
-            case "mean": self = .mean
-            case "file": self = .file
-            default: self = .image(path: text)
-            }
-        }
-
-        public var description: String {
-            switch self {
-            case .none: return "none"
-            case .mean: return "mean"
-            case .file: return "file"
-            case .image(let p): return p
-            }
-        }
-    }
+    /// The static background removed from every measured pattern (``Preprocessing/StaticBackground``).
+    public typealias StaticBackground = Preprocessing.StaticBackground
 
     public var staticBackground: StaticBackground = .mean
     /// Dynamic-background σ in px; nil: pattern width / 8; 0: none.
@@ -84,19 +56,11 @@ public struct MatchingSignalOptions: Sendable, Hashable {
             throw MatchingError("binning \(binning) does not divide the \(det.rows)x\(det.columns) patterns")
         }
         var steps: [PreprocessStep] = []
-        switch staticBackground {
-        case .none: break
-        case .mean: steps.append(.staticBackground(image: try meanPattern ?? stack.meanPattern(), operation: .subtract))
-        case .file:
-            guard let bg = stack.metadata?.staticBackground, bg.count == det.pixelCount else {
-                throw MatchingError(key: "static_background", "file: \(stack.path) holds no static background of the patterns' size")
+        do {
+            if let bg = try staticBackground.image(for: stack, meanPattern: meanPattern) {
+                steps.append(.staticBackground(image: bg, operation: .subtract))
             }
-            steps.append(.staticBackground(image: bg, operation: .subtract))
-        case .image(let path):
-            let bg = try PatternStack.open(path, mapShape: (1, 1)).read(0..<1)
-            guard bg.count == det.pixelCount else { throw MatchingError("\(path): background is not \(det.rows)x\(det.columns) px") }
-            steps.append(.staticBackground(image: bg, operation: .subtract))
-        }
+        } catch let e as StaticBackgroundError { throw MatchingError(key: "static_background", e.description) }
         let sigma = dynamicBackground(columns: det.columns)
         if sigma > 0 { steps.append(.dynamicBackground(sigma: sigma, operation: .subtract)) }
         if gaussianSigma > 0 { steps.append(.gaussianFilter(sigma: gaussianSigma)) }

@@ -3,7 +3,9 @@ import EBSDImageIO
 
 /// NORDIF `Pattern.dat`: raw uint8 patterns, no header, scan order; pattern
 /// size from `[Acquisition settings] Resolution WxH` and map shape from
-/// `[Area] Number of samples WxH` in the `Setting.txt` beside it.
+/// `[Area] Number of samples WxH` in the `Setting.txt` beside it. The static background NORDIF acquires, `Background
+/// acquisition pattern.bmp` beside them (as kikuchipy reads it), is the stack's ``StackMetadata/staticBackground``
+/// when it has the patterns' size.
 public func NordifSource(_ path: String) throws(PatternStackError) -> RawRecordSource {
     let settings = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("Setting.txt")
     guard let data = FileManager.default.contents(atPath: settings) else {
@@ -44,5 +46,22 @@ public func NordifSource(_ path: String) throws(PatternStackError) -> RawRecordS
             path: path, pattern: size / n, message: "size \(size) bytes is not a whole number of \(res.0)×\(res.1) patterns (truncated?)")
     }
     let shape = samples.map { (rows: $0.1, columns: $0.0) }
-    return try RawRecordSource(path: path, rows: res.1, columns: res.0, offset: 0, bytesPerPixel: 1, count: size / n, mapShape: shape)
+    let folder = (path as NSString).deletingLastPathComponent
+    let bgPath = (folder as NSString).appendingPathComponent(nordifBackgroundFile)
+    var metadata: StackMetadata?
+    if FileManager.default.fileExists(atPath: bgPath) {
+        let bg = try ImageFolderSource.load(bgPath)
+        guard bg.rows == res.1, bg.columns == res.0 else {
+            throw .malformed(path: bgPath, pattern: nil, message: "background is \(bg.rows)x\(bg.columns) px, the patterns \(res.1)x\(res.0)")
+        }
+        var m = StackMetadata(vendor: "NORDIF", scan: "")
+        m.staticBackground = bg.pixels
+        m.patternDataset = (path as NSString).lastPathComponent
+        metadata = m
+    }
+    return try RawRecordSource(
+        path: path, rows: res.1, columns: res.0, offset: 0, bytesPerPixel: 1, count: size / n, mapShape: shape, metadata: metadata)
 }
+
+/// NORDIF's static background image, beside `Pattern.dat`.
+let nordifBackgroundFile = "Background acquisition pattern.bmp"

@@ -7,14 +7,17 @@ public final class RawRecordSource: PatternSource, @unchecked Sendable {
     public let path: String
     public let patternRows: Int, patternColumns: Int, count: Int
     public let mapShape: (rows: Int, columns: Int)?
+    public let metadata: StackMetadata?
     let offset: Int, bytesPerPixel: Int
     let handle: FileHandle
     let lock = NSLock()
 
     init(
-        path: String, rows: Int, columns: Int, offset: Int, bytesPerPixel: Int, count: Int, mapShape: (Int, Int)?
+        path: String, rows: Int, columns: Int, offset: Int, bytesPerPixel: Int, count: Int, mapShape: (Int, Int)?,
+        metadata: StackMetadata? = nil
     ) throws(PatternStackError) {
         self.path = path
+        self.metadata = metadata
         patternRows = rows
         patternColumns = columns
         self.offset = offset

@@ -143,7 +143,8 @@ import MapSimulation
         t["plot --phase"] = .unset("the map's first phase")
         t["preprocess --gaussian"] = .unset("no Gaussian filter")
         t["preprocess --static-background"] = .unset("no static background")
-        t["calibrate --static-background"] = .unset("no static background")
+        t["calibrate --static-background"] = .library(HoughIndexer.defaultStaticBackground.description)
+        t["index hough --static-background"] = .library(HoughIndexer.defaultStaticBackground.description)
         t["calibrate --patterns"] = .unset("input: the patterns")
         t["grains --json"] = .unset("output: no JSON")
         return t

@@ -28,7 +28,8 @@ struct Calibrate: ParsableCommand {
     @OptionGroup var geometry: GeometryOptions
     @OptionGroup var map: ScanGridOption
     @Option(help: "Pattern indices to use, comma-separated (default: 9 spread over the stack).") var patterns: String?
-    @Option(help: "Static background image to subtract first.") var staticBackground: String?
+    @Option(help: "Static background subtracted first: auto (the file's where it has one), none, file, mean or an image.")
+    var staticBackground = HoughIndexer.defaultStaticBackground.description
     @Option(help: "Master pattern: refine the Hough PC by pattern matching.") var master: String?
     @Option(help: "Random restarts within ±--range; their spread is the PC's uncertainty.") var restarts: Int?
     @Option(help: "Half-width of the global search around --pc (Bruker units).") var range = PCSearch().range
@@ -58,7 +59,7 @@ struct Calibrate: ParsableCommand {
     func run() throws {
         do {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), stepMicrons: map.step)
-            let bg = try staticBackground.map { try PatternStack.open($0, mapShape: (1, 1)).read(0..<1) }
+            let bg = try StaticBackground(staticBackground).image(for: s)
             let mp = try master.map { try MasterPattern.read($0) }
             var cal = HoughThenMatchingPCCalibration(detector: det, phases: try phase.map { try Phase.resolve($0) }, master: mp)
             cal.hough.search.range = range

@@ -26,6 +26,8 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Accelerating voltage in kV (band width).") var kv = Electron.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?
+    @Option(help: "Static background subtracted first: auto (the file's where it has one), none, file, mean or an image.")
+    var staticBackground = HoughIndexer.defaultStaticBackground.description
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
@@ -46,7 +48,7 @@ struct IndexHough: ParsableCommand {
             let phases = try phase.map { try Phase.resolve($0) }
             let hi = HoughIndexer(
                 detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltageKV: kv,
-                familyCount: families)
+                familyCount: families, staticBackground: try StaticBackground(staticBackground).image(for: s.withoutNLPAR))
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()
             let m = try hi.index(stack: s, progress: { progress.update($0) })

@@ -1,13 +1,16 @@
 import HoughIndexing
+import Preprocessing
 
 /// `hough`: Hough indexing of every pattern (``HoughIndexer``). Keys: `bands`, `theta_steps`,
-/// `families`; the voltage comes from `inputs.voltage_kv`.
+/// `families`, `static_background` (``Preprocessing/StaticBackground``: auto, none, file, mean or an image);
+/// the voltage comes from `inputs.voltage_kv`.
 public struct HoughStep: RecipeStepParameters {
     public static let stepName = "hough"
     public var bands = HoughIndexer.defaultBandCount
     public var thetaSteps = HoughIndexer.defaultThetaCount
     /// Reflector families per phase; nil: ``HoughIndexer/defaultFamilyCount(phases:)``.
     public var families: Int?
+    public var staticBackground = HoughIndexer.defaultStaticBackground
 
     public init() {}
 
@@ -15,6 +18,7 @@ public struct HoughStep: RecipeStepParameters {
         bands = try r.value("bands") ?? bands
         thetaSteps = try r.value("theta_steps") ?? thetaSteps
         families = try r.value("families")
+        if let s: String = try r.value("static_background") { staticBackground = StaticBackground(s) }
         guard (3...20).contains(bands) else { throw RecipeError("step \(r.label): bands must be 3…20") }
         guard (30...720).contains(thetaSteps) else { throw RecipeError("step \(r.label): theta_steps must be 30…720") }
         if let f = families, !(3...8).contains(f) { throw RecipeError("step \(r.label): families must be 3…8") }
