@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 DEB_PACKAGES := libpng-dev libtiff-dev libfftw3-dev libopenblas-dev pkg-config libhdf5-dev hdf5-plugin-lzf liblzf1 \
-	libcairo2-dev fonts-dejavu-core
+	libcairo2-dev fonts-dejavu-core libjpeg-dev
 # Peer tools the tests and benchmarks compare with, side by side on the same data (PyPI, pinned).
 PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 numba==0.68.1 h5py==3.16.0 tifffile==2026.3.3
 PEER_VENV := .build/peers

@@ -60,7 +60,8 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // Small C shims for the C APIs Swift cannot call directly
         // (variadic TIFFSetField/TIFFGetField, libpng's png_image API).
-        .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF"], cSettings: cFast),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF", "CJPEG"], cSettings: cFast),
         .target(name: "CHDF5Shims", dependencies: ["CHDF5"], cSettings: cFast),
 
         // Stage modules (each folder has a README.md saying what it does and which conventions it follows).
@@ -148,7 +149,7 @@ let package = Package(
             name: "PatternStacksTests",
             dependencies: [
                 "PatternStacks", "DetectorGeometry", "PatternSimulation", "Preprocessing", "Crystallography", "CrystalMaps",
-                "MapSimulation", "EBSDImageIO", "EBSDCore", "TestSupport",
+                "MapSimulation", "HoughIndexing", "EBSDImageIO", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
             name: "PreprocessingTests",

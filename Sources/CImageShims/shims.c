@@ -49,3 +49,76 @@ int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channe
     if (!png_image_write_to_file(&image, path, 0, pixels, 0, NULL)) { copy_msg(err, errlen, image.message); return 1; }
     return 0;
 }
+
+/* ---- libjpeg ---- */
+#include <setjmp.h>
+#include <jpeglib.h>
+
+struct ebsd_jpeg_error {
+    struct jpeg_error_mgr base;
+    jmp_buf jump;
+};
+
+static void ebsd_jpeg_error_exit(j_common_ptr cinfo) {
+    struct ebsd_jpeg_error *e = (struct ebsd_jpeg_error *)cinfo->err;
+    longjmp(e->jump, 1);
+}
+
+static void ebsd_jpeg_silent(j_common_ptr cinfo, int level) { (void)cinfo; (void)level; }
+
+/// Decodes `path`: its size and components always; with `buffer`, the pixels as 8-bit gray (libjpeg's Y for colour
+/// images). libjpeg's errors jump back here (the libjpeg example's pattern) instead of calling exit().
+static int ebsd_jpeg_decode(const char *path, uint32_t *width, uint32_t *height, int *components, uint8_t *buffer,
+                            size_t bufferSize, char *err, size_t errlen) {
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        snprintf(err, errlen, "cannot open the file");
+        return 1;
+    }
+    struct jpeg_decompress_struct cinfo;
+    struct ebsd_jpeg_error jerr;
+    cinfo.err = jpeg_std_error(&jerr.base);
+    jerr.base.error_exit = ebsd_jpeg_error_exit;
+    jerr.base.emit_message = ebsd_jpeg_silent;
+    jpeg_create_decompress(&cinfo);
+    if (setjmp(jerr.jump)) {
+        char msg[JMSG_LENGTH_MAX];
+        (*cinfo.err->format_message)((j_common_ptr)&cinfo, msg);
+        snprintf(err, errlen, "not a readable JPEG: %s", msg);
+        jpeg_destroy_decompress(&cinfo);
+        fclose(file);
+        return 1;
+    }
+    jpeg_stdio_src(&cinfo, file);
+    jpeg_read_header(&cinfo, TRUE);
+    if (width) *width = cinfo.image_width;
+    if (height) *height = cinfo.image_height;
+    if (components) *components = cinfo.num_components;
+    if (buffer) {
+        cinfo.out_color_space = JCS_GRAYSCALE;
+        jpeg_start_decompress(&cinfo);
+        size_t rowBytes = (size_t)cinfo.output_width;
+        if (cinfo.output_components != 1 || rowBytes * cinfo.output_height != bufferSize) {
+            snprintf(err, errlen, "decoded size %ux%u does not match the buffer", cinfo.output_width, cinfo.output_height);
+            jpeg_destroy_decompress(&cinfo);
+            fclose(file);
+            return 1;
+        }
+        while (cinfo.output_scanline < cinfo.output_height) {
+            JSAMPROW row = buffer + rowBytes * cinfo.output_scanline;
+            jpeg_read_scanlines(&cinfo, &row, 1);
+        }
+        jpeg_finish_decompress(&cinfo);
+    }
+    jpeg_destroy_decompress(&cinfo);
+    fclose(file);
+    return 0;
+}
+
+int ebsd_jpeg_read_size(const char *path, uint32_t *width, uint32_t *height, int *components, char *err, size_t errlen) {
+    return ebsd_jpeg_decode(path, width, height, components, NULL, 0, err, errlen);
+}
+
+int ebsd_jpeg_read_gray(const char *path, uint8_t *buffer, size_t bufferSize, char *err, size_t errlen) {
+    return ebsd_jpeg_decode(path, NULL, NULL, NULL, buffer, bufferSize, err, errlen);
+}

@@ -46,7 +46,12 @@ public final class TIFFReader: @unchecked Sendable {
     deinit { TIFFClose(tif) }
 
     /// Reads page `index` (0-based) as width × height floats, row-major.
-    public func page(_ index: Int) throws(ImageIOError) -> [Float] {
+    public func page(_ index: Int) throws(ImageIOError) -> [Float] { try pageAndColour(index).pixels }
+
+    /// Reads page `index` as gray, and whether it held colour: 1 sample per pixel as it is; RGB or RGBA (8/16-bit,
+    /// stored pixel by pixel) as its gray where the three channels are equal on every pixel (pattern exports copy the
+    /// gray into each), else as the luminance 0.299 R + 0.587 G + 0.114 B with `colour` true. Alpha is ignored.
+    public func pageAndColour(_ index: Int) throws(ImageIOError) -> (pixels: [Float], colour: Bool) {
         lock.lock()
         defer { lock.unlock() }
         guard index >= 0, index < pageCount else {
@@ -67,13 +72,17 @@ public final class TIFFReader: @unchecked Sendable {
         guard Int(w) == width, Int(h) == height else {
             throw .malformed(path: path, page: index, message: "size \(w)×\(h) differs from page 0 (\(width)×\(height))")
         }
-        guard spp == 1 else { throw .malformed(path: path, page: index, message: "\(spp) samples per pixel; expected 1 (grayscale)") }
-        let bytesPerSample = Int(bits) / 8
+        guard spp == 1 || (spp == 3 || spp == 4) && bits != 32 && TIFFIsTiled(tif) == 0 else {
+            throw .malformed(
+                path: path, page: index, message: "\(spp) samples per pixel; expected 1 (gray), or 3/4 (RGB/RGBA, 8/16-bit, in strips)")
+        }
+        let channels = Int(spp)
+        let bytesPerPixel = Int(bits) / 8 * channels
         guard (bits == 8 || bits == 16) && fmt == 1 || bits == 32 && fmt == 3 else {
             throw .malformed(
                 path: path, page: index, message: "\(bits)-bit sample format \(fmt); expected 8/16-bit unsigned or 32-bit float")
         }
-        var raw = [UInt8](repeating: 0, count: width * height * bytesPerSample)
+        var raw = [UInt8](repeating: 0, count: width * height * bytesPerPixel)
         let isTiled = TIFFIsTiled(tif) != 0
         if isTiled {
             var tw: UInt32 = 0, th: UInt32 = 0
@@ -81,7 +90,7 @@ public final class TIFFReader: @unchecked Sendable {
             ebsd_tiff_get_u32(tif, UInt32(TIFFTAG_TILELENGTH), &th)
             // a corrupt header can claim empty or enormous tiles (or a tile size that disagrees with them)
             let tileBytes = Int(TIFFTileSize(tif))
-            guard tw > 0, th > 0, Int(tw) * Int(th) <= TIFFReader.maximumPixels, tileBytes == Int(tw) * Int(th) * bytesPerSample else {
+            guard tw > 0, th > 0, Int(tw) * Int(th) <= TIFFReader.maximumPixels, tileBytes == Int(tw) * Int(th) * bytesPerPixel else {
                 throw .malformed(path: path, page: index, message: "tiles of \(tw) × \(th) pixels (\(tileBytes) bytes) are not plausible")
             }
             var tile = [UInt8](repeating: 0, count: tileBytes)
@@ -90,8 +99,8 @@ public final class TIFFReader: @unchecked Sendable {
                     let n = tile.withUnsafeMutableBytes { TIFFReadTile(tif, $0.baseAddress, UInt32(tx), UInt32(ty), 0, 0) }
                     guard n > 0 else { throw .malformed(path: path, page: index, message: "cannot read tile at \(tx),\(ty)") }
                     for r in 0..<min(Int(th), height - ty) {
-                        let count = min(Int(tw), width - tx) * bytesPerSample
-                        let src = r * Int(tw) * bytesPerSample, dst = ((ty + r) * width + tx) * bytesPerSample
+                        let count = min(Int(tw), width - tx) * bytesPerPixel
+                        let src = r * Int(tw) * bytesPerPixel, dst = ((ty + r) * width + tx) * bytesPerPixel
                         raw.withUnsafeMutableBytes { d in
                             tile.withUnsafeBytes { s in (d.baseAddress! + dst).copyMemory(from: s.baseAddress! + src, byteCount: count) }
                         }
@@ -99,7 +108,7 @@ public final class TIFFReader: @unchecked Sendable {
                 }
             }
         } else {
-            let rowBytes = width * bytesPerSample
+            let rowBytes = width * bytesPerPixel
             guard Int(TIFFScanlineSize(tif)) == rowBytes else {
                 throw .malformed(path: path, page: index, message: "scanlines of \(TIFFScanlineSize(tif)) bytes; expected \(rowBytes)")
             }
@@ -111,15 +120,27 @@ public final class TIFFReader: @unchecked Sendable {
                 }
             }
         }
-        var out = [Float](repeating: 0, count: width * height)
+        var samples = [Float](repeating: 0, count: width * height * channels)
         raw.withUnsafeBytes { b in
             switch bits {
-            case 8: for i in 0..<out.count { out[i] = Float(b[i]) }
-            case 16: for i in 0..<out.count { out[i] = Float(b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
-            default: for i in 0..<out.count { out[i] = b.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
+            case 8: for i in 0..<samples.count { samples[i] = Float(b[i]) }
+            case 16: for i in 0..<samples.count { samples[i] = Float(b.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
+            default: for i in 0..<samples.count { samples[i] = b.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
             }
         }
-        return out
+        return channels == 1 ? (samples, false) : Self.gray(interleaved: samples, channels: channels)
+    }
+
+    /// Rec. 601 luma weights of R, G and B.
+    static let lumaWeights: (Float, Float, Float) = (0.299, 0.587, 0.114)
+
+    /// Gray of interleaved RGB(A) samples: the red channel where all three are equal everywhere, else the luma.
+    public static func gray(interleaved s: [Float], channels: Int) -> (pixels: [Float], colour: Bool) {
+        let n = s.count / channels
+        let identical = (0..<n).allSatisfy { s[$0 * channels] == s[$0 * channels + 1] && s[$0 * channels] == s[$0 * channels + 2] }
+        if identical { return ((0..<n).map { s[$0 * channels] }, false) }
+        let w = lumaWeights
+        return ((0..<n).map { w.0 * s[$0 * channels] + w.1 * s[$0 * channels + 1] + w.2 * s[$0 * channels + 2] }, true)
     }
 }
 

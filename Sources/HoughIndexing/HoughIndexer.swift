@@ -257,6 +257,10 @@ public struct HoughIndexer: Sendable {
             }
             progress?(r.upperBound)
         }
+        for i in stack.missingPoints {
+            phaseIndex[i] = -1
+            ci[i] = -1
+        }
         return CrystalMap(
             grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
             rotations: rotations,

@@ -75,8 +75,9 @@ public struct StackMatcher: Sendable {
         let step = stack.stepMicrons
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
         var map = di.crystalMap(result, grid: grid, phase: phase, minimumScore: Float(options.minimumScore ?? -1))
+        for i in stack.missingPoints { map.phaseIndex[i] = -1 }
         try addPatternFigures(&map, stack: stack)
-        report.belowMinimumScore = options.minimumScore == nil ? 0 : map.count - map.indexedCount
+        report.belowMinimumScore = options.minimumScore == nil ? 0 : map.count - map.indexedCount - stack.missingPoints.count
         return (map, report)
     }
 

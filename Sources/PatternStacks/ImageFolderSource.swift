@@ -1,55 +1,93 @@
 import Foundation
 import EBSDImageIO
 
-/// A folder of single-pattern images (PNG, TIFF or 8-bit/24-bit BMP) taken
-/// in scan order by natural sort of the file names (pattern_2 before pattern_10).
-/// Every image must have the size of the first.
+/// A folder of single-pattern images — JPEG, PNG, TIFF (8/16-bit gray, RGB or RGBA) or 8/24/32-bit BMP — placed on
+/// the map by their file names (``ImageFolderLayout``: OIM's x…y… coordinates, AZtec's running index, else natural
+/// order). Colour images become gray: their gray where the channels are equal (as pattern exports write them), else
+/// the luminance, and ``colourFiles`` says so. Holes read as zero patterns and are listed in ``StackMetadata``;
+/// stray files are listed and ignored. Every image must have the size of the first.
 public final class ImageFolderSource: PatternSource, @unchecked Sendable {
     public let path: String
-    public let files: [String]
+    /// The layout the names give.
+    public let layout: ImageFolderLayout
     public let patternRows: Int, patternColumns: Int
-    public var count: Int { files.count }
-    public let mapShape: (rows: Int, columns: Int)? = nil
+    public var count: Int { layout.fileOfPoint.count }
+    public var mapShape: (rows: Int, columns: Int)? { layout.shape }
+    public let metadata: StackMetadata?
+    /// The image file extensions read.
+    public static let extensions: Set<String> = ["png", "tif", "tiff", "bmp", "jpg", "jpeg"]
+    /// How many of the first images checked for colour held colour (shown as luminance).
+    public let colourFiles: Int
 
-    public init(_ path: String) throws(PatternStackError) {
+    public init(_ path: String, unitMicrons: Double = ImageFolderLayout.oimUnitMicrons) throws(PatternStackError) {
         self.path = path
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
-            ["png", "tif", "tiff", "bmp"].contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".")
+            Self.extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".")
+                && $0 != nordifBackgroundFile
         }
-        guard !names.isEmpty else { throw .cannotOpen(path: path, reason: "no .png, .tif or .bmp images in the folder") }
-        files = names.sorted { $0.compare($1, options: [.numeric, .caseInsensitive]) == .orderedAscending }
-            .map { (path as NSString).appendingPathComponent($0) }
-        let first = try ImageFolderSource.load(files[0])
-        patternRows = first.rows
-        patternColumns = first.columns
+        guard !names.isEmpty else { throw .cannotOpen(path: path, reason: "no .jpg, .png, .tif or .bmp images in the folder") }
+        let layout = ImageFolderLayout(names: names, unitMicrons: unitMicrons)
+        self.layout = layout
+        guard let first = layout.fileOfPoint.compactMap({ $0 }).first else {
+            throw .cannotOpen(path: path, reason: "no image of the folder lies on the map")
+        }
+        let image = try Self.loadWithColour((path as NSString).appendingPathComponent(first))
+        patternRows = image.rows
+        patternColumns = image.columns
+        colourFiles = image.colour ? 1 : 0
+        var m = StackMetadata(vendor: "image folder", scan: "")
+        m.stepX = layout.stepMicrons
+        m.stepY = layout.stepMicrons
+        m.patternDataset = first
+        m.missingPoints = layout.fileOfPoint.indices.filter { layout.fileOfPoint[$0] == nil }
+        m.strayFiles = layout.strays
+        m.layoutDescription = "\(layout.naming)" + (image.colour ? "; colour images shown as their luminance" : "")
+        metadata = m
     }
 
+    /// An image as gray floats (rows × columns).
     static func load(_ file: String) throws(PatternStackError) -> (rows: Int, columns: Int, pixels: [Float]) {
-        switch (file as NSString).pathExtension.lowercased() {
-        case "png":
-            do {
-                let p = try PNGImage.read(file, channels: 1)
-                return (p.height, p.width, p.pixels.map(Float.init))
-            } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
-        case "bmp":
-            do { return try BMPImage.read(file) } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
-        default:
-            do {
+        let l = try loadWithColour(file)
+        return (l.rows, l.columns, l.pixels)
+    }
+
+    /// An image as gray floats, and whether it held colour (then the pixels are its luminance).
+    static func loadWithColour(_ file: String) throws(PatternStackError) -> (rows: Int, columns: Int, pixels: [Float], colour: Bool) {
+        do {
+            switch (file as NSString).pathExtension.lowercased() {
+            case "png":
+                let p = try PNGImage.read(file, channels: 3)
+                let g = TIFFReader.gray(interleaved: p.pixels.map(Float.init), channels: 3)
+                return (p.height, p.width, g.pixels, g.colour)
+            case "bmp":
+                let b = try BMPImage.read(file)
+                return (b.rows, b.columns, b.pixels, false)
+            case "jpg", "jpeg":
+                let j = try JPEGImage.read(file)
+                return (j.rows, j.columns, j.pixels, j.colour)
+            default:
                 let t = try TIFFReader(file)
-                return (t.height, t.width, try t.page(0))
-            } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
-        }
+                let p = try t.pageAndColour(0)
+                return (t.height, t.width, p.pixels, p.colour)
+            }
+        } catch { throw .malformed(path: file, pattern: nil, message: "\(error)") }
     }
 
     public func read(_ range: Range<Int>) throws(PatternStackError) -> [Float] {
         var out: [Float] = []
-        out.reserveCapacity(range.count * patternRows * patternColumns)
+        let size = patternRows * patternColumns
+        out.reserveCapacity(range.count * size)
         for k in range {
-            let img = try ImageFolderSource.load(files[k])
+            guard let name = layout.fileOfPoint[k] else {
+                out += [Float](repeating: 0, count: size)
+                continue
+            }
+            let file = (path as NSString).appendingPathComponent(name)
+            let img = try Self.load(file)
             guard img.rows == patternRows, img.columns == patternColumns else {
                 throw .shapeMismatch(
-                    path: files[k],
-                    message: "image is \(img.columns)×\(img.rows) px but the first image (\(files[0])) is "
+                    path: file,
+                    message: "image is \(img.columns)×\(img.rows) px but the first image (\(metadata?.patternDataset ?? "")) is "
                         + "\(patternColumns)×\(patternRows)")
             }
             out += img.pixels

@@ -41,4 +41,10 @@ extension PatternStack {
     /// The index, in the whole map, of this stack's first pattern: 0, or where a shard of map rows
     /// (``mapRows(_:)``) starts. Per-point data of the whole map (one PC per point) is looked up from here.
     public var firstPoint: Int { (source as? MapRowsSource)?.firstPoint ?? 0 }
+
+    /// This stack's points (0-based, counted from ``firstPoint``) the file holds no pattern for: an image folder's
+    /// holes. Indexing leaves them not indexed.
+    public var missingPoints: [Int] {
+        (metadata?.missingPoints ?? []).map { $0 - firstPoint }.filter { $0 >= 0 && $0 < count }
+    }
 }

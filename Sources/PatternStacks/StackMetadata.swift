@@ -26,6 +26,12 @@ public struct StackMetadata: Sendable {
     public var phaseNames: [String] = []
     /// The dataset the patterns come from.
     public var patternDataset = ""
+    /// Map points the file holds no pattern for (scan order): read as zero patterns, left not indexed.
+    public var missingPoints: [Int] = []
+    /// Files of a folder export that lie on no map point (not fitting the names' template, repeated, off the grid).
+    public var strayFiles: [String] = []
+    /// How the points were placed on the map (image folders: from the names, or in natural order).
+    public var layoutDescription: String?
 
     public init(vendor: String, scan: String) {
         self.vendor = vendor

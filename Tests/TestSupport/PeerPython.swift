@@ -17,7 +17,7 @@ public enum PeerPython {
 
     /// The peer modules the environment holds, found once (by import spec: nothing is imported, nothing compiled).
     static let installed: Set<String> = {
-        let modules = ["orix", "kikuchipy", "pyebsdindex", "h5py", "tifffile", "numpy"]
+        let modules = ["orix", "kikuchipy", "pyebsdindex", "h5py", "tifffile", "numpy", "PIL"]
         let probe = "import importlib.util, sys; print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m)))"
         guard let out = try? run(["-c", probe] + modules) else { return [] }
         return Set(out.text.split(whereSeparator: \.isWhitespace).map(String.init))

@@ -30,4 +30,10 @@ int ebsd_png_read(const char *path, int channels, uint8_t *buffer, size_t buffer
 /// Writes gray8 (channels 1), RGB8 (3) or RGBA8 (4) pixels, rows top to bottom.
 int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
                    const uint8_t *pixels, char *err, size_t errlen);
+
+/* ---- libjpeg(-turbo): decoding with errors returned, not exit() ---- */
+/// Reads a JPEG's size and its number of colour components. Returns 0 on success, non-zero with a message in err.
+int ebsd_jpeg_read_size(const char *path, uint32_t *width, uint32_t *height, int *components, char *err, size_t errlen);
+/// Decodes a JPEG as 8-bit gray (colour images: libjpeg's luminance Y) into `buffer` of width*height bytes.
+int ebsd_jpeg_read_gray(const char *path, uint8_t *buffer, size_t bufferSize, char *err, size_t errlen);
 #endif

@@ -96,7 +96,7 @@ public enum OscFile {
             path: path, xs: xs, ys: ys, rows: nil, columns: nil, stepX: stepX, stepY: stepY, firstDataLine: 0)
 
         // a single-phase file that writes 0 in its phase column: that 0 is the phase (as in .ang)
-        let ids = Set((0..<n).map { Int(values[$0 * knownColumns + 7]) })
+        let ids = Set((0..<n).compactMap { Int(fileValue: values[$0 * knownColumns + 7]) })
         if mapPhases.count == 1 && !ids.contains(mapPhases[0].id) && ids.contains(0) { mapPhases[0].id = 0 }
         var indexOfId: [Int: Int32] = [:]
         for (i, p) in mapPhases.enumerated() { indexOfId[p.id] = Int32(i) }
@@ -109,7 +109,7 @@ public enum OscFile {
             let v = i * knownColumns, px = asm.pixelOfRecord[i]
             rotations[px] = Rotation(euler: EulerAngles(values[v], values[v + 1], values[v + 2]))
             for (j, c) in columnOf.enumerated() { props[j][px] = Float(values[v + c]) }
-            if values[v + 6] != -1, let p = indexOfId[Int(values[v + 7])] { phaseIndex[px] = p }
+            if values[v + 6] != -1, let id = Int(fileValue: values[v + 7]), let p = indexOfId[id] { phaseIndex[px] = p }
         }
         var meta: [String: String] = ["format": "osc"]
         if columns > knownColumns { meta["osc_columns_not_read"] = "\(columns - knownColumns)" }

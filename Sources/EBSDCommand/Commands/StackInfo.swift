@@ -15,6 +15,9 @@ struct StackInfo: ParsableCommand {
     @OptionGroup var map: ScanGridOption
     @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
 
+    /// Stray file names listed before "…".
+    static let straysShown = 10
+
     func run() throws {
         do {
             let s = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step)
@@ -27,7 +30,13 @@ struct StackInfo: ParsableCommand {
             let stepNote = s.stepKnown ? "" : " (not stated: give --step)"
             print(String(format: "step:      %.4g µm", s.stepMicrons) + stepNote)
             print(String(format: "pattern 0: min %.4g  mean %.4g  max %.4g", first.min() ?? 0, mean, first.max() ?? 0))
-            if let m = s.metadata {
+            if let m = s.metadata, let layout = m.layoutDescription {
+                print("layout:    \(layout)")
+                print("holes:     \(m.missingPoints.count) map points without an image (read as zeros, left not indexed)")
+                let shown = m.strayFiles.prefix(Self.straysShown).joined(separator: ", ")
+                let more = m.strayFiles.count > Self.straysShown ? ", …" : ""
+                print("strays:    \(m.strayFiles.count) files on no map point, ignored" + (m.strayFiles.isEmpty ? "" : ": \(shown)\(more)"))
+            } else if let m = s.metadata {
                 print("file:      \(m.vendor), scan '\(m.scan)', patterns from '\(m.patternDataset)'")
                 if let pc = m.patternCenters.first {
                     let each = m.patternCenters.count > 1 ? " (one per point; first shown)" : ""

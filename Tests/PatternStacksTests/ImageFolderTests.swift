@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import PatternStacks
+@testable import EBSDImageIO
+@testable import HoughIndexing
+@testable import Crystallography
+@testable import DetectorGeometry
+import CrystalMaps
+
+/// Issue 27 item 1: folders of per-pattern images placed on the map by their names.
+@Suite struct ImageFolderTests {
+    func folder() throws -> URL {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("images-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+
+    /// The names alone: OIM coordinates, AZtec's running index, natural order.
+    @Test func layoutsFromNames() {
+        // OIM: x, y in 10 nm units, 0.1 µm step → spacing 10; listed in natural order (column by column)
+        var names: [String] = []
+        for x in stride(from: 0, through: 20, by: 10) { for y in stride(from: 0, through: 10, by: 10) { names.append("s_x\(x)y\(y).jpg") } }
+        names.removeAll { $0 == "s_x10y10.jpg" }
+        names += ["s_x5y0.jpg", "thumbs.jpg"]
+        let oim = ImageFolderLayout(names: names)
+        #expect(oim.naming == .coordinates(unitMicrons: 0.01) && oim.shape?.rows == 2 && oim.shape?.columns == 3)
+        #expect(abs((oim.stepMicrons ?? 0) - 0.1) < 1e-12)
+        #expect(oim.fileOfPoint == ["s_x0y0.jpg", "s_x10y0.jpg", "s_x20y0.jpg", "s_x0y10.jpg", nil, "s_x20y10.jpg"])
+        #expect(Set(oim.strays) == ["s_x5y0.jpg", "thumbs.jpg"] && oim.holes == 1)
+        // AZtec: a running index after a fixed number, offset removed, one missing
+        let aztec = ImageFolderLayout(names: ["Map Data 1_0238002.tiff", "Map Data 1_0238000.tiff", "Map Data 1_0238003.tiff"])
+        #expect(aztec.naming == .index && aztec.shape == nil)
+        #expect(aztec.fileOfPoint == ["Map Data 1_0238000.tiff", nil, "Map Data 1_0238002.tiff", "Map Data 1_0238003.tiff"])
+        let plain = ImageFolderLayout(names: ["b.png", "a.png", "c.png"])
+        #expect(plain.naming == .naturalOrder && plain.fileOfPoint == ["a.png", "b.png", "c.png"])
+    }
+
+    /// The 9 real Ni patterns written as RGB PNGs under OIM names in another order, one left out, one stray: the
+    /// stack puts each pattern at its map point (the TIFF's), the hole reads as zeros, and Hough leaves it not indexed.
+    @Test(.needsSharedData) func oimNamedRGBFolderReadsRowByRow() throws {
+        let ni = try NickelData()
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let size = NickelData.rows * NickelData.columns, hole = 4
+        for k in (0..<NickelData.count).reversed() where k != hole {
+            let (r, c) = (k / 3, k % 3)
+            let gray = ni.raw[(k * size)..<((k + 1) * size)].map { UInt8($0) }
+            let rgb = gray.flatMap { [$0, $0, $0] }
+            let name = "Ni scan_x\(c * 50)y\(r * 50).png"
+            try PNGImage(width: NickelData.columns, height: NickelData.rows, channels: 3, pixels: rgb)
+                .write(to: dir.appendingPathComponent(name).path)
+        }
+        try PNGImage(width: 2, height: 2, channels: 1, pixels: [0, 0, 0, 0]).write(to: dir.appendingPathComponent("overview.png").path)
+        let stack = try PatternStack.open(dir.path)
+        #expect(stack.mapRows == 3 && stack.mapColumns == 3 && abs(stack.stepMicrons - 0.5) < 1e-12 && stack.stepKnown)
+        #expect(stack.missingPoints == [hole] && stack.metadata?.strayFiles == ["overview.png"])
+        let all = try stack.read(0..<NickelData.count)
+        for k in 0..<NickelData.count {
+            let got = Array(all[(k * size)..<((k + 1) * size)])
+            #expect(got == (k == hole ? [Float](repeating: 0, count: size) : Array(ni.raw[(k * size)..<((k + 1) * size)])), "point \(k)")
+        }
+        let map = try HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel]).index(stack: stack)
+        #expect(!map.isIndexed(hole) && map.properties[MapProperty.confidenceIndex]?[hole] == -1)
+        let within = (0..<NickelData.count).filter { k in
+            k != hole && Orientation(map.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh)) < 2 * .pi / 180
+        }
+        #expect(within.count == NickelData.count - 1, "within 2°: \(within)")
+    }
+
+    /// A real JPEG export (`../shared/data/real-single/`) decodes to the pixels Pillow (libjpeg) gives, in the same run.
+    @Test(.needsSharedData, .enabled(if: PeerPython.has("PIL"), "the peer environment lacks Pillow: the JPEG comparison is skipped"))
+    func jpegAsPillowDecodesIt() throws {
+        let path = SharedData.path("data/real-single/ebsdtools_pattern2.jpg")
+        let ours = try JPEGImage.read(path)
+        let code = "import sys, json, numpy as np; from PIL import Image; a = np.asarray(Image.open(sys.argv[1]).convert('L')); "
+            + "print(json.dumps({'rows': a.shape[0], 'columns': a.shape[1], 'pixels': a.ravel().tolist()}))"
+        let peer = try PeerPython.json(["-c", code, path])
+        #expect(peer["rows"] as? Int == ours.rows && peer["columns"] as? Int == ours.columns && !ours.colour)
+        let theirs = try #require(peer["pixels"] as? [Double])
+        #expect(theirs.count == ours.pixels.count)
+        let differing = zip(theirs, ours.pixels).filter { $0 != Double($1) }.count
+        #expect(differing == 0, "\(differing) of \(theirs.count) pixels differ")
+    }
+}
