@@ -43,15 +43,7 @@ import CrystalMaps
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let size = NickelData.rows * NickelData.columns, hole = 4
-        for k in (0..<NickelData.count).reversed() where k != hole {
-            let (r, c) = (k / 3, k % 3)
-            let gray = ni.raw[(k * size)..<((k + 1) * size)].map { UInt8($0) }
-            let rgb = gray.flatMap { [$0, $0, $0] }
-            let name = "Ni scan_x\(c * 50)y\(r * 50).png"
-            try PNGImage(width: NickelData.columns, height: NickelData.rows, channels: 3, pixels: rgb)
-                .write(to: dir.appendingPathComponent(name).path)
-        }
-        try PNGImage(width: 2, height: 2, channels: 1, pixels: [0, 0, 0, 0]).write(to: dir.appendingPathComponent("overview.png").path)
+        try ni.writeOIMNamedImages(to: dir, hole: hole)
         let stack = try PatternStack.open(dir.path)
         #expect(stack.mapRows == 3 && stack.mapColumns == 3 && abs(stack.stepMicrons - 0.5) < 1e-12 && stack.stepKnown)
         #expect(stack.missingPoints == [hole] && stack.metadata?.strayFiles == ["overview.png"])

@@ -2,6 +2,7 @@ import Foundation
 import Crystallography
 import DetectorGeometry
 import PatternStacks
+import EBSDImageIO
 
 /// The 9 real NORDIF Ni patterns of `../shared/data/ni-nordif-3x3` (60 × 60 px, a 3 × 3 map) with what
 /// kikuchipy's tutorial data states about them: each pattern's Bruker PC, the reference orientations, the NCC of
@@ -49,5 +50,21 @@ public struct NickelData {
         background = bg
         let size = Self.rows * Self.columns
         patterns = (0..<Self.count).map { k in (0..<size).map { all[k * size + $0] - bg[$0] } }
+    }
+}
+
+extension NickelData {
+    /// Writes the 9 patterns into `folder` as RGB PNGs (gray copied into each channel) named as an EDAX OIM export
+    /// names them (`Ni scan_x{X}y{Y}.png`, X and Y in 10 nm units, 0.5 µm step), leaving out point `hole`, with one
+    /// stray image (`overview.png`) that lies on no map point.
+    public func writeOIMNamedImages(to folder: URL, hole: Int) throws {
+        let size = Self.rows * Self.columns
+        for k in (0..<Self.count).reversed() where k != hole {
+            let (r, c) = (k / 3, k % 3)
+            let rgb = raw[(k * size)..<((k + 1) * size)].flatMap { v in [UInt8](repeating: UInt8(v), count: 3) }
+            try PNGImage(width: Self.columns, height: Self.rows, channels: 3, pixels: rgb)
+                .write(to: folder.appendingPathComponent("Ni scan_x\(c * 50)y\(r * 50).png").path)
+        }
+        try PNGImage(width: 2, height: 2, channels: 1, pixels: [0, 0, 0, 0]).write(to: folder.appendingPathComponent("overview.png").path)
     }
 }
