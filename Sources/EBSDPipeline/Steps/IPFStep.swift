@@ -1,4 +1,5 @@
 import Crystallography
+import Figures
 
 /// `ipf`: IPF maps (`ipf-x|y|z.png`, IPF-Y for cross sections, IPF-Z for top views), IPF density
 /// plots and the phase map. Keys: `directions` (x, y, z), `boundaries` (HAGB black, LAGB white),
@@ -11,7 +12,7 @@ public struct IPFStep: RecipeStepParameters {
     public var boundaries = true
     /// HAGB (black) and LAGB (white) thresholds of the drawn boundaries.
     public var boundaryThresholds = BoundaryThresholds()
-    public var scale = 4
+    public var scale = MapRenderer.defaultScale
     /// The map property (``CrystalMaps/MapProperty``) that shades the IPF maps, or nil.
     public var shade: String?
 
