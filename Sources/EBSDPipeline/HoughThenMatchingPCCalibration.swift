@@ -68,7 +68,8 @@ public struct HoughThenMatchingPCCalibration: Sendable {
     /// and average their noise), then fits ``DetectorGeometry/PCMap``'s plane to them. `background` is subtracted
     /// from every pattern first. Refused when the grid is larger than the map.
     public func calibrateGrid(
-        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil, neighbourhood: Int = HoughThenMatchingPCCalibration.defaultNeighbourhood,
+        _ stack: PatternStack, rows: Int, columns: Int, start: PatternCenter, background: [Float]? = nil,
+        neighbourhood: Int = HoughThenMatchingPCCalibration.defaultNeighbourhood,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> PCMap {
         guard rows >= 1, columns >= 1, rows * columns >= 3 else {

@@ -129,12 +129,12 @@ public struct ImageFolderLayout: Sendable, Equatable {
     /// or y) that places the most files on grid nodes with the fewest empty nodes, so a stray file between nodes does
     /// not halve it; extents from the smallest to the largest value on the grid. Points between nodes or repeated are
     /// strays.
-    static func grid(_ points: [(String, Double, Double)]) -> (rows: Int, columns: Int, spacing: Double, files: [String?], strays: [String])? {
+    static func grid(_ points: [(String, Double, Double)]) -> Placement? {
         let xs = Set(points.map(\.1)).sorted(), ys = Set(points.map(\.2)).sorted()
         let steps = zip(xs.dropFirst(), xs).map { $0 - $1 } + zip(ys.dropFirst(), ys).map { $0 - $1 }
         var seen: [Double] = []
         for d in steps.sorted() where d > 0 && !seen.contains(where: { abs($0 - d) <= 1e-9 * d }) { seen.append(d) }
-        var best: (score: Int, layout: (rows: Int, columns: Int, spacing: Double, files: [String?], strays: [String]))?
+        var best: (score: Int, layout: Placement)?
         for spacing in seen.prefix(maximumSpacingCandidates) {
             guard let layout = place(points, spacing: spacing) else { continue }
             let placed = layout.files.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
@@ -144,11 +144,14 @@ public struct ImageFolderLayout: Sendable, Equatable {
         return best?.layout
     }
 
+    /// Files on a grid: its shape and spacing, the file of each node (nil: a hole), the files on no node.
+    typealias Placement = (rows: Int, columns: Int, spacing: Double, files: [String?], strays: [String])
+
     /// Spacings tried (the smallest distinct steps between neighbouring values).
     static let maximumSpacingCandidates = 16
 
     /// The points on the grid of `spacing` from the smallest on-grid x and y.
-    static func place(_ points: [(String, Double, Double)], spacing: Double) -> (rows: Int, columns: Int, spacing: Double, files: [String?], strays: [String])? {
+    static func place(_ points: [(String, Double, Double)], spacing: Double) -> Placement? {
         let tolerance = 1e-6
         func onGrid(_ v: Double, _ origin: Double) -> Bool {
             let k = (v - origin) / spacing

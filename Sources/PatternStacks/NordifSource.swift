@@ -52,7 +52,8 @@ public func NordifSource(_ path: String) throws(PatternStackError) -> RawRecordS
     if FileManager.default.fileExists(atPath: bgPath) {
         let bg = try ImageFolderSource.load(bgPath)
         guard bg.rows == res.1, bg.columns == res.0 else {
-            throw .malformed(path: bgPath, pattern: nil, message: "background is \(bg.rows)x\(bg.columns) px, the patterns \(res.1)x\(res.0)")
+            throw .malformed(
+                path: bgPath, pattern: nil, message: "background is \(bg.rows)x\(bg.columns) px, the patterns \(res.1)x\(res.0)")
         }
         var m = StackMetadata(vendor: "NORDIF", scan: "")
         m.staticBackground = bg.pixels

@@ -44,7 +44,8 @@ public struct MisorientationDistribution: Sendable {
 
     /// `pairs` random pairs of distinct pixels of phase `phase` (seeded: the same map and seed give the same histogram).
     public static func uncorrelated(
-        _ map: CrystalMap, phase: Int, pairs: Int = MisorientationDistribution.defaultUncorrelatedPairs, seed: UInt64 = 1, binWidthDegrees: Double = 1
+        _ map: CrystalMap, phase: Int, pairs: Int = MisorientationDistribution.defaultUncorrelatedPairs, seed: UInt64 = 1,
+        binWidthDegrees: Double = 1
     ) -> MisorientationDistribution {
         let members = map.phaseIndex.indices.filter { map.phaseIndex[$0] == Int32(phase) }
         var angles: [Double] = []

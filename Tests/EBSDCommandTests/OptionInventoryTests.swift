@@ -81,7 +81,9 @@ import MapSimulation
             "--pseudo-tolerance": .library(render(pseudo.toleranceDegrees)),
             "--max-fragment": .library(render(pseudo.maximumFragmentPixels)),
             "--min-grain-size": .unset("MinimumGrainSize: off"),
-            "--order": .tool("the reference study's order of the clean-up steps; a recipe lists its steps", value: "wild-spikes,fill,pseudo-symmetry,min-grain-size"),
+            "--order": .tool(
+                "the reference study's order of the clean-up steps; a recipe lists its steps",
+                value: "wild-spikes,fill,pseudo-symmetry,min-grain-size"),
             "--patterns": .unset("input: the pattern stack (raw-pattern checks)"),
             // grains, boundaries, figures
             "--hagb": .library(render(BoundaryThresholds.defaultHighDegrees)),

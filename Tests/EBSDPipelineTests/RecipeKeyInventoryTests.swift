@@ -58,7 +58,8 @@ import Preprocessing
                 "min_size": (yaml(grains.minimumPixels), "3"), "connectivity": (yaml(grains.connectivity.rawValue), "4"),
             ],
             "ipf": [
-                "directions": ("[z]", "[x, y]"), "boundaries": ("true", "false"), "hagb": (yaml(BoundaryThresholds.defaultHighDegrees), "15"),
+                "directions": ("[z]", "[x, y]"), "boundaries": ("true", "false"),
+                "hagb": (yaml(BoundaryThresholds.defaultHighDegrees), "15"),
                 "lagb": (yaml(BoundaryThresholds.defaultLowDegrees), "1"), "scale": (yaml(MapRenderer.defaultScale), "2"),
                 "shade": (nil, "iq"),
             ],

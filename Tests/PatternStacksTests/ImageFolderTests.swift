@@ -55,7 +55,8 @@ import CrystalMaps
         let map = try HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel]).index(stack: stack)
         #expect(!map.isIndexed(hole) && map.properties[MapProperty.confidenceIndex]?[hole] == -1)
         let within = (0..<NickelData.count).filter { k in
-            k != hole && Orientation(map.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh)) < 2 * .pi / 180
+            let error = Orientation(map.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh))
+            return k != hole && error < 2 * .pi / 180
         }
         #expect(within.count == NickelData.count - 1, "within 2°: \(within)")
     }

@@ -9,16 +9,17 @@ import Crystallography
 /// length). Block 1 holds the phases: float32 1.0, uint32 phase count, then per phase a 256-byte name, the TSL
 /// symmetry code (int32, as the `.ang` `Symmetry`), a, b, c (Å) and α, β, γ (°) as float32, the number of hkl families
 /// (int32) with 3 int32 each, and the formula; several phases are records of equal length filling the block, each
-/// checked (a name, a known symmetry code, a positive lattice) before it is used. Block 2 holds the points: x and y step (float32, µm), then per point
-/// as many float32 as the block holds per point (10 or more): φ1 Φ φ2 (radians, TSL frame, kept as stored, as the
-/// `.ang` reader does), x, y (µm), IQ, CI, phase id, detector (SEM) signal, fit (°); further columns (PRIAS, EDS) are
-/// not read. The pattern centre (x*, y*, z*, EDAX convention) and working distance are four float32 at byte 1860.
-/// A point is not indexed when its CI is −1 or its phase id is not a phase of the file (a single-phase file writes 0).
+/// checked (a name, a known symmetry code, a positive lattice) before it is used. Block 2 holds the points: x and y
+/// step (float32, µm), then per point as many float32 as the block holds per point (10 or more): φ1 Φ φ2 (radians,
+/// TSL frame, kept as stored, as the `.ang` reader does), x, y (µm), IQ, CI, phase id, detector (SEM) signal, fit (°);
+/// further columns (PRIAS, EDS) are not read. The pattern centre (x*, y*, z*, EDAX convention) and working distance
+/// are four float32 at byte 1860. A point is not indexed when its CI is −1 or its phase id is not a phase of the file
+/// (a single-phase file writes 0).
 public enum OscFile {
     static let marker: [UInt8] = [0xB9, 0x0B, 0xEF, 0xFF]
     static let phaseBlock: UInt32 = 1, dataBlock: UInt32 = 2
     static let preambleBytes = 32, pointCountWord = 6
-    static let phaseNameBytes = 256
+    static let phaseNameBytes = 256, maximumFormulaBytes = 32
     static let patternCentreOffset = 1860
     /// The columns every OIM scan has (φ1 Φ φ2 x y IQ CI phase SEM fit).
     static let knownColumns = 10
@@ -64,12 +65,15 @@ public enum OscFile {
             guard let laue = LaueGroup(tslSymmetryCode: code), cell.allSatisfy({ $0.isFinite && $0 > 0 }), (0...10_000).contains(families),
                 !name.isEmpty
             else {
-                throw fail("phase \(k + 1) at byte \(r): expected a name, a TSL symmetry code and a lattice (got '\(name)', \(code), \(cell))")
+                throw fail(
+                    "phase \(k + 1) at byte \(r): expected a name, a TSL symmetry code and a lattice (got '\(name)', \(code), \(cell))")
             }
             let formulaAt = r + phaseNameBytes + 32 + 12 * families
-            let formula = formulaAt < phases.upperBound ? (try? string(b, formulaAt, min(32, phases.upperBound - formulaAt), path: path)) ?? "" : ""
+            let formulaBytes = min(maximumFormulaBytes, phases.upperBound - formulaAt)
+            let formula = formulaAt < phases.upperBound ? (try? string(b, formulaAt, formulaBytes, path: path)) ?? "" : ""
             let lattice = Lattice.angstromDegrees(cell[0], cell[1], cell[2], cell[3], cell[4], cell[5])
-            mapPhases.append(MapPhase(id: k + 1, phase: Phase(name: name, spaceGroupNumber: 0, lattice: lattice, laueGroup: laue, formula: formula)))
+            let phase = Phase(name: name, spaceGroupNumber: 0, lattice: lattice, laueGroup: laue, formula: formula)
+            mapPhases.append(MapPhase(id: k + 1, phase: phase))
         }
 
         // points: the steps, then `columns` float32 per point
