@@ -616,7 +616,7 @@ func houghChild(_ path: String) {
         detector: Detector(rows: s.patternRows, columns: s.patternColumns, pc: PatternCenter(0.5, 0.5, 0.6)), phases: [.sodium])
     var rss: [Double] = []
     let map = try! hi.index(
-        stack: s, chunk: 1024,
+        stack: s,
         progress: { done in
             if done % 20480 == 0 || done == s.count {
                 rss.append(peakRSSMegabytes())

@@ -202,10 +202,14 @@ public struct PipelineRunner {
         switch step {
         case .hough(let p):
             let (det, stack) = try inputs.patterns(step.name)
+            if let b = p.binning, let problem = HoughIndexer.binningProblem(b, rows: det.rows, columns: det.columns) {
+                throw RecipeError("step \(index + 1) (hough): \(problem)")
+            }
             let hi = HoughIndexer(
                 detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
                 voltageKV: inputs.voltageKV, familyCount: p.families,
-                staticBackground: try p.staticBackground.image(for: stack.withoutNLPAR, meanPattern: try mean(p.staticBackground)))
+                staticBackground: try p.staticBackground.image(for: stack.withoutNLPAR, meanPattern: try mean(p.staticBackground)),
+                binning: p.binning)
             let report = progress(step.name, stack.count)
             return (try hi.index(stack: stack, progress: { report($0, stack.count) }), "")
         case .match(let p):

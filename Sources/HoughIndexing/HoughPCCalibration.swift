@@ -58,7 +58,7 @@ public struct HoughPCCalibration: Sendable {
     public func prepare(_ patterns: [[Float]], at pc: PatternCenter) -> Prepared {
         var d = template
         d.pcs = [pc]
-        let hi = HoughIndexer(detector: d, phases: phases, bandCount: bandCount)
+        let hi = HoughIndexer(detector: d, phases: phases, bandCount: bandCount, binning: 1)
         var bands = [[Band]](repeating: [], count: patterns.count), enhanced = [[Float]](repeating: [], count: patterns.count)
         for (k, p) in patterns.enumerated() {
             let pre = hi.preprocessor.apply(p)

@@ -146,6 +146,7 @@ import MapSimulation
         t["preprocess --gaussian"] = .unset("no Gaussian filter")
         t["preprocess --static-background"] = .unset("no static background")
         t["calibrate --static-background"] = .library(HoughIndexer.defaultStaticBackground.description)
+        t["index hough --hough-binning"] = .unset("HoughIndexer.automaticBinning: to at most 160 px a side")
         t["index hough --static-background"] = .library(HoughIndexer.defaultStaticBackground.description)
         t["calibrate --patterns"] = .unset("input: the patterns")
         t["grains --json"] = .unset("output: no JSON")
@@ -199,6 +200,8 @@ import MapSimulation
             case .tool(_, let v): #expect(o.defaultValue == v, "\(label): \(o.defaultValue ?? "none") ≠ \(v)")
             }
         }
+        let commands = Set(options.map(\.command)).count
+        print("ebsd options: \(options.count) of \(commands) commands; \(library) with the library's default checked")
         #expect(library > 60, "options whose default is the library's: \(library)")
     }
 }

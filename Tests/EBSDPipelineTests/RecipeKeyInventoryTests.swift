@@ -30,6 +30,7 @@ import Preprocessing
             "hough": [
                 "bands": (yaml(HoughIndexer.defaultBandCount), "9"), "theta_steps": (yaml(HoughIndexer.defaultThetaCount), "120"),
                 "families": (nil, "5"), "static_background": (HoughIndexer.defaultStaticBackground.description, "none"),
+                "binning": (nil, "2"),
             ],
             "match": signalKeys.merging([
                 "resolution": (yaml(dictionary.resolutionDegrees), "3"), "keep": (yaml(dictionary.keep), "3"), "min_score": (nil, "0.1"),
@@ -104,6 +105,7 @@ import Preprocessing
                 checked += 1
             }
         }
+        print("recipe keys checked: \(checked) of \(Self.inventory.count) steps")
         #expect(checked > 50, "keys checked: \(checked)")
     }
 }

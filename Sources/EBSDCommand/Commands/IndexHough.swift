@@ -26,6 +26,8 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Accelerating voltage in kV (band width).") var kv = Electron.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?
+    @Option(help: "Bin patterns by this factor for Hough (default: automatic, to at most 160 px a side; 1: full size).")
+    var houghBinning: Int?
     @Option(help: "Static background subtracted first: auto (the file's where it has one), none, file, mean or an image.")
     var staticBackground = HoughIndexer.defaultStaticBackground.description
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
@@ -46,9 +48,13 @@ struct IndexHough: ParsableCommand {
         do {
             let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), stepMicrons: map.step, nlpar: nlpar)
             let phases = try phase.map { try Phase.resolve($0) }
+            if let b = houghBinning, let problem = HoughIndexer.binningProblem(b, rows: det.rows, columns: det.columns) {
+                throw ValidationError("--hough-binning: \(problem)")
+            }
             let hi = HoughIndexer(
                 detector: det, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltageKV: kv,
-                familyCount: families, staticBackground: try StaticBackground(staticBackground).image(for: s.withoutNLPAR))
+                familyCount: families, staticBackground: try StaticBackground(staticBackground).image(for: s.withoutNLPAR),
+                binning: houghBinning)
             let progress = ProgressReporter(total: s.count, label: "hough")
             let t0 = Date()
             let m = try hi.index(stack: s, progress: { progress.update($0) })
