@@ -146,7 +146,7 @@ import MapSimulation
         t["preprocess --gaussian"] = .unset("no Gaussian filter")
         t["preprocess --static-background"] = .unset("no static background")
         t["calibrate --static-background"] = .library(HoughIndexer.defaultStaticBackground.description)
-        t["index hough --hough-binning"] = .unset("HoughIndexer.automaticBinning: to at most 160 px a side")
+        t["index hough --hough-binning"] = .unset("HoughIndexer.automaticBinning: to at most 120 px a side")
         t["index hough --static-background"] = .library(HoughIndexer.defaultStaticBackground.description)
         t["calibrate --patterns"] = .unset("input: the patterns")
         t["grains --json"] = .unset("output: no JSON")

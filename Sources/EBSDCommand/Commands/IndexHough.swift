@@ -26,7 +26,7 @@ struct IndexHough: ParsableCommand {
     @Option(help: "Accelerating voltage in kV (band width).") var kv = Electron.defaultVoltageKV
     @Option(help: "Reflector families per phase (4: the classic lists; 5 helps tell similar phases apart, e.g. Na and Na2O).") var families:
         Int?
-    @Option(help: "Bin patterns by this factor for Hough (default: automatic, to at most 160 px a side; 1: full size).")
+    @Option(help: "Bin patterns by this factor for Hough (default: automatic, to at most 120 px a side; 1: full size).")
     var houghBinning: Int?
     @Option(help: "Static background subtracted first: auto (the file's where it has one), none, file, mean or an image.")
     var staticBackground = HoughIndexer.defaultStaticBackground.description
