@@ -273,6 +273,8 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
         // MARK: Hough indexing a generated stack of 200 000 patterns: peak memory of a child process
         if only == nil || only == "hough-stream" { houghStreamCase(scratch: scratch, quick: quick) }
         if only == nil || only == "h5-stream" { h5StreamCase(scratch: scratch, quick: quick) }
+        // MARK: Hough indexing of large (480 px) patterns: automatic binning, rate, peak memory, PyEBSDIndex beside it
+        if only == nil || only == "hough-large" { houghLargeCase(scratch: scratch, quick: quick) }
 
         if wanted("nlpar") { nlparCase(scratch: scratch, quick: quick) }
         if wanted("hough-real-ni") { realNickelHoughCase() }
@@ -550,6 +552,65 @@ func houghStreamCase(scratch: URL, quick: Bool) {
     rec["write_seconds"] = writeSecs
     emit(rec)
     try? FileManager.default.removeItem(atPath: path)
+}
+
+/// Hough on large patterns (issue 27): `n` noisy simulated Na patterns of 480 × 480 px written as a uint8 TIFF and
+/// indexed in a child process (automatic binning, ``HoughIndexer/automaticBinning(rows:columns:)``): patterns/s and
+/// peak RSS; the accuracy against the simulated orientations in this process; PyEBSDIndex on the same patterns.
+func houghLargeCase(scratch: URL, quick: Bool) {
+    let n = quick ? 40 : 300, size = 480, name = "hough_large_480px"
+    let path = scratch.appendingPathComponent("hough-480.tif").path
+    let mpPath = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
+    guard let mp = try? MasterPattern.read(mpPath) else {
+        emit(["case": name, "error": "no master pattern"])
+        return
+    }
+    let pc = PatternCenter(0.5, 0.5, 0.6)
+    let det = Detector(rows: size, columns: size, pc: pc)
+    let rots = randomRotations(n, seed: 480)
+    let projector = PatternProjector(master: mp, detector: det)
+    var deg = PatternDegradation(rows: size, columns: size)
+    deg.seed = 48
+    var all: [Float] = []
+    all.reserveCapacity(n * size * size)
+    do {
+        let w = try TIFFPageWriter(path, width: size, height: size, type: .uint8, description: "{\"map_shape\": [1, \(n)]}")
+        for k in 0..<n {
+            let p = deg.apply(projector.pattern(rots[k]), index: k)
+            all += p
+            try w.append(p)
+        }
+        try w.finish()
+    } catch {
+        emit(["case": name, "error": "\(error)"])
+        return
+    }
+    var rec = runSelf(["--hough-child", path])
+    rec["case"] = name
+    let hi = HoughIndexer(detector: det, phases: [.sodium])
+    rec["binning"] = hi.binning
+    let found = hi.index(batch: all, count: n)
+    let errs = (0..<n).map { k in
+        found[k].map { Orientation($0.rotation, .cubicHigh).disorientationAngle(to: Orientation(rots[k], .cubicHigh)) * 180 / .pi } ?? 180
+    }
+    rec["median_deg"] = errs.sorted()[n / 2]
+    rec["within_2deg"] = Double(errs.filter { $0 <= 2 }.count) / Double(n)
+    let pf = scratch.appendingPathComponent("pats-480.bin"), tf = scratch.appendingPathComponent("truth-480.bin")
+    try? all.withUnsafeBytes { Data($0) }.write(to: pf)
+    try? rots.flatMap { [$0.q.a, $0.q.b, $0.q.c, $0.q.d] }.withUnsafeBytes { Data($0) }.write(to: tf)
+    if let p = peer([pf.path, "\(n)", "\(size)", "\(size)", tf.path, "\(pc.x)", "\(pc.y)", "\(pc.z)"], script: "pyebsdindex_hough_peer.py"),
+        let secs = p["seconds"] as? Double, let ours = rec["patterns_per_s"] as? Double
+    {
+        rec["peer"] = "PyEBSDIndex \(p["pyebsdindex"] ?? "?") CPU, full size"
+        rec["peer_patterns_per_s"] = Double(n) / secs
+        rec["peer_median_deg"] = p["median_deg"]
+        rec["peer_within_2deg"] = p["within_2deg"]
+        rec["speedup_vs_peer"] = ours / (Double(n) / secs)
+    } else {
+        rec["peer"] = peerUnavailable("pyebsdindex")
+    }
+    emit(rec)
+    for f in [path, pf.path, tf.path] { try? FileManager.default.removeItem(atPath: f) }
 }
 
 /// Streaming an instrument HDF5 file through Hough indexing: a generated `.h5oina`-layout file (uint8 patterns
