@@ -19,10 +19,11 @@ static void copy_msg(char *err, size_t errlen, const char *msg) {
     if (err && errlen > 0) { strncpy(err, msg, errlen - 1); err[errlen - 1] = 0; }
 }
 
-int ebsd_png_read_size(const char *path, uint32_t *width, uint32_t *height, char *err, size_t errlen) {
+int ebsd_png_read_size(const char *path, uint32_t *width, uint32_t *height, int *colour, char *err, size_t errlen) {
     png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&image, path)) { copy_msg(err, errlen, image.message); return 1; }
     *width = image.width; *height = image.height;
+    if (colour) *colour = (image.format & PNG_FORMAT_FLAG_COLOR) ? 1 : 0;
     png_image_free(&image);
     return 0;
 }

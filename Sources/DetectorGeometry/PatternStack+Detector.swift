@@ -7,9 +7,9 @@ extension PatternStack {
     /// have the detector's shape.
     public static func openWithDetector(
         _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil, stepMicrons: Double? = nil,
-        overrides: DetectorOverrides = DetectorOverrides()
+        naming: ImageFolderNaming = ImageFolderNaming(), overrides: DetectorOverrides = DetectorOverrides()
     ) throws -> (Detector, PatternStack) {
-        let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan, stepMicrons: stepMicrons)
+        let stack = try PatternStack.open(path, mapShape: mapShape, scan: scan, stepMicrons: stepMicrons, naming: naming)
         let (fromFile, points) = DetectorOptions().merged(with: stack)
         var det = try overrides.applied(over: fromFile).detector(pointCentres: overrides.keepsPointCentres ? points : nil)
         guard stack.patternRows == det.rows, stack.patternColumns == det.columns else {

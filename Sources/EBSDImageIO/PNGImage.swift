@@ -19,12 +19,16 @@ public struct PNGImage: Sendable {
         self.pixels = pixels
     }
 
-    /// Reads any PNG converted to gray (channels 1) or RGB (channels 3).
-    public static func read(_ path: String, channels: Int = 1) throws(ImageIOError) -> PNGImage {
+    /// Reads any PNG converted to gray (channels 1) or RGB (channels 3); with `channels` nil, as the file holds it:
+    /// gray for a gray PNG, RGB for a colour one (alpha dropped).
+    public static func read(_ path: String, channels: Int? = 1) throws(ImageIOError) -> PNGImage {
         guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
-        var w: UInt32 = 0, h: UInt32 = 0
+        var w: UInt32 = 0, h: UInt32 = 0, colour: Int32 = 0
         var err = [CChar](repeating: 0, count: 256)
-        if ebsd_png_read_size(path, &w, &h, &err, 256) != 0 { throw .malformed(path: path, page: nil, message: String(cString: err)) }
+        if ebsd_png_read_size(path, &w, &h, &colour, &err, 256) != 0 {
+            throw .malformed(path: path, page: nil, message: String(cString: err))
+        }
+        let channels = channels ?? (colour != 0 ? 3 : 1)
         var buf = [UInt8](repeating: 0, count: Int(w) * Int(h) * channels)
         let rc = buf.withUnsafeMutableBufferPointer { ebsd_png_read(path, Int32(channels), $0.baseAddress, $0.count, &err, 256) }
         if rc != 0 { throw .malformed(path: path, page: nil, message: String(cString: err)) }

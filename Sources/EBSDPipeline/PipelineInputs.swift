@@ -51,7 +51,8 @@ public struct PipelineInputs: Sendable {
             let (det, opened): (Detector, PatternStack)
             do {
                 (det, opened) = try PatternStack.openWithDetector(
-                    path, mapShape: shape, scan: inputs.scan, stepMicrons: inputs.stepMicrons, overrides: overrides)
+                    path, mapShape: shape, scan: inputs.scan, stepMicrons: inputs.stepMicrons, naming: try inputs.naming(),
+                    overrides: overrides)
             } catch let e as DetectorOptionsError {
                 throw RecipeError("inputs.detector: \(e)")
             } catch let e as PCMapError {

@@ -1,3 +1,4 @@
+import PatternStacks
 /// `inputs` of a recipe: the pattern stack or a map to start from, the map's shape and step,
 /// the detector, the phases and their master patterns, the voltage. Paths are relative to
 /// the recipe's folder.
@@ -12,11 +13,16 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
     public var voltageKV: Double?
     /// The scan of an HDF5 pattern or map file with several (default: the first).
     public var scan: String?
+    /// Image folders: where a file name puts its pattern (``PatternStacks/ImageNamePattern``; default: read from the names).
+    public var namePattern: String?
+    /// Image folders: µm per unit of the x/y coordinates in the names (default ``PatternStacks/ImageFolderLayout/oimUnitMicrons``).
+    public var nameUnitMicrons: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case patterns, map, detector, phases
         case scan
         case mapShape = "map_shape", stepMicrons = "step_um", masterPatterns = "master_patterns", voltageKV = "voltage_kv"
+        case namePattern = "name_pattern", nameUnitMicrons = "name_unit_um"
     }
 
     public init(from decoder: Decoder) throws {
@@ -31,5 +37,22 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
         masterPatterns = try c.decodeIfPresent([String: String].self, forKey: .masterPatterns)
         voltageKV = try c.decodeIfPresent(Double.self, forKey: .voltageKV)
         scan = try c.decodeIfPresent(String.self, forKey: .scan)
+        namePattern = try c.decodeIfPresent(String.self, forKey: .namePattern)
+        nameUnitMicrons = try c.decodeIfPresent(Double.self, forKey: .nameUnitMicrons)
+    }
+
+    /// How the files of an image folder are placed: `name_pattern` and `name_unit_um` over the library's defaults.
+    public func naming() throws -> ImageFolderNaming {
+        var n = ImageFolderNaming()
+        if let namePattern {
+            do { n.pattern = try ImageNamePattern(namePattern) } catch { throw RecipeError("inputs.name_pattern: \(error)") }
+        }
+        if let nameUnitMicrons {
+            guard nameUnitMicrons.isFinite && nameUnitMicrons > 0 else {
+                throw RecipeError("inputs.name_unit_um must be a positive number of µm (got \(nameUnitMicrons))")
+            }
+            n.unitMicrons = nameUnitMicrons
+        }
+        return n
     }
 }

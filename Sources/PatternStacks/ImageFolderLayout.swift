@@ -19,12 +19,20 @@ public struct ImageFolderLayout: Sendable, Equatable {
         case coordinates(unitMicrons: Double)
         case index
         case naturalOrder
+        /// The user's name pattern (with the unit of its coordinates, if any).
+        case pattern(ImageNamePattern, unitMicrons: Double)
 
         public var description: String {
             switch self {
             case .coordinates(let u): return String(format: "x…y… coordinates in the names (unit %g µm)", u)
             case .index: return "a running index in the names (offset removed)"
             case .naturalOrder: return "natural order of the names (they carry no position)"
+            case .pattern(let p, let u):
+                switch p.kind {
+                case .coordinates: return String(format: "the name pattern '%@' (coordinates, unit %g µm)", p.text, u)
+                case .gridIndices: return "the name pattern '\(p.text)' (row and column indices)"
+                case .index: return "the name pattern '\(p.text)' (a running index, offset removed)"
+                }
             }
         }
     }
@@ -49,7 +57,17 @@ public struct ImageFolderLayout: Sendable, Equatable {
             && a.stepMicrons == b.stepMicrons && a.fileOfPoint == b.fileOfPoint && a.strays == b.strays
     }
 
-    /// The layout of `names` (file names without the folder).
+    /// The layout of `names` (file names without the folder) by `naming`: its pattern where it has one (names it does
+    /// not match are strays), else the automatic rules.
+    public init(names: [String], naming rule: ImageFolderNaming) {
+        if let pattern = rule.pattern {
+            self.init(names: names, pattern: pattern, unitMicrons: rule.unitMicrons)
+        } else {
+            self.init(names: names, unitMicrons: rule.unitMicrons)
+        }
+    }
+
+    /// The layout of `names` (file names without the folder) by the automatic rules, coordinates in `unitMicrons`.
     public init(names: [String], unitMicrons: Double = ImageFolderLayout.oimUnitMicrons) {
         let natural = names.sorted { $0.compare($1, options: [.numeric, .caseInsensitive]) == .orderedAscending }
         let parsed = natural.map { (name: $0, parts: Self.split(($0 as NSString).deletingPathExtension)) }
@@ -75,21 +93,12 @@ public struct ImageFolderLayout: Sendable, Equatable {
         }
         if varying.count == 1, members.count >= 2 {
             let k = varying[0]
-            let indices = members.map { $0.parts.numbers[k] }
-            if indices.allSatisfy({ $0 == $0.rounded() && $0 >= 0 }), let lo = indices.min(), let hi = indices.max(),
-                hi - lo < Double(max(4 * members.count, 1_000_000))
-            {
-                var files = [String?](repeating: nil, count: Int(hi - lo) + 1)
-                var repeated: [String] = []
-                for (m, i) in zip(members, indices) {
-                    let p = Int(i - lo)
-                    if files[p] == nil { files[p] = m.name } else { repeated.append(m.name) }
-                }
+            if let run = Self.runningIndex(members.map { ($0.name, $0.parts.numbers[k]) }) {
                 naming = .index
                 shape = nil
                 stepMicrons = nil
-                fileOfPoint = files
-                strays = outside + repeated
+                fileOfPoint = run.files
+                strays = outside + run.strays
                 return
             }
         }
@@ -98,6 +107,77 @@ public struct ImageFolderLayout: Sendable, Equatable {
         stepMicrons = nil
         fileOfPoint = natural
         strays = []
+    }
+
+    /// The layout of the names `pattern` matches; the others are strays.
+    init(names: [String], pattern: ImageNamePattern, unitMicrons: Double) {
+        let natural = names.sorted { $0.compare($1, options: [.numeric, .caseInsensitive]) == .orderedAscending }
+        var matched: [(name: String, values: [ImageNamePattern.Field: Double])] = []
+        var outside: [String] = []
+        for name in natural {
+            if let v = pattern.values(in: name) { matched.append((name, v)) } else { outside.append(name) }
+        }
+        naming = .pattern(pattern, unitMicrons: unitMicrons)
+        var placement: Placement?
+        switch pattern.kind {
+        case .coordinates:
+            placement = Self.grid(matched.map { ($0.name, $0.values[.x] ?? 0, $0.values[.y] ?? 0) })
+        case .gridIndices:
+            placement = Self.indices(matched.map { ($0.name, $0.values[.row] ?? 0, $0.values[.column] ?? 0) })
+        case .index:
+            if let run = Self.runningIndex(matched.map { ($0.name, $0.values[.index] ?? 0) }) {
+                placement = (0, 0, 1, run.files, run.strays)
+            }
+        }
+        guard let placement else {
+            shape = nil
+            stepMicrons = nil
+            fileOfPoint = []
+            strays = natural
+            return
+        }
+        shape = pattern.kind == .index ? nil : (placement.rows, placement.columns)
+        stepMicrons = pattern.kind == .coordinates ? placement.spacing * unitMicrons : nil
+        fileOfPoint = placement.files
+        strays = outside + placement.strays
+    }
+
+    /// Files by a running index: the smallest is point 0; indices that are not whole numbers ≥ 0, or repeat, make strays.
+    /// Nil when no index is usable or the indices span more than ``maximumIndexSpan`` points per file.
+    static func runningIndex(_ points: [(String, Double)]) -> (files: [String?], strays: [String])? {
+        let usable = points.filter { $0.1 == $0.1.rounded() && $0.1 >= 0 }
+        guard let lo = usable.map(\.1).min(), let hi = usable.map(\.1).max(),
+            hi - lo < Double(max(maximumIndexSpan * usable.count, 1_000_000))
+        else { return nil }
+        var files = [String?](repeating: nil, count: Int(hi - lo) + 1)
+        var strays = points.filter { p in !(p.1 == p.1.rounded() && p.1 >= 0) }.map(\.0)
+        for (name, i) in usable {
+            let p = Int(i - lo)
+            if files[p] == nil { files[p] = name } else { strays.append(name) }
+        }
+        return (files, strays)
+    }
+
+    /// Index spans beyond this many points per file are not taken as a running index (a date or a serial number).
+    static let maximumIndexSpan = 4
+
+    /// Files by (row, column) indices, the smallest of each taken as 0; indices that are not whole numbers or repeat
+    /// make strays. Nil when none is usable or the grid would hold more than ``maximumIndexSpan`` points per file.
+    static func indices(_ points: [(String, Double, Double)]) -> Placement? {
+        let whole = { (v: Double) in v == v.rounded() && abs(v) < 1e9 }
+        let usable = points.filter { whole($0.1) && whole($0.2) }
+        guard let r0 = usable.map(\.1).min(), let r1 = usable.map(\.1).max(), let c0 = usable.map(\.2).min(),
+            let c1 = usable.map(\.2).max()
+        else { return nil }
+        let rows = Int(r1 - r0) + 1, columns = Int(c1 - c0) + 1
+        guard rows * columns <= max(maximumIndexSpan * usable.count, 1) else { return nil }
+        var files = [String?](repeating: nil, count: rows * columns)
+        var strays = points.filter { !(whole($0.1) && whole($0.2)) }.map(\.0)
+        for (name, r, c) in usable {
+            let i = Int(r - r0) * columns + Int(c - c0)
+            if files[i] == nil { files[i] = name } else { strays.append(name) }
+        }
+        return (rows, columns, 1, files, strays)
     }
 
     /// A name's text between its numbers (the template) and the numbers (decimal points allowed inside a number).
@@ -147,6 +227,9 @@ public struct ImageFolderLayout: Sendable, Equatable {
     /// Files on a grid: its shape and spacing, the file of each node (nil: a hole), the files on no node.
     typealias Placement = (rows: Int, columns: Int, spacing: Double, files: [String?], strays: [String])
 
+    /// Grids holding more than this many nodes per file are refused (a spacing far too fine).
+    static let maximumGridPointsPerFile = 16
+
     /// Spacings tried (the smallest distinct steps between neighbouring values).
     static let maximumSpacingCandidates = 16
 
@@ -157,20 +240,25 @@ public struct ImageFolderLayout: Sendable, Equatable {
             let k = (v - origin) / spacing
             return abs(k - k.rounded()) < tolerance
         }
-        // the origin: the smallest value from which most points lie on the grid
-        guard let x0 = Set(points.map(\.1)).min(by: { a, b in
-            let na = points.filter { onGrid($0.1, a) }.count, nb = points.filter { onGrid($0.1, b) }.count
-            return na != nb ? na > nb : a < b
-        }), let y0 = Set(points.map(\.2)).min(by: { a, b in
-            let na = points.filter { onGrid($0.2, a) }.count, nb = points.filter { onGrid($0.2, b) }.count
-            return na != nb ? na > nb : a < b
-        }) else { return nil }
+        // the origin: the smallest value of the residue class (value modulo spacing) most points share
+        func origin(_ values: [Double]) -> Double? {
+            var classes: [Int: (count: Int, smallest: Double)] = [:]
+            let resolution = 1 / tolerance
+            for v in values {
+                let k = v / spacing
+                let residue = Int(((k - k.rounded(.down)) * resolution).rounded()) % Int(resolution)
+                let c = classes[residue] ?? (0, v)
+                classes[residue] = (c.count + 1, min(c.smallest, v))
+            }
+            return classes.values.max { a, b in a.count != b.count ? a.count < b.count : a.smallest > b.smallest }?.smallest
+        }
+        guard let x0 = origin(points.map(\.1)), let y0 = origin(points.map(\.2)) else { return nil }
         let on = points.filter { onGrid($0.1, x0) && onGrid($0.2, y0) && $0.1 >= x0 && $0.2 >= y0 }
         guard let x1 = on.map(\.1).max(), let y1 = on.map(\.2).max() else { return nil }
         let columns = Int(((x1 - x0) / spacing).rounded()) + 1, rows = Int(((y1 - y0) / spacing).rounded()) + 1
-        guard columns > 0, rows > 0, rows * columns <= 16 * points.count else { return nil }
+        guard columns > 0, rows > 0, rows * columns <= maximumGridPointsPerFile * points.count else { return nil }
         var files = [String?](repeating: nil, count: rows * columns)
-        var strays = points.filter { p in !on.contains { $0.0 == p.0 } }.map(\.0)
+        var strays = points.filter { !(onGrid($0.1, x0) && onGrid($0.2, y0) && $0.1 >= x0 && $0.2 >= y0) }.map(\.0)
         for (name, x, y) in on {
             let i = Int(((y - y0) / spacing).rounded()) * columns + Int(((x - x0) / spacing).rounded())
             if files[i] == nil { files[i] = name } else { strays.append(name) }

@@ -19,17 +19,19 @@ public final class ImageFolderSource: PatternSource, @unchecked Sendable {
     /// How many of the first images checked for colour held colour (shown as luminance).
     public let colourFiles: Int
 
-    public init(_ path: String, unitMicrons: Double = ImageFolderLayout.oimUnitMicrons) throws(PatternStackError) {
+    /// The folder at `path`, its files placed by `naming` (default: the automatic rules, OIM's unit).
+    public init(_ path: String, naming: ImageFolderNaming = ImageFolderNaming()) throws(PatternStackError) {
         self.path = path
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
             Self.extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".")
                 && $0 != nordifBackgroundFile
         }
         guard !names.isEmpty else { throw .cannotOpen(path: path, reason: "no .jpg, .png, .tif or .bmp images in the folder") }
-        let layout = ImageFolderLayout(names: names, unitMicrons: unitMicrons)
+        let layout = ImageFolderLayout(names: names, naming: naming)
         self.layout = layout
         guard let first = layout.fileOfPoint.compactMap({ $0 }).first else {
-            throw .cannotOpen(path: path, reason: "no image of the folder lies on the map")
+            let how = naming.pattern.map { "the name pattern '\($0.text)' matches" } ?? "lies on the map"
+            throw .cannotOpen(path: path, reason: "no image of the folder \(how) (\(names.count) images, e.g. '\(names.sorted()[0])')")
         }
         let image = try Self.loadWithColour((path as NSString).appendingPathComponent(first))
         patternRows = image.rows
@@ -56,8 +58,9 @@ public final class ImageFolderSource: PatternSource, @unchecked Sendable {
         do {
             switch (file as NSString).pathExtension.lowercased() {
             case "png":
-                let p = try PNGImage.read(file, channels: 3)
-                let g = TIFFReader.gray(interleaved: p.pixels.map(Float.init), channels: 3)
+                let p = try PNGImage.read(file, channels: nil)
+                if p.channels == 1 { return (p.height, p.width, p.pixels.map(Float.init), false) }
+                let g = TIFFReader.gray(interleaved: p.pixels.map(Float.init), channels: p.channels)
                 return (p.height, p.width, g.pixels, g.colour)
             case "bmp":
                 let b = try BMPImage.read(file)

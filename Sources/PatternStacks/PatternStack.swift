@@ -29,9 +29,11 @@ public struct PatternStack: Sendable {
     public var metadata: StackMetadata? { source.metadata }
 
     /// Opens any supported stack; `mapShape` overrides (or supplies) the map shape, `stepMicrons` the scan step.
-    /// Instrument HDF5 files (`.h5oina`, `.h5`, `.oh5`, `.hdf5`, `.h5ebsd`) take `scan` (default: the first).
+    /// Instrument HDF5 files (`.h5oina`, `.h5`, `.oh5`, `.hdf5`, `.h5ebsd`) take `scan` (default: the first); folders of
+    /// images place their files by `naming` (default: the automatic rules of ``ImageFolderLayout``).
     public static func open(
-        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil, stepMicrons: Double? = nil
+        _ path: String, mapShape: (rows: Int, columns: Int)? = nil, scan: String? = nil, stepMicrons: Double? = nil,
+        naming: ImageFolderNaming = ImageFolderNaming()
     ) throws(PatternStackError)
         -> PatternStack
     {
@@ -44,7 +46,7 @@ public struct PatternStack: Sendable {
             if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("Pattern.dat")) {
                 source = try NordifSource((path as NSString).appendingPathComponent("Pattern.dat"))
             } else {
-                source = try ImageFolderSource(path)
+                source = try ImageFolderSource(path, naming: naming)
             }
         } else {
             switch (path as NSString).pathExtension.lowercased() {

@@ -42,6 +42,8 @@ import MapSimulation
             "--binning": .unset(detector), "--pixel-size": .unset(detector), "--pc-map": .unset(detector),
             "--scan": .unset("the file's first scan"), "--map-shape": .unset("the file's map shape, else 1 × count"),
             "--step": .unset("PatternStack.stepMicrons: the file's step, else PatternStack.defaultStepMicrons"),
+            "--name-pattern": .unset("ImageFolderNaming.pattern: the automatic rules of ImageFolderLayout"),
+            "--name-unit": .unset("ImageFolderNaming.unitMicrons: ImageFolderLayout.oimUnitMicrons"),
             // Hough
             "--bands": .library(render(HoughIndexer.defaultBandCount)),
             "--theta-steps": .library(render(HoughIndexer.defaultThetaCount)),

@@ -36,6 +36,57 @@ import CrystalMaps
         #expect(plain.naming == .naturalOrder && plain.fileOfPoint == ["a.png", "b.png", "c.png"])
     }
 
+    /// A user's name pattern places names the automatic rules read wrongly or not at all; names it does not match are
+    /// strays; bad patterns are refused with the reason.
+    @Test func namePatternsPlaceFiles() throws {
+        // column before row in the name: natural order would go column by column
+        var names: [String] = []
+        for r in 1...2 { for c in 1...3 { names.append("Ni c\(c) r\(r) 20kV.png") } }
+        names.removeAll { $0 == "Ni c2 r2 20kV.png" }
+        names.append("notes.png")
+        let auto = ImageFolderLayout(names: names)
+        #expect(auto.naming == .naturalOrder)
+        let byIndices = ImageFolderLayout(names: names, naming: ImageFolderNaming(pattern: try ImageNamePattern("Ni c{col} r{row} *.png")))
+        #expect(byIndices.shape?.rows == 2 && byIndices.shape?.columns == 3 && byIndices.stepMicrons == nil)
+        #expect(byIndices.fileOfPoint == ["Ni c1 r1 20kV.png", "Ni c2 r1 20kV.png", "Ni c3 r1 20kV.png", "Ni c1 r2 20kV.png", nil,
+            "Ni c3 r2 20kV.png"])
+        #expect(byIndices.strays == ["notes.png"] && byIndices.holes == 1)
+        // coordinates in µm with a decimal point, y before x, a given unit (1 µm)
+        let coords = ["P y0.0 x0.0.tif", "P y0.0 x1.5.tif", "P y1.5 x0.0.tif", "P y1.5 x1.5.tif"]
+        let c = ImageFolderLayout(names: coords, naming: ImageFolderNaming(pattern: try ImageNamePattern("P y{y} x{x}"), unitMicrons: 1))
+        #expect(c.shape?.rows == 2 && c.shape?.columns == 2 && c.stepMicrons == 1.5)
+        #expect(c.fileOfPoint == ["P y0.0 x0.0.tif", "P y0.0 x1.5.tif", "P y1.5 x0.0.tif", "P y1.5 x1.5.tif"])
+        // a running index next to another varying number (automatic rules see two numbers)
+        let run = ["img_0012_t913.png", "img_0010_t907.png", "img_0011_t911.png"]
+        #expect(ImageFolderLayout(names: run).naming == .naturalOrder)
+        let r = ImageFolderLayout(names: run, naming: ImageFolderNaming(pattern: try ImageNamePattern("img_{index}_t*")))
+        #expect(r.fileOfPoint == ["img_0010_t907.png", "img_0011_t911.png", "img_0012_t913.png"] && r.shape == nil)
+        for (bad, why) in [("scan_{x}.png", "must be {x} and {y}"), ("a{z}b", "unknown field {z}"), ("{x}{y}{x}", "appears twice"),
+            ("p{x", "without its '}'")] {
+            #expect(throws: PatternStackError.self) { try ImageNamePattern(bad) }
+            do { _ = try ImageNamePattern(bad) } catch { #expect("\(error)".contains(why), "\(bad): \(error)") }
+        }
+    }
+
+    /// The real Ni patterns as gray PNGs named column first (`Ni c{col} r{row}.png`, 1-based): opened with the name
+    /// pattern, each pattern lands on its map point; gray PNGs read as gray, not as colour.
+    @Test(.needsSharedData) func namePatternOpensRealPatterns() throws {
+        let ni = try NickelData()
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let size = NickelData.rows * NickelData.columns
+        for k in 0..<NickelData.count {
+            let gray = ni.raw[(k * size)..<((k + 1) * size)].map { UInt8($0) }
+            try PNGImage(width: NickelData.columns, height: NickelData.rows, channels: 1, pixels: gray)
+                .write(to: dir.appendingPathComponent("Ni c\(k % 3 + 1) r\(k / 3 + 1).png").path)
+        }
+        let naming = ImageFolderNaming(pattern: try ImageNamePattern("Ni c{column} r{row}.png"))
+        let stack = try PatternStack.open(dir.path, naming: naming)
+        #expect(stack.mapRows == 3 && stack.mapColumns == 3 && stack.missingPoints.isEmpty && !stack.stepKnown)
+        #expect(try stack.read(0..<NickelData.count) == ni.raw && stack.metadata?.layoutDescription?.contains("colour") == false)
+        #expect(throws: PatternStackError.self) { try PatternStack.open(dir.path, naming: ImageFolderNaming(pattern: try ImageNamePattern("Fe_{index}.png"))) }
+    }
+
     /// The 9 real Ni patterns written as RGB PNGs under OIM names in another order, one left out, one stray: the
     /// stack puts each pattern at its map point (the TIFF's), the hole reads as zeros, and Hough leaves it not indexed.
     @Test(.needsSharedData) func oimNamedRGBFolderReadsRowByRow() throws {

@@ -21,7 +21,7 @@ void ebsd_tiff_quiet(void);
 
 /* ---- libpng: simplified png_image API ---- */
 /// Reads the header only. Returns 0 on success, non-zero with a message in err.
-int ebsd_png_read_size(const char *path, uint32_t *width, uint32_t *height,
+int ebsd_png_read_size(const char *path, uint32_t *width, uint32_t *height, int *colour,
                        char *err, size_t errlen);
 /// Reads the whole image converted to `channels` (1 = gray8, 3 = RGB8) into
 /// `buffer` of exactly width*height*channels bytes.

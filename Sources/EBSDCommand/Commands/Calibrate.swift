@@ -58,7 +58,8 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         do {
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), stepMicrons: map.step)
+            let (det, s) = try geometry.detectorAndStack(
+                stack, mapShape: try map.shape(), stepMicrons: map.step, naming: try map.names.naming())
             let bg = try StaticBackground(staticBackground).image(for: s)
             let mp = try master.map { try MasterPattern.read($0) }
             var cal = HoughThenMatchingPCCalibration(detector: det, phases: try phase.map { try Phase.resolve($0) }, master: mp)

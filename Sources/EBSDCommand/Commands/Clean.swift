@@ -30,6 +30,7 @@ struct Clean: ParsableCommand {
     @Option(help: "Raw pattern stack, to confirm each pseudo-symmetry flip on its pattern.") var patterns: String?
     @Option(help: "Master pattern for the pattern check.") var master: String?
     @OptionGroup var geometry: GeometryOptions
+    @OptionGroup var names: FolderNamingOption
     @Option(help: "Dynamic-background σ (px) for the pattern check (0 = none; default width/8, as matching).") var dynamicBackground:
         Double?
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
@@ -75,7 +76,7 @@ struct Clean: ParsableCommand {
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
             if let sp = patterns, let mpPath = master {
-                let (det, stack) = try geometry.detectorAndStack(sp, mapShape: (map.grid.rows, map.grid.columns))
+                let (det, stack) = try geometry.detectorAndStack(sp, mapShape: (map.grid.rows, map.grid.columns), naming: try names.naming())
                 verify =
                     PatternFlipCheck(
                         stack: stack, master: try MasterPattern.read(mpPath), detector: det,

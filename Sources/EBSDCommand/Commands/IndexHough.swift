@@ -46,7 +46,8 @@ struct IndexHough: ParsableCommand {
 
     func run() throws {
         do {
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: try map.shape(), stepMicrons: map.step, nlpar: nlpar)
+            let (det, s) = try geometry.detectorAndStack(
+                stack, mapShape: try map.shape(), stepMicrons: map.step, naming: try map.names.naming(), nlpar: nlpar)
             let phases = try phase.map { try Phase.resolve($0) }
             if let b = houghBinning, let problem = HoughIndexer.binningProblem(b, rows: det.rows, columns: det.columns) {
                 throw ValidationError("--hough-binning: \(problem)")

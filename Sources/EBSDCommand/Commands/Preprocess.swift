@@ -45,7 +45,8 @@ struct Preprocess: ParsableCommand {
 
     func run() throws {
         do {
-            let raw = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step)
+            let raw = try PatternStack.open(
+                stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step, naming: try map.names.naming())
             let s = try nlparOptions.apply(raw)
             let op: BackgroundOperation = operation == "divide" ? .divide : .subtract
             var before: [PreprocessStep] = []

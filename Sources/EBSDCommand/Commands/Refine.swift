@@ -15,6 +15,7 @@ struct Refine: ParsableCommand {
     @OptionGroup var matching: MatchingOptions
     @OptionGroup var refineOptions: RefineOptions
     @OptionGroup var nlpar: NLPAROptions
+    @OptionGroup var names: FolderNamingOption
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
     func validate() throws {
@@ -25,7 +26,8 @@ struct Refine: ParsableCommand {
         do {
             let (mp, _) = try matching.masterAndPhase()
             let start = try readMap(map)
-            let (det, s) = try geometry.detectorAndStack(stack, mapShape: (start.grid.rows, start.grid.columns), nlpar: nlpar)
+            let (det, s) = try geometry.detectorAndStack(
+                stack, mapShape: (start.grid.rows, start.grid.columns), naming: try names.naming(), nlpar: nlpar)
             guard s.count == start.count else {
                 throw ValidationError("\(stack) holds \(s.count) patterns but \(map) has \(start.count) pixels")
             }

@@ -20,7 +20,8 @@ struct StackInfo: ParsableCommand {
 
     func run() throws {
         do {
-            let s = try PatternStack.open(stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step)
+            let s = try PatternStack.open(
+                stack, mapShape: try map.shape(), scan: scan, stepMicrons: map.step, naming: try map.names.naming())
             let first = try s.read(0..<1)
             let mean = first.reduce(0, +) / Float(first.count)
             print("stack:     \(stack)")

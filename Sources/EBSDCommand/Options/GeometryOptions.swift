@@ -65,13 +65,14 @@ struct GeometryOptions: ParsableArguments {
 
     /// The stack at `path` (its `--scan`) and its detector: the file's geometry under the options given; the
     /// patterns must have the detector's shape. A file's per-point pattern centres are kept unless --pc is given.
-    /// With `nlpar`, the stack is read through NLPAR.
+    /// With `nlpar`, the stack is read through NLPAR; image folders are placed by `naming`.
     func detectorAndStack(
-        _ path: String, mapShape: (rows: Int, columns: Int)?, stepMicrons: Double? = nil, nlpar: NLPAROptions? = nil
+        _ path: String, mapShape: (rows: Int, columns: Int)?, stepMicrons: Double? = nil,
+        naming: ImageFolderNaming = ImageFolderNaming(), nlpar: NLPAROptions? = nil
     ) throws -> (Detector, PatternStack) {
         do {
             let (d, s) = try PatternStack.openWithDetector(
-                path, mapShape: mapShape, scan: scan, stepMicrons: stepMicrons, overrides: try overrides)
+                path, mapShape: mapShape, scan: scan, stepMicrons: stepMicrons, naming: naming, overrides: try overrides)
             return (d, try nlpar?.apply(s) ?? s)
         } catch let e as DetectorOptionsError {
             let hint = pc == nil ? " (the file's geometry cannot be used: give --pc)" : ""

@@ -93,7 +93,8 @@ struct MatchingOptions: ParsableArguments {
         -> (MasterPattern, Phase, Detector, PatternStack, PatternSignal)
     {
         let (mp, phase) = try masterAndPhase()
-        let (det, s) = try geometry.detectorAndStack(path, mapShape: try grid.shape(), stepMicrons: grid.step, nlpar: nlpar)
+        let (det, s) = try geometry.detectorAndStack(
+            path, mapShape: try grid.shape(), stepMicrons: grid.step, naming: try grid.names.naming(), nlpar: nlpar)
         return (mp, phase, det, s, try signalOptions.signal(detector: det, stack: s.withoutNLPAR))
     }
 }

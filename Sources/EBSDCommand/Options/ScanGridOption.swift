@@ -3,10 +3,12 @@ import Foundation
 import PatternStacks
 
 /// `--map-shape ROWSxCOLS` and `--step µm`: the scan grid of a stack, for files that do not state it (a value given
-/// wins over the file's). A spelling of ``PatternStacks/PatternStack/open(_:mapShape:scan:stepMicrons:)``'s arguments.
+/// wins over the file's), and how an image folder's names place its files. A spelling of
+/// ``PatternStacks/PatternStack/open(_:mapShape:scan:stepMicrons:naming:)``'s arguments.
 struct ScanGridOption: ParsableArguments {
     @Option(help: "Map shape ROWSxCOLS where the file does not state it.") var mapShape: String?
     @Option(help: "Scan step in µm (default: the file's, else 1).") var step: Double?
+    @OptionGroup var names: FolderNamingOption
 
     func validate() throws {
         _ = try shape()

@@ -1,0 +1,15 @@
+import Foundation
+
+/// How the files of an image folder are placed on the map: automatically from their names (``ImageFolderLayout``'s
+/// rules), or by the user's ``ImageNamePattern``; and the unit of coordinates in the names.
+public struct ImageFolderNaming: Sendable, Equatable {
+    /// The user's pattern, or nil for the automatic rules.
+    public var pattern: ImageNamePattern?
+    /// µm per unit of the x/y coordinates in the names (default OIM's 10 nm, ``ImageFolderLayout/oimUnitMicrons``).
+    public var unitMicrons: Double
+
+    public init(pattern: ImageNamePattern? = nil, unitMicrons: Double = ImageFolderLayout.oimUnitMicrons) {
+        self.pattern = pattern
+        self.unitMicrons = unitMicrons
+    }
+}
