@@ -54,9 +54,9 @@ public struct HoughIndexer: Sendable {
 
     /// Reflector families per phase: 4 for one phase, 5 to tell similar phases apart (e.g. Na and Na2O).
     public static func defaultFamilyCount(phases: Int) -> Int { phases > 1 ? 5 : 4 }
-    /// The bytes of raw patterns ``index(stack:chunkBytes:progress:)`` reads at a time unless given: memory stays flat
-    /// whatever the pattern size (60 px: 2 330 patterns a chunk; 480 px: 36).
-    public static let defaultChunkBytes = 32 << 20
+    /// The bytes of raw patterns ``index(stack:chunkBytes:progress:)`` reads at a time unless given (the stacks'
+    /// ``PatternStacks/PatternStack/defaultChunkBytes``).
+    public static let defaultChunkBytes = PatternStack.defaultChunkBytes
     /// The detector Hough works with: the patterns' after ``binning``.
     public let detector: Detector
     /// Band indexer (pair voting against the reflector libraries); replaceable, e.g. with other tolerances.
@@ -285,7 +285,7 @@ public struct HoughIndexer: Sendable {
     public func index(
         stack: PatternStack, chunkBytes: Int = HoughIndexer.defaultChunkBytes, progress: ((Int) -> Void)? = nil
     ) throws -> CrystalMap {
-        let chunk = max(1, chunkBytes / max(1, stack.patternSize * MemoryLayout<Float>.size))
+        let chunk = stack.patterns(fitting: chunkBytes)
         let step = stack.stepMicrons
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
         var rotations = [Rotation](repeating: .identity, count: grid.count)

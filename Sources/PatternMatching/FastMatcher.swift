@@ -88,8 +88,10 @@ public struct FastMatcher: Sendable {
     /// Matches every pattern of `stack`, streamed in chunks sized from `memoryBytes` (a quarter of it
     /// holds the prepared chunk); `progress(done, total)` after each chunk.
     public func match(_ stack: PatternStack, memoryBytes: Int, progress: ((Int, Int) -> Void)? = nil) throws -> MatchResult {
-        let minimumChunk = 256, maximumChunk = 65_536, bytesPerFloat = 4
-        let chunk = max(minimumChunk, min(maximumChunk, (memoryBytes / 4) / (bytesPerFloat * signal.length)))
+        let maximumChunk = 65_536
+        // raw and prepared patterns of a chunk in a quarter of the budget, however small the budget
+        let bytesPerPattern = (stack.patternSize + signal.length) * MemoryLayout<Float>.size
+        let chunk = max(1, min(maximumChunk, (memoryBytes / 4) / bytesPerPattern))
         var all = MatchResult(count: stack.count, k: candidates)
         try stack.forEachChunk(size: chunk) { range, raw in
             let part = match(prepared: signal.prepareExperimental(raw, count: range.count), count: range.count)

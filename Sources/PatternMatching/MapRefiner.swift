@@ -90,8 +90,11 @@ public struct MapRefiner: Sendable {
         var refinedPCs: [PatternCenter] = []
         var score = map.properties[MapProperty.score] ?? [Float](repeating: 0, count: map.count)
         let todo = pixels ?? (0..<map.count).filter { map.isIndexed($0) }
-        for start in stride(from: 0, to: todo.count, by: max(1, options.chunkSize)) {
-            let ids = Array(todo[start..<min(todo.count, start + max(1, options.chunkSize))])
+        // a quarter of the budget for each chunk's raw and prepared patterns
+        let bytesPerPattern = (stack.patternSize + signal.length) * MemoryLayout<Float>.size
+        let chunk = min(RefinementOptions.maximumChunk, max(1, options.memoryBytes / 4 / bytesPerPattern))
+        for start in stride(from: 0, to: todo.count, by: chunk) {
+            let ids = Array(todo[start..<min(todo.count, start + chunk)])
             let raw = try stack.read(pixels: ids)
             // a detector with one PC per map point (instrument files) refines each pattern with its own; a shard of
             // map rows (a stack whose first point is not 0) looks them up in the whole map's PCs

@@ -21,8 +21,11 @@ public struct RefinementOptions: Sendable, Hashable {
     /// Orientation search by successive quadratic models instead of Nelder–Mead
     /// (about 50 instead of 64 projections per pattern).
     public var fastSearch = false
-    /// Patterns read and refined together (memory ∝ chunk × pattern size).
-    public var chunkSize = 512
+    /// Memory budget in bytes: a quarter of it holds the patterns read and prepared together (at most
+    /// ``maximumChunk``), as dictionary matching does (``DictionaryMatchOptions/defaultMemoryBytes``).
+    public var memoryBytes = DictionaryMatchOptions.defaultMemoryBytes
+    /// The most patterns refined together (beyond it, progress would come too rarely for no gain in speed).
+    public static let maximumChunk = 512
 
     public init() {}
 
@@ -36,6 +39,6 @@ public struct RefinementOptions: Sendable, Hashable {
         guard neighbourCheckThreshold >= 0, neighbourCheckThreshold <= 1 else {
             throw MatchingError(key: "neighbour_check", "must be an NCC in 0…1 (0: off; got \(neighbourCheckThreshold))")
         }
-        guard chunkSize >= 1 else { throw MatchingError(key: "chunk", "must be ≥ 1 pattern (got \(chunkSize))") }
+        guard memoryBytes > 0 else { throw MatchingError(key: "memory", "must be positive (got \(memoryBytes) bytes)") }
     }
 }

@@ -83,10 +83,10 @@ public struct StackMatcher: Sendable {
 
     /// Adds the figures of merit that need no Hough transform (``PatternQuality``: sharpness, mean
     /// intensity) to a map of `stack`, streaming the stack once more.
-    public func addPatternFigures(_ map: inout CrystalMap, stack: PatternStack, chunk: Int = 1024) throws {
+    public func addPatternFigures(_ map: inout CrystalMap, stack: PatternStack, chunkBytes: Int = PatternStack.defaultChunkBytes) throws {
         let q = PatternQuality(rows: stack.patternRows, columns: stack.patternColumns)
         var sharp = [Float](repeating: 0, count: stack.count), mean = sharp
-        try stack.forEachChunk(size: chunk) { r, data in
+        try stack.forEachChunk(bytes: chunkBytes) { r, data in
             let m = q.measure(batch: data, count: r.count)
             sharp.replaceSubrange(r, with: m.sharpness)
             mean.replaceSubrange(r, with: m.meanIntensity)

@@ -120,6 +120,21 @@ public struct PatternStack: Sendable {
         return raw
     }
 
+    /// The bytes of raw patterns a streamed pass reads at a time unless told otherwise: memory stays flat whatever
+    /// the pattern size (60 px: 2 330 patterns a chunk; 480 px: 36).
+    public static let defaultChunkBytes = 32 << 20
+
+    /// How many patterns of this stack fit in `bytes` as floats (at least 1).
+    public func patterns(fitting bytes: Int) -> Int { max(1, bytes / max(1, patternSize * MemoryLayout<Float>.size)) }
+
+    /// How many whole map rows of this stack fit in `bytes` as floats (at least 1).
+    public func mapRows(fitting bytes: Int) -> Int { max(1, patterns(fitting: bytes) / max(1, mapColumns)) }
+
+    /// Calls `body` with consecutive chunks of patterns taking at most `bytes` as floats (at least one pattern).
+    public func forEachChunk(bytes: Int, _ body: (Range<Int>, [Float]) throws -> Void) throws {
+        try forEachChunk(size: patterns(fitting: bytes), body)
+    }
+
     /// Calls `body` with consecutive chunks of at most `chunk` patterns: the
     /// way to stream a stack of any size in constant memory.
     public func forEachChunk(size chunk: Int, _ body: (Range<Int>, [Float]) throws -> Void) throws {
@@ -132,9 +147,9 @@ public struct PatternStack: Sendable {
     }
 
     /// Pixel-wise mean of all patterns (streamed), e.g. as a static background.
-    public func meanPattern(chunk: Int = 256) throws -> [Float] {
+    public func meanPattern(chunkBytes: Int = PatternStack.defaultChunkBytes) throws -> [Float] {
         var sum = [Double](repeating: 0, count: patternSize)
-        try forEachChunk(size: chunk) { r, data in
+        try forEachChunk(bytes: chunkBytes) { r, data in
             for k in 0..<r.count { for i in 0..<patternSize { sum[i] += Double(data[k * patternSize + i]) } }
         }
         return sum.map { Float($0 / Double(max(1, count))) }

@@ -59,13 +59,17 @@ public struct NLPAR: Sendable, Hashable {
     }
 
     /// The first pass over `stack`: noise σ of every pattern and, where λ is not given, its estimate.
-    /// Streams map rows with a one-row halo. `progress(done)` counts patterns.
-    public func prepare(_ stack: PatternStack, chunkRows: Int = 16, progress: ((Int) -> Void)? = nil) throws -> Prepared {
+    /// Streams map rows with a one-row halo, as many rows at a time as fit `chunkBytes` (at least one).
+    /// `progress(done)` counts patterns.
+    public func prepare(
+        _ stack: PatternStack, chunkBytes: Int = PatternStack.defaultChunkBytes, progress: ((Int) -> Void)? = nil
+    ) throws -> Prepared {
         guard stack.mapShapeKnown else {
             throw NLPARError.invalid(
                 "\(stack.path): NLPAR needs the map shape, which the file does not state (give the map shape, e.g. --map-shape ROWSxCOLS)")
         }
         let rows = stack.mapRows, cols = stack.mapColumns, np = stack.patternSize
+        let chunkRows = stack.mapRows(fitting: chunkBytes)
         if let m = mask, m.count != np { throw NLPARError.invalid("NLPAR mask has \(m.count) pixels, patterns \(np)") }
         let indices = pixelIndices(np)
         let n = Float(indices.count)

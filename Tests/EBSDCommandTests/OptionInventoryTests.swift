@@ -118,7 +118,7 @@ import MapSimulation
             // preprocessing
             "--operation": .tool("background removal is subtracted unless asked; each library step names its operation", value: "subtract"),
             "--type": .tool("the written sample type; the library writes what it is given", value: "float32"),
-            "--chunk-rows": .tool("map rows the command streams per chunk", value: "16"),
+            "--chunk-rows": .unset("PatternStack.mapRows(fitting: PatternStack.defaultChunkBytes)"),
             "--normalize": .flag("normalised output"), "--npar": .flag("neighbour pattern averaging"),
             // simulation
             "--size": .library(render(KinematicalSimulator.defaultMasterSize)),

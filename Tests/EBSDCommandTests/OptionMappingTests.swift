@@ -41,7 +41,7 @@ import TestSupport
     /// Refinement and signal options left out are `RefinementOptions()` and `MatchingSignalOptions()`; given, they
     /// equal the refine step's keys.
     @Test func refinementAndSignalOptions() throws {
-        #expect(try RefineOptions.parse([]).options == RefinementOptions())
+        #expect(try RefineOptions.parse([]).options() == RefinementOptions())
         let matching = try MatchingOptions.parse(["--master", "m.tif"])
         #expect(matching.signalOptions == MatchingSignalOptions())
         #expect(try matching.bytes() == DictionaryMatchOptions.defaultMemoryBytes, "--memory's default is the library's")
@@ -51,7 +51,7 @@ import TestSupport
         let yaml = "inputs: {map: m.ang, phases: [Na]}\nsteps:\n"
             + "  - refine: {refine_pc: true, map_pc: 9, map_pc_range: 0.02, map_pc_restarts: 3, fast: true}\n"
         guard case .refine(let step) = try PipelineRecipe.parse(yaml, path: "t.yaml").steps[0] else { Issue.record("refine"); return }
-        #expect(try cli.options == step.refinement)
+        #expect(try cli.options() == step.refinement)
         do {
             _ = try RefineOptions.parse(["--map-pc-range", "0"])
             Issue.record("--map-pc-range 0 accepted")

@@ -41,6 +41,7 @@ import Preprocessing
                 "refine_pc": (yaml(refinement.refinePC), "true"), "map_pc": (yaml(refinement.mapPCPatterns), "9"),
                 "map_pc_range": (yaml(refinement.mapPCRange), "0.02"), "map_pc_restarts": (yaml(refinement.mapPCRestarts), "3"),
                 "pseudo_symmetry": (nil, "60@111"), "fast": (yaml(refinement.fastSearch), "true"),
+                "memory": ("\(refinement.memoryBytes >> 30)GB", "512MB"),
             ]) { a, _ in a },
             "neighbour_check": signalKeys.merging(["threshold": (yaml(NeighbourCheckStep.defaultThreshold), "0.3")]) { a, _ in a },
             "wild_spikes": ["tolerance": (yaml(spikes.toleranceDegrees), "5"), "to_zero": (yaml(spikes.replaceWithZeroSolution), "true")],

@@ -169,7 +169,7 @@ enum VendorFixtures {
         }
         let s = try PatternStack.open(path)
         #expect(s.mapRows == 2 && s.mapColumns == 3, "map shape from the description")
-        #expect(try s.meanPattern(chunk: 4) == [Float](repeating: 25, count: 20))
+        #expect(try s.meanPattern(chunkBytes: 4 * 20 * 4) == [Float](repeating: 25, count: 20))
     }
 
     // MARK: bad input

@@ -38,7 +38,7 @@ struct IndexHybrid: ParsableCommand {
                 signal: signal, master: mp, phase: phase, options: try matching.dictionaryOptions(resolution: resolution))
             var hybrid = HybridIndexer(
                 hough: HoughIndexer(detector: det, phases: [phase], voltageKV: kv), matcher: matcher,
-                refinement: try refineOptions.options)
+                refinement: try refineOptions.options(memoryBytes: try matching.bytes()))
             hybrid.ciThreshold = ciThreshold
             hybrid.minimumBands = minBands
             let t0 = Date()

@@ -66,7 +66,7 @@ struct IndexMatch: ParsableCommand {
                     format: "matched %d patterns at %.1f patterns/s (dictionary %@ %.1f s)", s.count,
                     Double(s.count) / Date().timeIntervalSince(t0),
                     source, r.simulationSeconds))
-            let ro = try refineOptions.options
+            let ro = try refineOptions.options(memoryBytes: try matching.bytes())
             if refine || ro.neighbourCheckThreshold > 0 {
                 let t1 = Date()
                 let (refined, report) = try MapRefiner(signal: signal, master: mp, options: ro)

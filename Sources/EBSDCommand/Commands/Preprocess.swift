@@ -28,7 +28,8 @@ struct Preprocess: ParsableCommand {
     @Flag(help: "Zero the pixels outside the inscribed circle.") var circularMask = false
     @Flag(help: "Normalise each pattern to zero mean and unit norm (float output only).") var normalize = false
     @Option(help: "Output sample type: float32, uint16 or uint8.") var type = "float32"
-    @Option(help: "Map rows per streamed chunk.") var chunkRows = 16
+    @Option(help: "Map rows per streamed chunk (default: as many as fit \(PatternStack.defaultChunkBytes >> 20) MB of patterns).")
+    var chunkRows: Int?
     @Option(name: .shortAndLong, help: "Output: multi-page TIFF, or .h5 for kikuchipy's h5ebsd layout (kikuchipy and PyEBSDIndex load it).")
     var output: String
     @Option(help: "Scan of an HDF5 file that holds several (default: the first).") var scan: String?
@@ -39,7 +40,7 @@ struct Preprocess: ParsableCommand {
         if let b = binning { guard b >= 1 else { throw ValidationError("--binning must be ≥ 1") } }
         if let g = gaussian { guard g > 0 else { throw ValidationError("--gaussian must be > 0") } }
         if let d = dynamicBackground { guard d > 0 else { throw ValidationError("--dynamic-background must be > 0") } }
-        guard chunkRows >= 1 else { throw ValidationError("--chunk-rows must be ≥ 1") }
+        guard (chunkRows ?? 1) >= 1 else { throw ValidationError("--chunk-rows must be ≥ 1") }
         if normalize && type != "float32" { throw ValidationError("--normalize needs --type float32") }
     }
 
@@ -98,7 +99,7 @@ struct Preprocess: ParsableCommand {
             let averager = npar ? NeighbourAveraging() : nil
             var r0 = 0
             while r0 < s.mapRows {
-                let rows = r0..<min(s.mapRows, r0 + chunkRows)
+                let rows = r0..<min(s.mapRows, r0 + (chunkRows ?? s.mapRows(fitting: PatternStack.defaultChunkBytes)))
                 let halo = averager == nil ? rows : max(0, rows.lowerBound - 1)..<min(s.mapRows, rows.upperBound + 1)
                 let raw = try s.read((halo.lowerBound * s.mapColumns)..<(halo.upperBound * s.mapColumns))
                 var block = p1.apply(batch: raw, count: halo.count * s.mapColumns)

@@ -33,7 +33,7 @@ struct Refine: ParsableCommand {
             }
             let signal = try matching.signalOptions.signal(detector: det, stack: s.withoutNLPAR)
             let t0 = Date()
-            let (m, report) = try MapRefiner(signal: signal, master: mp, options: try refineOptions.options)
+            let (m, report) = try MapRefiner(signal: signal, master: mp, options: try refineOptions.options(memoryBytes: try matching.bytes()))
                 .refine(start, stack: s, progress: ProgressReporter(total: start.indexedCount, label: "refine").callback)
             if !report.description.isEmpty { say(report.description) }
             say(

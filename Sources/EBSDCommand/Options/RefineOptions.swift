@@ -25,22 +25,22 @@ struct RefineOptions: ParsableArguments {
                 + "as precise as Nelder–Mead on kinematical-like patterns, slightly less on very sharp ones)."))
     var fastRefine = defaults.fastSearch
 
-    func validate() throws { _ = try options }
+    func validate() throws { _ = try options() }
 
-    var options: RefinementOptions {
-        get throws {
-            var o = RefinementOptions()
-            o.refinePC = refinePC
-            o.mapPCPatterns = mapPC
-            o.mapPCRange = mapPCRange
-            o.mapPCRestarts = mapPCRestarts
-            o.neighbourCheckThreshold = neighbourCheck
-            o.fastSearch = fastRefine
-            do { try o.validate() } catch { throw flagError(error) }
-            o.pseudoSymmetry = try pseudoSymmetry.map { s in
-                do { return try PseudoSymmetryOperator(parsing: s) } catch { throw ValidationError("\(error)") }
-            }
-            return o
+    /// The refinement options, with the `--memory` budget of the command's matching options where it has one.
+    func options(memoryBytes: Int? = nil) throws -> RefinementOptions {
+        var o = RefinementOptions()
+        o.memoryBytes = memoryBytes ?? o.memoryBytes
+        o.refinePC = refinePC
+        o.mapPCPatterns = mapPC
+        o.mapPCRange = mapPCRange
+        o.mapPCRestarts = mapPCRestarts
+        o.neighbourCheckThreshold = neighbourCheck
+        o.fastSearch = fastRefine
+        do { try o.validate() } catch { throw flagError(error) }
+        o.pseudoSymmetry = try pseudoSymmetry.map { s in
+            do { return try PseudoSymmetryOperator(parsing: s) } catch { throw ValidationError("\(error)") }
         }
+        return o
     }
 }

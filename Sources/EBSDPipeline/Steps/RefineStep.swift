@@ -2,7 +2,7 @@ import Crystallography
 import PatternMatching
 
 /// `refine`: orientation refinement of every indexed pixel (``MapRefiner``). Keys: `refine_pc`,
-/// `map_pc`, `map_pc_range`, `map_pc_restarts`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, and the signal keys of
+/// `map_pc`, `map_pc_range`, `map_pc_restarts`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, `memory` (e.g. 512MB), and the signal keys of
 /// ``MatchingSignalOptions``.
 public struct RefineStep: RecipeStepParameters {
     public static let stepName = "refine"
@@ -18,6 +18,9 @@ public struct RefineStep: RecipeStepParameters {
         refinement.mapPCRestarts = try r.value("map_pc_restarts") ?? refinement.mapPCRestarts
         refinement.fastSearch = try r.value("fast") ?? refinement.fastSearch
         refinement.pseudoSymmetry = try (r.list("pseudo_symmetry") as [String]?)?.map { try r.pseudoSymmetryOperator($0) } ?? []
+        if let m: String = try r.value("memory") {
+            do { refinement.memoryBytes = try DictionaryMatchOptions.bytes(m) } catch { throw RecipeError("step \(r.label): \(error)") }
+        }
         do { try refinement.validate() } catch { throw RecipeError("step \(r.label): \(error)") }
         signal = try MatchingSignalOptions(recipe: &r)
     }
