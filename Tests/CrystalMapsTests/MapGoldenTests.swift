@@ -131,24 +131,10 @@ import TestSupport
 /// Inputs the fuzzer found (Fuzz/crashes/): each one crashed a reader (a huge number converted to
 /// an integer); now each is a clean error naming the file and line.
 @Suite struct MapFuzzerFindings {
-    /// The `.osc` fuzzer's findings (a phase id too large for an integer trapped in its conversion): each input reads, or
-    /// fails with one line naming the file.
-    @Test func oscCrashInputsReadOrFailCleanly() throws {
-        let folder = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/osc")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("crash-") }
-        #expect(!files.isEmpty)
-        for f in files {
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString).osc")
-            try FileManager.default.copyItem(at: folder.appendingPathComponent(f), to: copy)
-            defer { try? FileManager.default.removeItem(at: copy) }
-            do { _ = try MapFile.read(copy.path) } catch {
-                #expect("\(error)".contains(copy.path) && !"\(error)".contains("\n"), "\(f): \(error)")
-            }
-        }
-    }
-
-    @Test(arguments: [("ang", "NROWS"), ("ctf", "outside the")])
-    func crashInputsAreCleanErrors(reader: String, mention: String) throws {
+    /// Each reader's findings: `.ang` and `.ctf` ones must fail (with the named text); the `.osc` ones (a phase id too
+    /// large for an integer trapped in its conversion) may read, or fail with one line naming the file.
+    @Test(arguments: [("ang", "NROWS" as String?), ("ctf", "outside the"), ("osc", nil)])
+    func crashInputsAreCleanErrors(reader: String, mention: String?) throws {
         let folder = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/\(reader)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("crash-") }
         #expect(!files.isEmpty)
@@ -158,9 +144,10 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: copy) }
             do {
                 _ = try MapFile.read(copy.path)
-                Issue.record("\(f) should fail")
+                if mention != nil { Issue.record("\(f) should fail") }
             } catch {
-                #expect("\(error)".contains(mention) && "\(error)".contains(copy.path), "\(f): \(error)")
+                let text = "\(error)"
+                #expect(text.contains(mention ?? "") && text.contains(copy.path) && !text.contains("\n"), "\(f): \(error)")
             }
         }
     }
