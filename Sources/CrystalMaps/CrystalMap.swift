@@ -57,6 +57,18 @@ public struct CrystalMap: Sendable {
         return c
     }
 
+    /// The mean of property `name` over each phase's pixels (index into ``phases``; nil where the map has no such
+    /// property or the phase no pixel with a finite value). E.g. the mean Hough CI per phase of a multi-phase map.
+    public func phaseMeans(of name: String) -> [Double?] {
+        guard let values = properties[name] else { return [Double?](repeating: nil, count: phases.count) }
+        var sum = [Double](repeating: 0, count: phases.count), n = [Int](repeating: 0, count: phases.count)
+        for (i, p) in phaseIndex.enumerated() where p >= 0 && Int(p) < phases.count && values[i].isFinite {
+            sum[Int(p)] += Double(values[i])
+            n[Int(p)] += 1
+        }
+        return zip(sum, n).map { $1 > 0 ? $0 / Double($1) : nil }
+    }
+
     /// Re-expresses every orientation in another sample frame:
     /// `g' = g · F⁻¹` where `F` rotates old sample coordinates into new ones.
     public func convertingSampleFrame(_ change: SampleFrameChange) -> CrystalMap {

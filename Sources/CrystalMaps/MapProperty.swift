@@ -4,7 +4,10 @@ import Crystallography
 /// Names of the quality properties the readers and writers know.
 public enum MapProperty {
     /// Confidence index of a Hough (band-voting) solution, or as a file states it (EDAX's CI column; −1 = not
-    /// indexed). Never a pattern-matching NCC: that is ``score``.
+    /// indexed). Never a pattern-matching NCC: that is ``score``. Our Hough writes the share of all band-triplet votes
+    /// that agree with the solution's reading of the bands, 0…1 (PyEBSDIndex's confidence metric; see
+    /// `BandIndexer.voteShare`): real Ni 0.41–0.82, a wrong phase's solution 0.15–0.49. A file's CI keeps its
+    /// vendor's meaning (OIM: the votes of the best minus the second solution over all votes).
     public static let confidenceIndex = "ci"
     /// Image quality: EDAX's IQ as read from files; from Hough indexing here, the mean height of the detected
     /// peaks in the band-enhanced Radon transform (OIM's definition).

@@ -13,7 +13,9 @@ public struct HybridIndexer: Sendable {
     public let hough: HoughIndexer
     public let matcher: StackMatcher
     public var refinement: RefinementOptions
-    /// Hough CI below which a pixel goes to the dictionary unless given.
+    /// Hough CI (the triplet-vote share, ``CrystalMaps/MapProperty/confidenceIndex``) below which a pixel goes to the
+    /// dictionary unless given. On the 500 dev Na 60 px patterns, CI < 0.2 alone sends 15 of the 16 wrong Hough
+    /// solutions (> 2°) and 38 of the 484 right ones; with fewer than 6 matched bands too, all 16 and 133.
     public static let defaultCIThreshold = 0.2
     /// Fewest matched Hough bands that skip the dictionary unless given (the reference study's lower band count).
     public static let defaultMinimumBands = 6

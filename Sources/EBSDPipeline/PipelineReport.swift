@@ -26,9 +26,10 @@ struct PipelineReport {
         let g = try GrainAnalysis(map, parameters: gp)
         let st = g.statistics, e = st.e2627
         let hagb = gp.boundaries.highDegrees, lagb = gp.boundaries.lowDegrees
-        let phases = map.phases.map { p in
-            let share = Double(map.phaseIndex.filter { $0 == Int32(p.id - 1) }.count) / Double(map.count)
-            return String(format: "%@ %.2f %%", p.phase.name, 100 * share)
+        let counts = map.phaseCounts, ci = map.phaseMeans(of: MapProperty.confidenceIndex)
+        let phases = map.phases.enumerated().map { i, p in
+            let share = map.count > 0 ? Double(counts[i]) / Double(map.count) : 0
+            return String(format: "%@ %.2f %%", p.phase.name, 100 * share) + (ci[i].map { String(format: " (mean CI %.2f)", $0) } ?? "")
         }
         return [
             (

@@ -15,19 +15,18 @@ public struct BandIndexer: Sendable {
     /// Trial orientations come from pairs among the strongest `seedBands` bands only
     /// (the strongest are the most reliable); votes count all bands.
     public var seedBands = 7
+    /// How the phase is chosen among the libraries' solutions (``PhaseChoice``).
+    public var phaseChoice = PhaseChoice()
 
     public init(libraries: [ReflectorLibrary]) { self.libraries = libraries }
 
-    /// The best solution over all libraries: most bands matched, then smallest fit.
-    public func index(_ n: [Vector3]) -> IndexingSolution? {
-        var best: IndexingSolution?
-        for s in indexEach(n) {
-            guard let s else { continue }
-            if best == nil || s.bandsMatched > best!.bandsMatched || (s.bandsMatched == best!.bandsMatched && s.fit < best!.fit) {
-                best = s
-            }
-        }
-        return best
+    /// The best solution over all libraries by band geometry alone (``PhaseChoice/score(_:)``).
+    public func index(_ n: [Vector3]) -> IndexingSolution? { candidates(n).first }
+
+    /// The best solution by band geometry, then the solutions of other phases geometry cannot tell from it
+    /// (``PhaseChoice/candidates(_:groups:)``), for the band-width check to decide.
+    public func candidates(_ n: [Vector3]) -> [IndexingSolution] {
+        phaseChoice.candidates(indexEach(n).compactMap { $0 }, groups: libraries.map(\.phase.laueGroup))
     }
 
     /// One solution (or nil) per library, each with its `phaseIndex` set.
@@ -117,16 +116,99 @@ public struct BandIndexer: Sendable {
             if best == nil || matched > best!.1 || (matched == best!.1 && fit < best!.2) { best = (rot, matched, fit) }
         }
         guard let (rot, matched, fit) = best else { return nil }
-        // runner-up: best vote count among candidates far (> 5°) from the solution
-        let cos5 = cos(2.5 * Double.pi / 180)
-        var second = 0
-        for (g, count) in candidates where count > second {
-            let q = Rotation(matrix: g).q
-            if group.maxAbsScalar(q * rot.q.conjugate) < cos5 { second = count }
-        }
         return IndexingSolution(
             rotation: rot, phaseIndex: 0, bandsDetected: nb, bandsMatched: matched,
-            confidence: Double(matched - min(second, matched)) / Double(nb), fit: fit * 180 / .pi)
+            confidence: voteShare(n, lib, families: assignedFamilies(rot, n, lib, cosFit)), fit: fit * 180 / .pi)
+    }
+
+    /// The family of the reflector each band is matched to by `rotation` (nil: the band is not explained).
+    func assignedFamilies(_ rotation: Rotation, _ n: [Vector3], _ lib: ReflectorLibrary, _ cosFit: Double) -> [Int?] {
+        n.map { s in
+            let v = rotation.apply(s)
+            var best = -1, bd = -1.0
+            for (k, c) in lib.normals.enumerated() {
+                let d = abs(v.dot(c))
+                if d > bd { (best, bd) = (k, d) }
+            }
+            return bd >= cosFit && best >= 0 ? lib.family[best] : nil
+        }
+    }
+
+    /// The confidence index: the share of all band-triplet votes that agree with the solution's assignment of bands
+    /// to reflector families. Every three detected bands whose three inter-band angles match the angles among three
+    /// reflectors (each ± ``pairTolerance``) vote, on each band, for the family that band would be: one vote per band
+    /// for every distinct family triple that fits. The votes a band receives for the family the solution gives it count
+    /// for the solution; bands it does not explain, and votes for other families, count against it. 1: every triplet
+    /// of bands reads as the solution reads them; near 0: the solution is one reading among many. This is
+    /// PyEBSDIndex's confidence metric (the share of its triplet-vote accumulator on the solution's band assignments);
+    /// OIM's CI instead compares the best and second solutions' votes, which penalises every spurious band a detector
+    /// picks up, where here spurious bands cast few votes.
+    func voteShare(_ n: [Vector3], _ lib: ReflectorLibrary, families: [Int?]) -> Double {
+        let nb = n.count, nn = lib.normals.count, nf = lib.familyCount, words = (nn + 63) / 64
+        guard nb >= 3, nf > 0 else { return 0 }
+        // for each band pair (i < j) and reflector a: the reflectors b with angle(a, b) ≈ angle(i, j), as bits
+        var match = [UInt64](repeating: 0, count: nb * nb * nn * words)
+        func base(_ i: Int, _ j: Int) -> Int { (i * nb + j) * nn * words }
+        for i in 0..<nb {
+            for j in (i + 1)..<nb {
+                let alpha = Float(acos(min(1, abs(n[i].dot(n[j])))))
+                var lo = 0, hi = lib.pairs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if lib.pairs[mid].angle < alpha - Float(pairTolerance) { lo = mid + 1 } else { hi = mid }
+                }
+                let o = base(i, j)
+                var k = lo
+                while k < lib.pairs.count && lib.pairs[k].angle <= alpha + Float(pairTolerance) {
+                    let a = Int(lib.pairs[k].i), b = Int(lib.pairs[k].j)
+                    match[o + a * words + b / 64] |= 1 << UInt64(b % 64)
+                    match[o + b * words + a / 64] |= 1 << UInt64(a % 64)
+                    k += 1
+                }
+            }
+        }
+        var votes = [Int](repeating: 0, count: nb * nf)
+        var seen = [Bool](repeating: false, count: nf * nf * nf)
+        var touched: [Int] = []
+        for i in 0..<nb {
+            for j in (i + 1)..<nb {
+                let ij = base(i, j)
+                for k in (j + 1)..<nb {
+                    let ik = base(i, k), jk = base(j, k)
+                    for a in 0..<nn {
+                        for wb in 0..<words {
+                            var bits = match[ij + a * words + wb]
+                            while bits != 0 {
+                                let b = wb * 64 + bits.trailingZeroBitCount
+                                bits &= bits - 1
+                                for wc in 0..<words {
+                                    var cs = match[ik + a * words + wc] & match[jk + b * words + wc]
+                                    while cs != 0 {
+                                        let c = wc * 64 + cs.trailingZeroBitCount
+                                        cs &= cs - 1
+                                        let key = (lib.family[a] * nf + lib.family[b]) * nf + lib.family[c]
+                                        if !seen[key] {
+                                            seen[key] = true
+                                            touched.append(key)
+                                            votes[i * nf + lib.family[a]] += 1
+                                            votes[j * nf + lib.family[b]] += 1
+                                            votes[k * nf + lib.family[c]] += 1
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for key in touched { seen[key] = false }
+                    touched.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        let all = votes.reduce(0, +)
+        guard all > 0 else { return 0 }
+        var agree = 0
+        for (b, f) in families.enumerated() { if let f { agree += votes[b * nf + f] } }
+        return Double(agree) / Double(all)
     }
 
     /// Least-squares rotation from the bands matched by `start` (two passes).

@@ -67,9 +67,9 @@ public struct HoughIndexer: Sendable {
     /// Preprocessing before the Radon transform; replaceable, e.g. with a Gaussian pre-filter added.
     public var preprocessor: Preprocessor
     public let phases: [Phase]
-    /// Phase choice between solutions within `phaseMatchSlack` matched bands of the best: by band widths.
+    /// The band-width check that decides between phases geometry cannot tell apart (several phases only; the
+    /// geometric choice is ``indexer``'s ``BandIndexer/phaseChoice``).
     public let widthCheck: BandWidthCheck?
-    public var phaseMatchSlack = 2
     /// Final orientation refinement on the enhanced Radon transform, with every band of the
     /// reflector library (nil: off). Dev Na sets: 120 px median error 0.244° → 0.162°, 60 px
     /// 94.6 % → 96.8 % within 2° and median 0.60° → 0.38°, for 2–7 % of the time.
@@ -217,10 +217,8 @@ public struct HoughIndexer: Sendable {
                 meanIntensity: PatternQuality.meanIntensity(pattern))
         }
         guard let widthCheck else { return result(indexer.index(normals)) }
-        let each = indexer.indexEach(normals).compactMap { $0 }
-        guard let top = each.map(\.bandsMatched).max() else { return result(nil) }
-        let close = each.filter { $0.bandsMatched >= top - phaseMatchSlack }
-        if close.count == 1 { return result(close[0]) }
+        let close = indexer.candidates(normals)
+        if close.count <= 1 { return result(close.first) }
         background.withUnsafeBufferPointer { pb in
             t.withUnsafeMutableBufferPointer { radon.transform(pb.baseAddress!, into: $0.baseAddress!) }
         }

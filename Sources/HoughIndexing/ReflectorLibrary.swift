@@ -6,6 +6,10 @@ public struct ReflectorLibrary: Sendable {
     public let phase: Phase
     /// Unit plane normals in the Cartesian crystal frame, one per ±g pair.
     public let normals: [Vector3]
+    /// The family (0 = largest d-spacing) of each normal.
+    public let family: [Int]
+    /// The number of families taken.
+    public let familyCount: Int
     /// Library pairs sorted by their acute inter-planar angle (radians).
     let pairs: [(i: Int16, j: Int16, angle: Float)]
 
@@ -19,6 +23,7 @@ public struct ReflectorLibrary: Sendable {
         let fmax = all.map(\.structureFactor).max() ?? 0
         let fams = all.filter { $0.structureFactor >= minimumRelativeF * fmax }.sorted { $0.d > $1.d }
         var normals: [Vector3] = []
+        var family: [Int] = []
         var taken = 0
         for f in fams {
             var add: [Vector3] = []
@@ -29,10 +34,13 @@ public struct ReflectorLibrary: Sendable {
             }
             if add.isEmpty { continue }
             normals += add
+            family += [Int](repeating: taken, count: add.count)
             taken += 1
             if taken == familyCount { break }
         }
         self.normals = normals
+        self.family = family
+        self.familyCount = taken
         var p: [(Int16, Int16, Float)] = []
         for i in normals.indices {
             for j in normals.indices where j > i {

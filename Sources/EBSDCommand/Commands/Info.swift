@@ -36,6 +36,7 @@ struct Info: ParsableCommand {
             m.count - m.indexedCount)
         s += "phases:\n"
         let counts = m.phaseCounts
+        let ci = m.phaseMeans(of: MapProperty.confidenceIndex), score = m.phaseMeans(of: MapProperty.score)
         for (i, p) in m.phases.enumerated() {
             let l = p.phase.lattice
             s +=
@@ -45,6 +46,8 @@ struct Info: ParsableCommand {
                 format: "  a=%.4f b=%.4f c=%.4f Å  α=%.2f β=%.2f γ=%.2f°  %d px (%.2f %%)\n",
                 l.a * 10, l.b * 10, l.c * 10, l.alpha * 180 / .pi, l.beta * 180 / .pi, l.gamma * 180 / .pi,
                 counts[i], m.count > 0 ? 100 * Double(counts[i]) / Double(m.count) : 0)
+            let means = [ci[i].map { String(format: "mean CI %.3f", $0) }, score[i].map { String(format: "mean score %.3f", $0) }]
+            if !means.compactMap({ $0 }).isEmpty { s += "      " + means.compactMap { $0 }.joined(separator: ", ") + "\n" }
         }
         s += "properties:\n"
         for k in m.properties.keys.sorted() {
@@ -58,11 +61,16 @@ struct Info: ParsableCommand {
 
     func jsonSummary(_ m: CrystalMap) -> String {
         let counts = m.phaseCounts
+        let ci = m.phaseMeans(of: MapProperty.confidenceIndex), score = m.phaseMeans(of: MapProperty.score)
         let obj: [String: Any] = [
             "file": file, "rows": m.grid.rows, "columns": m.grid.columns, "step_x": m.grid.stepX, "step_y": m.grid.stepY,
             "points": m.count, "indexed": m.indexedCount, "indexed_fraction": m.indexedFraction,
             "phases": m.phases.enumerated().map { i, p in
-                ["id": p.id, "name": p.phase.name, "laue_group": p.phase.laueGroup.symbol, "pixels": counts[i]] as [String: Any]
+                [
+                    "id": p.id, "name": p.phase.name, "laue_group": p.phase.laueGroup.symbol, "pixels": counts[i],
+                    "fraction": m.count > 0 ? Double(counts[i]) / Double(m.count) : 0, "mean_ci": ci[i] ?? NSNull(),
+                    "mean_score": score[i] ?? NSNull(),
+                ] as [String: Any]
             },
             "properties": m.properties.keys.sorted(),
         ]
