@@ -25,6 +25,8 @@ public struct HoughPCCalibration: Sendable {
     /// Detector shape, tilts and binning; its first PC is ignored (each calibration detects at its start).
     public var template: Detector
     public var bandCount = HoughIndexer.defaultBandCount
+    /// Reflector families per phase (nil: ``HoughIndexer/defaultFamilyCount(phases:)``).
+    public var familyCount: Int?
     /// The global and local search (±0.05 by default).
     public var search = PCSearch()
     /// Penalty (degrees) per pattern not indexed, and per fraction of its bands not explained.
@@ -47,20 +49,32 @@ public struct HoughPCCalibration: Sendable {
         public var restarts: [PatternCenter] = []
     }
 
-    /// Patterns with their bands and enhanced transforms, detected with one PC.
+    /// Patterns with their bands and enhanced transforms, detected with one PC, and each pattern's phase as Hough
+    /// chooses it there (band geometry, then band widths; nil where it indexes none).
     public struct Prepared: Sendable {
         public let hough: HoughIndexer
         public let bands: [[Band]]
         public let enhanced: [[Float]]
+        public let phases: [Int?]
+
+        /// The solution of pattern `k` seen from `pc`: its phase's, so that another phase explaining its bands better
+        /// at some trial PC cannot pull the fit (every phase's by band geometry where none was chosen).
+        func solution(_ k: Int, at pc: PatternCenter) -> IndexingSolution? {
+            let normals = hough.bandNormals(bands[k], pc: pc)
+            guard let phase = phases[k], hough.indexer.libraries.count > 1 else { return hough.indexer.index(normals) }
+            return hough.indexer.indexEach(normals)[phase]
+        }
     }
 
     /// Detects the bands of `patterns` once, with PC `pc`.
     public func prepare(_ patterns: [[Float]], at pc: PatternCenter) -> Prepared {
         var d = template
         d.pcs = [pc]
-        let hi = HoughIndexer(detector: d, phases: phases, bandCount: bandCount, binning: 1)
+        let hi = HoughIndexer(detector: d, phases: phases, bandCount: bandCount, familyCount: familyCount, binning: 1)
         var bands = [[Band]](repeating: [], count: patterns.count), enhanced = [[Float]](repeating: [], count: patterns.count)
+        var chosen = [Int?](repeating: nil, count: patterns.count)
         for (k, p) in patterns.enumerated() {
+            if phases.count > 1 { chosen[k] = hi.analyse(p).solution?.phaseIndex }
             let pre = hi.preprocessor.apply(p)
             var t = [Float](repeating: 0, count: hi.radon.thetaCount * hi.radon.rhoCount)
             pre.withUnsafeBufferPointer { pb in
@@ -69,15 +83,15 @@ public struct HoughPCCalibration: Sendable {
             enhanced[k] = hi.bands.enhance(t)
             bands[k] = hi.bands.detect(enhanced: enhanced[k])
         }
-        return Prepared(hough: hi, bands: bands, enhanced: enhanced)
+        return Prepared(hough: hi, bands: bands, enhanced: enhanced, phases: chosen)
     }
 
     /// The Hough misfit (degrees, with penalties) of prepared patterns seen from `pc`.
     public func misfit(_ pc: PatternCenter, _ p: Prepared) -> Double {
         guard PCSearch.plausible(pc) else { return .infinity }
         var total = 0.0
-        for b in p.bands {
-            guard let s = p.hough.indexer.index(p.hough.bandNormals(b, pc: pc)) else {
+        for k in p.bands.indices {
+            guard let s = p.solution(k, at: pc) else {
                 total += Self.unindexedPenalty
                 continue
             }
@@ -90,8 +104,8 @@ public struct HoughPCCalibration: Sendable {
     public func score(_ pc: PatternCenter, _ p: Prepared) -> Double {
         guard PCSearch.plausible(pc), let rr = p.hough.radonRefinement else { return 0 }
         var total = 0.0
-        for (k, b) in p.bands.enumerated() {
-            guard let s = p.hough.indexer.index(p.hough.bandNormals(b, pc: pc)) else { continue }
+        for k in p.bands.indices {
+            guard let s = p.solution(k, at: pc) else { continue }
             let normals = p.hough.indexer.libraries[s.phaseIndex].normals
             total += rr.refine(enhanced: p.enhanced[k], start: s.rotation, crystalNormals: normals, pc: pc).score ?? 0
         }
