@@ -44,8 +44,16 @@ public struct HoughThenMatchingPCCalibration: Sendable {
         guard let master, !patterns.isEmpty else { return Result(pc: h.pc, hough: h, matching: nil, spread: h.spread) }
         var det = hough.template
         det.pcs = [h.pc]
-        let hi = HoughIndexer(detector: det, phases: hough.phases, bandCount: hough.bandCount)
-        let starts = patterns.map { hi.index($0).0?.rotation ?? .identity }
+        let hi = HoughIndexer(detector: det, phases: hough.phases, bandCount: hough.bandCount, familyCount: hough.familyCount)
+        // with several phases, only the patterns Hough reads as the master's phase are matched against it
+        let found = patterns.map { hi.index($0).0 }
+        let masterPhase = master.description.flatMap { d in hough.phases.firstIndex { $0.name.lowercased() == d.phase.lowercased() } }
+        var used = Array(patterns.indices)
+        if hough.phases.count > 1, let masterPhase {
+            let own = used.filter { found[$0]?.phaseIndex == masterPhase }
+            if !own.isEmpty { used = own }
+        }
+        let starts = used.map { found[$0]?.rotation ?? .identity }
         let factor = max(1, (det.columns + matchingSize - 1) / matchingSize)
         let binned = det.binned(by: factor)
         let background = DynamicBackground.defaultSigma(columns: det.columns)
@@ -56,10 +64,10 @@ public struct HoughThenMatchingPCCalibration: Sendable {
         cal.search.range = matchingRange
         cal.search.gridPoints = 1
         cal.search.localStep = matchingRange / 4
-        let raw = patterns.flatMap { $0 }
+        let raw = used.flatMap { patterns[$0] }
         let m =
-            restarts.map { cal.calibrate(raw, count: patterns.count, starts: starts, start: h.pc, restarts: $0, seed: seed) }
-            ?? cal.calibrate(raw, count: patterns.count, starts: starts, start: h.pc)
+            restarts.map { cal.calibrate(raw, count: used.count, starts: starts, start: h.pc, restarts: $0, seed: seed) }
+            ?? cal.calibrate(raw, count: used.count, starts: starts, start: h.pc)
         return Result(pc: m.pc, hough: h, matching: m, spread: m.spread)
     }
 

@@ -33,4 +33,30 @@ import EBSDCore
                 + "with matching \(matching.map { String(format: "%.4f", $0) })")
         #expect(matching.filter { $0 <= 0.002 }.count >= 9 * n / 10)
     }
+
+    /// Issue 28: a mixed field of view — 2 Ni and 4 α-Fe patterns (this library's dynamical masters, 120 px, known PC)
+    /// — calibrated with phases {Ni, α-Fe} and the Ni master: the matching stage takes only the patterns Hough reads
+    /// as Ni, so the Fe patterns do not pull the PC; from 3 random starts it ends within 0.001 of the truth (measured:
+    /// 0.0001 each; 0.0002–0.0004 when the Fe patterns are matched against the Ni master too — NCC matching shrugs
+    /// off a wrong-phase minority, so this guards the result rather than separating the two).
+    @Test func mixedPhasesWithOneMaster() throws {
+        let truth = PatternCenter(0.48, 0.24, 0.55)
+        let root = SharedData.packageRoot.appendingPathComponent("MasterPatterns")
+        let ni = try MasterPattern.read(root.appendingPathComponent("Ni-20kV-dynamical.tif").path)
+        let fe = try MasterPattern.read(root.appendingPathComponent("Fe-20kV-dynamical.tif").path)
+        let det = Detector(rows: 120, columns: 120, pc: truth)
+        var rng = SplitMix64(seed: 28)
+        let patterns = (0..<6).map { k in PatternProjector(master: k < 2 ? ni : fe, detector: det).pattern(Rotation.random(using: &rng)) }
+        let cal = HoughThenMatchingPCCalibration(detector: det, phases: [.nickel, .alphaIron], master: ni)
+        var starts = SplitMix64(seed: 6)
+        var errors: [Double] = []
+        for _ in 0..<3 {
+            let s = PatternCenter(
+                truth.x + (2 * starts.unitOpen() - 1) * 0.05, truth.y + (2 * starts.unitOpen() - 1) * 0.05,
+                truth.z + (2 * starts.unitOpen() - 1) * 0.05)
+            errors.append(cal.calibrate(patterns, start: s).pc.largestDifference(to: truth))
+        }
+        print("mixed Ni/Fe PC errors with the Ni master: \(errors.map { String(format: "%.4f", $0) })")
+        #expect(errors.allSatisfy { $0 <= 0.001 })
+    }
 }
