@@ -4,7 +4,7 @@ import EBSDHDF5
 
 /// A pattern stack with its map shape: the patterns of a rows × columns scan
 /// in scan order (row by row). Formats: multi-page TIFF (8/16-bit, float),
-/// a folder of PNG/TIFF/BMP images, NORDIF `Pattern.dat` (+ `Setting.txt`),
+/// a folder of PNG/TIFF/BMP/JPEG images or one such image, NORDIF `Pattern.dat` (+ `Setting.txt`),
 /// EDAX `.up1`/`.up2`, Oxford `.ebsp` (uncompressed), and the instrument HDF5 layouts of ``HDF5Layout``.
 public struct PatternStack: Sendable {
     public let source: any PatternSource
@@ -55,10 +55,12 @@ public struct PatternStack: Sendable {
             case "up1", "up2": source = try EdaxUPSource(path)
             case "ebsp": source = try OxfordEbspSource(path)
             case "h5", "hdf5", "h5oina", "oh5", "h5ebsd", "edaxh5": source = try HDF5Layout.openStack(path, scan: scan)
+            case let e where SingleImageSource.extensions.contains(e): source = try SingleImageSource(path)
             default:
                 throw .cannotOpen(
                     path: path,
-                    reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp, .h5oina, .h5, .oh5 or a folder of images)")
+                    reason: "unknown pattern format (expected .tif, .dat, .up1, .up2, .ebsp, .h5oina, .h5, .oh5, one .png/.bmp/.jpg "
+                        + "image or a folder of images)")
             }
         }
         return try PatternStack(source: source, mapShape: mapShape, stepMicrons: stepMicrons)

@@ -32,7 +32,8 @@ import Crystallography
         #expect(map.indexedCount == 8 && !map.isIndexed(8))
     }
 
-    /// `inputs.name_pattern` places names the automatic rules cannot read (column first: `Ni c{col} r{row}.png`).
+    /// `inputs.name_pattern` places names the automatic rules cannot read (column first: `Ni c{col} r{row}.png`); the
+    /// `hough` step with two phases (issue 28) and the recorded static background reads every point as Ni, not α-Fe.
     @Test func recipeWithNamePattern() throws {
         let ni = try NickelData()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-named-\(UUID().uuidString)")
@@ -45,6 +46,10 @@ import Crystallography
                 pixels: ni.raw[(k * size)..<((k + 1) * size)].map { UInt8($0) })
                 .write(to: images.appendingPathComponent("Ni c\(k % 3 + 1) r\(k / 3 + 1).png").path)
         }
+        // the recorded static background beside the export, as a user would give it
+        let background = dir.appendingPathComponent("background.png")
+        try PNGImage(width: NickelData.columns, height: NickelData.rows, channels: 1, pixels: ni.background.map { UInt8($0) })
+            .write(to: background.path)
         let pc = ni.meanPC
         func recipe(_ pattern: String) throws -> PipelineRecipe {
             try PipelineRecipe.parse(
@@ -54,15 +59,16 @@ import Crystallography
                   name_pattern: "\(pattern)"
                   step_um: 1.5
                   detector: {pc: [\(pc.x), \(pc.y), \(pc.z)]}
-                  phases: [Ni]
+                  phases: [Ni, alpha-Fe]
                 steps:
-                  - hough: {}
+                  - hough: {static_background: \(background.path)}
                 """, path: "inline.yaml")
         }
         var runner = try PipelineRunner(recipe: try recipe("Ni c{col} r{row}.png"), base: "", outputFolder: dir.appendingPathComponent("out").path)
         runner.message = { _ in }
         let map = try #require(try runner.run())
         #expect(map.grid.rows == 3 && map.grid.columns == 3 && map.grid.stepX == 1.5 && map.indexedCount == 9)
+        #expect(map.phases.map(\.phase.name) == ["Ni", "alpha-Fe"] && map.phaseIndex.allSatisfy { $0 == 0 })
         let within = (0..<NickelData.count).filter { k in
             Orientation(map.rotations[k], .cubicHigh).disorientationAngle(to: Orientation(ni.references[k], .cubicHigh)) < 2 * .pi / 180
         }
