@@ -39,6 +39,26 @@ int ebsd_png_read(const char *path, int channels, uint8_t *buffer, size_t buffer
     return 0;
 }
 
+int ebsd_png_is_16bit(const char *path, char *err, size_t errlen) {
+    png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, path)) { copy_msg(err, errlen, image.message); return -1; }
+    int sixteen = (image.format & PNG_FORMAT_FLAG_LINEAR) ? 1 : 0;
+    png_image_free(&image);
+    return sixteen;
+}
+
+/* A 16-bit file without a gAMA chunk is read as linear by the simplified API, so its samples pass unchanged. */
+int ebsd_png_read16(const char *path, int channels, uint16_t *buffer, size_t bufferCount, char *err, size_t errlen) {
+    png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, path)) { copy_msg(err, errlen, image.message); return 1; }
+    image.format = channels == 1 ? PNG_FORMAT_LINEAR_Y : PNG_FORMAT_LINEAR_RGB;
+    if ((size_t)PNG_IMAGE_SIZE(image) != bufferCount * sizeof(uint16_t)) {
+        png_image_free(&image); copy_msg(err, errlen, "buffer size does not match the image"); return 2;
+    }
+    if (!png_image_finish_read(&image, NULL, buffer, 0, NULL)) { copy_msg(err, errlen, image.message); return 3; }
+    return 0;
+}
+
 int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
                    const uint8_t *pixels, char *err, size_t errlen) {
     png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;

@@ -35,6 +35,28 @@ public struct PNGImage: Sendable {
         return PNGImage(width: Int(w), height: Int(h), channels: channels, pixels: buf)
     }
 
+    /// Whether the PNG at `path` holds 16-bit samples.
+    public static func is16Bit(_ path: String) throws(ImageIOError) -> Bool {
+        var err = [CChar](repeating: 0, count: 256)
+        let r = ebsd_png_is_16bit(path, &err, 256)
+        if r < 0 { throw .malformed(path: path, page: nil, message: String(cString: err)) }
+        return r == 1
+    }
+
+    /// A 16-bit PNG's samples unchanged, as gray (colour files: RGB, `channels` 3), row-major.
+    public static func read16(_ path: String) throws(ImageIOError) -> (width: Int, height: Int, channels: Int, pixels: [UInt16]) {
+        var w: UInt32 = 0, h: UInt32 = 0, colour: Int32 = 0
+        var err = [CChar](repeating: 0, count: 256)
+        if ebsd_png_read_size(path, &w, &h, &colour, &err, 256) != 0 {
+            throw .malformed(path: path, page: nil, message: String(cString: err))
+        }
+        let channels = colour != 0 ? 3 : 1
+        var buf = [UInt16](repeating: 0, count: Int(w) * Int(h) * channels)
+        let rc = buf.withUnsafeMutableBufferPointer { ebsd_png_read16(path, Int32(channels), $0.baseAddress, $0.count, &err, 256) }
+        if rc != 0 { throw .malformed(path: path, page: nil, message: String(cString: err)) }
+        return (Int(w), Int(h), channels, buf)
+    }
+
     /// Writes through a temporary file and a rename.
     public func write(to path: String) throws(ImageIOError) {
         let tmp = temporaryPath(for: path)

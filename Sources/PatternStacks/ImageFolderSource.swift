@@ -57,6 +57,11 @@ public final class ImageFolderSource: PatternSource, @unchecked Sendable {
     static func loadWithColour(_ file: String) throws(PatternStackError) -> (rows: Int, columns: Int, pixels: [Float], colour: Bool) {
         do {
             switch (file as NSString).pathExtension.lowercased() {
+            case "png" where try PNGImage.is16Bit(file):
+                let p = try PNGImage.read16(file)
+                if p.channels == 1 { return (p.height, p.width, p.pixels.map(Float.init), false) }
+                let g = TIFFReader.gray(interleaved: p.pixels.map(Float.init), channels: p.channels)
+                return (p.height, p.width, g.pixels, g.colour)
             case "png":
                 let p = try PNGImage.read(file, channels: nil)
                 if p.channels == 1 { return (p.height, p.width, p.pixels.map(Float.init), false) }

@@ -126,4 +126,21 @@ import CrystalMaps
         let differing = zip(theirs, ours.pixels).filter { $0 != Double($1) }.count
         #expect(differing == 0, "\(differing) of \(theirs.count) pixels differ")
     }
+
+    /// 16-bit gray PNGs (as Pillow writes them) keep their 16-bit values, in a folder and as one image.
+    @Test(.enabled(if: PeerPython.has("PIL"), "the peer environment lacks Pillow: the 16-bit PNG check is skipped"))
+    func sixteenBitPNGKeepsItsValues() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let code = "import sys, json, numpy as np; from PIL import Image\n"
+            + "a = (np.arange(12 * 10, dtype=np.uint32).reshape(12, 10) * 523 % 65536).astype(np.uint16)\n"
+            + "for k in range(2): Image.fromarray(a + k).save(f'{sys.argv[1]}/p_{k}.png')\n"
+            + "print(json.dumps({'pixels': a.ravel().tolist()}))"
+        let written = try #require(try PeerPython.json(["-c", code, dir.path])["pixels"] as? [Double])
+        let stack = try PatternStack.open(dir.path)
+        #expect(stack.count == 2 && stack.patternRows == 12 && stack.patternColumns == 10)
+        let both = try stack.read(0..<2)
+        #expect(both.prefix(120).map(Double.init) == written && both.suffix(120).map(Double.init) == written.map { $0 + 1 })
+        #expect(try PatternStack.open(dir.appendingPathComponent("p_0.png").path).read(0..<1).map(Double.init) == written)
+    }
 }

@@ -28,6 +28,11 @@ int ebsd_png_read_size(const char *path, uint32_t *width, uint32_t *height, int 
 int ebsd_png_read(const char *path, int channels, uint8_t *buffer, size_t bufferSize,
                   char *err, size_t errlen);
 /// Writes gray8 (channels 1), RGB8 (3) or RGBA8 (4) pixels, rows top to bottom.
+/// Whether the PNG holds 16-bit samples (1) or 8-bit or fewer (0); -1 with a message in err.
+int ebsd_png_is_16bit(const char *path, char *err, size_t errlen);
+/// Reads a 16-bit PNG's samples unchanged as gray (channels 1) or RGB (channels 3) into `buffer` of exactly
+/// width*height*channels values. Returns 0 on success.
+int ebsd_png_read16(const char *path, int channels, uint16_t *buffer, size_t bufferCount, char *err, size_t errlen);
 int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
                    const uint8_t *pixels, char *err, size_t errlen);
 
