@@ -37,7 +37,8 @@ import EBSDPipeline
 
     static func logged(_ ni: NickelData) throws -> (PatternStack, ReadLog) {
         let log = ReadLog()
-        let memory = try MemoryPatternSource(data: ni.raw, patternRows: NickelData.rows, patternColumns: NickelData.columns, mapShape: (3, 3))
+        let memory = try MemoryPatternSource(
+            data: ni.raw, patternRows: NickelData.rows, patternColumns: NickelData.columns, mapShape: (3, 3))
         return (try PatternStack(source: LoggingSource(base: memory, log: log)), log)
     }
 

@@ -64,7 +64,8 @@ import Crystallography
                   - hough: {static_background: \(background.path)}
                 """, path: "inline.yaml")
         }
-        var runner = try PipelineRunner(recipe: try recipe("Ni c{col} r{row}.png"), base: "", outputFolder: dir.appendingPathComponent("out").path)
+        var runner = try PipelineRunner(
+            recipe: try recipe("Ni c{col} r{row}.png"), base: "", outputFolder: dir.appendingPathComponent("out").path)
         runner.message = { _ in }
         let map = try #require(try runner.run())
         #expect(map.grid.rows == 3 && map.grid.columns == 3 && map.grid.stepX == 1.5 && map.indexedCount == 9)

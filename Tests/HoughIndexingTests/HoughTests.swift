@@ -113,7 +113,8 @@ import EBSDCore
     @Test(arguments: [4, nil])
     func realNickelAgainstIron(families: Int?) throws {
         let ni = try NickelData()
-        let hi = HoughIndexer(detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel, .alphaIron], familyCount: families)
+        let hi = HoughIndexer(
+            detector: Detector(rows: 60, columns: 60, pc: ni.meanPC), phases: [.nickel, .alphaIron], familyCount: families)
         let found = (0..<NickelData.count).map { hi.index(ni.patterns[$0]).0 }
         let right = found.filter { $0?.phaseIndex == 0 }.count
         let ci = found.map { $0?.confidence ?? -1 }

@@ -84,7 +84,8 @@ import CrystalMaps
         let stack = try PatternStack.open(dir.path, naming: naming)
         #expect(stack.mapRows == 3 && stack.mapColumns == 3 && stack.missingPoints.isEmpty && !stack.stepKnown)
         #expect(try stack.read(0..<NickelData.count) == ni.raw && stack.metadata?.layoutDescription?.contains("colour") == false)
-        #expect(throws: PatternStackError.self) { try PatternStack.open(dir.path, naming: ImageFolderNaming(pattern: try ImageNamePattern("Fe_{index}.png"))) }
+        let unmatched = ImageFolderNaming(pattern: try ImageNamePattern("Fe_{index}.png"))
+        #expect(throws: PatternStackError.self) { try PatternStack.open(dir.path, naming: unmatched) }
     }
 
     /// The 9 real Ni patterns written as RGB PNGs under OIM names in another order, one left out, one stray: the

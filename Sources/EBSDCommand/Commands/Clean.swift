@@ -76,7 +76,8 @@ struct Clean: ParsableCommand {
             guard map.indexedCount > 0 else { throw ValidationError("\(file): the map has no indexed pixel") }
             var verify: (@Sendable (Int, Rotation, Rotation) -> Bool)?
             if let sp = patterns, let mpPath = master {
-                let (det, stack) = try geometry.detectorAndStack(sp, mapShape: (map.grid.rows, map.grid.columns), naming: try names.naming())
+                let (det, stack) = try geometry.detectorAndStack(
+                    sp, mapShape: (map.grid.rows, map.grid.columns), naming: try names.naming())
                 verify =
                     PatternFlipCheck(
                         stack: stack, master: try MasterPattern.read(mpPath), detector: det,

@@ -33,7 +33,8 @@ struct Refine: ParsableCommand {
             }
             let signal = try matching.signalOptions.signal(detector: det, stack: s.withoutNLPAR)
             let t0 = Date()
-            let (m, report) = try MapRefiner(signal: signal, master: mp, options: try refineOptions.options(memoryBytes: try matching.bytes()))
+            let options = try refineOptions.options(memoryBytes: try matching.bytes())
+            let (m, report) = try MapRefiner(signal: signal, master: mp, options: options)
                 .refine(start, stack: s, progress: ProgressReporter(total: start.indexedCount, label: "refine").callback)
             if !report.description.isEmpty { say(report.description) }
             say(

@@ -2,7 +2,8 @@ import Crystallography
 import PatternMatching
 
 /// `refine`: orientation refinement of every indexed pixel (``MapRefiner``). Keys: `refine_pc`,
-/// `map_pc`, `map_pc_range`, `map_pc_restarts`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, `memory` (e.g. 512MB), and the signal keys of
+/// `map_pc`, `map_pc_range`, `map_pc_restarts`, `pseudo_symmetry` (ANGLE@UVW, one or a list), `fast`, `memory` (e.g. 512MB),
+/// and the signal keys of
 /// ``MatchingSignalOptions``.
 public struct RefineStep: RecipeStepParameters {
     public static let stepName = "refine"
