@@ -13,19 +13,16 @@ import numpy as np
 
 with contextlib.redirect_stdout(sys.stderr):
     import kikuchipy as kp
-    import tifffile
     from diffpy.structure import Atom, Lattice, Structure
     from orix.crystal_map import Phase, PhaseList
     from orix.quaternion import Orientation, Rotation
     from orix.quaternion.symmetry import Oh
 
-    d = sys.argv[1]
+    from ni_nordif import load
+
     bands = int(sys.argv[2])
-    meta = json.load(open(f"{d}/metadata.json"))
-    pc = np.array(meta["pc_bruker_per_pattern"]).mean(0)
-    pats = tifffile.imread(f"{d}/patterns.tif").astype(np.float32)
-    bg = tifffile.imread(f"{d}/static_background.tif").astype(np.float32)
-    s = kp.signals.EBSD((pats - bg).reshape(3, 3, 60, 60))
+    meta, pc, pats = load(sys.argv[1])
+    s = kp.signals.EBSD(pats.reshape(3, 3, 60, 60))
     det = kp.detectors.EBSDDetector(shape=(60, 60), pc=pc, sample_tilt=70)
     ni = Structure(lattice=Lattice(3.5236, 3.5236, 3.5236, 90, 90, 90), atoms=[Atom("Ni", [0, 0, 0])])
     pl = PhaseList(Phase(name="ni", space_group=225, structure=ni))

@@ -8,21 +8,16 @@ import contextlib
 import json
 import sys
 
-import numpy as np
-
 with contextlib.redirect_stdout(sys.stderr):
-    import tifffile
     from pyebsdindex import ebsd_index
 
-    d = sys.argv[1]
+    from ni_nordif import load
+
     bands = int(sys.argv[2])
-    meta = json.load(open(f"{d}/metadata.json"))
-    pc = np.array(meta["pc_bruker_per_pattern"]).mean(0)
-    pats = tifffile.imread(f"{d}/patterns.tif").astype(np.float32)
-    bg = tifffile.imread(f"{d}/static_background.tif").astype(np.float32)
+    _, pc, pats = load(sys.argv[1])
     phases = ["FCC", "BCC"]
     data, _ = ebsd_index.index_pats(
-        patsin=pats - bg, phaselist=phases, vendor="BRUKER", PC=pc, sampleTilt=70.0, camElev=0.0, nBands=bands)
+        patsin=pats, phaselist=phases, vendor="BRUKER", PC=pc, sampleTilt=70.0, camElev=0.0, nBands=bands)
     best = data[-1]
     picks = [phases[p] if p >= 0 else "none" for p in best["phase"].tolist()]
 print(json.dumps({"phases": picks, "cm": [float(c) for c in best["cm"]], "fcc": picks.count("FCC")}))
