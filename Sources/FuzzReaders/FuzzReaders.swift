@@ -49,6 +49,8 @@ func exercise(_ data: Data, reader: String) {
         let p = dir.appendingPathComponent("x.png").path
         FileManager.default.createFile(atPath: p, contents: data)
         _ = try? PNGImage.read(p)
+        // as a one-image stack: 8- or 16-bit, gray or colour
+        if let s = try? PatternStack.open(p), s.count > 0 { _ = try? s.read(0..<1) }
     case "master":
         let p = dir.appendingPathComponent("x.tif").path
         FileManager.default.createFile(atPath: p, contents: data)
