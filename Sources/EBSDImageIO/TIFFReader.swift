@@ -128,14 +128,16 @@ public final class TIFFReader: @unchecked Sendable {
             default: for i in 0..<samples.count { samples[i] = b.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) }
             }
         }
-        return channels == 1 ? (samples, false) : Self.gray(interleaved: samples, channels: channels)
+        return Self.gray(interleaved: samples, channels: channels)
     }
 
     /// Rec. 601 luma weights of R, G and B.
     static let lumaWeights: (Float, Float, Float) = (0.299, 0.587, 0.114)
 
-    /// Gray of interleaved RGB(A) samples: the red channel where all three are equal everywhere, else the luma.
+    /// Gray of interleaved gray, gray + alpha, RGB or RGBA samples: the gray samples as they are; the red channel where
+    /// all three colours are equal everywhere, else the luma.
     public static func gray(interleaved s: [Float], channels: Int) -> (pixels: [Float], colour: Bool) {
+        guard channels >= 3 else { return (channels == 1 ? s : stride(from: 0, to: s.count, by: channels).map { s[$0] }, false) }
         let n = s.count / channels
         let identical = (0..<n).allSatisfy { s[$0 * channels] == s[$0 * channels + 1] && s[$0 * channels] == s[$0 * channels + 2] }
         if identical { return ((0..<n).map { s[$0 * channels] }, false) }

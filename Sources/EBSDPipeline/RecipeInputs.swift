@@ -43,16 +43,8 @@ public struct RecipeInputs: Decodable, Sendable, Hashable {
 
     /// How the files of an image folder are placed: `name_pattern` and `name_unit_um` over the library's defaults.
     public func naming() throws -> ImageFolderNaming {
-        var n = ImageFolderNaming()
-        if let namePattern {
-            do { n.pattern = try ImageNamePattern(namePattern) } catch { throw RecipeError("inputs.name_pattern: \(error)") }
+        do { return try ImageFolderNaming(patternText: namePattern, unitMicrons: nameUnitMicrons) } catch {
+            throw RecipeError("inputs.name_pattern/name_unit_um: \(error)")
         }
-        if let nameUnitMicrons {
-            guard nameUnitMicrons.isFinite && nameUnitMicrons > 0 else {
-                throw RecipeError("inputs.name_unit_um must be a positive number of µm (got \(nameUnitMicrons))")
-            }
-            n.unitMicrons = nameUnitMicrons
-        }
-        return n
     }
 }

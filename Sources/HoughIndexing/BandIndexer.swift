@@ -66,14 +66,7 @@ public struct BandIndexer: Sendable {
             for j in (i + 1)..<ns {
                 let dotij = n[i].dot(n[j])
                 let alpha = Float(acos(min(1, abs(dotij))))
-                // library pairs within tolerance (binary search on the sorted angles)
-                var lo = 0, hi = lib.pairs.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if lib.pairs[mid].angle < alpha - Float(pairTolerance) { lo = mid + 1 } else { hi = mid }
-                }
-                var k = lo
-                while k < lib.pairs.count && lib.pairs[k].angle <= alpha + Float(pairTolerance) {
+                for k in lib.pairs(near: alpha, tolerance: Float(pairTolerance)) {
                     let a = normals[Int(lib.pairs[k].i)]
                     var b = normals[Int(lib.pairs[k].j)]
                     if (a.dot(b) < 0) != (dotij < 0) { b = -b }
@@ -96,7 +89,6 @@ public struct BandIndexer: Sendable {
                             bestCount = max(bestCount, count)
                         }
                     }
-                    k += 1
                 }
             }
         }
@@ -152,18 +144,11 @@ public struct BandIndexer: Sendable {
         for i in 0..<nb {
             for j in (i + 1)..<nb {
                 let alpha = Float(acos(min(1, abs(n[i].dot(n[j])))))
-                var lo = 0, hi = lib.pairs.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if lib.pairs[mid].angle < alpha - Float(pairTolerance) { lo = mid + 1 } else { hi = mid }
-                }
                 let o = base(i, j)
-                var k = lo
-                while k < lib.pairs.count && lib.pairs[k].angle <= alpha + Float(pairTolerance) {
+                for k in lib.pairs(near: alpha, tolerance: Float(pairTolerance)) {
                     let a = Int(lib.pairs[k].i), b = Int(lib.pairs[k].j)
                     match[o + a * words + b / 64] |= 1 << UInt64(b % 64)
                     match[o + b * words + a / 64] |= 1 << UInt64(a % 64)
-                    k += 1
                 }
             }
         }

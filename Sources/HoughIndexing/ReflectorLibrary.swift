@@ -13,6 +13,20 @@ public struct ReflectorLibrary: Sendable {
     /// Library pairs sorted by their acute inter-planar angle (radians).
     let pairs: [(i: Int16, j: Int16, angle: Float)]
 
+    /// The indices into ``pairs`` of the pairs whose angle lies within `tolerance` of `angle` (binary search).
+    func pairs(near angle: Float, tolerance: Float) -> Range<Int> {
+        func first(_ isBefore: (Float) -> Bool) -> Int {
+            var lo = 0, hi = pairs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if isBefore(pairs[mid].angle) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        let lo = first { $0 < angle - tolerance }
+        return lo..<max(lo, first { $0 <= angle + tolerance })
+    }
+
     /// The `familyCount` families of largest d-spacing among those with |F| at
     /// least `minimumRelativeF` of the strongest (d ≥ `minimumD` nm), skipping
     /// families parallel to one already taken — for bcc {110}, {200}, {211}, {310}

@@ -89,9 +89,7 @@ public struct FastMatcher: Sendable {
     /// holds the prepared chunk); `progress(done, total)` after each chunk.
     public func match(_ stack: PatternStack, memoryBytes: Int, progress: ((Int, Int) -> Void)? = nil) throws -> MatchResult {
         let maximumChunk = 65_536
-        // raw and prepared patterns of a chunk in a quarter of the budget, however small the budget
-        let bytesPerPattern = (stack.patternSize + signal.length) * MemoryLayout<Float>.size
-        let chunk = max(1, min(maximumChunk, (memoryBytes / 4) / bytesPerPattern))
+        let chunk = signal.patternsPerChunk(memoryBytes: memoryBytes, stack: stack, maximum: maximumChunk)
         var all = MatchResult(count: stack.count, k: candidates)
         try stack.forEachChunk(size: chunk) { range, raw in
             let part = match(prepared: signal.prepareExperimental(raw, count: range.count), count: range.count)

@@ -90,9 +90,7 @@ public struct MapRefiner: Sendable {
         var refinedPCs: [PatternCenter] = []
         var score = map.properties[MapProperty.score] ?? [Float](repeating: 0, count: map.count)
         let todo = pixels ?? (0..<map.count).filter { map.isIndexed($0) }
-        // a quarter of the budget for each chunk's raw and prepared patterns
-        let bytesPerPattern = (stack.patternSize + signal.length) * MemoryLayout<Float>.size
-        let chunk = min(RefinementOptions.maximumChunk, max(1, options.memoryBytes / 4 / bytesPerPattern))
+        let chunk = signal.patternsPerChunk(memoryBytes: options.memoryBytes, stack: stack, maximum: RefinementOptions.maximumChunk)
         for start in stride(from: 0, to: todo.count, by: chunk) {
             let ids = Array(todo[start..<min(todo.count, start + chunk)])
             let raw = try stack.read(pixels: ids)

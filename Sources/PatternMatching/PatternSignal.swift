@@ -4,6 +4,7 @@ import Crystallography
 import DetectorGeometry
 import PatternSimulation
 import Preprocessing
+import PatternStacks
 
 /// How measured and simulated patterns are made comparable: the measured
 /// pattern goes through `experimental` (background removal, optional Gaussian
@@ -93,5 +94,14 @@ public struct PatternSignal: Sendable {
         var s: Float = 0
         for i in 0..<length { s += prepared[i] * packed[i] }
         return s
+    }
+}
+
+extension PatternSignal {
+    /// How many patterns of `stack` a streamed matching pass holds at once within `memoryBytes`: a quarter of the budget
+    /// for each pattern's raw and prepared floats, at least 1, at most `maximum`.
+    public func patternsPerChunk(memoryBytes: Int, stack: PatternStack, maximum: Int) -> Int {
+        let bytesPerPattern = (stack.patternSize + length) * MemoryLayout<Float>.size
+        return max(1, min(maximum, memoryBytes / 4 / bytesPerPattern))
     }
 }

@@ -12,4 +12,17 @@ public struct ImageFolderNaming: Sendable, Equatable {
         self.pattern = pattern
         self.unitMicrons = unitMicrons
     }
+
+    /// The naming a user spelled (`--name-pattern`/`--name-unit`, recipe `name_pattern`/`name_unit_um`): the pattern
+    /// parsed and the unit checked, the defaults for what is not given.
+    public init(patternText: String?, unitMicrons unit: Double?) throws(PatternStackError) {
+        self.init()
+        if let patternText { pattern = try ImageNamePattern(patternText) }
+        if let unit {
+            guard unit.isFinite && unit > 0 else {
+                throw .cannotOpen(path: "\(unit)", reason: "the unit of the coordinates in the names must be a positive number of µm")
+            }
+            unitMicrons = unit
+        }
+    }
 }

@@ -59,12 +59,10 @@ public final class ImageFolderSource: PatternSource, @unchecked Sendable {
             switch (file as NSString).pathExtension.lowercased() {
             case "png" where try PNGImage.is16Bit(file):
                 let p = try PNGImage.read16(file)
-                if p.channels == 1 { return (p.height, p.width, p.pixels.map(Float.init), false) }
                 let g = TIFFReader.gray(interleaved: p.pixels.map(Float.init), channels: p.channels)
                 return (p.height, p.width, g.pixels, g.colour)
             case "png":
                 let p = try PNGImage.read(file, channels: nil)
-                if p.channels == 1 { return (p.height, p.width, p.pixels.map(Float.init), false) }
                 let g = TIFFReader.gray(interleaved: p.pixels.map(Float.init), channels: p.channels)
                 return (p.height, p.width, g.pixels, g.colour)
             case "bmp":

@@ -8,11 +8,17 @@ import Crystallography
 /// Issue 27 item 6: a recipe runs straight from an image-folder export whose names carry the positions: no
 /// `map_shape`, no `step_um`.
 @Suite(.needsSharedData) struct ImageFolderRecipeTests {
-    @Test func recipeFromOIMNamedImages() throws {
-        let ni = try NickelData()
+    /// A scratch folder (removed by the caller) and its `export` subfolder for the images.
+    static func scratch() throws -> (dir: URL, images: URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-images-\(UUID().uuidString)")
         let images = dir.appendingPathComponent("export")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        return (dir, images)
+    }
+
+    @Test func recipeFromOIMNamedImages() throws {
+        let ni = try NickelData()
+        let (dir, images) = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         try ni.writeOIMNamedImages(to: images, hole: 8)
         let pc = ni.meanPC
@@ -36,9 +42,7 @@ import Crystallography
     /// `hough` step with two phases (issue 28) and the recorded static background reads every point as Ni, not α-Fe.
     @Test func recipeWithNamePattern() throws {
         let ni = try NickelData()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-named-\(UUID().uuidString)")
-        let images = dir.appendingPathComponent("export")
-        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        let (dir, images) = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let size = NickelData.rows * NickelData.columns
         for k in 0..<NickelData.count {

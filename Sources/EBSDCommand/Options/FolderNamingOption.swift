@@ -14,19 +14,11 @@ struct FolderNamingOption: ParsableArguments {
     @Option(help: "Image folders: µm per unit of the x/y coordinates in the file names (default: OIM's 10 nm, 0.01).")
     var nameUnit: Double?
 
-    func validate() throws {
-        _ = try naming()
-        if let nameUnit, !(nameUnit.isFinite && nameUnit > 0) {
-            throw ValidationError("--name-unit must be a positive number of µm (got \(nameUnit))")
-        }
-    }
+    func validate() throws { _ = try naming() }
 
     func naming() throws -> ImageFolderNaming {
-        var n = ImageFolderNaming()
-        if let namePattern {
-            do { n.pattern = try ImageNamePattern(namePattern) } catch { throw ValidationError("--name-pattern \(error)") }
+        do { return try ImageFolderNaming(patternText: namePattern, unitMicrons: nameUnit) } catch {
+            throw ValidationError("--name-pattern/--name-unit: \(error)")
         }
-        if let nameUnit { n.unitMicrons = nameUnit }
-        return n
     }
 }
