@@ -63,11 +63,13 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF", "CJPEG"], cSettings: cFast),
         .target(name: "CHDF5Shims", dependencies: ["CHDF5"], cSettings: cFast),
+        // int8 dictionary-matching kernels: AVX-512 VNNI chosen at run time, a portable kernel elsewhere.
+        .target(name: "CMatchKernels", cSettings: cFast),
 
         // Stage modules (each folder has a README.md saying what it does and which conventions it follows).
         stage("EBSDCore"),
         stage("Crystallography", ["EBSDCore"]),
-        stage("EBSDNumerics", ["CFFTW", "CBLAS", "EBSDCore"]),
+        stage("EBSDNumerics", ["CFFTW", "CBLAS", "CMatchKernels", "EBSDCore"]),
         stage("EBSDImageIO", ["CImageShims"]),
         stage("EBSDHDF5", ["CHDF5Shims", "EBSDCore"]),
         stage("CrystalMaps", ["Crystallography", "EBSDCore", "EBSDHDF5"]),

@@ -720,6 +720,29 @@ func benchRefiner(signal: PatternSignal, master: MasterPattern) -> OrientationRe
     return refiner
 }
 
+/// The int8 matcher (VNNI, float32 re-scoring of its candidates) on the data `fp32` was matched on: its matching
+/// rate, the ratio to float32's in the same run, the share of patterns with the same best orientation, accuracy.
+func int8Matching(
+    _ fp32Indexer: DictionaryIndexer, raw: [Float], n: Int, against fp32: MatchResult, errors: ([Rotation]) -> (Double, Double)
+) -> [String: Any] {
+    guard Int8Gemm.vnniAvailable else { return ["int8_skipped": "this CPU has no AVX-512 VNNI"] }
+    var di = fp32Indexer
+    di.precision = .int8
+    if let c = ProcessInfo.processInfo.environment["INT8_CANDIDATES"].flatMap(Int.init) { di.int8Candidates = c }
+    let length = raw.count / max(1, n)
+    let r = try! di.match(count: n, read: { Array(raw[($0.lowerBound * length)..<($0.upperBound * length)]) })
+    let same = (0..<n).filter { r.indices[$0 * r.k] == fp32.indices[$0 * fp32.k] }.count
+    let (w, m) = errors((0..<n).map { di.rotations[Int(r.indices[$0 * r.k])] })
+    let rate = Double(n) / r.comparisonSeconds, fp32Rate = Double(n) / fp32.comparisonSeconds
+    return [
+        "int8_matching_patterns_per_s": rate, "int8_speedup_vs_float32": rate / fp32Rate, "int8_same_best_as_float32": Double(same) / Double(n),
+        "int8_dictionary_within2": w, "int8_dictionary_median_deg": m, "int8_candidates_rescored": di.int8Candidates,
+        "int8_simulation_seconds": r.simulationSeconds, "int8_rescore_seconds": r.rescoreSeconds,
+        "int8_comparison_seconds": r.comparisonSeconds, "float32_comparison_seconds": fp32.comparisonSeconds,
+        "float32_simulation_seconds": fp32.simulationSeconds,
+    ]
+}
+
 /// Dictionary indexing + refinement on the dev Na 60 px set (500 patterns, 2° dictionary; --quick: 100
 /// patterns, 4°), our own |F| kinematical Na master pattern for both tools, side by side with kikuchipy.
 func matchCase(scratch: URL, quick: Bool) {
@@ -754,7 +777,8 @@ func matchCase(scratch: URL, quick: Bool) {
         return (Double(e.filter { $0 <= 2 }.count) / Double(e.count), e[e.count / 2])
     }
     let rotations = OrientationSampling.fundamentalZone(.cubicHigh, resolution: res)
-    let di = DictionaryIndexer(signal: signal, master: master, rotations: rotations)
+    var di = DictionaryIndexer(signal: signal, master: master, rotations: rotations)
+    di.precision = .float32
     let t0 = now()
     let r = try! di.match(count: n, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) })
     let tMatch = now() - t0
@@ -777,6 +801,7 @@ func matchCase(scratch: URL, quick: Bool) {
     let (wf, mf) = errors((0..<n).map { rotations[Int(fr.indices[$0 * fr.k])] })
     let same = (0..<n).filter { fr.indices[$0 * fr.k] == r.indices[$0 * r.k] }.count
     let flops = 2.0 * Double(n) * Double(rotations.count) * Double(signal.length)
+    let lowPrecision = int8Matching(di, raw: raw, n: n, against: r, errors: errors)
     var rec: [String: Any] = [
         "case": "match_na60_\(Int(res))deg", "patterns": n, "dictionary": rotations.count,
         "generation_patterns_per_s": Double(rotations.count) / r.simulationSeconds,
@@ -787,7 +812,7 @@ func matchCase(scratch: URL, quick: Bool) {
         "fast_components": compressed.components, "fast_energy_kept": compressed.energyKept, "fast_build_seconds": tBuild,
         "fast_patterns_per_s": Double(n) / tFast, "fast_within2": wf, "fast_median_deg": mf,
         "fast_same_best_as_full": Double(same) / Double(n),
-    ]
+    ].merging(lowPrecision) { a, _ in a }
     if let p = peer(
         [
             "match", mpPath, dev.appendingPathComponent("patterns.tif").path, dev.appendingPathComponent("truth.json").path, "\(n)",

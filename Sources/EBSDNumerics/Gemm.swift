@@ -39,3 +39,24 @@ extension Gemm {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
     }
 }
+
+extension Gemm {
+    /// The dot product of two contiguous float rows (16 lanes, then the tail).
+    @inlinable public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        let lanes = 16
+        var acc = SIMD16<Float>()
+        var i = 0
+        while i + lanes <= count {
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+            acc.addProduct(x, y)
+            i += lanes
+        }
+        var s = acc.sum()
+        while i < count {
+            s += a[i] * b[i]
+            i += 1
+        }
+        return s
+    }
+}

@@ -23,6 +23,13 @@ public struct DictionaryIndexer: Sendable {
     public var memoryBytes = 2 << 30
     /// Keep the prepared dictionary in this file (read it when it matches; else write it).
     public var cache: DictionaryCache?
+    /// The arithmetic of the comparisons (``MatchPrecision``; resolved for this CPU when matching).
+    public var precision = DictionaryMatchOptions().precision
+    /// The int8 kernel (the portable one only to test against it).
+    public var int8Kernel = Int8Gemm.best
+    /// Candidates per pattern kept from the int8 scores and re-scored in float32.
+    public var int8Candidates = DictionaryIndexer.defaultInt8Candidates
+    public static let defaultInt8Candidates = 10
 
     public init(signal: PatternSignal, master: MasterPattern, rotations: [Rotation]) {
         self.signal = signal
@@ -49,46 +56,79 @@ public struct DictionaryIndexer: Sendable {
         _ = try match(count: 0) { _ in [] }
     }
 
-    /// Matches the `count` patterns that `read` returns (raw, as in the stack) block by block.
+    /// Matches the `count` patterns that `read` returns (raw, as in the stack) block by block, in ``precision``:
+    /// float32 keeps the `k` best of every `sgemm` block; int8 keeps the ``int8Candidates`` best of every int8
+    /// block (``Int8Gemm``) and, once the last dictionary block has been seen, re-scores them in float32 against
+    /// the candidates simulated again, so that the scores and ranking returned are float32's.
     public func match(count: Int, read: (Range<Int>) throws -> [Float], progress: ((Int, Int) -> Void)? = nil) throws -> MatchResult {
+        let arithmetic = precision.resolved, int8 = arithmetic == .int8
+        let n = signal.length, paddedLength = QuantizedRows.paddedLength(n)
+        var found = MatchResult(count: count, k: int8 ? max(k, int8Candidates) : k)
         var result = MatchResult(count: count, k: k)
-        let n = signal.length
-        let (dc, ec, keep) = blockSizes(measured: count)
+        var (dc, ec, keep) = blockSizes(measured: count)
+        if int8 { dc = max(Int8Panels.panelRows, dc / Int8Panels.panelRows * Int8Panels.panelRows) }  // panel-aligned blocks
         var prepared: [Float] = []
-        if keep { prepared = signal.prepareExperimental(try read(0..<count), count: count) }
+        var quantized: QuantizedRows?
+        if keep {
+            prepared = signal.prepareExperimental(try read(0..<count), count: count)
+            if int8 { quantized = QuantizedRows(prepared, count: count, length: n) }
+        }
         var dict = [Float](repeating: 0, count: dc * n)
         var sims = [Float](repeating: 0, count: ec * dc)
         let dBlocks = (rotations.count + dc - 1) / dc
         var done = 0
-        let key = cache.map { _ in DictionaryCache.key(self) }
-        let cacheReader = cache.flatMap { $0.reader(key: key!, count: rotations.count, length: n) }
-        var cacheWriter = cacheReader == nil ? cache.flatMap { $0.writer(key: key!, count: rotations.count, length: n) } : nil
-        result.dictionaryFromCache = cacheReader != nil
-        defer {
+        let header = cache.map { _ in
+            DictionaryCache.header(key: DictionaryCache.key(self), count: rotations.count, length: n, precision: arithmetic)
+        }
+        var cacheReader = header.flatMap { cache!.reader($0, precision: arithmetic) }
+        let cachedScales = int8 ? cacheReader.flatMap { cache!.int8Scales($0, count: rotations.count, length: n) } : nil
+        if int8 && cachedScales == nil {
             try? cacheReader?.close()
+            cacheReader = nil
+        }
+        var cacheWriter = cacheReader == nil ? header.flatMap { cache!.writer($0) } : nil
+        var scales = [Float](repeating: 0, count: int8 ? rotations.count : 0)
+        result.dictionaryFromCache = cacheReader != nil
+        func dropWriter() {
             if let (fh, tmp) = cacheWriter {
                 try? fh.close()
                 try? FileManager.default.removeItem(atPath: tmp)
-            }  // incomplete
+            }
+            cacheWriter = nil
+        }
+        defer {
+            try? cacheReader?.close()
+            dropWriter()  // incomplete
         }
         for db in 0..<dBlocks {
             let d0 = db * dc, d1 = min(rotations.count, d0 + dc), nd = d1 - d0
             let ts = DispatchTime.now().uptimeNanoseconds
-            if let fh = cacheReader, let data = try? fh.read(upToCount: nd * n * 4), data.count == nd * n * 4 {
-                dict.withUnsafeMutableBytes { d in data.withUnsafeBytes { d.copyMemory(from: $0) } }
+            var panels: Int8Panels?
+            let blockBytes = int8 ? Int8Panels.byteCount(rows: nd, paddedLength: paddedLength) : nd * n * 4
+            if let fh = cacheReader, let data = try? fh.read(upToCount: blockBytes), data.count == blockBytes {
+                if int8 {
+                    panels = Int8Panels(count: nd, paddedLength: paddedLength, bytes: [UInt8](data), scales: Array(cachedScales![d0..<d1]))
+                } else {
+                    dict.withUnsafeMutableBytes { d in data.withUnsafeBytes { d.copyMemory(from: $0) } }
+                }
             } else {
                 dict.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[d0..<d1], into: $0.baseAddress!) }
+                if int8 {
+                    let packed = dict.withUnsafeBufferPointer { Int8Panels(quantizing: $0.baseAddress!, count: nd, length: n) }
+                    panels = packed
+                    scales.replaceSubrange(d0..<d1, with: packed.scales)
+                }
                 if let (fh, _) = cacheWriter {
-                    do { try fh.write(contentsOf: dict.withUnsafeBytes { Data($0.prefix(nd * n * 4)) }) } catch { cacheWriter = nil }
+                    let bytes = panels.map { Data($0.bytes) } ?? dict.withUnsafeBytes { Data($0.prefix(blockBytes)) }
+                    do { try fh.write(contentsOf: bytes) } catch { dropWriter() }
                 }
             }
             if db == dBlocks - 1, let (fh, tmp) = cacheWriter, let c = cache {
-                try? fh.close()
-                _ = try? FileManager.default.removeItem(atPath: c.path)
-                if (try? FileManager.default.moveItem(atPath: tmp, toPath: c.path)) == nil {
-                    try? FileManager.default.removeItem(atPath: tmp)
-                }
-                cacheWriter = nil
+                do {
+                    if int8 { try fh.write(contentsOf: scales.withUnsafeBytes { Data($0) }) }
+                    c.finish(fh, temporary: tmp)
+                    cacheWriter = nil
+                } catch { dropWriter() }
             }
             result.simulationSeconds += Double(DispatchTime.now().uptimeNanoseconds - ts) / 1e9
             var e0 = 0
@@ -96,20 +136,37 @@ public struct DictionaryIndexer: Sendable {
                 let e1 = min(count, e0 + ec), ne = e1 - e0
                 let exp = keep ? [] : signal.prepareExperimental(try read(e0..<e1), count: ne)
                 let tc = DispatchTime.now().uptimeNanoseconds
-                (keep ? prepared : exp).withUnsafeBufferPointer { ep in
-                    dict.withUnsafeBufferPointer { dp in
-                        sims.withUnsafeMutableBufferPointer { sp in
-                            Gemm.rowsDotRows(
-                                ep.baseAddress! + (keep ? e0 * n : 0), m: ne, dp.baseAddress!, n: nd, k: n, into: sp.baseAddress!)
+                let rowsHere = keep ? e0..<e1 : 0..<ne
+                sims.withUnsafeMutableBufferPointer { sp in
+                    if let panels {
+                        let q = quantized ?? QuantizedRows(exp, count: ne, length: n)
+                        Int8Gemm.scores(q, rows: rowsHere, panels, into: sp.baseAddress!, kernel: int8Kernel)
+                    } else {
+                        (keep ? prepared : exp).withUnsafeBufferPointer { ep in
+                            dict.withUnsafeBufferPointer { dp in
+                                Gemm.rowsDotRows(
+                                    ep.baseAddress! + rowsHere.lowerBound * n, m: ne, dp.baseAddress!, n: nd, k: n, into: sp.baseAddress!)
+                            }
                         }
                     }
                 }
-                Self.keepTop(sims, rows: ne, columns: nd, offset: Int32(d0), into: &result, firstRow: e0)
+                Self.keepTop(sims, rows: ne, columns: nd, offset: Int32(d0), into: &found, firstRow: e0)
+                if int8 && db == dBlocks - 1 {
+                    let tr = DispatchTime.now().uptimeNanoseconds
+                    defer { result.rescoreSeconds += Double(DispatchTime.now().uptimeNanoseconds - tr) / 1e9 }
+                    (keep ? prepared : exp).withUnsafeBufferPointer {
+                        rescore(found, rows: e0..<e1, prepared: $0.baseAddress! + rowsHere.lowerBound * n, into: &result)
+                    }
+                }
                 result.comparisonSeconds += Double(DispatchTime.now().uptimeNanoseconds - tc) / 1e9
                 e0 = e1
                 done += ne
                 progress?(done, count * dBlocks)
             }
+        }
+        if !int8 {
+            result.indices = found.indices
+            result.scores = found.scores
         }
         return result
     }

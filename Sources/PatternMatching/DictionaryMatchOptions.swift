@@ -2,7 +2,7 @@ import Foundation
 
 /// How a stack is matched against a dictionary of simulated patterns. Defaults: the
 /// reference study's 2° sampling of the fundamental zone, the five best kept, every
-/// pattern indexed, a 2 GiB memory budget, the full (uncompressed) dictionary.
+/// pattern indexed, a 2 GiB memory budget, the full (uncompressed) dictionary, int8 arithmetic where the CPU has VNNI.
 public struct DictionaryMatchOptions: Sendable, Hashable {
     /// The default memory budget, 2 GiB.
     public static let defaultMemoryBytes = 2 << 30
@@ -21,11 +21,14 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
     public var fast: Bool
     /// Principal components kept by the fast matcher.
     public var components: Int
+    /// Arithmetic of the full-dictionary comparisons: int8 with float32 re-scoring where the CPU has VNNI (automatic).
+    public var precision: MatchPrecision
 
     /// The options, each defaulting as stated above (the defaults are defined here only).
     public init(
         resolutionDegrees: Double = 2, keep: Int = 5, minimumScore: Double? = nil, memoryBytes: Int = defaultMemoryBytes,
-        dictionaryCachePath: String? = nil, fast: Bool = false, components: Int = 128
+        dictionaryCachePath: String? = nil, fast: Bool = false, components: Int = 128,
+        precision: MatchPrecision = .automatic
     ) {
         self.resolutionDegrees = resolutionDegrees
         self.keep = keep
@@ -34,6 +37,7 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
         self.dictionaryCachePath = dictionaryCachePath
         self.fast = fast
         self.components = components
+        self.precision = precision
     }
 
     /// Checks the values on their own.
@@ -44,6 +48,7 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
         guard (1...50).contains(keep) else { throw MatchingError(key: "keep", "must be 1…50 (got \(keep))") }
         guard (8...1024).contains(components) else { throw MatchingError(key: "components", "must be 8…1024 (got \(components))") }
         guard memoryBytes > 0 else { throw MatchingError(key: "memory", "must be positive") }
+        try precision.validate()
     }
 
     /// Parses a size such as 512MB, 2GB, 1.5G or 4096 (bytes).

@@ -18,6 +18,8 @@ public struct MatchResult: Sendable {
     /// Seconds spent simulating the dictionary and comparing (sgemm + top-k).
     public var simulationSeconds = 0.0
     public var comparisonSeconds = 0.0
+    /// Of `comparisonSeconds`, the float32 re-scoring of int8 candidates (simulating them again included).
+    public var rescoreSeconds = 0.0
     /// Whether the dictionary was read from a ``DictionaryCache`` file.
     public var dictionaryFromCache = false
 

@@ -46,6 +46,7 @@ public struct StackMatcher: Sendable {
         di.k = options.keep
         di.memoryBytes = options.memoryBytes
         di.cache = options.dictionaryCachePath.map(DictionaryCache.init)
+        di.precision = options.precision
         return di
     }
 

@@ -65,6 +65,7 @@ import MapSimulation
             "--memory": .tool("DictionaryMatchOptions.memoryBytes as text; OptionMappingTests compares the bytes", value: "2GB"),
             "--min-score": .unset("DictionaryMatchOptions.minimumScore: none"),
             "--dictionary-cache": .unset("DictionaryMatchOptions.dictionaryCachePath: none"),
+            "--precision": .library(dictionary.precision.rawValue),
             // refinement (RefinementOptions)
             "--refine-pc": .flag("RefinementOptions.refinePC"), "--map-pc": .library(render(refinement.mapPCPatterns)),
             "--map-pc-range": .library(render(refinement.mapPCRange)),

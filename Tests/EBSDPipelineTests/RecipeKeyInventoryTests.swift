@@ -35,7 +35,7 @@ import Preprocessing
             "match": signalKeys.merging([
                 "resolution": (yaml(dictionary.resolutionDegrees), "3"), "keep": (yaml(dictionary.keep), "3"), "min_score": (nil, "0.1"),
                 "memory": (nil, "512MB"), "dictionary_cache": (nil, "d.bin"), "fast": (yaml(dictionary.fast), "true"),
-                "components": (yaml(dictionary.components), "64"),
+                "components": (yaml(dictionary.components), "64"), "precision": (dictionary.precision.rawValue, "float32"),
             ]) { a, _ in a },
             "refine": signalKeys.merging([
                 "refine_pc": (yaml(refinement.refinePC), "true"), "map_pc": (yaml(refinement.mapPCPatterns), "9"),

@@ -167,6 +167,7 @@ import TestSupport
             var di = DictionaryIndexer(signal: signal, master: mp, rotations: rotations)
             di.memoryBytes = 64 << 20  // several dictionary blocks
             di.cache = DictionaryCache(path: file)
+            di.precision = .float32  // the int8 file: LowPrecisionMatchingTests
             return try di.match(count: 20, read: { Array(raw[($0.lowerBound * 3600)..<($0.upperBound * 3600)]) })
         }
         let a = try run(PatternCenter(0.5, 0.5, 0.6))

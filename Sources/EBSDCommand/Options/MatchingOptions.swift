@@ -33,6 +33,10 @@ struct MatchingOptions: ParsableArguments {
         help: "Keep the prepared dictionary in this file: read when it matches the master, detector, signal and resolution, else rewritten."
     )
     var dictionaryCache: String?
+    @Option(
+        help: "Arithmetic of dictionary matching: auto (int8 with float32 re-scoring where the CPU has AVX-512 VNNI), float32, int8."
+    )
+    var precision = DictionaryMatchOptions().precision.rawValue
 
     func validate() throws {
         if let c = dictionaryCache {
@@ -66,6 +70,7 @@ struct MatchingOptions: ParsableArguments {
         o.resolutionDegrees = resolution
         o.memoryBytes = try bytes()
         o.dictionaryCachePath = dictionaryCache
+        do { o.precision = try MatchPrecision(text: precision) } catch { throw flagError(error) }
         return o
     }
 

@@ -1,7 +1,7 @@
 import PatternMatching
 
 /// `match`: dictionary indexing of every pattern (``StackMatcher``). Keys: `resolution`, `keep`,
-/// `min_score`, `memory`, `dictionary_cache`, `fast`, `components`, and the signal keys of
+/// `min_score`, `memory`, `dictionary_cache`, `fast`, `components`, `precision`, and the signal keys of
 /// ``MatchingSignalOptions``.
 public struct MatchStep: RecipeStepParameters {
     public static let stepName = "match"
@@ -18,6 +18,7 @@ public struct MatchStep: RecipeStepParameters {
         matching.fast = try r.value("fast") ?? matching.fast
         matching.components = try r.value("components") ?? matching.components
         do {
+            if let p: String = try r.value("precision") { matching.precision = try MatchPrecision(text: p) }
             if let m: String = try r.value("memory") { matching.memoryBytes = try DictionaryMatchOptions.bytes(m) }
             try matching.validate()
         } catch let e as MatchingError { throw RecipeError("step \(r.label): \(e)") }

@@ -1,0 +1,202 @@
+#include "match_kernels.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <immintrin.h>
+
+#define PANEL EBSD_I8_PANEL_ROWS
+/// Measured rows per register tile of the VNNI kernel (2 × 12 accumulators + 2 panel vectors ≤ 32 zmm).
+#define TILE_ROWS 12
+#define OFFSET 128
+
+int ebsd_i8_vnni_available(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
+/// Quantises one row into `out` (kPadded bytes, padding zero): the row's largest |x| ↦ 127, x · (127 / peak) rounded
+/// to nearest even (the default rounding of `vcvtps2dq`, as of `nearbyintf`), clamped to ±127.
+static void quantize_row(const float *row, long k, long kPadded, int8_t *out, float *scale, int32_t *sum) {
+    const __m256 absMask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
+    __m256 vpeak = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= k; i += 8) vpeak = _mm256_max_ps(vpeak, _mm256_and_ps(_mm256_loadu_ps(row + i), absMask));
+    float lanes[8], peak = 0;
+    _mm256_storeu_ps(lanes, vpeak);
+    for (int l = 0; l < 8; l++) peak = fmaxf(peak, lanes[l]);
+    for (; i < k; i++) peak = fmaxf(peak, fabsf(row[i]));
+    float inv = peak > 0 ? 127.0f / peak : 1.0f;
+    const __m256 vinv = _mm256_set1_ps(inv);
+    const __m256i hi = _mm256_set1_epi32(127), lo = _mm256_set1_epi32(-127), order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i vsum = _mm256_setzero_si256();
+    i = 0;
+    for (; i + 32 <= k; i += 32) {
+        __m256i q[4];
+        for (int b = 0; b < 4; b++) {
+            q[b] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(row + i + 8 * b), vinv));
+            q[b] = _mm256_min_epi32(hi, _mm256_max_epi32(lo, q[b]));
+            vsum = _mm256_add_epi32(vsum, q[b]);
+        }
+        __m256i w01 = _mm256_packs_epi32(q[0], q[1]), w23 = _mm256_packs_epi32(q[2], q[3]);
+        __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(w01, w23), order);
+        _mm256_storeu_si256((__m256i *)(out + i), bytes);
+    }
+    int32_t sums[8], total = 0;
+    _mm256_storeu_si256((__m256i *)sums, vsum);
+    for (int l = 0; l < 8; l++) total += sums[l];
+    for (; i < k; i++) {
+        int32_t v = (int32_t)nearbyintf(row[i] * inv);
+        v = v > 127 ? 127 : v < -127 ? -127 : v;
+        out[i] = (int8_t)v;
+        total += v;
+    }
+    for (; i < kPadded; i++) out[i] = 0;
+    *scale = peak > 0 ? peak / 127.0f : 1.0f;
+    *sum = total;
+}
+
+void ebsd_i8_quantize(const float *x, long rows, long k, long kPadded, int8_t *q, float *scale, int32_t *sum) {
+    for (long r = 0; r < rows; r++) quantize_row(x + r * k, k, kPadded, q + r * kPadded, scale + r, sum + r);
+}
+
+/// Offsets a quantised row's bytes by 128 (int8 → uint8: flip the top bit) and scatters its k-quads into a panel.
+static void scatter_row(const int8_t *row, long kPadded, long j, uint8_t *panel) {
+    long quads = kPadded / 4;
+    for (long t = 0; t < quads; t++) {
+        uint32_t word;
+        memcpy(&word, row + 4 * t, 4);
+        word ^= 0x80808080u;
+        memcpy(panel + t * 4 * PANEL + 4 * j, &word, 4);
+    }
+}
+
+void ebsd_i8_pack_panels(const int8_t *q, long rows, long kPadded, uint8_t *panels) {
+    long panelCount = (rows + PANEL - 1) / PANEL;
+    for (long p = 0; p < panelCount; p++) {
+        uint8_t *panel = panels + p * PANEL * kPadded;
+        for (long j = 0; j < PANEL; j++) {
+            long r = p * PANEL + j;
+            if (r < rows) {
+                scatter_row(q + r * kPadded, kPadded, j, panel);
+            } else {
+                for (long t = 0; t < kPadded / 4; t++) memset(panel + t * 4 * PANEL + 4 * j, OFFSET, 4);
+            }
+        }
+    }
+}
+
+void ebsd_i8_quantize_panels(const float *x, long rows, long k, long kPadded, uint8_t *panels, float *scale) {
+    int8_t *row = malloc((size_t)kPadded);
+    int32_t sum;
+    if (!row) return;
+    long panelCount = (rows + PANEL - 1) / PANEL;
+    for (long p = 0; p < panelCount; p++) {
+        uint8_t *panel = panels + p * PANEL * kPadded;
+        for (long j = 0; j < PANEL; j++) {
+            long r = p * PANEL + j;
+            if (r < rows) {
+                quantize_row(x + r * k, k, kPadded, row, scale + r, &sum);
+                scatter_row(row, kPadded, j, panel);
+            } else {
+                for (long t = 0; t < kPadded / 4; t++) memset(panel + t * 4 * PANEL + 4 * j, OFFSET, 4);
+            }
+        }
+    }
+    free(row);
+}
+
+/// The reference: the same integer sums and the same float rescaling, one product at a time.
+static void scalar_scores(const int8_t *a, long m, long kPadded, const float *aScale, const int32_t *aSum,
+                          const uint8_t *panels, long bRows, const float *bScale, long firstPanel, long panelCount,
+                          float *c, long ldc) {
+    long quads = kPadded / 4;
+    for (long p = firstPanel; p < firstPanel + panelCount; p++) {
+        const uint8_t *panel = panels + p * PANEL * kPadded;
+        for (long i = 0; i < m; i++) {
+            const int8_t *row = a + i * kPadded;
+            for (long j = 0; j < PANEL && p * PANEL + j < bRows; j++) {
+                int32_t acc = 0;
+                for (long t = 0; t < quads; t++)
+                    for (int b = 0; b < 4; b++) acc += (int32_t)panel[t * 4 * PANEL + 4 * j + b] * (int32_t)row[4 * t + b];
+                float s = aScale[i] * bScale[p * PANEL + j];
+                c[i * ldc + (p - firstPanel) * PANEL + j] = (float)(acc - OFFSET * aSum[i]) * s;
+            }
+        }
+    }
+}
+
+#if defined(__x86_64__)
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni,avx512dq,avx512vl")))
+
+/// One tile: `ROWS` measured rows × one panel, over all k-quads, then rescaled into c.
+VNNI static inline __attribute__((always_inline)) void vnni_tile(
+    const int ROWS, const int8_t *a, long kPadded, const float *aScale, const int32_t *aSum, const uint8_t *panel,
+    const float *bScale, long columns, float *c, long ldc) {
+    __m512i lo[TILE_ROWS], hi[TILE_ROWS];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < TILE_ROWS; r++) lo[r] = hi[r] = _mm512_setzero_si512();
+    long quads = kPadded / 4;
+    for (long t = 0; t < quads; t++) {
+        __m512i b0 = _mm512_loadu_si512(panel + t * 4 * PANEL), b1 = _mm512_loadu_si512(panel + t * 4 * PANEL + 64);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < TILE_ROWS; r++) {
+            if (r >= ROWS) break;
+            int32_t word;
+            memcpy(&word, a + r * kPadded + 4 * t, 4);
+            __m512i av = _mm512_set1_epi32(word);
+            lo[r] = _mm512_dpbusd_epi32(lo[r], b0, av);
+            hi[r] = _mm512_dpbusd_epi32(hi[r], b1, av);
+        }
+    }
+    __mmask16 mlo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    __mmask16 mhi = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    __m512 t0 = _mm512_maskz_loadu_ps(mlo, bScale), t1 = _mm512_maskz_loadu_ps(mhi, bScale + 16);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < TILE_ROWS; r++) {
+        if (r >= ROWS) break;
+        __m512i corr = _mm512_set1_epi32(OFFSET * aSum[r]);
+        __m512 s = _mm512_set1_ps(aScale[r]);
+        __m512 f0 = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(lo[r], corr)), _mm512_mul_ps(s, t0));
+        __m512 f1 = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(hi[r], corr)), _mm512_mul_ps(s, t1));
+        _mm512_mask_storeu_ps(c + r * ldc, mlo, f0);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, mhi, f1);
+    }
+}
+
+#define TILE_CASE(n) case n: vnni_tile(n, a + i * kPadded, kPadded, aScale + i, aSum + i, panel, bs, cols, out + i * ldc, ldc); break;
+
+VNNI static void vnni_scores(const int8_t *a, long m, long kPadded, const float *aScale, const int32_t *aSum,
+                             const uint8_t *panels, long bRows, const float *bScale, long firstPanel, long panelCount,
+                             float *c, long ldc) {
+    for (long p = firstPanel; p < firstPanel + panelCount; p++) {
+        const uint8_t *panel = panels + p * PANEL * kPadded;
+        long cols = bRows - p * PANEL < PANEL ? bRows - p * PANEL : PANEL;
+        const float *bs = bScale + p * PANEL;
+        float *out = c + (p - firstPanel) * PANEL;
+        long i = 0;
+        for (; i + TILE_ROWS <= m; i += TILE_ROWS)
+            vnni_tile(TILE_ROWS, a + i * kPadded, kPadded, aScale + i, aSum + i, panel, bs, cols, out + i * ldc, ldc);
+        switch (m - i) {
+            TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6)
+            TILE_CASE(7) TILE_CASE(8) TILE_CASE(9) TILE_CASE(10) TILE_CASE(11)
+            default: break;
+        }
+    }
+}
+#endif
+
+void ebsd_i8_scores(const int8_t *a, long m, long kPadded, const float *aScale, const int32_t *aSum,
+                    const uint8_t *panels, long bRows, const float *bScale, long firstPanel, long panelCount,
+                    float *c, long ldc, int vnni) {
+#if defined(__x86_64__)
+    if (vnni && ebsd_i8_vnni_available()) {
+        vnni_scores(a, m, kPadded, aScale, aSum, panels, bRows, bScale, firstPanel, panelCount, c, ldc);
+        return;
+    }
+#endif
+    scalar_scores(a, m, kPadded, aScale, aSum, panels, bRows, bScale, firstPanel, panelCount, c, ldc);
+}
