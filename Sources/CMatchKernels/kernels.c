@@ -132,14 +132,29 @@ static void scalar_scores(const int8_t *a, long m, long kPadded, const float *aS
 #if defined(__x86_64__)
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni,avx512dq,avx512vl")))
 
-/// One tile: `ROWS` measured rows × one panel, over all k-quads, then rescaled into c.
+/// k-quads per k-block: a panel's slice (32 × 1 KiB) stays in L1 while the tiles of a row block pass over it.
+#define BLOCK_QUADS 256
+/// Bytes of one k-block of a row block's rows (252 rows × 1 KiB).
+#define ROW_BLOCK_BYTES (256 * 1024)
+
+/// One tile: `ROWS` measured rows × one panel over k-quads `quads` (pointers already at the block's first quad).
+/// The first k-block starts from zero, later ones from the int32 sums left in c; the last rescales them to float.
 VNNI static inline __attribute__((always_inline)) void vnni_tile(
-    const int ROWS, const int8_t *a, long kPadded, const float *aScale, const int32_t *aSum, const uint8_t *panel,
-    const float *bScale, long columns, float *c, long ldc) {
+    const int ROWS, const int8_t *a, long kPadded, long quads, const float *aScale, const int32_t *aSum, const uint8_t *panel,
+    const float *bScale, long columns, float *c, long ldc, int first, int last) {
     __m512i lo[TILE_ROWS], hi[TILE_ROWS];
+    __mmask16 mlo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    __mmask16 mhi = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
 #pragma clang loop unroll(full)
-    for (int r = 0; r < TILE_ROWS; r++) lo[r] = hi[r] = _mm512_setzero_si512();
-    long quads = kPadded / 4;
+    for (int r = 0; r < TILE_ROWS; r++) {
+        if (r >= ROWS) break;
+        if (first) {
+            lo[r] = hi[r] = _mm512_setzero_si512();
+        } else {
+            lo[r] = _mm512_maskz_loadu_epi32(mlo, c + r * ldc);
+            hi[r] = _mm512_maskz_loadu_epi32(mhi, c + r * ldc + 16);
+        }
+    }
     for (long t = 0; t < quads; t++) {
         __m512i b0 = _mm512_loadu_si512(panel + t * 4 * PANEL), b1 = _mm512_loadu_si512(panel + t * 4 * PANEL + 64);
 #pragma clang loop unroll(full)
@@ -152,8 +167,15 @@ VNNI static inline __attribute__((always_inline)) void vnni_tile(
             hi[r] = _mm512_dpbusd_epi32(hi[r], b1, av);
         }
     }
-    __mmask16 mlo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
-    __mmask16 mhi = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    if (!last) {
+#pragma clang loop unroll(full)
+        for (int r = 0; r < TILE_ROWS; r++) {
+            if (r >= ROWS) break;
+            _mm512_mask_storeu_epi32(c + r * ldc, mlo, lo[r]);
+            _mm512_mask_storeu_epi32(c + r * ldc + 16, mhi, hi[r]);
+        }
+        return;
+    }
     __m512 t0 = _mm512_maskz_loadu_ps(mlo, bScale), t1 = _mm512_maskz_loadu_ps(mhi, bScale + 16);
 #pragma clang loop unroll(full)
     for (int r = 0; r < TILE_ROWS; r++) {
@@ -167,23 +189,38 @@ VNNI static inline __attribute__((always_inline)) void vnni_tile(
     }
 }
 
-#define TILE_CASE(n) case n: vnni_tile(n, a + i * kPadded, kPadded, aScale + i, aSum + i, panel, bs, cols, out + i * ldc, ldc); break;
+#define TILE_CASE(n) \
+    case n: \
+        vnni_tile(n, a + i * kPadded + 4 * q0, kPadded, nq, aScale + i, aSum + i, slice, bs, cols, out + i * ldc, ldc, first, last); \
+        break;
 
+/// Row blocks × panels × k-blocks × tiles of 12 rows: a tile's int32 partial sums stay in L1 between k-blocks,
+/// a row block's rows in L2 while the panels pass, each panel's k-slice in L1 while the row block's tiles pass.
 VNNI static void vnni_scores(const int8_t *a, long m, long kPadded, const float *aScale, const int32_t *aSum,
                              const uint8_t *panels, long bRows, const float *bScale, long firstPanel, long panelCount,
                              float *c, long ldc) {
-    for (long p = firstPanel; p < firstPanel + panelCount; p++) {
-        const uint8_t *panel = panels + p * PANEL * kPadded;
-        long cols = bRows - p * PANEL < PANEL ? bRows - p * PANEL : PANEL;
-        const float *bs = bScale + p * PANEL;
-        float *out = c + (p - firstPanel) * PANEL;
-        long i = 0;
-        for (; i + TILE_ROWS <= m; i += TILE_ROWS)
-            vnni_tile(TILE_ROWS, a + i * kPadded, kPadded, aScale + i, aSum + i, panel, bs, cols, out + i * ldc, ldc);
-        switch (m - i) {
-            TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6)
-            TILE_CASE(7) TILE_CASE(8) TILE_CASE(9) TILE_CASE(10) TILE_CASE(11)
-            default: break;
+    long quads = kPadded / 4;
+    long rowBlock = ROW_BLOCK_BYTES / (4 * BLOCK_QUADS) / TILE_ROWS * TILE_ROWS;
+    for (long r0 = 0; r0 < m; r0 += rowBlock) {
+        long r1 = r0 + rowBlock < m ? r0 + rowBlock : m;
+        for (long p = firstPanel; p < firstPanel + panelCount; p++) {
+            long cols = bRows - p * PANEL < PANEL ? bRows - p * PANEL : PANEL;
+            const float *bs = bScale + p * PANEL;
+            float *out = c + (p - firstPanel) * PANEL;
+            for (long q0 = 0; q0 < quads; q0 += BLOCK_QUADS) {
+                long nq = quads - q0 < BLOCK_QUADS ? quads - q0 : BLOCK_QUADS;
+                int first = q0 == 0, last = q0 + nq == quads;
+                const uint8_t *slice = panels + p * PANEL * kPadded + q0 * 4 * PANEL;
+                long i = r0;
+                for (; i + TILE_ROWS <= r1; i += TILE_ROWS)
+                    vnni_tile(TILE_ROWS, a + i * kPadded + 4 * q0, kPadded, nq, aScale + i, aSum + i, slice, bs, cols, out + i * ldc, ldc,
+                              first, last);
+                switch (r1 - i) {
+                    TILE_CASE(1) TILE_CASE(2) TILE_CASE(3) TILE_CASE(4) TILE_CASE(5) TILE_CASE(6)
+                    TILE_CASE(7) TILE_CASE(8) TILE_CASE(9) TILE_CASE(10) TILE_CASE(11)
+                    default: break;
+                }
+            }
         }
     }
 }

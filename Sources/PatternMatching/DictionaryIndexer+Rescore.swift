@@ -4,7 +4,7 @@ import EBSDNumerics
 
 extension DictionaryIndexer {
     /// Re-scores the candidates that int8 matching found for measured patterns `rows` in float32: the distinct
-    /// candidates are simulated again (in chunks within a quarter of ``memoryBytes``), each pattern's exact NCC
+    /// candidates are simulated again (in chunks of ``int8StagingBytes``), each pattern's exact NCC
     /// with each of its candidates is computed, and the `result.k` best by exact NCC are kept, best first.
     /// `prepared` points at the prepared float32 row of `rows.lowerBound`.
     func rescore(_ found: MatchResult, rows: Range<Int>, prepared: UnsafePointer<Float>, into result: inout MatchResult) {
@@ -13,7 +13,7 @@ extension DictionaryIndexer {
         let unique = Array(Set(listed.filter { $0 >= 0 })).sorted()
         guard !unique.isEmpty else { return }
         var exact = [Float](repeating: -.infinity, count: rows.count * kc)
-        let chunk = max(1, min(unique.count, memoryBytes / 4 / (MemoryLayout<Float>.size * n)))
+        let chunk = max(1, min(unique.count, Self.int8StagingBytes / (MemoryLayout<Float>.size * n)))
         var simulated = [Float](repeating: 0, count: chunk * n)
         let indices = found.indices
         for c0 in stride(from: 0, to: unique.count, by: chunk) {

@@ -29,7 +29,7 @@ public struct DictionaryIndexer: Sendable {
     public var int8Kernel = Int8Gemm.best
     /// Candidates per pattern kept from the int8 scores and re-scored in float32.
     public var int8Candidates = DictionaryIndexer.defaultInt8Candidates
-    public static let defaultInt8Candidates = 10
+    public static let defaultInt8Candidates = 8
 
     public init(signal: PatternSignal, master: MasterPattern, rotations: [Rotation]) {
         self.signal = signal
@@ -37,16 +37,32 @@ public struct DictionaryIndexer: Sendable {
         self.rotations = rotations
     }
 
-    /// Block sizes (dictionary patterns, measured patterns) for the budget.
+    /// The largest score block (measured × dictionary floats): larger blocks only fault in fresh pages.
+    public static let maximumScoreBlockBytes = 256 << 20
+    /// The float32 staging buffer of int8 matching (simulated rows waiting to be quantised).
+    public static let int8StagingBytes = 32 << 20
+
+    /// Block sizes (dictionary patterns, measured patterns) for the budget, in ``precision``: a dictionary row is 4 bytes
+    /// per pixel in float32, 1 (+ its scale) in int8, whose blocks start on whole panels; measured patterns stay in memory
+    /// when they fit a quarter of the budget (with their int8 copy); the score block is at most ``maximumScoreBlockBytes``.
     public func blockSizes(measured: Int) -> (dictionary: Int, measured: Int, keepMeasured: Bool) {
-        let row = 4 * signal.length
+        let int8 = precision.resolved == .int8
+        let row = 4 * signal.length, paddedLength = QuantizedRows.paddedLength(signal.length)
+        let dictRow = int8 ? paddedLength + 4 : row, measuredRow = int8 ? row + paddedLength : row
+        let staging = int8 ? Self.int8StagingBytes : 0
         let budget = max(64 << 20, memoryBytes)
-        let keep = measured * row <= budget / 4
-        let dict = min(rotations.count, max(256, (budget / 2) / row))
-        let left = budget - dict * row - (keep ? measured * row : 0)
+        let keep = measured * measuredRow <= budget / 4
+        var dict = min(rotations.count, max(256, (budget / 2 - staging) / dictRow))
+        if int8 && dict < rotations.count { dict = dict / Int8Panels.panelRows * Int8Panels.panelRows }
+        let left = budget - dict * dictRow - staging - (keep ? measured * measuredRow : 0)
         // measured block and its score block (measured × dict floats) share what is left
-        let meas = min(measured, max(16, left / (row + 4 * dict)))
+        let meas = min(measured, max(16, min(left / (measuredRow + 4 * dict), Self.maximumScoreBlockBytes / (4 * dict))))
         return (dict, meas, keep)
+    }
+
+    /// Rows simulated at a time before int8 quantisation (whole panels).
+    var int8StagingRows: Int {
+        max(Int8Panels.panelRows, Self.int8StagingBytes / (4 * signal.length) / Int8Panels.panelRows * Int8Panels.panelRows)
     }
 
     /// Simulates the dictionary into ``cache`` (unless it holds it already) without matching anything: what a
@@ -65,15 +81,15 @@ public struct DictionaryIndexer: Sendable {
         let n = signal.length, paddedLength = QuantizedRows.paddedLength(n)
         var found = MatchResult(count: count, k: int8 ? max(k, int8Candidates) : k)
         var result = MatchResult(count: count, k: k)
-        var (dc, ec, keep) = blockSizes(measured: count)
-        if int8 { dc = max(Int8Panels.panelRows, dc / Int8Panels.panelRows * Int8Panels.panelRows) }  // panel-aligned blocks
+        let (dc, ec, keep) = blockSizes(measured: count)
         var prepared: [Float] = []
         var quantized: QuantizedRows?
         if keep {
             prepared = signal.prepareExperimental(try read(0..<count), count: count)
             if int8 { quantized = QuantizedRows(prepared, count: count, length: n) }
         }
-        var dict = [Float](repeating: 0, count: dc * n)
+        var dict = [Float](repeating: 0, count: (int8 ? min(dc, int8StagingRows) : dc) * n)
+        var panels = int8 ? Int8Panels(capacity: dc, length: n) : nil
         var sims = [Float](repeating: 0, count: ec * dc)
         let dBlocks = (rotations.count + dc - 1) / dc
         var done = 0
@@ -103,25 +119,28 @@ public struct DictionaryIndexer: Sendable {
         for db in 0..<dBlocks {
             let d0 = db * dc, d1 = min(rotations.count, d0 + dc), nd = d1 - d0
             let ts = DispatchTime.now().uptimeNanoseconds
-            var panels: Int8Panels?
             let blockBytes = int8 ? Int8Panels.byteCount(rows: nd, paddedLength: paddedLength) : nd * n * 4
+            panels?.reset(count: nd)
             if let fh = cacheReader, let data = try? fh.read(upToCount: blockBytes), data.count == blockBytes {
                 if int8 {
-                    panels = Int8Panels(count: nd, paddedLength: paddedLength, bytes: [UInt8](data), scales: Array(cachedScales![d0..<d1]))
+                    panels!.bytes.withUnsafeMutableBytes { d in data.withUnsafeBytes { d.copyMemory(from: $0) } }
+                    panels!.scales = Array(cachedScales![d0..<d1])
                 } else {
                     dict.withUnsafeMutableBytes { d in data.withUnsafeBytes { d.copyMemory(from: $0) } }
                 }
+            } else if int8 {
+                for s0 in stride(from: d0, to: d1, by: int8StagingRows) {
+                    let s1 = min(d1, s0 + int8StagingRows)
+                    dict.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[s0..<s1], into: $0.baseAddress!) }
+                    dict.withUnsafeBufferPointer { panels!.setRows(quantizing: $0.baseAddress!, count: s1 - s0, length: n, from: s0 - d0) }
+                }
+                scales.replaceSubrange(d0..<d1, with: panels!.scales)
             } else {
                 dict.withUnsafeMutableBufferPointer { signal.prepareSimulated(projector, rotations[d0..<d1], into: $0.baseAddress!) }
-                if int8 {
-                    let packed = dict.withUnsafeBufferPointer { Int8Panels(quantizing: $0.baseAddress!, count: nd, length: n) }
-                    panels = packed
-                    scales.replaceSubrange(d0..<d1, with: packed.scales)
-                }
-                if let (fh, _) = cacheWriter {
-                    let bytes = panels.map { Data($0.bytes) } ?? dict.withUnsafeBytes { Data($0.prefix(blockBytes)) }
-                    do { try fh.write(contentsOf: bytes) } catch { dropWriter() }
-                }
+            }
+            if let (fh, _) = cacheWriter {
+                let bytes = int8 ? Data(panels!.bytes.prefix(blockBytes)) : dict.withUnsafeBytes { Data($0.prefix(blockBytes)) }
+                do { try fh.write(contentsOf: bytes) } catch { dropWriter() }
             }
             if db == dBlocks - 1, let (fh, tmp) = cacheWriter, let c = cache {
                 do {
