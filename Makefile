@@ -61,7 +61,7 @@ test: setup
 
 demo: build
 	@echo "== the reference study's protocol on the shipped synthetic Na electrodeposit (SampleMaps/reference-protocol.yaml) =="
-	@echo "   Hough -> dictionary matching at 2 deg -> refinement -> neighbour check -> wild spikes -> fill 6, 5"
+	@echo "   Hough -> refinement of the Hough solutions, 2 deg dictionary where they fail -> neighbour check -> wild spikes -> fill 6, 5"
 	@echo "   -> 60 deg <111> pseudo-symmetry checked on the patterns -> grains -> IPF-Y/IPF-Z maps -> report"
 	$(EBSD) pipeline SampleMaps/reference-protocol.yaml --output $(OUT) --fresh
 	@echo

@@ -48,15 +48,10 @@ public struct HybridIndexer: Sendable {
         let ci = m.properties[MapProperty.confidenceIndex] ?? [], bands = m.properties[MapProperty.bandsMatched] ?? []
         let unsure = (0..<m.count).filter { !m.isIndexed($0) || ci[$0] < Float(ciThreshold) || bands[$0] < Float(minimumBands) }
         report.matched = unsure.count
-        if !unsure.isEmpty {
-            let di = matcher.indexer
-            let r = try di.match(
-                count: unsure.count, read: { range in try stack.read(pixels: Array(unsure[range])) },
-                progress: { d, t in progress?("match", Int(Double(d) / Double(t) * Double(unsure.count)), unsure.count) })
-            for (k, i) in unsure.enumerated() {
-                m.rotations[i] = matcher.rotations[Int(r.indices[k * r.k])]
-                m.phaseIndex[i] = 0
-            }
+        let found = try matcher.match(points: unsure, of: stack, progress: { progress?("match", $0, $1) })
+        for (k, i) in unsure.enumerated() {
+            m.rotations[i] = found[k].rotation
+            m.phaseIndex[i] = 0
         }
         m.phases = [MapPhase(id: 1, phase: matcher.phase)]
         let refiner = MapRefiner(signal: matcher.signal, master: matcher.master, options: refinement)

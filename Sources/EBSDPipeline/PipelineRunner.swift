@@ -218,6 +218,18 @@ public struct PipelineRunner {
             var options = p.matching
             options.dictionaryCachePath = options.dictionaryCachePath ?? dictionaryCaches[index]
             let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: options)
+            if p.seed == .hough {
+                guard let hough = map else { throw RecipeError("step \(index + 1) (match): seed: hough needs a hough step before it") }
+                let seeded = HoughSeededMatcher(matcher: matcher, check: p.seedCheck)
+                let makeProgress = progress
+                var current: (stage: String, report: (Int, Int) -> Void) = ("", { _, _ in })
+                let (m, r) = try seeded.match(hough, stack: stack) { stage, done, total in
+                    if current.stage != stage { current = (stage, makeProgress("\(step.name): \(stage)", total)) }
+                    current.report(done, total)
+                }
+                let below = p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) }
+                return (m, "Hough-seeded: \(r)" + (below ?? ""))
+            }
             let (m, r) = try matcher.match(stack, progress: progress(step.name, stack.count))
             let below =
                 p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""

@@ -71,6 +71,7 @@ public enum PipelineStep: Sendable, Hashable {
     public var neighbourRows: Int {
         switch self {
         case .neighbourCheck: return 1
+        case .match(let p): return p.seed == .hough ? 1 : 0  // the seed check reads the 8-neighbours
         case .refine(let p): return p.refinement.neighbourCheckThreshold > 0 ? 1 : 0
         default: return 0
         }

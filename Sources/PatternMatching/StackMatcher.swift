@@ -82,6 +82,18 @@ public struct StackMatcher: Sendable {
         return (map, report)
     }
 
+    /// Matches only the map points `points` of `stack` against the full dictionary (read by ``PatternStack/read(pixels:)``):
+    /// each point's best orientation and NCC, in the order given; `progress(done, total)` counts points.
+    public func match(
+        points: [Int], of stack: PatternStack, progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [(rotation: Rotation, score: Float)] {
+        guard !points.isEmpty else { return [] }
+        let r = try indexer.match(
+            count: points.count, read: { range in try stack.read(pixels: Array(points[range])) },
+            progress: { d, t in progress?(Int(Double(d) / Double(t) * Double(points.count)), points.count) })
+        return (0..<points.count).map { (rotations[Int(max(0, r.indices[$0 * r.k]))], r.scores[$0 * r.k]) }
+    }
+
     /// Adds the figures of merit that need no Hough transform (``PatternQuality``: sharpness, mean
     /// intensity) to a map of `stack`, streaming the stack once more.
     public func addPatternFigures(_ map: inout CrystalMap, stack: PatternStack, chunkBytes: Int = PatternStack.defaultChunkBytes) throws {
