@@ -76,7 +76,8 @@ public struct HoughIndexer: Sendable {
     public var radonRefinement: RadonRefinement?
     /// A sharper view of the bands for the refinement (nil: off): where the bands stand out more in it than in the
     /// detection view, the orientation is refined once more on it. Real Ni (9 patterns, one mean PC, 11 bands):
-    /// Hough median error 0.62° → 0.37°; the noisy synthetic Na sets keep the detection view (unchanged).
+    /// Hough median error 0.62° → 0.37°. Made only for patterns whose sharpness (``PatternQuality``, of the
+    /// background-removed pattern) reaches ``SharpBandView/minimumSharpness``: noisy patterns keep the detection view.
     public var sharpView: SharpBandView?
     /// The preprocessing's steps before its Gaussian filter (background removal), made once per pattern for the
     /// width check, the sharpness and ``sharpView``.
@@ -188,7 +189,9 @@ public struct HoughIndexer: Sendable {
     /// pattern) is given, with its background-removed view for the width check and the sharpness, and its transform
     /// in ``sharpView`` when there is one.
     /// With one PC per map point (`detector.pcs`), the bands are seen from map point `point`'s PC.
-    func solve(_ pattern: [Float], transform: [Float], background: [Float], sharpTransform: [Float]?, point: Int) -> HoughResult {
+    func solve(
+        _ pattern: [Float], transform: [Float], background: [Float], sharpTransform: [Float]?, point: Int, sharpness: Double? = nil
+    ) -> HoughResult {
         var t = transform
         let enhanced = bands.enhance(t)
         let b = bands.detect(enhanced: enhanced)
@@ -213,7 +216,7 @@ public struct HoughIndexer: Sendable {
                 }
             }
             return HoughResult(
-                solution: s, bands: b, quality: quality, sharpness: patternQuality.sharpness(background),
+                solution: s, bands: b, quality: quality, sharpness: sharpness ?? patternQuality.sharpness(background),
                 meanIntensity: PatternQuality.meanIntensity(pattern))
         }
         guard let widthCheck else { return result(indexer.index(normals)) }
@@ -254,13 +257,22 @@ public struct HoughIndexer: Sendable {
                 }
                 // the background is removed once per pattern, for the width check, the sharpness and the sharp view
                 let removed = raw.map { backgroundPreprocessor.apply($0) }
+                let backgrounds = removed.map { widthPreprocessor.apply($0) }
+                let sharpness = backgrounds.map { patternQuality.sharpness($0) }
                 let t = transforms(raw.flatMap { preprocessor.apply($0) }, count: m, radon: radon)
-                let sharp = sharpView.map { view in transforms(removed.flatMap { view.smoothing.apply($0) }, count: m, radon: view.radon) }
+                // the sharp view only for the patterns sharp enough to gain from it (its transform is a quarter to a
+                // half of the time of a pattern)
+                let sharpOnes = sharpView == nil ? [] : (0..<m).filter { sharpness[$0] >= SharpBandView.minimumSharpness }
+                let sharp = sharpView.map { view in
+                    transforms(sharpOnes.flatMap { view.smoothing.apply(removed[$0]) }, count: sharpOnes.count, radon: view.radon)
+                }
                 let sn = sharpView.map { $0.radon.thetaCount * $0.radon.rhoCount } ?? 0
                 for k in 0..<m {
+                    let j = sharpOnes.firstIndex(of: k)
                     o.p[lo + k] = solve(
-                        raw[k], transform: Array(t[(k * tn)..<((k + 1) * tn)]), background: widthPreprocessor.apply(removed[k]),
-                        sharpTransform: sharp.map { Array($0[(k * sn)..<((k + 1) * sn)]) }, point: firstPoint + lo + k)
+                        raw[k], transform: Array(t[(k * tn)..<((k + 1) * tn)]), background: backgrounds[k],
+                        sharpTransform: j.flatMap { j in sharp.map { Array($0[(j * sn)..<((j + 1) * sn)]) } }, point: firstPoint + lo + k,
+                        sharpness: sharpness[k])
                 }
             }
         }

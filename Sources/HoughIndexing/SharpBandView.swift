@@ -25,6 +25,13 @@ public struct SharpBandView: Sendable {
     /// Band-kernel width in units of the strongest reflector's Bragg width 2θ (detection: ``HoughIndexer`` 2).
     public static let kernelScale = 1.4
 
+    /// The sharpness (``PatternQuality``, of the background-removed pattern) below which a pattern keeps the detection
+    /// view without the sharp one being made (making it costs 25–45 % of a pattern's Hough time). Measured: the 9 real
+    /// 60 px Ni patterns 0.162–0.201 after their static background is subtracted, 0.337–0.350 without (the sharp view
+    /// wins on all 9 either way); the noisy synthetic Na sets at most 0.125 (60 px 0.041–0.114, where the sharp view won
+    /// on 11 of 500 patterns, 120 px 0.041–0.079, 8 of 300, the demo sample 0.013–0.125, 230 of 2400, by small margins).
+    public static let minimumSharpness = 0.145
+
     public let radon: RadonTransform
     /// Applied to the background-removed pattern: the Gaussian of at most ``gaussianSigma`` px (none when detection
     /// has none), then detection's steps after its Gaussian.
