@@ -63,6 +63,10 @@ func summarize(records path: String, to output: String) {
         (" generation", "generation_patterns_per_s", "patterns/s", "peer_generation_patterns_per_s", "ratio_generation"),
         (" matching", "matching_patterns_per_s", "patterns/s", "peer_matching_patterns_per_s", "ratio_matching"),
         (" matching", "matching_gflops", "GFLOP/s", nil, nil),
+        (" matching int8 (VNNI, float32 re-scoring)", "int8_matching_patterns_per_s", "patterns/s", "peer_matching_patterns_per_s",
+            "ratio_matching_int8"),
+        (" int8 vs float32 (same run)", "int8_speedup_vs_float32", "×", nil, nil),
+        (" int8 best = float32 best", "int8_same_best_as_float32", "(share)", nil, nil),
         (" refinement", "refine_patterns_per_s", "patterns/s", "peer_refine_patterns_per_s", "ratio_refine"),
         (" fast matcher", "fast_patterns_per_s", "patterns/s", nil, nil),
         (" grain labelling", "grains_s", "s", "peer_s", "speedup_vs_peer_labelling"),
@@ -83,13 +87,25 @@ func summarize(records path: String, to output: String) {
             )
         }
     }
-    print("\n| case | SwiftEBSD | peer | ratio |\n|---|---|---|---|\n" + rows.joined(separator: "\n"))
-    let doc: [String: Any] = ["date": ISO8601DateFormatter().string(from: Date()), "cores": cores, "records": records]
+    let machine = BenchMachine()
+    let table = machine.markdownHeader + "\n\n| case | SwiftEBSD | peer | ratio |\n|---|---|---|---|\n" + rows.joined(separator: "\n") + "\n"
+    print("\n" + table)
+    writeAtomically(Data(table.utf8), to: (output as NSString).deletingPathExtension + ".md")
+    let doc: [String: Any] = [
+        "date": machine.date, "cores": cores, "cpu_model": machine.cpuModel, "instruction_sets": machine.instructionSets,
+        "records": records,
+    ]
     if let data = try? JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]) {
-        let tmp = output + ".tmp"
-        if FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, output) == 0 {
-            FileHandle.standardError.write(Data("wrote \(output) (\(records.count) records)\n".utf8))
-        }
+        writeAtomically(data, to: output)
+        FileHandle.standardError.write(Data("wrote \(output) (\(records.count) records) and its table\n".utf8))
+    }
+}
+
+/// Writes `data` to a temporary file beside `path`, then renames it over `path`.
+func writeAtomically(_ data: Data, to path: String) {
+    let tmp = path + ".tmp"
+    if !FileManager.default.createFile(atPath: tmp, contents: data) || rename(tmp, path) != 0 {
+        try? FileManager.default.removeItem(atPath: tmp)
     }
 }
 
@@ -828,6 +844,7 @@ func matchCase(scratch: URL, quick: Bool) {
         rec["peer_refined_median_deg"] = p["refined_median_deg"]
         rec["ratio_generation"] = (Double(rotations.count) / r.simulationSeconds) / (Double(rotations.count) / g)
         rec["ratio_matching"] = (Double(n) / r.comparisonSeconds) / (Double(n) / m)
+        if let int8 = rec["int8_matching_patterns_per_s"] as? Double { rec["ratio_matching_int8"] = int8 / (Double(n) / m) }
         rec["ratio_refine"] = (Double(n) / tRefine) / (Double(n) / rf)
     } else {
         rec["peer"] = peerUnavailable("kikuchipy")
