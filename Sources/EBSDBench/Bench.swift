@@ -88,7 +88,8 @@ func summarize(records path: String, to output: String) {
         }
     }
     let machine = BenchMachine()
-    let table = machine.markdownHeader + "\n\n| case | SwiftEBSD | peer | ratio |\n|---|---|---|---|\n" + rows.joined(separator: "\n") + "\n"
+    let table =
+        machine.markdownHeader + "\n\n| case | SwiftEBSD | peer | ratio |\n|---|---|---|---|\n" + rows.joined(separator: "\n") + "\n"
     print("\n" + table)
     writeAtomically(Data(table.utf8), to: (output as NSString).deletingPathExtension + ".md")
     let doc: [String: Any] = [
@@ -751,7 +752,8 @@ func int8Matching(
     let (w, m) = errors((0..<n).map { di.rotations[Int(r.indices[$0 * r.k])] })
     let rate = Double(n) / r.comparisonSeconds, fp32Rate = Double(n) / fp32.comparisonSeconds
     return [
-        "int8_matching_patterns_per_s": rate, "int8_speedup_vs_float32": rate / fp32Rate, "int8_same_best_as_float32": Double(same) / Double(n),
+        "int8_matching_patterns_per_s": rate, "int8_speedup_vs_float32": rate / fp32Rate,
+        "int8_same_best_as_float32": Double(same) / Double(n),
         "int8_dictionary_within2": w, "int8_dictionary_median_deg": m, "int8_candidates_rescored": di.int8Candidates,
         "int8_simulation_seconds": r.simulationSeconds, "int8_rescore_seconds": r.rescoreSeconds,
         "int8_comparison_seconds": r.comparisonSeconds, "float32_comparison_seconds": fp32.comparisonSeconds,

@@ -12,9 +12,8 @@ struct BenchMachine {
     init() {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let lines = info.split(separator: "\n")
-        cpuModel =
-            lines.first { $0.hasPrefix("model name") }.map { $0.split(separator: ":", maxSplits: 1).last!.trimmingCharacters(in: .whitespaces) }
-            ?? "unknown CPU"
+        let model = lines.first { $0.hasPrefix("model name") }?.split(separator: ":", maxSplits: 1).last
+        cpuModel = model?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         let flags = Set(lines.first { $0.hasPrefix("flags") }.map { $0.split(separator: " ").map(String.init) } ?? [])
         let avx512 = ["avx512f", "avx512bw", "avx512_vnni", "avx512_bf16"].filter(flags.contains)
         let kernel = Int8Gemm.vnniAvailable ? "int8 matching on AVX-512 VNNI (vpdpbusd)" : "no VNNI: float32 matching only"

@@ -37,7 +37,8 @@ import Preprocessing
                 "memory": (nil, "512MB"), "dictionary_cache": (nil, "d.bin"), "fast": (yaml(dictionary.fast), "true"),
                 "components": (yaml(dictionary.components), "64"), "precision": (dictionary.precision.rawValue, "float32"),
                 "seed": (MatchStep().seed.rawValue, "hough"), "seed_min_score": (nil, "0.2"),
-                "seed_relative_score": (yaml(SeedCheck().relativeScore), "0.7"), "seed_tolerance": (yaml(SeedCheck().toleranceDegrees), "3"),
+                "seed_relative_score": (yaml(SeedCheck().relativeScore), "0.7"),
+                "seed_tolerance": (yaml(SeedCheck().toleranceDegrees), "3"),
             ]) { a, _ in a },
             "refine": signalKeys.merging([
                 "refine_pc": (yaml(refinement.refinePC), "true"), "map_pc": (yaml(refinement.mapPCPatterns), "9"),
