@@ -74,39 +74,36 @@ static void scatter_row(const int8_t *row, long kPadded, long j, uint8_t *panel)
     }
 }
 
-void ebsd_i8_pack_panels(const int8_t *q, long rows, long kPadded, uint8_t *panels) {
-    long panelCount = (rows + PANEL - 1) / PANEL;
-    for (long p = 0; p < panelCount; p++) {
-        uint8_t *panel = panels + p * PANEL * kPadded;
-        for (long j = 0; j < PANEL; j++) {
-            long r = p * PANEL + j;
-            if (r < rows) {
-                scatter_row(q + r * kPadded, kPadded, j, panel);
-            } else {
-                for (long t = 0; t < kPadded / 4; t++) memset(panel + t * 4 * PANEL + 4 * j, OFFSET, 4);
-            }
-        }
-    }
-}
-
-void ebsd_i8_quantize_panels(const float *x, long rows, long k, long kPadded, uint8_t *panels, float *scale) {
-    int8_t *row = malloc((size_t)kPadded);
+/// Packs `rows` rows into panels: from float rows `x` (stride k), quantised on the way with their scales into
+/// `scale`, or, when `x` is NULL, from int8 rows `q` (stride kPadded). A panel's missing rows hold value 0.
+static void pack_rows(const float *x, const int8_t *q, long rows, long k, long kPadded, uint8_t *panels, float *scale) {
+    int8_t *row = x ? malloc((size_t)kPadded) : NULL;
     int32_t sum;
-    if (!row) return;
+    if (x && !row) return;
     long panelCount = (rows + PANEL - 1) / PANEL;
     for (long p = 0; p < panelCount; p++) {
         uint8_t *panel = panels + p * PANEL * kPadded;
         for (long j = 0; j < PANEL; j++) {
             long r = p * PANEL + j;
-            if (r < rows) {
+            if (r >= rows) {
+                for (long t = 0; t < kPadded / 4; t++) memset(panel + t * 4 * PANEL + 4 * j, OFFSET, 4);
+            } else if (x) {
                 quantize_row(x + r * k, k, kPadded, row, scale + r, &sum);
                 scatter_row(row, kPadded, j, panel);
             } else {
-                for (long t = 0; t < kPadded / 4; t++) memset(panel + t * 4 * PANEL + 4 * j, OFFSET, 4);
+                scatter_row(q + r * kPadded, kPadded, j, panel);
             }
         }
     }
     free(row);
+}
+
+void ebsd_i8_pack_panels(const int8_t *q, long rows, long kPadded, uint8_t *panels) {
+    pack_rows(NULL, q, rows, 0, kPadded, panels, NULL);
+}
+
+void ebsd_i8_quantize_panels(const float *x, long rows, long k, long kPadded, uint8_t *panels, float *scale) {
+    pack_rows(x, NULL, rows, k, kPadded, panels, scale);
 }
 
 /// The reference: the same integer sums and the same float rescaling, one product at a time.

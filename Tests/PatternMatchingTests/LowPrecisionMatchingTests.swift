@@ -1,13 +1,12 @@
 import Foundation
 import Testing
 import TestSupport
+import Crystallography
+import DetectorGeometry
 import EBSDNumerics
+import PatternSimulation
+import Preprocessing
 @testable import PatternMatching
-@testable import Crystallography
-@testable import DetectorGeometry
-@testable import PatternSimulation
-@testable import PatternStacks
-@testable import Preprocessing
 
 /// Issue 29: int8 dictionary matching (VNNI where the CPU has it; elsewhere the portable kernel, on a smaller problem)
 /// finds the float32 best orientation, with float32's score, on the dev Na sets and the real Ni patterns; the
