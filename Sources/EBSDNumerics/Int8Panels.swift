@@ -47,15 +47,6 @@ public struct Int8Panels: Sendable {
         setRows(quantizing: rows, count: count, length: length, from: 0)
     }
 
-    /// Rows already packed (e.g. read from a cache file); `bytes.count` must be ``byteCount(rows:paddedLength:)``.
-    public init(count: Int, paddedLength: Int, bytes: [UInt8], scales: [Float]) {
-        precondition(bytes.count == Self.byteCount(rows: count, paddedLength: paddedLength) && scales.count == count)
-        self.count = count
-        self.paddedLength = paddedLength
-        self.bytes = bytes
-        self.scales = scales
-    }
-
     /// Makes the buffer hold `count` rows (no more than it was made for); their bytes and scales are set next.
     public mutating func reset(count: Int) {
         precondition(Self.byteCount(rows: count, paddedLength: paddedLength) <= bytes.count)

@@ -19,8 +19,8 @@ public struct HoughSeededMatcher: Sendable {
 
     /// Where the points went.
     public struct Report: Sendable, CustomStringConvertible {
-        /// Hough solutions refined, and of them those kept.
-        public var seeded = 0, kept = 0
+        /// Hough solutions refined.
+        public var seeded = 0
         /// Points sent to the dictionary: seeds below the NCC rules, seeds disagreeing with every neighbour, points
         /// without a seed (not indexed by Hough or of another phase); of all these, those whose refined dictionary
         /// solution beat the seed (and took its place), and of those, the ones more than 2° from the seed (a new solution).
@@ -32,6 +32,8 @@ public struct HoughSeededMatcher: Sendable {
 
         public init() {}
         public var sentToDictionary: Int { lowScore + disagreeing + unseeded }
+        /// Refined Hough solutions kept without asking the dictionary.
+        public var kept: Int { seeded - lowScore - disagreeing }
 
         public var description: String {
             var s = "\(seeded) Hough solutions refined, \(kept) kept; \(sentToDictionary) points to the dictionary "
@@ -80,7 +82,6 @@ public struct HoughSeededMatcher: Sendable {
         let without = (0..<map.count).filter { !map.isIndexed($0) && !unseeded.contains($0) }
         report.unseeded = without.count
         let sent = (low + lone + without).sorted()
-        report.kept = seeds.count - low.count - lone.count
         if !sent.isEmpty {
             t = Date()
             var candidate = map
@@ -105,15 +106,7 @@ public struct HoughSeededMatcher: Sendable {
             report.dictionaryPatterns = matcher.rotations.count
             report.dictionarySeconds = Date().timeIntervalSince(t)
         }
-        if let floor = matcher.options.minimumScore {
-            let score = map.properties[MapProperty.score]!
-            for i in 0..<map.count where map.isIndexed(i) && Double(score[i]) < floor {
-                map.phaseIndex[i] = -1
-                report.belowMinimumScore += 1
-            }
-        }
-        for i in stack.missingPoints { map.phaseIndex[i] = -1 }
-        try matcher.addPatternFigures(&map, stack: stack)
+        report.belowMinimumScore = try matcher.finish(&map, stack: stack)
         map.metadata["operator"] = "SwiftEBSD Hough-seeded refinement"
         return (map, report)
     }

@@ -75,11 +75,25 @@ public struct StackMatcher: Sendable {
         }
         let step = stack.stepMicrons
         let grid = MapGrid(rows: stack.mapRows, columns: stack.mapColumns, stepX: step, stepY: step)
-        var map = di.crystalMap(result, grid: grid, phase: phase, minimumScore: Float(options.minimumScore ?? -1))
+        var map = di.crystalMap(result, grid: grid, phase: phase)
+        report.belowMinimumScore = try finish(&map, stack: stack)
+        return (map, report)
+    }
+
+    /// What every matched map of `stack` gets last: points whose NCC (`score`) is below ``DictionaryMatchOptions/minimumScore``
+    /// and the stack's missing points left not indexed, then the pattern figures (``addPatternFigures(_:stack:chunkBytes:)``).
+    /// Returns how many points the minimum score left not indexed.
+    public func finish(_ map: inout CrystalMap, stack: PatternStack) throws -> Int {
+        var below = 0
+        if let floor = options.minimumScore, let score = map.properties[MapProperty.score] {
+            for i in 0..<map.count where map.isIndexed(i) && score[i] < Float(floor) {
+                map.phaseIndex[i] = -1
+                below += 1
+            }
+        }
         for i in stack.missingPoints { map.phaseIndex[i] = -1 }
         try addPatternFigures(&map, stack: stack)
-        report.belowMinimumScore = options.minimumScore == nil ? 0 : map.count - map.indexedCount - stack.missingPoints.count
-        return (map, report)
+        return below
     }
 
     /// Matches only the map points `points` of `stack` against the full dictionary (read by ``PatternStack/read(pixels:)``):
