@@ -42,6 +42,8 @@ let package = Package(
         .library(name: "EBSDCluster", targets: ["EBSDCluster"]),
         .library(name: "EBSDCore", targets: ["EBSDCore"]),
         .library(name: "MapSimulation", targets: ["MapSimulation"]),
+        // The C ABI (include/swiftebsd.h) as a shared library, libSwiftEBSD.so: what the Python package loads.
+        .library(name: "SwiftEBSD", type: .dynamic, targets: ["EBSDCABI"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
         .executable(name: "ebsd-bench", targets: ["EBSDBench"]),
         .executable(name: "fuzz-readers", targets: ["FuzzReaders"]),
@@ -100,6 +102,8 @@ let package = Package(
         stage(
             "EBSDCluster",
             ["EBSDPipeline", "Crystallography", "CrystalMaps", "PatternMatching", "PatternStacks", "Preprocessing", "EBSDCore"]),
+
+        stage("EBSDCABI", ["EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "Figures", "Grains", "PatternStacks", "Texture"]),
 
         // Command line and benchmarks.
         .executableTarget(
@@ -195,6 +199,9 @@ let package = Package(
         .testTarget(
             name: "EBSDClusterTests",
             dependencies: ["EBSDCluster", "EBSDPipeline", "CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
+        .testTarget(
+            name: "EBSDCABITests",
+            dependencies: ["EBSDCABI", "EBSDCore", "EBSDPipeline", "CrystalMaps", "Crystallography", "HoughIndexing", "PatternStacks", "TestSupport"]),
         .testTarget(
             name: "EBSDCommandTests",
             dependencies: [

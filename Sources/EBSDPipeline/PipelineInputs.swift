@@ -62,12 +62,33 @@ public struct PipelineInputs: Sendable {
             stack = opened
             voltageKV = inputs.voltageKV ?? opened.metadata?.voltageKV ?? voltageKV
         }
+        masters = try Self.masters(inputs, base: base)
+        startMap = try inputs.map.map { try MapFile.read(Self.resolve($0, base), scan: inputs.scan) }
+    }
+
+    /// Inputs already in memory (a caller's arrays, e.g. through the C ABI): the phases, voltage and master patterns of
+    /// `inputs` (its `patterns`, `map` and `detector` are not read), with the stack, its detector and the start map given.
+    public init(_ inputs: RecipeInputs, detector: Detector?, stack: PatternStack?, startMap: CrystalMap?) throws {
+        phases = try inputs.phases.map { name in
+            do { return try Phase.resolve(name) } catch { throw RecipeError("phases: \(error)") }
+        }
+        guard !phases.isEmpty else { throw RecipeError("phases: none given") }
+        voltageKV = inputs.voltageKV ?? stack?.metadata?.voltageKV ?? voltageKV
+        self.detector = detector
+        self.stack = stack
+        self.startMap = startMap
+        masters = try Self.masters(inputs, base: "")
+    }
+
+    /// The master pattern of each phase `inputs.master_patterns` names, each checked to show that phase.
+    static func masters(_ inputs: RecipeInputs, base: String) throws -> [String: MasterPattern] {
+        var masters: [String: MasterPattern] = [:]
         for (name, file) in inputs.masterPatterns ?? [:] {
             let mp = try MasterPattern.read(Self.resolve(file, base))
             do { try mp.requirePhase(name, file: file) } catch { throw RecipeError("inputs.master_patterns.\(name): \(error)") }
             masters[name] = mp
         }
-        startMap = try inputs.map.map { try MapFile.read(Self.resolve($0, base), scan: inputs.scan) }
+        return masters
     }
 
     /// `path` relative to the recipe's folder `base` (absolute paths as they are).

@@ -89,6 +89,14 @@ public struct PipelineRunner {
         inputs = try PipelineInputs(recipe.inputs, steps: recipe.steps, base: base)
     }
 
+    /// A recipe whose inputs are already opened (e.g. arrays a caller holds in memory); outputs go to `outputFolder`.
+    public init(recipe: PipelineRecipe, inputs: PipelineInputs, outputFolder: String) {
+        self.recipe = recipe
+        recipeText = "\(recipe)"
+        self.outputFolder = outputFolder
+        self.inputs = inputs
+    }
+
     /// A fingerprint of the inputs and the steps up to `i` (FNV-1a of their description): what step `i`'s result
     /// depends on, kept with it in `pipeline-state.json`.
     public func fingerprint(_ i: Int) -> String {
@@ -198,7 +206,7 @@ public struct PipelineRunner {
     }
 
     /// Runs step `index`, which makes a new map; returns the map and a one-line note.
-    mutating func runMapStep(_ step: PipelineStep, _ map: CrystalMap?, index: Int) throws -> (CrystalMap, String) {
+    package mutating func runMapStep(_ step: PipelineStep, _ map: CrystalMap?, index: Int) throws -> (CrystalMap, String) {
         switch step {
         case .hough(let p):
             let (det, stack) = try inputs.patterns(step.name)
@@ -288,7 +296,7 @@ public struct PipelineRunner {
 
     /// Runs a step that writes tables or figures; returns a note.
     @discardableResult
-    func runOutputStep(_ step: PipelineStep, _ map: CrystalMap) throws -> String {
+    package func runOutputStep(_ step: PipelineStep, _ map: CrystalMap) throws -> String {
         switch step {
         case .grains(let p):
             let g = try GrainAnalysis(map, parameters: p.parameters)
