@@ -119,7 +119,8 @@ public func ebsd_map_info(
     }
 }
 
-/// Phase `index` of the map: its name (into `name`, `nameCapacity` bytes) and space-group number.
+/// Phase `index` of the map: its name (into `name`, `nameCapacity` bytes) and space-group number (for a phase known only
+/// by its Laue group, the first space group of that group).
 @_cdecl("ebsd_map_phase")
 public func ebsd_map_phase(
     _ map: UnsafeMutableRawPointer?, _ index: Int32, _ name: UnsafeMutablePointer<CChar>?, _ nameCapacity: Int64,
@@ -132,7 +133,11 @@ public func ebsd_map_phase(
         }
         let p = m.phases[Int(index)].phase
         CABICall.write(p.name, into: name, nameCapacity)
-        spaceGroup?.pointee = Int32(p.spaceGroupNumber)
+        // a phase read from a file that states only its symmetry: the first space group of its Laue group
+        let number =
+            (1...230).contains(p.spaceGroupNumber)
+            ? p.spaceGroupNumber : (1...230).first { SpaceGroup.laueGroup(forNumber: $0) == p.laueGroup } ?? 1
+        spaceGroup?.pointee = Int32(number)
     }
 }
 

@@ -120,8 +120,7 @@ class Progress:
                     from tqdm.auto import tqdm
                     bar = self.bars[name] = tqdm(total=total, desc=name, unit="pat", leave=True)
                 bar.total = total
-                bar.n = done
-                bar.refresh()
+                bar.update(max(0, done - bar.n))
         return 1 if self.stop.is_set() else 0
 
     def close(self):

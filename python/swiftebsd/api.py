@@ -149,10 +149,10 @@ def pole_figure(xmap, path, hkl=("100", "110", "111"), phase=0):
     os.replace(tmp, path)
 
 
-def load_patterns(path, map_shape=None, scan=None, as_numpy=False):
+def load_patterns(path, map_shape=None, scan=None, step_um=None, as_numpy=False):
     """Every pattern format the library reads → a kikuchipy EBSD signal with the file's detector (float32), or with
     as_numpy=True (or without kikuchipy) a (map rows, map columns, rows, columns) float32 array and a dict of the
-    file's geometry."""
+    file's geometry. step_um: the scan step where the file states none."""
     out = ctypes.c_void_p()
     rows, cols = (map_shape or (0, 0))
     _native.call(_native.lib.ebsd_stack_open, str(path).encode(), scan.encode() if scan else None, rows, cols, ctypes.byref(out))
@@ -167,8 +167,9 @@ def load_patterns(path, map_shape=None, scan=None, as_numpy=False):
         _native.call(_native.lib.ebsd_stack_read, out, 0, n, data.ctypes.data_as(ctypes.POINTER(ctypes.c_float)))
     finally:
         _native.lib.ebsd_stack_free(out)
+    step_value = float(step_um) if step_um else step.value
     info = {"pc": tuple(pc), "convention": "bruker", "sample_tilt": tilt.value, "detector_tilt": dtilt.value,
-            "step_um": step.value}
+            "step_um": step_value}
     if not as_numpy:
         try:
             import kikuchipy as kp
@@ -179,7 +180,7 @@ def load_patterns(path, map_shape=None, scan=None, as_numpy=False):
     s = kp.signals.EBSD(data)
     s.detector = kp.detectors.EBSDDetector(shape=(r, c), pc=tuple(pc), sample_tilt=tilt.value, tilt=dtilt.value)
     for axis in s.axes_manager.navigation_axes:
-        axis.scale, axis.units = step.value, "um"
+        axis.scale, axis.units = step_value, "um"
     return s
 
 
@@ -192,7 +193,8 @@ def load_map(path, scan=None):
 
 def save_map(xmap, path):
     """Writes a CrystalMap as .ang, .ctf or orix .h5 (by the extension), through a temporary file."""
-    _native.call(_native.lib.ebsd_map_save, handle_from_xmap(xmap).pointer, str(path).encode())
+    handle = handle_from_xmap(xmap)  # held until the call returns (freed when collected)
+    _native.call(_native.lib.ebsd_map_save, handle.pointer, str(path).encode())
 
 
 def run_pipeline(recipe, output=None, fresh=False, progress=True):

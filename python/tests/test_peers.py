@@ -1,0 +1,108 @@
+"""Side by side with the peers on the same numpy data in the same process: PyEBSDIndex (Hough) and kikuchipy
+(dictionary indexing + refinement). Accuracy against the truth / references and the speed ratio are printed (pytest -s
+shows them; make test prints them); accuracy must be equal or better, speed is measured, not asserted (CI machines
+are shared)."""
+import contextlib
+import io
+import json
+import time
+
+import numpy as np
+import pytest
+
+import swiftebsd as se
+from conftest import disorientation_deg, peer_unavailable
+
+
+def report(case, **values):
+    print("\nswiftebsd-peer " + json.dumps(dict(case=case, **values)))
+
+
+def pyebsdindex_hough(patterns, pc_bruker, phase):
+    from pyebsdindex import ebsd_index
+    rows, cols = patterns.shape[-2:]
+    pc_tsl = (pc_bruker[0], 1 - pc_bruker[1], pc_bruker[2] * rows / min(rows, cols))
+    with contextlib.redirect_stdout(io.StringIO()):
+        indexer = ebsd_index.EBSDIndexer(phaselist=[phase], vendor="EDAX", PC=pc_tsl, sampleTilt=70.0, camElev=0.0,
+                                         patDim=(rows, cols), nBands=9)
+        indexer.index_pats(patsin=patterns[:10].astype(np.float32))  # numba warm-up
+        t0 = time.perf_counter()
+        data = indexer.index_pats(patsin=patterns.astype(np.float32))[0]
+        seconds = time.perf_counter() - t0
+    from orix.quaternion import Rotation
+    return Rotation(data[-1]["quat"]), seconds
+
+
+@pytest.mark.parametrize("data", ["dev60", "ni"])
+def test_hough_side_by_side_with_pyebsdindex(data, request):
+    if (why := peer_unavailable("pyebsdindex")):
+        pytest.skip(why)
+    from orix.quaternion import Rotation
+    d = request.getfixturevalue(data)
+    if data == "dev60":
+        patterns, pc, phase, peer_phase = d["patterns"], d["pc"], "Na", "BCC"
+        truth = Rotation(d["truth"])
+    else:
+        # the 9 real patterns repeated 100 times, so that the timing is of indexing, not of a call
+        patterns, pc, phase, peer_phase = np.tile(d["corrected"].reshape(9, 60, 60), (100, 1, 1)), tuple(d["pc"]), "Ni", "FCC"
+        truth = Rotation(np.tile(d["references"].data, (100, 1)))
+    se.hough_index(patterns[:10], {"pc": list(pc)}, [phase], bands=9, progress=False)  # warm-up, as the peer's
+    t0 = time.perf_counter()
+    xmap = se.hough_index(patterns, {"pc": list(pc)}, [phase], bands=9, progress=False)
+    ours = time.perf_counter() - t0
+    peer, theirs = pyebsdindex_hough(patterns, pc, peer_phase)
+    e_ours = disorientation_deg(xmap.rotations, truth)
+    e_peer = disorientation_deg(peer, truth)
+    report(f"hough_{data}", patterns=len(patterns), ours_patterns_per_s=len(patterns) / ours,
+           pyebsdindex_patterns_per_s=len(patterns) / theirs, ratio=theirs / ours,
+           ours_within2=float(np.mean(e_ours <= 2)), peer_within2=float(np.mean(e_peer <= 2)),
+           ours_median_deg=float(np.median(e_ours)), peer_median_deg=float(np.median(e_peer)))
+    assert np.mean(e_ours <= 2) >= np.mean(e_peer <= 2) - 0.02
+    assert np.median(e_ours) <= max(2.0, 1.5 * np.median(e_peer))
+
+
+def test_dictionary_and_refinement_side_by_side_with_kikuchipy(dev60):
+    if (why := peer_unavailable("kikuchipy")):
+        pytest.skip(why)
+    import kikuchipy as kp
+    from orix.crystal_map import Phase
+    from orix.quaternion import Rotation
+    from orix.quaternion.symmetry import Oh
+    from orix.sampling import get_sample_fundamental
+    n, resolution = 100, 4.0
+    patterns = dev60["patterns"][:n].astype(np.float32)
+    truth = Rotation(dev60["truth"][:n])
+    # kikuchipy's own kinematical Na master (both hemispheres), read by both tools
+    master = dev60["folder"].parent / "kikuchipy-kinematical-master-patterns" / "na_20kV_lambert_north_south.tif"
+    det = kp.detectors.EBSDDetector(shape=(60, 60), pc=(0.5, 0.5, 0.6), sample_tilt=70)
+
+    s = kp.signals.EBSD(patterns.copy())
+    t0 = time.perf_counter()
+    matched = se.dictionary_index(s, str(master), det, "Na", resolution=resolution, static_background="mean", progress=False)
+    refined = se.refine(s, matched, str(master), det, static_background="mean", progress=False)
+    ours = time.perf_counter() - t0
+
+    # kikuchipy on the same patterns and the same master, its documented workflow
+    import tifffile
+    pages = tifffile.imread(master).astype(np.float32)
+    mp = kp.signals.EBSDMasterPattern(pages[:2])
+    mp.projection, mp.hemisphere, mp.phase = "lambert", "both", Phase(point_group="m-3m")
+    with contextlib.redirect_stdout(io.StringIO()):
+        k = kp.signals.EBSD(patterns.copy())
+        k.static_background = patterns.mean(axis=0)
+        k.remove_static_background(show_progressbar=False)
+        k.remove_dynamic_background(show_progressbar=False)
+        rot = get_sample_fundamental(resolution, point_group=Oh)
+        mp.get_patterns(rot[:10], det, compute=True, dtype_out=np.float32, show_progressbar=False)  # numba warm-up
+        t1 = time.perf_counter()
+        sim = mp.get_patterns(rot, det, compute=True, dtype_out=np.float32, show_progressbar=False)
+        kxmap = k.dictionary_indexing(sim, keep_n=5, n_per_iteration=4000)
+        kref = k.refine_orientation(kxmap, det, mp, energy=20, method="minimize", method_kwargs=dict(method="Nelder-Mead"),
+                                    compute=True)
+        theirs = time.perf_counter() - t1
+    e_ours = disorientation_deg(refined.rotations, truth)
+    e_peer = disorientation_deg(Rotation(kref.rotations.data), truth)
+    report("dictionary_refine_dev60", patterns=n, resolution_deg=resolution, ours_seconds=ours, kikuchipy_seconds=theirs,
+           ratio=theirs / ours, ours_within2=float(np.mean(e_ours <= 2)), peer_within2=float(np.mean(e_peer <= 2)),
+           ours_median_deg=float(np.median(e_ours)), peer_median_deg=float(np.median(e_peer)))
+    assert np.mean(e_ours <= 2) >= np.mean(e_peer <= 2) - 0.02
