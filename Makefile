@@ -5,7 +5,8 @@ SHELL := /bin/bash
 DEB_PACKAGES := libpng-dev libtiff-dev libfftw3-dev libopenblas-dev pkg-config libhdf5-dev hdf5-plugin-lzf liblzf1 \
 	libcairo2-dev fonts-dejavu-core libjpeg-dev
 # Peer tools the tests and benchmarks compare with, side by side on the same data (PyPI, pinned).
-PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 numba==0.68.1 h5py==3.16.0 tifffile==2026.3.3
+PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 numba==0.68.1 h5py==3.16.0 tifffile==2026.3.3 \
+	pandas==2.3.3 pytest==9.0.3 build==1.3.0 wheel==0.45.1
 PEER_VENV := .build/peers
 OUT := out/demo
 EBSD := .build/release/ebsd
@@ -18,7 +19,7 @@ ifneq ($(OPENBLAS_CORETYPE),)
 export OPENBLAS_CORETYPE
 endif
 
-.PHONY: help setup peers build test demo bench clean sample-maps master-patterns
+.PHONY: help setup peers build test python-test demo bench clean sample-maps master-patterns
 
 help:
 	@echo "make demo   - install what is missing, build (release), run the pipeline on the shipped sample"
@@ -51,13 +52,30 @@ build: setup
 test: setup
 	@mkdir -p .build; \
 	( $(MAKE) --no-print-directory peers > .build/peers.log 2>&1; echo $$? > .build/peers.status ) & \
-	build=0; swift build --build-tests || build=$$?; \
+	build=0; { swift build --build-tests && swift build --product SwiftEBSD; } || build=$$?; \
 	wait; cat .build/peers.log; \
 	[ $$build -eq 0 ] || exit $$build; [ "$$(cat .build/peers.status)" = 0 ] || exit 1; \
 	slurm=$$(mktemp -d -t ebsd-slurm.XXXXXX); \
 	bash Tests/Scripts/slurm-cluster.sh start $$slurm; \
 	trap 'bash Tests/Scripts/slurm-cluster.sh stop '$$slurm EXIT; \
-	EBSD_TEST_SLURM=$$slurm swift test
+	EBSD_TEST_SLURM=$$slurm swift test || exit $$?; \
+	$(MAKE) --no-print-directory python-test
+
+## The C ABI and the Python package (after `swift test`, which builds libSwiftEBSD.so in .build/debug): a C program
+## compiled against include/swiftebsd.h, the wheel built (Swift runtime bundled) and installed into the peer venv,
+## then pytest: results against the `ebsd` command, the peers side by side, the README block, the C ABI fuzzed, and
+## the wheel in a fresh venv with swift off PATH. Skipped, saying so, only where the peer venv could not be made.
+python-test:
+	@mkdir -p .build; \
+	cc -std=c11 -Wall -Werror -Iinclude Tests/CABI/hough_ni.c -L.build/debug -lSwiftEBSD -Wl,-rpath,$(CURDIR)/.build/debug -lm \
+	  -o .build/hough_ni && .build/hough_ni ../shared
+	@if [ ! -x $(PEER_VENV)/bin/python ]; then echo "python-test: SKIPPED: no peer environment ($(PEER_VENV)); see .build/peers.log"; exit 0; fi; \
+	rm -rf .build/wheel python/build python/swiftebsd.egg-info; \
+	SWIFTEBSD_LIB_DIR=$(CURDIR)/.build/debug $(PEER_VENV)/bin/python -m build --wheel --no-isolation --outdir .build/wheel python \
+	  > .build/wheel.log 2>&1 || { tail -n 30 .build/wheel.log; exit 1; }; \
+	wheel=$$(ls .build/wheel/swiftebsd-*.whl); echo "python-test: built $$wheel ($$(du -h $$wheel | cut -f1))"; \
+	$(PEER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $$wheel && \
+	SWIFTEBSD_WHEEL=$(CURDIR)/$$wheel Tests/Scripts/peer-python -m pytest python/tests -q -s -rs --durations=6 -p no:cacheprovider
 
 demo: build
 	@echo "== the reference study's protocol on the shipped synthetic Na electrodeposit (SampleMaps/reference-protocol.yaml) =="

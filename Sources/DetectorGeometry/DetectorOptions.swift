@@ -25,13 +25,41 @@ public struct DetectorOptions: Sendable, Hashable {
         return (g.rows, g.columns)
     }
 
-    /// The detector, checked: a known convention and a positive detector distance.
+    /// How far a pattern centre (Bruker x, y, in screen widths/heights) may lie outside the screen: one screen.
+    public static let pcOffScreenLimit = 1.0
+    /// The largest detector distance PCz taken (Bruker, in screen heights): ten screens away.
+    public static let maximumPCz = 10.0
+    /// The largest tilt (sample, detector) in degrees.
+    public static let maximumTiltDegrees = 90.0
+
+    /// The detector, checked: a known convention, a pattern centre within ``pcOffScreenLimit`` of the screen and a detector
+    /// distance in (0, ``maximumPCz``], tilts within ±``maximumTiltDegrees``, a positive binning and pixel size.
     public func detector() throws(DetectorOptionsError) -> Detector {
+        guard [sampleTilt, detectorTilt].allSatisfy({ $0.isFinite && abs($0) <= Self.maximumTiltDegrees }), azimuthal.isFinite,
+            abs(azimuthal) <= 180
+        else {
+            throw DetectorOptionsError(
+                "tilts must be within ±\(Self.maximumTiltDegrees)° and the azimuthal angle within ±180° (got sample \(sampleTilt)°, "
+                    + "detector \(detectorTilt)°, azimuthal \(azimuthal)°)")
+        }
+        guard binning > 0, pixelSize.isFinite, pixelSize > 0 else {
+            throw DetectorOptionsError("binning and pixel size must be positive (got \(binning), \(pixelSize) µm)")
+        }
         let d = Detector(
             rows: patternShape.rows, columns: patternShape.columns, pc: pc, convention: convention, binning: binning, pixelSize: pixelSize,
             sampleTilt: sampleTilt, detectorTilt: detectorTilt, azimuthal: azimuthal)
-        guard d.pc().z > 0 else { throw DetectorOptionsError("the pattern centre must have a positive detector distance (PCz)") }
+        try Self.check(d.pc())
         return d
+    }
+
+    /// Refuses a pattern centre (Bruker) that is not finite, lies more than a screen off the screen or has no sane distance.
+    static func check(_ p: PatternCenter) throws(DetectorOptionsError) {
+        guard p.z.isFinite, p.z > 0 else { throw DetectorOptionsError("the pattern centre must have a positive detector distance (PCz)") }
+        let plane = (-Self.pcOffScreenLimit)...(1 + Self.pcOffScreenLimit)
+        guard plane.contains(p.x), plane.contains(p.y), p.z <= Self.maximumPCz else {
+            throw DetectorOptionsError(
+                "the pattern centre (Bruker \(p.x), \(p.y), \(p.z)) must have x, y within \(plane) and z ≤ \(Self.maximumPCz)")
+        }
     }
 
     /// The detector with one pattern centre per map point (scan order, given in ``convention``) in place of
@@ -39,9 +67,11 @@ public struct DetectorOptions: Sendable, Hashable {
     public func detector(pointCentres: [PatternCenter]?) throws(DetectorOptionsError) -> Detector {
         let single = try detector()
         guard let points = pointCentres, !points.isEmpty else { return single }
-        return Detector(
+        let d = Detector(
             rows: single.rows, columns: single.columns, pcs: points, convention: convention, binning: binning, pixelSize: pixelSize,
             sampleTilt: sampleTilt, detectorTilt: detectorTilt, azimuthal: azimuthal)
+        for p in d.pcs { try Self.check(p) }
+        return d
     }
 }
 

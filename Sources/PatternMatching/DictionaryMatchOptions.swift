@@ -51,13 +51,21 @@ public struct DictionaryMatchOptions: Sendable, Hashable {
         try precision.validate()
     }
 
-    /// Parses a size such as 512MB, 2GB, 1.5G or 4096 (bytes).
+    /// The largest memory budget taken: 1 PB.
+    public static let maximumMemoryBytes = 1 << 50
+
+    /// Parses a size such as 512MB, 2GB, 1.5G or 4096 (bytes), at most ``maximumMemoryBytes``.
     public static func bytes(_ text: String) throws(MatchingError) -> Int {
         let s = text.uppercased().trimmingCharacters(in: .whitespaces)
         let gib = 1_073_741_824.0, mib = 1_048_576.0, kib = 1024.0
         let units: [(String, Double)] = [("GB", gib), ("G", gib), ("MB", mib), ("M", mib), ("KB", kib), ("B", 1), ("", 1)]
         for (u, f) in units where s.hasSuffix(u) {
-            if let v = Double(s.dropLast(u.count)), v > 0 { return Int(v * f) }
+            if let v = Double(s.dropLast(u.count)), v > 0 {
+                guard v * f < Double(Self.maximumMemoryBytes) else {
+                    throw MatchingError(key: "memory", "'\(text)' is more than any machine holds (at most 1 PB)")
+                }
+                return Int(v * f)
+            }
         }
         throw MatchingError(key: "memory", "'\(text)' must be a size like 512MB or 2GB")
     }
