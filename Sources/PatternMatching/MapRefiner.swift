@@ -88,6 +88,7 @@ public struct MapRefiner: Sendable {
         }
         let refiner = orientationRefiner(group: group, signal: signal)
         var refinedPCs: [PatternCenter] = []
+        var pcColumns = [[Float]](repeating: [Float](repeating: .nan, count: options.refinePC ? map.count : 0), count: 3)
         var score = map.properties[MapProperty.score] ?? [Float](repeating: 0, count: map.count)
         let todo = pixels ?? (0..<map.count).filter { map.isIndexed($0) }
         let chunk = signal.patternsPerChunk(memoryBytes: options.memoryBytes, stack: stack, maximum: RefinementOptions.maximumChunk)
@@ -104,13 +105,23 @@ public struct MapRefiner: Sendable {
                 out.rotations[i] = res[k].rotation
                 score[i] = res[k].score
                 if res[k].variant > 0 { report.variantWins += 1 }
-                if options.refinePC { refinedPCs.append(res[k].pc) }
+                if options.refinePC {
+                    refinedPCs.append(res[k].pc)
+                    pcColumns[0][i] = Float(res[k].pc.x)
+                    pcColumns[1][i] = Float(res[k].pc.y)
+                    pcColumns[2][i] = Float(res[k].pc.z)
+                }
             }
             progress?(start + ids.count, todo.count)
         }
         report.refined = todo.count
         out.properties[MapProperty.score] = score
         if !refinedPCs.isEmpty {
+            // each refined pattern's own PC (Bruker) as map columns; NaN where a pattern was not refined
+            for (name, column) in zip([MapProperty.patternCenterX, MapProperty.patternCenterY, MapProperty.patternCenterZ], pcColumns) {
+                out.properties[name] = column
+            }
+            out.metadata["pattern_center_convention"] = "bruker"
             let pc = PatternCenter(median(refinedPCs.map(\.x)), median(refinedPCs.map(\.y)), median(refinedPCs.map(\.z)))
             report.medianPatternPC = (pc, refinedPCs.count)
         }

@@ -25,11 +25,12 @@ def test_hough_equals_the_swift_library_and_kikuchipy_references(ni, ebsd_binary
     assert np.all(disorientation_deg(corrected.rotations, ni["references"]) < 2)  # real patterns, kikuchipy's reference
 
 
-def test_per_pattern_centres_from_a_kikuchipy_detector(ni):
+def test_per_pattern_centres_from_a_kikuchipy_detector_and_an_orix_phase_list(ni):
     import kikuchipy as kp
     s = kp.signals.EBSD(ni["corrected"].copy())
     s.detector = kp.detectors.EBSDDetector(shape=(60, 60), pc=ni["pcs"].reshape(3, 3, 3), sample_tilt=70)
-    xmap = se.hough_index(s, phase_list=["Ni"], bands=9, progress=False)
+    from orix.crystal_map import PhaseList
+    xmap = se.hough_index(s, phase_list=PhaseList(names=["Ni"], space_groups=[225]), bands=9, progress=False)
     same = se.hough_index(ni["corrected"], {"pc": ni["pcs"]}, ["Ni"], bands=9, progress=False)
     assert same_quaternions(xmap.rotations.data, same.rotations.data) < 1e-12
     assert xmap.shape == (3, 3)
@@ -130,3 +131,18 @@ def test_run_pipeline_returns_the_final_map(in_tmp):
     assert xmap.shape == (24, 100)
     final = se.load_map(in_tmp / "out" / "final.ang")
     assert np.all(disorientation_deg(final[final.is_indexed].rotations, xmap[xmap.is_indexed].rotations) < 0.01)
+
+
+def test_refinement_with_pattern_centres_finds_the_true_ones(dev60):
+    """Starting 0.01 off the true PC in each coordinate, with the master that made the patterns (kikuchipy's) and their
+    point spread: each pattern's refined PC (columns pc_x, pc_y, pc_z), and with map_pc one PC for the map first."""
+    patterns = dev60["patterns"][:40]
+    master = str(dev60["folder"].parent / "kikuchipy-kinematical-master-patterns" / "na_20kV_lambert_north_south.tif")
+    start = {"pc": [0.51, 0.49, 0.61]}
+    matched = se.dictionary_index(patterns, master, start, "Na", resolution=4, progress=False)
+    for keys, tolerance in (({}, 0.004), ({"map_pc": 20}, 0.002)):
+        refined = se.refine(patterns, matched, master, start, refine_pc=True, psf=0.8, progress=False, **keys)
+        pcs = np.c_[refined.prop["pc_x"], refined.prop["pc_y"], refined.prop["pc_z"]]
+        error = np.abs(np.median(pcs, axis=0) - np.array(dev60["pc"]))
+        print(f"\n{keys}: median refined PC {np.median(pcs, axis=0).round(4)}, off the truth by {error.round(4)}")
+        assert np.all(error < tolerance)
