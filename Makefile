@@ -86,9 +86,14 @@ demo: build
 	@echo "demo outputs (report.html, report.md, maps after every step, pictures, grains.csv) are in $(OUT)/:"
 	@ls -1 $(OUT)
 
+## Then the Python package (release libSwiftEBSD.so) side by side with PyEBSDIndex and kikuchipy in one process:
+## the `swiftebsd-peer` lines of python/tests/test_peers.py, one JSON line per case.
 bench: setup peers
 	swift build -c release --product ebsd-bench
 	.build/release/ebsd-bench
+	swift build -c release --product SwiftEBSD
+	@SWIFTEBSD_LIBRARY_DIR=$(CURDIR)/.build/release PYTHONPATH=$(CURDIR)/python Tests/Scripts/peer-python -m pytest \
+	  python/tests/test_peers.py -q -s -p no:cacheprovider | sed -n 's/^swiftebsd-peer //p'
 
 ## Regenerates the shipped master patterns and sample maps (deterministic).
 master-patterns: build

@@ -63,19 +63,25 @@ public struct BandDetector: Sendable {
                                     let m = k > 0 ? s / k : 0
                                     for r in 0..<nr where !(row[r].isFinite && crow[r] >= minimumCount) { row[r] = m }
                                 }
-                                // convolve along ρ (edges clamped; interior without index checks)
+                                // convolve along ρ (edges clamped). The interior runs tap by tap over whole rows, so the
+                                // inner loop is contiguous and vectorises; each cell still sums its taps in order k = 0, 1, …
                                 let nk = kr.count
+                                let interior = hr..<max(hr, nr - hr)
                                 for th in 0..<nt {
                                     let row = t + th * nr, out = ap + th * nr
-                                    for r in 0..<nr {
-                                        var acc: Float = 0
-                                        if r >= hr && r + hr < nr {
-                                            let base = row + (r - hr)
-                                            for k in 0..<nk { acc += kr[k] * base[k] }
-                                        } else {
+                                    for edge in [0..<min(hr, nr), max(interior.upperBound, min(hr, nr))..<nr] {
+                                        for r in edge {
+                                            var acc: Float = 0
                                             for k in 0..<nk { acc += kr[k] * row[min(nr - 1, max(0, r + k - hr))] }
+                                            out[r] = acc
                                         }
-                                        out[r] = acc
+                                    }
+                                    guard !interior.isEmpty else { continue }
+                                    let span = interior.count, dst = out + interior.lowerBound
+                                    dst.update(repeating: 0, count: span)
+                                    for k in 0..<nk {
+                                        let w = kr[k], src = row + (interior.lowerBound - hr + k)
+                                        for i in 0..<span { dst[i] += w * src[i] }
                                     }
                                 }
                                 // smooth along θ (wrapping with ρ mirrored), whole rows at a time

@@ -15,7 +15,9 @@ from conftest import disorientation_deg, peer_unavailable
 
 
 def report(case, **values):
-    print("\nswiftebsd-peer " + json.dumps(dict(case=case, **values)))
+    import swiftebsd._native as native
+    values["library"] = str(native.library_folder())
+    print("\nswiftebsd-peer " + json.dumps(dict(case=f"python_{case}", **values)))
 
 
 def pyebsdindex_hough(patterns, pc_bruker, phase):

@@ -57,3 +57,19 @@ def test_the_wheel_runs_the_readme_in_a_fresh_venv_without_swift(wheel, tmp_path
     print(f"\nswift on this machine: {swift}; with it hidden the wheel's venv mapped {mapped.strip()}")
     assert str(venv) in mapped and "libswiftCore.so" in mapped
     assert "/opt/swift" not in mapped and (swift is None or str(Path(swift).resolve().parents[1]) not in mapped)
+
+
+def test_pip_builds_the_package_from_the_checkout(tmp_path):
+    """`pip install ./python` on a machine with Swift: pip builds the wheel through setup.py, which runs `swift build`
+    (here the debug configuration `make test` has already built, so it only checks it is up to date)."""
+    if shutil.which("swift") is None:
+        pytest.skip("swift is not on PATH: building from the checkout needs the toolchain")
+    env = dict(os.environ, SWIFTEBSD_CONFIGURATION="debug")
+    env.pop("SWIFTEBSD_LIB_DIR", None)
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
+                          "-w", str(tmp_path), str(ROOT / "python")], env=env, capture_output=True, text=True, timeout=1800)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    built = list(tmp_path.glob("swiftebsd-*.whl"))
+    assert len(built) == 1
+    names = {Path(n).name for n in zipfile.ZipFile(built[0]).namelist()}
+    assert {"libSwiftEBSD.so", "libswiftCore.so"} <= names
