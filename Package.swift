@@ -103,7 +103,9 @@ let package = Package(
             "EBSDCluster",
             ["EBSDPipeline", "Crystallography", "CrystalMaps", "PatternMatching", "PatternStacks", "Preprocessing", "EBSDCore"]),
 
-        stage("EBSDCABI", ["EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "Figures", "Grains", "PatternStacks", "Texture"]),
+        stage(
+            "EBSDCABI",
+            ["EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "Figures", "Grains", "PatternStacks", "Texture"]),
 
         // Command line and benchmarks.
         .executableTarget(
@@ -201,7 +203,9 @@ let package = Package(
             dependencies: ["EBSDCluster", "EBSDPipeline", "CrystalMaps", "Crystallography", "EBSDCore", "TestSupport"]),
         .testTarget(
             name: "EBSDCABITests",
-            dependencies: ["EBSDCABI", "EBSDCore", "EBSDPipeline", "CrystalMaps", "Crystallography", "HoughIndexing", "PatternStacks", "TestSupport"]),
+            dependencies: [
+                "EBSDCABI", "EBSDCore", "EBSDPipeline", "CrystalMaps", "Crystallography", "HoughIndexing", "PatternStacks", "TestSupport",
+            ]),
         .testTarget(
             name: "EBSDCommandTests",
             dependencies: [

@@ -35,7 +35,9 @@ public func ebsd_ipf_colors(
     CABICall.run(message, capacity) {
         let m = try MapHandle.from(map)
         let norm = (x * x + y * y + z * z).squareRoot()
-        guard norm.isFinite, norm > 0 else { throw CABIArgumentError(argument: "direction", problem: "(\(x), \(y), \(z)) is not a direction") }
+        guard norm.isFinite, norm > 0 else {
+            throw CABIArgumentError(argument: "direction", problem: "(\(x), \(y), \(z)) is not a direction")
+        }
         guard let rgb else { throw CABIArgumentError(argument: "rgb", problem: "a null pointer") }
         let colors = MapRenderer.colors(m, .ipf(Vector3(x / norm, y / norm, z / norm)), unindexed: (unindexed, unindexed, unindexed))
         for (i, c) in colors.enumerated() {

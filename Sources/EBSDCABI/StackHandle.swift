@@ -28,11 +28,14 @@ public func ebsd_stack_open(
         guard let out else { throw CABIArgumentError(argument: "out", problem: "a null pointer where the stack is returned") }
         let file = try CABICall.string(path, "path")
         let s = try CABICall.string(scan, "scan", orEmpty: true)
-        guard (mapRows == 0) == (mapColumns == 0), mapRows >= 0, mapColumns >= 0, mapRows <= Int64(Int32.max), mapColumns <= Int64(Int32.max)
-        else { throw CABIArgumentError(argument: "map_shape", problem: "\(mapRows) × \(mapColumns)") }
+        let sides = Int64(0)...Int64(Int32.max)
+        guard (mapRows == 0) == (mapColumns == 0), sides.contains(mapRows), sides.contains(mapColumns) else {
+            throw CABIArgumentError(argument: "map_shape", problem: "\(mapRows) × \(mapColumns) (expected positive, or 0 × 0)")
+        }
         let shape = mapRows > 0 ? (Int(mapRows), Int(mapColumns)) : nil
         do {
-            let (d, stack) = try PatternStack.openWithDetector(file, mapShape: shape, scan: s.isEmpty ? nil : s, overrides: DetectorOverrides())
+            let (d, stack) = try PatternStack.openWithDetector(
+                file, mapShape: shape, scan: s.isEmpty ? nil : s, overrides: DetectorOverrides())
             out.pointee = HandleRegistry.shared.register(StackHandle(stack, d))
         } catch let e as DetectorOptionsError {
             throw CABIArgumentError(argument: "path", problem: "\(file): \(e)")

@@ -64,13 +64,15 @@ struct StepRequest {
         let shape = GridShape(rows: source.patternRows, columns: source.patternColumns)
         if let given = overrides.patternShape, given != shape {
             throw CABIArgumentError(
-                argument: "detector", problem: "its shape \(given) does not match the patterns' \(source.patternRows) × \(source.patternColumns) px")
+                argument: "detector",
+                problem: "its shape \(given) does not match the patterns' \(source.patternRows) × \(source.patternColumns) px")
         }
         overrides.patternShape = shape
         var points: [PatternCenter]?
         if pcCount != 0 {
             guard let pcs, pcCount == 1 || pcCount == Int64(source.count) else {
-                throw CABIArgumentError(argument: "pc", problem: "\(pcCount) pattern centres (expected 1 or one per pattern, \(source.count))")
+                throw CABIArgumentError(
+                    argument: "pc", problem: "\(pcCount) pattern centres (expected 1 or one per pattern, \(source.count))")
             }
             points = (0..<Int(pcCount)).map { PatternCenter(pcs[3 * $0], pcs[3 * $0 + 1], pcs[3 * $0 + 2]) }
             if let bad = points!.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite && $0.z > 0) }) {

@@ -81,7 +81,8 @@ int main(int argc, char **argv) {
         int32_t index[COUNT];
         check(ebsd_map_orientations(map, q, index, message, MESSAGE) == EBSD_OK, "orientations", message);
         for (int i = 0; i < COUNT; i++) {
-            double norm = sqrt(q[4 * i] * q[4 * i] + q[4 * i + 1] * q[4 * i + 1] + q[4 * i + 2] * q[4 * i + 2] + q[4 * i + 3] * q[4 * i + 3]);
+            const double *p = q + 4 * i;
+            double norm = sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2] + p[3] * p[3]);
             check(index[i] == 0 && fabs(norm - 1) < 1e-9, "pattern indexed as Ni with a unit quaternion", NULL);
         }
         float ci[COUNT];

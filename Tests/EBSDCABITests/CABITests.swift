@@ -58,7 +58,8 @@ import TestSupport
 
     static func swiftHough(_ ni: NickelData, detector: Detector) throws -> CrystalMap {
         let stack = try PatternStack(
-            source: try MemoryPatternSource(data: ni.patterns.flatMap { $0 }, patternRows: 60, patternColumns: 60, mapShape: (3, 3)), mapShape: (3, 3))
+            source: try MemoryPatternSource(data: ni.patterns.flatMap { $0 }, patternRows: 60, patternColumns: 60, mapShape: (3, 3)),
+            mapShape: (3, 3))
         return try HoughIndexer(detector: detector, phases: [try Phase.resolve("Ni")], bandCount: 9).index(stack: stack)
     }
 
@@ -92,7 +93,8 @@ import TestSupport
     @Test func perPatternCentresEqualTheSwiftAPI() throws {
         let ni = try NickelData()
         let (status, message, map) = Self.runSteps(
-            #"[{"hough": {"bands": 9}}]"#, inputs: #"{"phases": ["Ni"]}"#, patterns: ni.patterns.flatMap { $0 }, pcs: ni.pcs.flatMap { [$0.x, $0.y, $0.z] })
+            #"[{"hough": {"bands": 9}}]"#, inputs: #"{"phases": ["Ni"]}"#, patterns: ni.patterns.flatMap { $0 },
+            pcs: ni.pcs.flatMap { [$0.x, $0.y, $0.z] })
         #expect(status == 0, "\(message)")
         Self.expectSame(try #require(map), try Self.swiftHough(ni, detector: Detector(rows: 60, columns: 60, pcs: ni.pcs)))
     }

@@ -16,7 +16,8 @@ def test_hough_equals_the_swift_library_and_kikuchipy_references(ni, ebsd_binary
     xmap = se.hough_index(ni["patterns"], {"pc": list(pc)}, ["Ni"], bands=9, progress=False)
     out = tmp_path / "cli.h5"
     subprocess.run([str(ebsd_binary), "index", "hough", str(SHARED / "data/ni-nordif-3x3/nordif/Pattern.dat"), "--phase", "Ni",
-                    "--pc", ",".join(map(str, pc)), "--bands", "9", "--static-background", "none", "-o", str(out)], check=True, capture_output=True)
+                    "--pc", ",".join(map(str, pc)), "--bands", "9", "--static-background", "none", "-o", str(out)],
+                   check=True, capture_output=True)
     cli = io.load(out)
     assert same_quaternions(xmap.rotations.data, cli.rotations.data) < 1e-6
     assert [xmap.phases[i].name for i in xmap.phase_id] == [cli.phases[i].name for i in cli.phase_id]  # the file numbers from 1
