@@ -131,24 +131,27 @@ class Progress:
         """Runs `call(function, *args)` in a worker thread; Ctrl-C in the main thread asks the library to stop and
         re-raises KeyboardInterrupt once it has."""
         outcome = {}
+        done = threading.Event()  # not Thread.join: a join interrupted by Ctrl-C can report a live thread as finished
 
         def work():
             try:
                 call(function, *args)
             except BaseException as e:  # noqa: BLE001 - handed back to the caller's thread
                 outcome["error"] = e
+            finally:
+                done.set()
 
-        worker = threading.Thread(target=work, name="swiftebsd", daemon=True)
-        worker.start()
-        try:
-            while worker.is_alive():
-                worker.join(0.05)
-        except KeyboardInterrupt:
-            self.stop.set()
-            worker.join()
-            self.close()
-            raise KeyboardInterrupt("swiftebsd: stopped by the user; nothing was returned") from None
+        threading.Thread(target=work, name="swiftebsd", daemon=True).start()
+        interrupted = False
+        while not done.is_set():
+            try:
+                done.wait(0.05)
+            except KeyboardInterrupt:
+                interrupted = True  # ask the library to stop, then wait until it has (its arrays are ours until then)
+                self.stop.set()
         self.close()
+        if interrupted:
+            raise KeyboardInterrupt("swiftebsd: stopped by the user; nothing was returned")
         if "error" in outcome:
             raise outcome["error"]
 
