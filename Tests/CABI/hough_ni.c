@@ -3,9 +3,9 @@
  *   cc -std=c11 -Wall -Werror -Iinclude Tests/CABI/hough_ni.c -L.build/debug -lSwiftEBSD -Wl,-rpath,.build/debug -o ...
  *   hough_ni SHARED_DATA_FOLDER
  * Reads the 9 real NORDIF Ni patterns (data/ni-nordif-3x3/nordif/Pattern.dat, 60 × 60 uint8, 3 × 3 map), Hough-indexes
- * them with the PC the NORDIF tutorial data states (Bruker 0.4210, 0.2206, 0.5008 is the first pattern's; the mean of
- * the nine is used), checks every pattern is indexed as Ni with a unit quaternion, reads the map back, asks for a grain
- * table, and checks that bad arguments come back as EBSD_BAD_ARGUMENT with a message naming them. Exit 0 when all hold.
+ * them at a PC near their own (Bruker 0.421, 0.218, 0.505; metadata.json states one per pattern), checks every pattern
+ * is indexed as Ni with a unit quaternion, reads the map back, asks for a grain table, and checks that bad arguments
+ * come back as EBSD_BAD_ARGUMENT with a message naming them. Exit 0 when all hold.
  */
 #include <math.h>
 #include <stdio.h>
