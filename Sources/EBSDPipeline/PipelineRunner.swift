@@ -117,7 +117,11 @@ public struct PipelineRunner {
     @discardableResult
     public mutating func run(fresh: Bool = false) throws -> CrystalMap? {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        let lock = try OutputFolderLock(folder: outputFolder)
+        defer { withExtendedLifetime(lock) {} }
+        if let old = lock.previousHolder {
+            message("\(outputFolder): took over the lock of a run that ended without releasing it (\(old)); resuming after its steps")
+        }
         var finished: [StepLog] = []
         if !fresh, let s = Self.stepLog(in: outputFolder) { finished = s }
         var map = inputs.startMap
