@@ -72,7 +72,7 @@ let package = Package(
         stage("EBSDCore"),
         stage("Crystallography", ["EBSDCore"]),
         stage("EBSDNumerics", ["CFFTW", "CBLAS", "CMatchKernels", "EBSDCore"]),
-        stage("EBSDImageIO", ["CImageShims"]),
+        stage("EBSDImageIO", ["CImageShims", "EBSDCore"]),
         stage("EBSDHDF5", ["CHDF5Shims", "EBSDCore"]),
         stage("CrystalMaps", ["Crystallography", "EBSDCore", "EBSDHDF5"]),
         stage("MapSimulation", ["Crystallography", "CrystalMaps", "EBSDCore"]),

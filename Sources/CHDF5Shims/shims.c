@@ -54,6 +54,24 @@ int64_t ebsd_h5_create(const char *path) {
 
 void ebsd_h5_close(int64_t file) { if (file >= 0) H5Fclose((hid_t)file); }
 
+/* A file held in memory only (the core driver without a backing store): libhdf5 never touches the disk, so a full or
+ * read-only device cannot fail inside it; the bytes are taken with ebsd_h5_image and written by the caller. */
+int64_t ebsd_h5_create_in_memory(const char *name) {
+    quiet();
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0) return -1;
+    if (H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) < 0) { H5Pclose(fapl); return -1; }
+    hid_t f = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    return f;
+}
+
+/* The size of the file image (buffer NULL) or the image copied into buffer (capacity bytes); -1 on failure. */
+int64_t ebsd_h5_image(int64_t file, void *buffer, uint64_t capacity) {
+    if (H5Fflush((hid_t)file, H5F_SCOPE_GLOBAL) < 0) return -1;
+    return (int64_t)H5Fget_file_image((hid_t)file, buffer, (size_t)capacity);
+}
+
 int ebsd_h5_exists(int64_t file, const char *path) {
     char buf[1024];
     size_t n = strlen(path);

@@ -58,6 +58,24 @@ public final class HDF5File: @unchecked Sendable {
         return HDF5File(path: path, id: id)
     }
 
+    /// A file built in memory only (libhdf5's core driver, no backing store): nothing reaches the disk until
+    /// ``image()``'s bytes are written by the caller, so a full or read-only device never fails inside libhdf5.
+    public static func createInMemory(name: String) throws(HDF5Error) -> HDF5File {
+        let id = locked { ebsd_h5_create_in_memory(name) }
+        guard id >= 0 else { throw .cannotOpen(path: name, reason: "cannot create an HDF5 file in memory") }
+        return HDF5File(path: name, id: id)
+    }
+
+    /// The whole file as bytes (everything written so far, flushed).
+    public func image() throws(HDF5Error) -> Data {
+        let size = Self.locked { ebsd_h5_image(id, nil, 0) }
+        guard size > 0 else { throw .malformed(path: path, object: "/", message: "libhdf5 could not make the file image") }
+        var data = Data(count: Int(size))
+        let copied = data.withUnsafeMutableBytes { raw in Self.locked { ebsd_h5_image(id, raw.baseAddress, UInt64(size)) } }
+        guard copied == size else { throw .malformed(path: path, object: "/", message: "libhdf5 could not copy the file image") }
+        return data
+    }
+
     deinit { close() }
 
     /// Closes the file now (everything written is flushed); later calls on it fail.

@@ -1,3 +1,4 @@
+import EBSDCore
 import Foundation
 
 /// Errors of the image readers and writers, naming the file (and page).
@@ -14,18 +15,16 @@ public enum ImageIOError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// A temporary path beside `path` for write-then-rename.
-func temporaryPath(for path: String) -> String {
-    let url = URL(fileURLWithPath: path)
-    return url.deletingLastPathComponent().appendingPathComponent(
-        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-    ).path
+/// A temporary path beside `path` for write-then-rename (``EBSDCore/AtomicFile``).
+func temporaryPath(for path: String) -> String { AtomicFile.temporaryPath(for: path) }
+
+/// Puts a finished temporary file in place of `path`, atomically.
+func commit(_ tmp: String, to path: String) throws(ImageIOError) {
+    do { try AtomicFile.commit(tmp, to: path) } catch { throw .writeFailed(path: path, reason: error.reason) }
 }
 
-func commit(_ tmp: String, to path: String) throws(ImageIOError) {
-    if rename(tmp, path) != 0 {
-        let reason = String(cString: strerror(errno))
-        unlink(tmp)
-        throw .writeFailed(path: path, reason: reason)
-    }
+/// The error of a writer whose library reported only failure: the temporary file removed, the reason diagnosed.
+func writeFailure(_ tmp: String, path: String) -> ImageIOError {
+    AtomicFile.discard(tmp)
+    return .writeFailed(path: path, reason: AtomicFile.problem(writing: path))
 }

@@ -64,10 +64,7 @@ public struct PNGImage: Sendable {
         let rc = pixels.withUnsafeBufferPointer {
             ebsd_png_write(tmp, UInt32(width), UInt32(height), Int32(channels), $0.baseAddress, &err, 256)
         }
-        if rc != 0 {
-            unlink(tmp)
-            throw .writeFailed(path: path, reason: String(cString: err))
-        }
+        if rc != 0 { throw writeFailure(tmp, path: path) }
         try commit(tmp, to: path)
     }
 }

@@ -27,9 +27,7 @@ public final class TIFFPageWriter {
         self.description = description
         tmp = temporaryPath(for: path)
         ebsd_tiff_quiet()
-        guard let t = TIFFOpen(tmp, bigTIFF ? "w8" : "w") else {
-            throw .writeFailed(path: path, reason: "cannot create a file in its folder")
-        }
+        guard let t = TIFFOpen(tmp, bigTIFF ? "w8" : "w") else { throw writeFailure(tmp, path: path) }
         tif = t
     }
 
@@ -81,17 +79,25 @@ public final class TIFFPageWriter {
                 }
             }
             let ok = row.withUnsafeMutableBytes { TIFFWriteScanline(t, $0.baseAddress, UInt32(r), 0) }
-            guard ok == 1 else { throw .writeFailed(path: path, reason: "libtiff could not write page \(pageCount) row \(r) (disk full?)") }
+            guard ok == 1 else { throw abandon(t) }
         }
-        guard TIFFWriteDirectory(t) == 1 else { throw .writeFailed(path: path, reason: "libtiff could not finish page \(pageCount)") }
+        guard TIFFWriteDirectory(t) == 1 else { throw abandon(t) }
         pageCount += 1
     }
 
-    /// Closes the file and renames it into place.
+    /// Closes the file and renames it into place (a flush that fails, e.g. on a full disk, removes it instead).
     public func finish() throws(ImageIOError) {
         guard let t = tif else { return }
+        guard TIFFFlush(t) == 1 else { throw abandon(t) }
         TIFFClose(t)
         tif = nil
         try commit(tmp, to: path)
+    }
+
+    /// Closes and removes the temporary file after a failed write; the error says why.
+    private func abandon(_ t: OpaquePointer) -> ImageIOError {
+        TIFFClose(t)
+        tif = nil
+        return writeFailure(tmp, path: path)
     }
 }

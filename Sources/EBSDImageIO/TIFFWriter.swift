@@ -23,7 +23,7 @@ public enum TIFFWriter {
         guard rgb.count == width * height * 3 else { throw .writeFailed(path: path, reason: "expected \(width * height * 3) values") }
         let tmp = temporaryPath(for: path)
         ebsd_tiff_quiet()
-        guard let t = TIFFOpen(tmp, "w") else { throw .writeFailed(path: path, reason: "cannot create a file in its folder") }
+        guard let t = TIFFOpen(tmp, "w") else { throw writeFailure(tmp, path: path) }
         ebsd_tiff_set_u32(t, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
         ebsd_tiff_set_u32(t, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
         ebsd_tiff_set_u16(t, UInt32(TIFFTAG_BITSPERSAMPLE), 16)
@@ -37,9 +37,12 @@ public enum TIFFWriter {
             let ok = row.withUnsafeMutableBytes { TIFFWriteScanline(t, $0.baseAddress, UInt32(r), 0) }
             guard ok == 1 else {
                 TIFFClose(t)
-                unlink(tmp)
-                throw .writeFailed(path: path, reason: "libtiff could not write row \(r)")
+                throw writeFailure(tmp, path: path)
             }
+        }
+        guard TIFFFlush(t) == 1 else {
+            TIFFClose(t)
+            throw writeFailure(tmp, path: path)
         }
         TIFFClose(t)
         try commit(tmp, to: path)

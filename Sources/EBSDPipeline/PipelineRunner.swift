@@ -365,11 +365,5 @@ public struct PipelineRunner {
 
 /// Writes text through a temporary file beside `path` and a rename, so no half-written file is left.
 public func writeAtomically(_ text: String, to path: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
-    let tmp = (dir.isEmpty ? "" : dir + "/") + ".\((path as NSString).lastPathComponent).tmp"
-    try text.write(toFile: tmp, atomically: false, encoding: .utf8)
-    if rename(tmp, path) != 0 {
-        unlink(tmp)
-        throw RecipeError("cannot write \(path)")
-    }
+    try AtomicFile.write(Data(text.utf8), to: path)
 }

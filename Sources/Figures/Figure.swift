@@ -1,4 +1,5 @@
 import CCairo
+import EBSDCore
 import Foundation
 
 /// Why a figure could not be made; nothing is written then.
@@ -48,9 +49,7 @@ public final class Figure {
         self.dpi = dpi
         self.format = format
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        temporaryPath =
-            (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp"
+        temporaryPath = AtomicFile.temporaryPath(for: path)
         let unitsPerMM: Double
         let s: OpaquePointer?
         switch format {
@@ -84,20 +83,19 @@ public final class Figure {
     /// Writes the figure: PNG rendered now, SVG/PDF completed; then the temporary file is renamed to `path`.
     public func write() throws(FigureError) {
         cairo_surface_flush(surface)
+        // cairo writes the temporary file; it replaces `path` only when complete (AtomicFile), else it is removed
+        let status: cairo_status_t
         if format == .png {
-            guard cairo_surface_write_to_png(surface, temporaryPath) == CAIRO_STATUS_SUCCESS else {
-                throw FigureError("\(path): cannot write the PNG")
-            }
+            status = cairo_surface_write_to_png(surface, temporaryPath)
         } else {
             cairo_surface_finish(surface)
-            guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-                throw FigureError("\(path): cannot write the \(format.rawValue)")
-            }
+            status = cairo_surface_status(surface)
         }
-        do {
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
-        } catch { throw FigureError("\(path): \(error.localizedDescription)") }
+        guard status == CAIRO_STATUS_SUCCESS else {
+            AtomicFile.discard(temporaryPath)
+            throw FigureError("\(path): cannot write the \(format.rawValue.uppercased()): \(AtomicFile.problem(writing: path))")
+        }
+        do { try AtomicFile.commit(temporaryPath, to: path) } catch { throw FigureError("\(error)") }
         finished = true
     }
 

@@ -13,6 +13,8 @@ int64_t ebsd_h5_open(const char *path);
 /// Creates (truncates) an HDF5 file for writing.
 int64_t ebsd_h5_create(const char *path);
 void ebsd_h5_close(int64_t file);
+int64_t ebsd_h5_create_in_memory(const char *name);
+int64_t ebsd_h5_image(int64_t file, void *buffer, uint64_t capacity);
 /// 1 when `path` (a/b/c) exists below the root of `file` as a link, 0 when not, < 0 on error.
 int ebsd_h5_exists(int64_t file, const char *path);
 /// 1 for a group, 2 for a dataset, 0 for something else, < 0 when absent.

@@ -289,13 +289,11 @@ public enum HDF5MapFile {
     /// coordinates in µm, `score`/`ci` as properties, lattices in Å and degrees. Through a temporary file and a
     /// rename; `orix.io.load` reads it.
     public static func write(_ map: CrystalMap, to path: String) throws(MapFileError) {
-        let tmp =
-            (path as NSString).deletingLastPathComponent.isEmpty
-            ? ".\(path).tmp"
-            : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
-                ".\((path as NSString).lastPathComponent).tmp")
+        if let p = AtomicFile.problemBefore(writing: path) { throw .writeFailed(path: path, reason: p) }
+        let image: Data
         do {
-            let f = try HDF5File.create(tmp)
+            // built in memory, then written as bytes through AtomicFile: libhdf5 never meets a full or read-only disk
+            let f = try HDF5File.createInMemory(name: path)
             let n = map.count, g = map.grid
             let orixVersionWritten = "0.13.0"
             try f.write("orix", to: "manufacturer")
@@ -340,13 +338,10 @@ public enum HDF5MapFile {
                 try f.write([1, 0, 0, 0, 1, 0, 0, 0, 1], shape: [3, 3], as: .float64, to: "\(q)/structure/lattice/baserot")
                 try f.createGroup("\(q)/structure/atoms")
             }
+            image = try f.image()
         } catch {
-            unlink(tmp)
             throw .writeFailed(path: path, reason: "\(error)")
         }
-        if rename(tmp, path) != 0 {
-            unlink(tmp)
-            throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
-        }
+        try writeAtomically(image, to: path)
     }
 }

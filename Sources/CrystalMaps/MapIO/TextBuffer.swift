@@ -240,22 +240,7 @@ func appendFixed(_ buf: inout [UInt8], _ value: Double, decimals: Int) {
     }
 }
 
-/// Writes data to `path` through a temporary file in the same folder and a
-/// rename, so the destination is either the old file or the complete new one.
+/// Writes data to `path` through ``EBSDCore/AtomicFile``: the destination is either the old file or the complete new one.
 func writeAtomically(_ data: Data, to path: String) throws(MapFileError) {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent()
-    let tmp = dir.appendingPathComponent(
-        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-    do {
-        try data.write(to: tmp)
-    } catch {
-        try? FileManager.default.removeItem(at: tmp)
-        throw .writeFailed(path: path, reason: error.localizedDescription)
-    }
-    if rename(tmp.path, path) != 0 {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: tmp)
-        throw .writeFailed(path: path, reason: reason)
-    }
+    do { try AtomicFile.write(data, to: path) } catch { throw .writeFailed(path: path, reason: error.reason) }
 }
