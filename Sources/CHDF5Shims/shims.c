@@ -394,3 +394,106 @@ int64_t ebsd_h5_storage_size(int64_t file, const char *path) {
     H5Dclose(d);
     return (int64_t)s;
 }
+
+/* ---- probing an untrusted file in a child process ------------------------------------------------------------------
+ * libhdf5 itself crashes or exhausts memory on some damaged files (Fuzz/README.md), inside its own traversal, before
+ * any caller sees a value. So a file is first walked by a forked child under a memory limit and a time limit: every
+ * link (symbol tables, local heaps), every object's attributes and every small variable-length string (global heaps),
+ * which is what the readers touch. The child uses only libc and libhdf5 (no Swift runtime) and ends with _exit. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#define EBSD_PROBE_STRINGS 4096
+
+static void probe_read_strings(hid_t object, int is_attribute) {
+    hid_t type = is_attribute ? H5Aget_type(object) : H5Dget_type(object);
+    if (type < 0) return;
+    if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0) {
+        hid_t space = is_attribute ? H5Aget_space(object) : H5Dget_space(object);
+        hssize_t n = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+        if (n > 0 && n <= EBSD_PROBE_STRINGS) {
+            char **buf = calloc((size_t)n, sizeof(char *));
+            hid_t mem = H5Tcopy(H5T_C_S1);
+            H5Tset_size(mem, H5T_VARIABLE);
+            H5Tset_cset(mem, H5Tget_cset(type)); /* as the readers ask, so libhdf5 takes the same conversion path */
+            herr_t r = is_attribute ? H5Aread(object, mem, buf) : H5Dread(object, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+            if (r >= 0) H5Dvlen_reclaim(mem, space, H5P_DEFAULT, buf);
+            H5Tclose(mem);
+            free(buf);
+        }
+        if (space >= 0) H5Sclose(space);
+    }
+    H5Tclose(type);
+}
+
+static herr_t probe_attribute(hid_t object, const char *name, const H5A_info_t *info, void *data) {
+    (void)info;
+    (void)data;
+    hid_t a = H5Aopen(object, name, H5P_DEFAULT);
+    if (a >= 0) {
+        probe_read_strings(a, 1);
+        H5Aclose(a);
+    }
+    return 0;
+}
+
+static herr_t probe_link(hid_t group, const char *name, const ebsd_linfo_t *info, void *data) {
+    (void)data;
+    /* the readers look names up (H5Lexists: the symbol table's B-tree and local heap), found or not */
+    H5Lexists(group, name, H5P_DEFAULT);
+    if (info->type != H5L_TYPE_HARD) return 0;
+    hid_t o = H5Oopen(group, name, H5P_DEFAULT);
+    if (o < 0) return 0; /* the reader will say what is wrong with it */
+    H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, probe_attribute, NULL);
+    if (H5Iget_type(o) == H5I_DATASET) probe_read_strings(o, 0);
+    if (H5Iget_type(o) == H5I_GROUP) H5Lexists(o, "ebsd-probe-absent-name", H5P_DEFAULT);
+    H5Oclose(o);
+    return 0;
+}
+
+#if H5_VERSION_GE(1, 12, 0)
+#define EBSD_VISIT(f) H5Lvisit2((f), H5_INDEX_NAME, H5_ITER_NATIVE, probe_link, NULL)
+#else
+#define EBSD_VISIT(f) H5Lvisit((f), H5_INDEX_NAME, H5_ITER_NATIVE, probe_link, NULL)
+#endif
+
+int64_t ebsd_h5_probe_start(const char *path, uint64_t memory_bytes, uint32_t seconds) {
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        struct rlimit rl = { (rlim_t)memory_bytes, (rlim_t)memory_bytes };
+        setrlimit(RLIMIT_AS, &rl);
+        struct rlimit core = { 0, 0 };
+        setrlimit(RLIMIT_CORE, &core);
+        /* die quietly: not through the handlers the parent installed (the Swift runtime's backtracer) */
+        int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGALRM };
+        for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], SIG_DFL);
+        alarm(seconds);
+        quiet();
+        if (EBSD_IS_HDF5(path) <= 0) _exit(EBSD_PROBE_ERROR);
+        hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0) _exit(EBSD_PROBE_ERROR);
+        H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, probe_attribute, NULL);
+        H5Lexists(f, "ebsd-probe-absent-name", H5P_DEFAULT);
+        _exit(EBSD_VISIT(f) < 0 ? EBSD_PROBE_ERROR : EBSD_PROBE_OK);
+    }
+    return (int64_t)pid;
+}
+
+int ebsd_h5_probe_wait(int64_t child, int *signal_number) {
+    *signal_number = 0;
+    if (child < 0) return EBSD_PROBE_NOT_RUN;
+    pid_t pid = (pid_t)child;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) return EBSD_PROBE_NOT_RUN;
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status) == EBSD_PROBE_OK ? EBSD_PROBE_OK : EBSD_PROBE_ERROR;
+    if (WIFSIGNALED(status)) {
+        *signal_number = WTERMSIG(status);
+        return WTERMSIG(status) == SIGALRM ? EBSD_PROBE_TIMEOUT : EBSD_PROBE_CRASHED;
+    }
+    return EBSD_PROBE_ERROR;
+}

@@ -40,6 +40,7 @@ public final class HDF5File: @unchecked Sendable {
     /// Opens `path` read-only.
     public init(_ path: String) throws(HDF5Error) {
         guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
+        try HDF5Probe.check(path)
         let id = Self.locked { ebsd_h5_open(path) }
         guard id >= 0 else { throw .cannotOpen(path: path, reason: "not an HDF5 file (or truncated)") }
         self.path = path

@@ -268,3 +268,49 @@ import TestSupport
         #expect(seen >= 1, "the campaign's crash inputs are in Fuzz/crashes")
     }
 }
+
+/// The inputs on which libhdf5 itself crashes or runs out of memory (Fuzz/crashes/*/libhdf5-*; h5ls and h5dump crash on
+/// them too): each is refused by ``HDF5Probe`` (a child process walks the file first) with one clear reason, in this
+/// test's own process (which would die otherwise; `ebsd`'s one line: `HDF5CrashInputTests`). The probe's cost on the
+/// instrument files of ../shared/data/h5 is measured.
+@Suite struct HDF5ProbeTests {
+    public static let crashing = [
+        ("h5master", "libhdf5-segv-18a995dd807029970430a5b4153516771ea8a1f1", "crashed (signal"),
+        ("h5master", "libhdf5-segv-ea84110ef60b2c07ce135a083b3a1acebd3c8c6a", "crashed (signal"),
+        ("h5stack", "libhdf5-segv-24eb5fc125ca4652e4841c98846a8e09ff8c49ab", "crashed (signal"),
+        ("h5stack", "libhdf5-oom-21966a2aa6272a1c0a599a55f907622042e268b4", "reports errors"),
+    ]
+
+    func copy(_ reader: String, _ name: String) throws -> String {
+        let source = SharedData.packageRoot.appendingPathComponent("Fuzz/crashes/\(reader)/\(name)").path
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).h5").path
+        try FileManager.default.copyItem(atPath: source, toPath: tmp)
+        return tmp
+    }
+
+    @Test(arguments: 0..<crashing.count)
+    func libhdf5CrashesAreRefusedInThisProcess(_ k: Int) throws {
+        let (reader, name, reason) = Self.crashing[k]
+        let path = try copy(reader, name)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            _ = try HDF5File(path)
+        } throws: { error in
+            "\(error)" == "\(path): cannot open: a damaged HDF5 file: libhdf5 \("\(error)".components(separatedBy: "libhdf5 ").last!)"
+                && "\(error)".contains(reason)
+        }
+        if reader == "h5stack" { #expect(throws: (any Error).self) { _ = try PatternStack.open(path) } }
+        if reader == "h5master" { #expect(throws: (any Error).self) { _ = try MasterPattern.read(path) } }
+    }
+
+    @Test func theProbeCostsLittleOnGoodFiles() throws {
+        let folder = SharedData.path("data/h5")
+        var worst = 0.0
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".h5") || name.hasSuffix(".h5oina") {
+            let path = folder + "/" + name
+            worst = max(worst, try HDF5Probe.check(path))  // the child's time (0 when another test probed the file first)
+        }
+        print(String(format: "HDF5 probe on the instrument files of ../shared/data/h5: at most %.1f ms per file", worst * 1000))
+        #expect(worst < 0.05)
+    }
+}
