@@ -52,7 +52,8 @@ public enum HDF5Probe {
             throw .cannotOpen(path: path, reason: "a damaged HDF5 file: libhdf5 did not finish walking its groups within \(limits)")
         default:
             throw .cannotOpen(
-                path: path, reason: "a damaged HDF5 file: libhdf5 reports errors walking its groups and heaps (or needs more than \(limits))")
+                path: path,
+                reason: "a damaged HDF5 file: libhdf5 reports errors walking its groups and heaps (or needs more than \(limits))")
         }
     }
 

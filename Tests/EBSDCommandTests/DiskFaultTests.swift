@@ -29,7 +29,9 @@ struct DiskFaultTests {
     var sample: String { SharedData.packageRoot.path + "/SampleMaps/na-electrodeposit-cross-section/indexed.ang" }
 
     /// Runs `body` with a tmpfs of `kilobytes` at a fresh folder (read-only after `prepare` when asked), then removes it.
-    func withDisk(kilobytes: Int, readOnly: Bool = false, prepare: (String) throws -> Void = { _ in }, _ body: (String) throws -> Void) throws {
+    func withDisk(
+        kilobytes: Int, readOnly: Bool = false, prepare: (String) throws -> Void = { _ in }, _ body: (String) throws -> Void
+    ) throws {
         let mount = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-disk-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         defer {

@@ -307,8 +307,13 @@ import TestSupport
         let folder = SharedData.path("data/h5")
         var worst = 0.0
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".h5") || name.hasSuffix(".h5oina") {
-            let path = folder + "/" + name
-            worst = max(worst, try HDF5Probe.check(path))  // the child's time (0 when another test probed the file first)
+            // a fresh copy, so the child walks it here (a file probed before is not walked again)
+            let path = SharedData.temporaryFolder("ebsd-probe") + "/" + name
+            try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: path)
+            defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+            let took = try HDF5Probe.check(path)
+            #expect(took > 0)
+            worst = max(worst, took)
         }
         print(String(format: "HDF5 probe on the instrument files of ../shared/data/h5: at most %.1f ms per file", worst * 1000))
         #expect(worst < 0.05)
