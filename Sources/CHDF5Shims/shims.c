@@ -472,7 +472,7 @@ int64_t ebsd_h5_probe_start(const char *path, uint64_t memory_bytes, uint32_t se
         for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], SIG_DFL);
         alarm(seconds);
         quiet();
-        if (EBSD_IS_HDF5(path) <= 0) _exit(EBSD_PROBE_ERROR);
+        if (EBSD_IS_HDF5(path) <= 0) _exit(EBSD_PROBE_NOT_HDF5); /* the reader says so in its own words */
         hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
         if (f < 0) _exit(EBSD_PROBE_ERROR);
         H5Aiterate2(f, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, probe_attribute, NULL);
@@ -490,7 +490,10 @@ int ebsd_h5_probe_wait(int64_t child, int *signal_number) {
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) return EBSD_PROBE_NOT_RUN;
     }
-    if (WIFEXITED(status)) return WEXITSTATUS(status) == EBSD_PROBE_OK ? EBSD_PROBE_OK : EBSD_PROBE_ERROR;
+    if (WIFEXITED(status)) {
+        int code = WEXITSTATUS(status);
+        return code == EBSD_PROBE_OK || code == EBSD_PROBE_NOT_HDF5 ? code : EBSD_PROBE_ERROR;
+    }
     if (WIFSIGNALED(status)) {
         *signal_number = WTERMSIG(status);
         return WTERMSIG(status) == SIGALRM ? EBSD_PROBE_TIMEOUT : EBSD_PROBE_CRASHED;

@@ -7,10 +7,17 @@ public enum HDF5Error: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .cannotOpen(let p, let r): return "\(p): cannot open: \(r)"
-        case .missing(let p, let o): return "\(p): dataset or group '\(o)' is missing"
-        case .malformed(let p, let o, let m): return "\(p): '\(o)': \(m)"
-        case .writeFailed(let p, let o): return "\(p): cannot write '\(o)'"
+        case .cannotOpen(let p, _), .missing(let p, _), .malformed(let p, _, _), .writeFailed(let p, _): return "\(p): \(detail)"
+        }
+    }
+
+    /// The message without the file's path in front, for an error of a reader that names the file itself.
+    public var detail: String {
+        switch self {
+        case .cannotOpen(_, let r): return "cannot open: \(r)"
+        case .missing(_, let o): return "dataset or group '\(o)' is missing"
+        case .malformed(_, let o, let m): return "'\(o)': \(m)"
+        case .writeFailed(_, let o): return "cannot write '\(o)'"
         }
     }
 }

@@ -41,8 +41,8 @@ public enum HDF5Probe {
         if outcome == Int32(EBSD_PROBE_OK) { HDF5File.locked { _ = passed.insert(key) } }
         let limits = "\(memoryBytes >> 30) GB and \(seconds) s"
         switch outcome {
-        case Int32(EBSD_PROBE_OK), Int32(EBSD_PROBE_NOT_RUN):
-            return took  // not run: no process could be made; the file is read as before
+        case Int32(EBSD_PROBE_OK), Int32(EBSD_PROBE_NOT_RUN), Int32(EBSD_PROBE_NOT_HDF5):
+            return took  // not run: no process could be made; not HDF5: the open that follows says so
         case Int32(EBSD_PROBE_CRASHED):
             throw .cannotOpen(
                 path: path,

@@ -81,6 +81,8 @@ extension MasterPattern {
             return MasterPattern(size: n, north: try hemisphere("mLPNH"), south: try hemisphere("mLPSH"), description: desc)
         } catch let e as ImageIOError {
             throw e
+        } catch let e as HDF5Error {
+            throw .malformed(path: path, page: nil, message: e.detail)
         } catch {
             throw .malformed(path: path, page: nil, message: "\(error)")
         }

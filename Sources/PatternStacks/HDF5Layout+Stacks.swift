@@ -8,7 +8,7 @@ extension HDF5Layout {
         _ path: String, scan: String? = nil, unprocessed: Bool = false
     ) throws(PatternStackError) -> HDF5PatternSource {
         let file: HDF5File
-        do { file = try HDF5File(path) } catch { throw .cannotOpen(path: path, reason: "\(error)") }
+        do { file = try HDF5File(path) } catch { throw .cannotOpen(path: path, reason: error.detail.replacingOccurrences(of: "cannot open: ", with: "")) }
         guard let layout = detect(file) else {
             throw .cannotOpen(path: path, reason: "an HDF5 file, but not an Oxford .h5oina, EDAX, Bruker or kikuchipy h5ebsd layout")
         }

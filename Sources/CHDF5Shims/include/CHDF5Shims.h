@@ -16,8 +16,12 @@ void ebsd_h5_close(int64_t file);
 int64_t ebsd_h5_create_in_memory(const char *name);
 /* Starts walking `path` with libhdf5 in a forked child limited to `memory_bytes` of address space and `seconds` (its
  * pid, -1 when no process could be made; call with no other thread inside libhdf5); ebsd_h5_probe_wait gives
- * EBSD_PROBE_OK, _ERROR (libhdf5 reported errors), _CRASHED (a signal, in *signal_number), _TIMEOUT or _NOT_RUN. */
-enum { EBSD_PROBE_OK = 0, EBSD_PROBE_ERROR = 1, EBSD_PROBE_CRASHED = 2, EBSD_PROBE_TIMEOUT = 3, EBSD_PROBE_NOT_RUN = 4 };
+ * EBSD_PROBE_OK, _ERROR (libhdf5 reported errors), _CRASHED (a signal, in *signal_number), _TIMEOUT, _NOT_RUN or
+ * _NOT_HDF5 (no HDF5 signature: nothing for libhdf5 to walk). */
+enum {
+    EBSD_PROBE_OK = 0, EBSD_PROBE_ERROR = 1, EBSD_PROBE_CRASHED = 2, EBSD_PROBE_TIMEOUT = 3, EBSD_PROBE_NOT_RUN = 4,
+    EBSD_PROBE_NOT_HDF5 = 5
+};
 int64_t ebsd_h5_probe_start(const char *path, uint64_t memory_bytes, uint32_t seconds);
 int ebsd_h5_probe_wait(int64_t child, int *signal_number);
 int64_t ebsd_h5_image(int64_t file, void *buffer, uint64_t capacity);
