@@ -69,13 +69,9 @@ public func ebsd_pole_figure(
             return (v[0], v[1], v[2])
         }
         guard !families.isEmpty else { throw CABIArgumentError(argument: "hkl", problem: "no plane family given") }
-        let members = m.phaseIndex.indices.filter { m.phaseIndex[$0] == phase }
-        guard !members.isEmpty else { throw CABIArgumentError(argument: "phase", problem: "no point of phase \(phase) is indexed") }
-        let p = m.phases[Int(phase)].phase
-        let rotations = members.map { m.rotations[$0] }
-        let figures = families.map { h in ("{\(h.0)\(h.1)\(h.2)}", PoleFigure(orientations: rotations, phase: p, hkl: h)) }
-        try PoleFigurePlot(
-            figures: figures, projection: .equalArea, kernel: SphericalKernel(.gaussian, halfWidthDegrees: 5), scatter: false
-        ).write(to: try CABICall.string(path, "path"), widthMM: 180)
+        guard let plot = PoleFigurePlot.contoured(m, phase: Int(phase), families: families) else {
+            throw CABIArgumentError(argument: "phase", problem: "no point of phase \(phase) is indexed")
+        }
+        try plot.write(to: try CABICall.string(path, "path"), widthMM: PoleFigurePlot.standardWidthMM)
     }
 }

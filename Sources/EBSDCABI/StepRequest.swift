@@ -83,15 +83,12 @@ struct StepRequest {
                 points = nil
             }
         }
-        do {
-            let d = try overrides.applied().detector(pointCentres: points)
-            guard d.pcs.allSatisfy({ $0.z.isFinite && $0.z > 0 && $0.x.isFinite && $0.y.isFinite }) else {
-                throw CABIArgumentError(argument: "pc", problem: "a pattern centre is not finite with z > 0")
-            }
-            return d
-        } catch let e as DetectorOptionsError {
-            throw CABIArgumentError(argument: "detector", problem: "\(e)")
+        // the library checks every PC (finite, near the screen, a sane distance) and the tilts
+        let detector: Detector
+        do { detector = try overrides.applied().detector(pointCentres: points) } catch {
+            throw CABIArgumentError(argument: "detector", problem: "\(error)")
         }
+        return detector
     }
 
     /// Runs every step; map steps give the next map, table and figure steps write into `folder`. Returns the last map

@@ -1,4 +1,5 @@
 import Foundation
+import EBSDCore
 import EBSDPipeline
 import CrystalMaps
 import PatternMatching
@@ -307,11 +308,7 @@ public struct ClusterRun {
     }
 
     static func writeFloats(_ values: [Float], to path: String) throws {
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: values.withUnsafeBytes { Data($0) }), rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw RecipeError("cannot write \(path)")
-        }
+        try AtomicFile.write(values.withUnsafeBytes { Data($0) }, to: path)
     }
 
     static func readFloats(_ path: String) throws -> [Float] {

@@ -1,4 +1,5 @@
 import Foundation
+import EBSDCore
 import EBSDPipeline
 import Crystallography
 import CrystalMaps
@@ -57,11 +58,7 @@ struct ShardRows {
         precondition(MemoryLayout<Rotation>.stride == 32, "Rotation is a frozen quaternion of four Doubles")
         rotations.withUnsafeBytes { data.append(contentsOf: $0) }
         for n in names { properties[n]!.withUnsafeBytes { data.append(contentsOf: $0) } }
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data), rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw RecipeError("cannot write \(path)")
-        }
+        try AtomicFile.write(data, to: path)
     }
 
     init(path: String) throws {

@@ -338,16 +338,9 @@ public struct PipelineRunner {
             phaseFigure.boundaries = boundaries
             try phaseFigure.write(to: path("phase.png"), widthMM: width)
             // texture of the first phase: {100}, {110}, {111} pole figures and the misorientation-angle distribution
-            let members = map.phaseIndex.indices.filter { map.phaseIndex[$0] == 0 }
-            if !members.isEmpty {
+            if let poles = PoleFigurePlot.contoured(map, phase: 0, families: [(1, 0, 0), (1, 1, 0), (1, 1, 1)]) {
                 let phase = map.phases[0].phase
-                let rotations = members.map { map.rotations[$0] }
-                let families = [(1, 0, 0), (1, 1, 0), (1, 1, 1)].map { h in
-                    ("{\(h.0)\(h.1)\(h.2)}", PoleFigure(orientations: rotations, phase: phase, hkl: h))
-                }
-                try PoleFigurePlot(
-                    figures: families, projection: .equalArea, kernel: SphericalKernel(.gaussian, halfWidthDegrees: 5), scatter: false
-                ).write(to: path("pole-figures.png"), widthMM: 180)
+                try poles.write(to: path("pole-figures.png"), widthMM: PoleFigurePlot.standardWidthMM)
                 try MisorientationPlot(
                     correlated: .correlated(map, phase: 0, minimumDegrees: p.boundaryThresholds.lowDegrees),
                     uncorrelated: .uncorrelated(map, phase: 0),

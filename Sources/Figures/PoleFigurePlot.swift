@@ -1,5 +1,6 @@
 import Foundation
 import Crystallography
+import CrystalMaps
 import Texture
 
 /// Pole figures side by side ({100}, {110}, {111} by default): each an upper-hemisphere disc in the chosen projection
@@ -16,6 +17,25 @@ public struct PoleFigurePlot {
     public var resolution = 200
     /// At most this many poles are drawn as dots (every k-th pole beyond).
     public var maximumDots = 20_000
+
+    /// The texture figure the pipeline draws: the plane families `hkl` of the points of phase index `phase` of `map`,
+    /// equal area, contoured with a 5° Gaussian kernel; nil when no point of that phase is indexed.
+    public static func contoured(_ map: CrystalMap, phase: Int, families hkl: [(Int, Int, Int)]) -> PoleFigurePlot? {
+        let members = map.phaseIndex.indices.filter { map.phaseIndex[$0] == Int32(phase) }
+        guard !members.isEmpty, map.phases.indices.contains(phase) else { return nil }
+        let rotations = members.map { map.rotations[$0] }
+        let figures = hkl.map { h in
+            ("{\(h.0)\(h.1)\(h.2)}", PoleFigure(orientations: rotations, phase: map.phases[phase].phase, hkl: h))
+        }
+        return PoleFigurePlot(
+            figures: figures, projection: .equalArea, kernel: SphericalKernel(.gaussian, halfWidthDegrees: standardKernelDegrees),
+            scatter: false)
+    }
+
+    /// Half width of the kernel of ``contoured(_:phase:families:)`` (degrees).
+    public static let standardKernelDegrees = 5.0
+    /// Width of the pole-figure PNGs the pipeline writes (mm).
+    public static let standardWidthMM = 180.0
 
     public init(figures: [(label: String, figure: PoleFigure)], projection: PoleFigure.Projection, kernel: SphericalKernel, scatter: Bool) {
         self.figures = figures

@@ -8,7 +8,10 @@ extension HDF5Layout {
         _ path: String, scan: String? = nil, unprocessed: Bool = false
     ) throws(PatternStackError) -> HDF5PatternSource {
         let file: HDF5File
-        do { file = try HDF5File(path) } catch { throw .cannotOpen(path: path, reason: error.detail.replacingOccurrences(of: "cannot open: ", with: "")) }
+        do { file = try HDF5File(path) } catch {
+            if case .cannotOpen(_, let reason) = error { throw .cannotOpen(path: path, reason: reason) }
+            throw .cannotOpen(path: path, reason: error.detail)
+        }
         guard let layout = detect(file) else {
             throw .cannotOpen(path: path, reason: "an HDF5 file, but not an Oxford .h5oina, EDAX, Bruker or kikuchipy h5ebsd layout")
         }
