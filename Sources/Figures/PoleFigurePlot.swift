@@ -46,7 +46,7 @@ public struct PoleFigurePlot {
 
     /// Writes the figure to `path` (.png, .svg or .pdf), `widthMM` wide.
     public func write(to path: String, widthMM: Double = 180, dpi: Double = Figure.defaultDPI) throws(FigureError) {
-        guard !figures.isEmpty, figures.allSatisfy({ !$0.figure.poles.isEmpty }) else {
+        guard !figures.isEmpty, figures.allSatisfy({ $0.figure.poleCount > 0 }) else {
             throw FigureError("no orientations to plot: the map holds no indexed pixels of this phase")
         }
         let n = figures.count
@@ -65,10 +65,10 @@ public struct PoleFigurePlot {
             let cx = labelPad + Double(k) * (disc + 2 * labelPad + 2) + disc / 2, cy = titleHeight + labelPad + disc / 2, r = disc / 2
             f.text(entry.label, x: cx, y: 1, sizePt: Axes.titleSizePt, horizontal: .centre, vertical: .top)
             if scatter {
-                let poles = entry.figure.poles
-                let every = max(1, poles.count / maximumDots)
-                for i in stride(from: 0, to: poles.count, by: every) {
-                    let p = projection.point(poles[i])
+                let figure = entry.figure, m = figure.crystalPoles.count
+                let every = max(1, figure.poleCount / maximumDots)
+                for j in stride(from: 0, to: figure.poleCount, by: every) {
+                    let p = projection.point(figure.pole(j / m, j % m))
                     f.circle(x: cx + p.x * r, y: cy - p.y * r, radius: 0.25, fill: Figure.Color(0.1, 0.2, 0.6, 0.6))
                 }
             } else {
@@ -108,7 +108,7 @@ public struct PoleFigurePlot {
         let note =
             "\(projection == .equalArea ? "Equal-area" : "Stereographic") projection, upper hemisphere"
             + (scatter
-                ? ", \(figures[0].figure.poles.count / max(1, figures[0].figure.crystalPoles.count)) orientations"
+                ? ", \(figures[0].figure.orientations.count) orientations"
                 : String(
                     format: ", %@ kernel, half width %.1f°, max %.2f MUD",
                     kernel.shape == .gaussian ? "Gaussian" : "de la Vallée Poussin",

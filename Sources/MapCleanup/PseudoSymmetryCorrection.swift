@@ -73,7 +73,9 @@ public struct PseudoSymmetryCorrection: CleanupStep {
         let cosTol = cosHalf(degrees: toleranceDegrees)
         for f in gm.grains where f.pixelCount <= maximumFragmentPixels {
             let cs = contacts[f.id]
-            guard let (sid, sc) = cs.max(by: { $0.value < $1.value }) else { continue }
+            // the neighbour with most contacts; a tie goes to the lower grain id (never to the dictionary's order,
+            // which differs from run to run)
+            guard let (sid, sc) = cs.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { continue }
             let total = cs.values.reduce(0, +)
             guard 2 * sc >= total else { continue }
             let s = gm.grains[Int(sid)]

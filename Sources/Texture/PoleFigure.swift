@@ -38,9 +38,12 @@ public struct PoleFigure: Sendable {
 
     /// The crystal-frame unit normals of the family {hkl}: every symmetric equivalent, one of each ± pair.
     public let crystalPoles: [Vector3]
-    /// Upper-hemisphere sample-frame poles, `crystalPoles.count` per orientation.
-    public let poles: [Vector3]
+    /// The orientations whose poles the figure shows (passive, sample → crystal).
+    public let orientations: [Rotation]
 
+    /// The figure of the family {hkl} of `orientations`. Poles are not stored: ``poles`` computes them on demand and
+    /// ``density(size:projection:kernel:)`` counts them as it computes them, so 16 M orientations need no more memory
+    /// than the orientations themselves.
     public init(orientations: [Rotation], phase: Phase, hkl: (Int, Int, Int)) {
         let n0 = phase.lattice.reciprocalVector(Double(hkl.0), Double(hkl.1), Double(hkl.2)).unit
         var family: [Vector3] = []
@@ -49,21 +52,53 @@ public struct PoleFigure: Sendable {
             if !family.contains(where: { abs($0.dot(v)) > 1 - 1e-9 }) { family.append(v) }
         }
         crystalPoles = family
-        var out = [Vector3](repeating: .zero, count: orientations.count * family.count)
-        let m = family.count
+        self.orientations = orientations
+    }
+
+    /// Number of poles: `crystalPoles.count` per orientation.
+    public var poleCount: Int { orientations.count * crystalPoles.count }
+
+    /// The upper-hemisphere sample-frame pole `k` of orientation `i`.
+    @inlinable public func pole(_ i: Int, _ k: Int) -> Vector3 {
+        let v = orientations[i].inverse.apply(crystalPoles[k])
+        return v.z < 0 ? -v : v
+    }
+
+    /// Upper-hemisphere sample-frame poles, `crystalPoles.count` per orientation (computed on each call).
+    public var poles: [Vector3] {
+        let m = crystalPoles.count
+        var out = [Vector3](repeating: .zero, count: orientations.count * m)
         out.withUnsafeMutableBufferPointer { ob in
             let o = UncheckedPointer(ob.baseAddress!)
             parallelChunks(count: orientations.count) { range in
-                for i in range {
-                    let inv = orientations[i].inverse
-                    for (k, c) in family.enumerated() {
-                        let v = inv.apply(c)
-                        o.p[i * m + k] = v.z < 0 ? -v : v
+                for i in range { for k in 0..<m { o.p[i * m + k] = pole(i, k) } }
+            }
+        }
+        return out
+    }
+
+    /// The poles counted in the pixels of an `n` × `n` image of the unit disc in `projection` (row 0 at the top),
+    /// each core counting its share of the orientations into its own histogram.
+    func histogram(size n: Int, projection: Projection) -> [Double] {
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, orientations.count / 4096))
+        var partial = [Double](repeating: 0, count: parts * n * n)
+        let m = crystalPoles.count, total = orientations.count
+        partial.withUnsafeMutableBufferPointer { pb in
+            let h = UncheckedPointer(pb.baseAddress!)
+            parallelFor(parts) { part in
+                let base = h.p + part * n * n
+                for i in (part * total / parts)..<((part + 1) * total / parts) {
+                    for k in 0..<m {
+                        let p = projection.point(pole(i, k))
+                        let c = min(n - 1, max(0, Int((p.x + 1) / 2 * Double(n)))), r = min(n - 1, max(0, Int((1 - p.y) / 2 * Double(n))))
+                        base[r * n + c] += 1
                     }
                 }
             }
         }
-        poles = out
+        var histogram = [Double](repeating: 0, count: n * n)
+        for part in 0..<parts { for j in 0..<(n * n) { histogram[j] += partial[part * n * n + j] } }
+        return histogram
     }
 
     /// Pole density (MUD) on a `size` × `size` image of the unit disc in `projection` (row 0 at the top, sample Y up;
@@ -87,23 +122,15 @@ public struct PoleFigure: Sendable {
                 }
             }
         }
-        var histogram = [Double](repeating: 0, count: n * n)
-        for v in poles {
-            let p = projection.point(v)
-            let c = min(n - 1, max(0, Int((p.x + 1) / 2 * Double(n)))), r = min(n - 1, max(0, Int((1 - p.y) / 2 * Double(n))))
-            histogram[r * n + c] += 1
-        }
-        // the kernel tabulated on cos ω over its support
-        let tableSize = 8192
-        let cosSupport = cos(kernel.support)
-        let table = (0...tableSize).map { kernel.value(cosine: cosSupport + (1 - cosSupport) * Double($0) / Double(tableSize)) }
-        let scale = Double(tableSize) / (1 - cosSupport)
+        let histogram = histogram(size: n, projection: projection)
+        let table = SphericalKernel.Table(kernel)
+        let cosSupport = table.cosSupport
         // the smallest angle a pixel spans bounds the window: 2/n disc units per pixel, ≥ ½ disc unit per radian
         let unitsPerRadian = 0.5  // both projections: at least ½ disc unit per radian, radially and tangentially
         let reach = Int((kernel.support * unitsPerRadian * Double(n) / 2).rounded(.up)) + 1
         let rimPolar = Double.pi / 2 - kernel.support
         var density = [Double](repeating: .nan, count: n * n)
-        let total = Double(poles.count)
+        let total = Double(poleCount)
         let dirs = directions, inside = disc, counts = histogram
         density.withUnsafeMutableBufferPointer { db in
             let d = UncheckedPointer(db.baseAddress!)
@@ -117,7 +144,7 @@ public struct PoleFigure: Sendable {
                                 let k = rr * n + cc
                                 guard counts[k] > 0 else { continue }
                                 let cosA = sign * u.dot(dirs[k])
-                                if cosA >= cosSupport { acc += counts[k] * table[Int((cosA - cosSupport) * scale)] }
+                                if cosA >= cosSupport { acc += counts[k] * table.value(cosine: cosA) }
                             }
                         }
                     }

@@ -56,3 +56,30 @@ public struct SphericalKernel: Sendable, Hashable {
         }
     }
 }
+
+extension SphericalKernel {
+    /// The kernel tabulated on cos ω over its support, for densities that evaluate it millions of times.
+    public struct Table: Sendable {
+        /// cos of the kernel's support: below it the kernel is 0.
+        public let cosSupport: Double
+        @usableFromInline let scale: Double
+        @usableFromInline let values: [Double]
+
+        /// `size` + 1 values evenly spaced in cos ω from the support to 0°.
+        public init(_ kernel: SphericalKernel, size: Int = SphericalKernel.Table.defaultSize) {
+            cosSupport = cos(kernel.support)
+            let c0 = cosSupport
+            values = (0...size).map { kernel.value(cosine: c0 + (1 - c0) * Double($0) / Double(size)) }
+            scale = Double(size) / (1 - cosSupport)
+        }
+
+        /// k at cos ω = `cosine` (0 beyond the support).
+        @inlinable public func value(cosine: Double) -> Double {
+            guard cosine >= cosSupport else { return 0 }
+            return values[min(values.count - 1, Int((cosine - cosSupport) * scale))]
+        }
+
+        /// Entries of the table unless given (a 5° Gaussian: steps of 0.001° near its peak).
+        public static let defaultSize = 8192
+    }
+}

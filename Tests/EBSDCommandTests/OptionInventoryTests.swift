@@ -134,6 +134,8 @@ import MapSimulation
             "--rows": .library(render(synthetic.rows)), "--columns": .library(render(synthetic.columns)),
             "--grains": .library(render(synthetic.grains)), "--elongation": .library(render(synthetic.elongationY)),
             "--spread": .library(render(synthetic.spreadDegrees)), "--zero-solutions": .library(render(synthetic.zeroSolutionFraction)),
+            "--gradient": .library(render(synthetic.gradientDegreesPerPixel)), "--twins": .library(render(synthetic.twinFraction)),
+            "--noise": .library(render(synthetic.noiseFraction)),
         ]
         // the same name, another meaning or default in one command
         t["simulate master --sample-tilt"] = .library(render(BackscatterMonteCarlo.defaultSampleTiltDegrees))

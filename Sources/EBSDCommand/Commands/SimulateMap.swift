@@ -24,6 +24,9 @@ struct SimulateMap: ParsableCommand {
     @Option(help: "Stretch grains along y (columnar deposits: > 1).") var elongation = defaults.elongationY
     @Option(help: "Orientation spread inside a grain (degrees).") var spread = defaults.spreadDegrees
     @Option(help: "Fraction of not-indexed pixels.") var zeroSolutions = defaults.zeroSolutionFraction
+    @Option(help: "Orientation gradient inside each grain, degrees per pixel from its seed.") var gradient = defaults.gradientDegreesPerPixel
+    @Option(help: "Share of grains with a Σ3 twin lamella (0…1).") var twins = defaults.twinFraction
+    @Option(help: "Share of pixels with a random orientation (wild spikes, 0…1).") var noise = defaults.noiseFraction
     @Option var seed = defaults.seed
     @Option(name: .shortAndLong, help: "Output map (.ang, .ctf or .h5 in orix's layout).") var output: String
 
@@ -33,6 +36,9 @@ struct SimulateMap: ParsableCommand {
         }
         guard rows > 0, columns > 0, grains > 0, step > 0 else { throw ValidationError("rows, columns, grains and step must be positive") }
         guard (0...1).contains(zeroSolutions) else { throw ValidationError("--zero-solutions must be in 0…1") }
+        guard (0...1).contains(twins), (0...1).contains(noise), gradient >= 0 else {
+            throw ValidationError("--twins and --noise must be in 0…1, --gradient not negative")
+        }
     }
 
     func run() throws {
@@ -44,6 +50,9 @@ struct SimulateMap: ParsableCommand {
         g.elongationY = elongation
         g.spreadDegrees = spread
         g.zeroSolutionFraction = zeroSolutions
+        g.gradientDegreesPerPixel = gradient
+        g.twinFraction = twins
+        g.noiseFraction = noise
         g.seed = seed
         g.phase = Phase.builtIn(named: phase)!
         do { try MapFile.write(g.make(), to: output) } catch { throw fail(error) }
