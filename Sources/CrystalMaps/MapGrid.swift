@@ -4,7 +4,7 @@ import Crystallography
 /// The square measurement grid of a map. Pixel `(row, col)` sits at
 /// `x = originX + col · stepX`, `y = originY + row · stepY` (µm); row 0 is
 /// the top of the map, x points right and y down, as the scan was written.
-public struct MapGrid: Hashable, Sendable {
+public struct MapGrid: Hashable, Sendable, Codable {
     public var rows: Int
     public var columns: Int
     public var stepX: Double

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Example: `Phase.sodium.laueGroup == .cubicHigh`, and
 /// `Phase.sodium.unitCellAtoms.count == 2` (bcc).
-public struct Phase: Hashable, Sendable {
+public struct Phase: Hashable, Sendable, Codable {
     public var name: String
     /// International Tables number; 0 when unknown (e.g. a map file gives only the Laue group).
     public var spaceGroupNumber: Int

@@ -10,7 +10,7 @@ import Preprocessing
 /// every shard shares (the stack's mean pattern, NLPAR's noise pass, the prepared dictionary of each match step)
 /// into `OUTPUT/slurm/prepared/`; one **shard** task per block of whole map rows (``ShardPlan``) runs the
 /// per-pattern steps on its rows only, into `OUTPUT/shards/shard-i-of-K/`; the **merge** puts the shards' maps
-/// together into the output folder (`NN-step.ang`, as a single-machine run writes them) and runs the remaining
+/// together into the output folder (`NN-step.ebsdmap`, and `.ang` for small maps, as a single-machine run writes them) and runs the remaining
 /// steps there, ending with `final.ang` and the report. The final map and statistics are byte-identical to a
 /// single-machine run of the same recipe.
 ///
@@ -238,8 +238,7 @@ public struct ClusterRun {
                 note: Self.combine(entries.map(\.note), borderRows: plan.halo > 0))
             if step.makesMap, let file = entries.first?.file {
                 let map = try mergedMap(step: j, header: (shardFolder(0) as NSString).appendingPathComponent(file))
-                try MapFile.write(map, to: runner.path(file))
-                entry.file = file
+                entry.file = try runner.writeStepMap(map, step: j)
                 entry.indexedPercent = 100 * map.indexedFraction
             } else {
                 entry.indexedPercent = logs.last?.indexedPercent

@@ -23,24 +23,38 @@ public enum AtomicFile {
 
     /// Writes `data` to `path` atomically.
     public static func write(_ data: Data, to path: String) throws(AtomicFileError) {
+        try write(to: path) { (put: (UnsafeRawBufferPointer) -> Bool) in
+            data.withUnsafeBytes { raw in _ = put(raw) }
+        }
+    }
+
+    /// Writes `path` atomically from the pieces `body` hands to `put` (which returns false once a write failed; the
+    /// failure is then reported for the whole file). `durable`: flushed to the device before the rename (fsync); a
+    /// file written without it is whole or absent after the process is killed, but a power cut may leave it damaged,
+    /// so its reader must check it (a checksum).
+    public static func write(
+        to path: String, durable: Bool = true, _ body: (_ put: (UnsafeRawBufferPointer) -> Bool) -> Void
+    ) throws(AtomicFileError) {
         if let p = problemBefore(writing: path) { throw AtomicFileError(path: path, reason: p) }
         let tmp = temporaryPath(for: path)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFileError(path: path, reason: problem(writing: path, errno: errno)) }
         var failure: Int32 = 0
-        data.withUnsafeBytes { raw in
+        body { raw in
+            guard failure == 0 else { return false }
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
-                    return
+                    return false
                 }
                 offset += n
             }
+            return true
         }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if failure == 0, durable, fsync(fd) != 0 { failure = errno }
         if close(fd) != 0, failure == 0 { failure = errno }
         guard failure == 0 else {
             unlink(tmp)

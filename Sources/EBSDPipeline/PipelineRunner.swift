@@ -12,7 +12,8 @@ import PatternStacks
 import Preprocessing
 
 /// Runs a ``PipelineRecipe``: checks it and opens its inputs up front, runs the steps in order,
-/// writes each map step's map (`NN-step.ang`), resumes after the last finished step when run
+/// keeps each map step's map exactly (`NN-step.ebsdmap`, ``CrystalMaps/MapSnapshot``; and as `NN-step.ang` to look
+/// at, for maps of up to ``readableStepMapLimit`` points), resumes after the last finished step when run
 /// again on the same recipe and inputs (the final map is then byte-identical), and ends with
 /// `final.ang` and the report (`report.html`, `report.md`).
 ///
@@ -39,8 +40,8 @@ public struct PipelineRunner {
     package var dictionaryCaches: [Int: String] = [:]
     /// Whether the run ends with `final.ang` and the report (a shard of a cluster run does not).
     package var writesFinalOutputs = true
-    /// Called with each map step's index and map as made (before it is written and read back); a shard keeps its
-    /// own rows of it losslessly for the merge.
+    /// Called with each map step's index and map as made (before it is written); a shard keeps its own rows of it
+    /// losslessly for the merge.
     package var madeMap: ((Int, CrystalMap) throws -> Void)?
 
     /// A step's record, kept in `pipeline-state.json` for resuming.
@@ -133,15 +134,20 @@ public struct PipelineRunner {
             if let done = finished.first(where: { $0.index == i && $0.fingerprint == fp }),
                 done.file.map({ fm.fileExists(atPath: path($0)) }) ?? true
             {
-                if let f = done.file { map = try MapFile.read(path(f)) }
-                if case .nlpar(let p) = step {
-                    _ = try applyNLPAR(p, step: i)
-                } else if !step.makesMap, let m = map {
-                    try runOutputStep(step, m)
+                do {
+                    if let f = done.file { map = try MapFile.read(path(f)) }
+                    if case .nlpar(let p) = step {
+                        _ = try applyNLPAR(p, step: i)
+                    } else if !step.makesMap, let m = map {
+                        try runOutputStep(step, m)
+                    }
+                    log.append(done)
+                    message("\(counter): finished earlier, resumed from \(done.file ?? "-")")
+                    continue
+                } catch let e as MapFileError {
+                    message("\(counter): \(e); the step runs again")
+                    finished.removeAll { $0.index >= i }
                 }
-                log.append(done)
-                message("\(counter): finished earlier, resumed from \(done.file ?? "-")")
-                continue
             }
             let t0 = Date()
             message(counter)
@@ -152,10 +158,9 @@ public struct PipelineRunner {
                 let (m, n) = try runMapStep(step, map, index: i)
                 note = n
                 try madeMap?(i, m)
-                file = String(format: "%02d-%@.ang", i + 1, step.name)
-                try MapFile.write(m, to: path(file!))
-                // continue from the file, so an interrupted and resumed run sees exactly the same input
-                map = try MapFile.read(path(file!))
+                file = try writeStepMap(m, step: i)
+                // the snapshot is exact: a resumed run continues from the very map this run holds
+                map = m
             } else if case .nlpar(let p) = step {
                 note = try applyNLPAR(p, step: i)
             } else {
@@ -184,11 +189,25 @@ public struct PipelineRunner {
         return recipe.steps.indices.allSatisfy { i in log.contains { $0.index == i && $0.fingerprint == fingerprint(i) } }
     }
 
+    /// Maps of at most this many points are also written as `NN-step.ang` after each step, to look at with any EBSD
+    /// program; a larger map's steps are kept only as exact snapshots (16 M points: 1.2 GB of text per step).
+    public static let readableStepMapLimit = 1 << 20
+
+    /// Keeps map step `i`'s map: the exact snapshot `NN-step.ebsdmap` (returned: what a resumed run reads) and, for a
+    /// map of up to ``readableStepMapLimit`` points, `NN-step.ang`.
+    package func writeStepMap(_ map: CrystalMap, step i: Int) throws -> String {
+        let stem = String(format: "%02d-%@", i + 1, recipe.steps[i].name)
+        try MapSnapshot.write(map, to: path(stem + "." + MapSnapshot.fileExtension))
+        if map.count <= Self.readableStepMapLimit { try MapFile.write(map, to: path(stem + ".ang")) }
+        return stem + "." + MapSnapshot.fileExtension
+    }
+
     /// Results of step `i` and later from an earlier run are stale once step `i` runs again.
     func removeStaleResults(after i: Int) {
         let fm = FileManager.default
         for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] {
-            let laterMap = Int(f.prefix(2)).map { $0 > i && f.hasSuffix(".ang") } ?? false
+            let isMap = f.hasSuffix(".ang") || f.hasSuffix("." + MapSnapshot.fileExtension)
+            let laterMap = Int(f.prefix(2)).map { $0 > i && isMap } ?? false
             if laterMap || f == "final.ang" || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
         }
     }

@@ -15,6 +15,8 @@ public struct IPFDensityPlot {
     public var kernel = SphericalKernel.standard
     public var scatter = false
     public var resolution = 200
+    /// The directions are counted on a grid this many times coarser than the figure's (fewer kernel sums).
+    public static let countingCoarsening = 2
 
     /// The crystal directions along sample direction `d` of every indexed pixel of phase `phase`.
     public init(map: CrystalMap, phase: Int, direction d: Vector3, title: String) {
@@ -32,25 +34,27 @@ public struct IPFDensityPlot {
     }
 
     /// The density (MRD) on the `n` × `n` grid of `projection` inside the sector (NaN outside): the directions are
-    /// first reduced into the sector and counted in the grid's pixels (with their mean direction); every symmetric
-    /// image of those pixels near the sector then adds the kernel (tabulated) at each grid point inside. Quantising
-    /// directions to pixels moves them by at most half a pixel (0.1° on the 200-pixel cubic triangle).
+    /// first reduced into the sector and counted in the pixels of a grid ``countingCoarsening`` times coarser (with
+    /// their mean direction); every symmetric image of those pixels near the sector then adds the kernel (tabulated)
+    /// at each grid point inside. Counting moves a direction to its pixel's mean direction, at most one counting
+    /// pixel away (0.45° on the 200-pixel cubic triangle, a tenth of the kernel's half width).
     func density(projection: SectorProjection, inside: [Bool], size n: Int) -> [Double] {
         let sector = group.fundamentalSector
+        let h = max(1, n / Self.countingCoarsening)
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, directions.count / 4096))
-        var counts = [Double](repeating: 0, count: parts * n * n), sums = [Vector3](repeating: .zero, count: parts * n * n)
+        var counts = [Double](repeating: 0, count: parts * h * h), sums = [Vector3](repeating: .zero, count: parts * h * h)
         let dirs = directions, total = dirs.count
         counts.withUnsafeMutableBufferPointer { cb in
             sums.withUnsafeMutableBufferPointer { sb in
                 let cp = UncheckedPointer(cb.baseAddress!), sp = UncheckedPointer(sb.baseAddress!)
                 parallelFor(parts) { part in
-                    let base = part * n * n
+                    let base = part * h * h
                     for i in (part * total / parts)..<((part + 1) * total / parts) {
                         let v = sector.reduce(dirs[i])
-                        let q = projection.position(v, left: 0, top: 0, size: Double(n))
-                        let c = min(n - 1, max(0, Int(q.0))), r = min(n - 1, max(0, Int(q.1)))
-                        cp.p[base + r * n + c] += 1
-                        sp.p[base + r * n + c] += v
+                        let q = projection.position(v, left: 0, top: 0, size: Double(h))
+                        let c = min(h - 1, max(0, Int(q.0))), r = min(h - 1, max(0, Int(q.1)))
+                        cp.p[base + r * h + c] += 1
+                        sp.p[base + r * h + c] += v
                     }
                 }
             }
@@ -62,11 +66,11 @@ public struct IPFDensityPlot {
         let sectorRadius = sector.vertices.map { acos(min(1, $0.unit.dot(centre))) }.max() ?? .pi / 2
         let cosReach = cos(min(.pi, sectorRadius + kernel.support))
         var images: [Vector3] = [], weights: [Double] = []
-        for j in 0..<(n * n) {
+        for j in 0..<(h * h) {
             var count = 0.0, sum = Vector3.zero
-            for part in 0..<parts where counts[part * n * n + j] > 0 {
-                count += counts[part * n * n + j]
-                sum += sums[part * n * n + j]
+            for part in 0..<parts where counts[part * h * h + j] > 0 {
+                count += counts[part * h * h + j]
+                sum += sums[part * h * h + j]
             }
             guard count > 0 else { continue }
             let v = sum.unit
