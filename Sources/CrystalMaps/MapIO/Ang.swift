@@ -206,7 +206,7 @@ public enum AngFile {
         let ci = ncc ?? map.properties[MapProperty.confidenceIndex]
         let sem = map.properties[MapProperty.detectorSignal]
         let fit = map.properties[MapProperty.fit] ?? map.properties[MapProperty.meanAngularDeviation]
-        let data = renderRecords(header: h, count: n, bytesPerRecord: 80) { i, buf in
+        try writeRecords(to: path, header: h, count: n, bytesPerRecord: 80) { i, buf in
             let e = map.rotations[i].euler
             let indexed = map.phaseIndex[i] >= 0
             let r = i / g.columns, col = i % g.columns
@@ -233,6 +233,5 @@ public enum AngFile {
             appendFixed(&buf, Double(fit?[i] ?? 0), decimals: 3)
             buf.append(10)
         }
-        try writeAtomically(data, to: path)
     }
 }

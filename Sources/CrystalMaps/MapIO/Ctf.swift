@@ -179,7 +179,7 @@ public enum CtfFile {
         let bc = map.properties[MapProperty.bandContrast] ?? map.properties[MapProperty.imageQuality],
             bs = map.properties[MapProperty.bandSlope]
         let n = map.count
-        let data = renderRecords(header: h, count: n, bytesPerRecord: 70) { i, buf in
+        try writeRecords(to: path, header: h, count: n, bytesPerRecord: 70) { i, buf in
             let start = buf.count
             defer { if comma { for k in start..<buf.count where buf[k] == UInt8(ascii: ".") { buf[k] = UInt8(ascii: ",") } } }
             let e = map.rotations[i].euler
@@ -209,6 +209,5 @@ public enum CtfFile {
             buf.append(13)
             buf.append(10)
         }
-        try writeAtomically(data, to: path)
     }
 }
