@@ -90,6 +90,7 @@ demo: build
 ## the `swiftebsd-peer` lines of python/tests/test_peers.py, one JSON line per case.
 bench: setup peers
 	swift build -c release --product ebsd-bench
+	swift build -c release --product ebsd
 	.build/release/ebsd-bench
 	swift build -c release --product SwiftEBSD
 	@SWIFTEBSD_LIBRARY_DIR=$(CURDIR)/.build/release PYTHONPATH=$(CURDIR)/python Tests/Scripts/peer-python -m pytest \
