@@ -125,6 +125,9 @@ public struct PipelineRunner {
         }
         var finished: [StepLog] = []
         if !fresh, let s = Self.stepLog(in: outputFolder) { finished = s }
+        if fresh {
+            for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] where f.hasSuffix(".blocks") { try? fm.removeItem(atPath: path(f)) }
+        }
         var map = inputs.startMap
         let total = Date()
         log = []
@@ -159,6 +162,7 @@ public struct PipelineRunner {
                 note = n
                 try madeMap?(i, m)
                 file = try writeStepMap(m, step: i)
+                try? fm.removeItem(atPath: blocksFolder(i))
                 // the snapshot is exact: a resumed run continues from the very map this run holds
                 map = m
             } else if case .nlpar(let p) = step {
@@ -209,6 +213,14 @@ public struct PipelineRunner {
             let isMap = f.hasSuffix(".ang") || f.hasSuffix("." + MapSnapshot.fileExtension)
             let laterMap = Int(f.prefix(2)).map { $0 > i && isMap } ?? false
             if laterMap || f == "final.ang" || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
+            // blocks of later steps are stale; of this step, only those made for its current fingerprint are kept
+            guard f.hasSuffix(".blocks"), let n = Int(f.prefix(2)) else { continue }
+            if n > i + 1 { try? fm.removeItem(atPath: path(f)) }
+            if n == i + 1 {
+                for sub in (try? fm.contentsOfDirectory(atPath: path(f))) ?? [] where sub != fingerprint(i) {
+                    try? fm.removeItem(atPath: path(f + "/" + sub))
+                }
+            }
         }
     }
 
@@ -241,8 +253,7 @@ public struct PipelineRunner {
                 voltageKV: inputs.voltageKV, familyCount: p.families,
                 staticBackground: try p.staticBackground.image(for: stack.withoutNLPAR, meanPattern: try mean(p.staticBackground)),
                 binning: p.binning)
-            let report = progress(step.name, stack.count)
-            return (try hi.index(stack: stack, progress: { report($0, stack.count) }), "")
+            return try inBlocks(index, stack: stack, map: map) { block, _, report in (try hi.index(stack: block, progress: report), "") }
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
             let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal.staticBackground))
@@ -250,28 +261,37 @@ public struct PipelineRunner {
             options.dictionaryCachePath = options.dictionaryCachePath ?? dictionaryCaches[index]
             let matcher = try StackMatcher(signal: signal, master: try inputs.master(step.name), phase: inputs.phases[0], options: options)
             if p.seed == .hough {
-                guard let hough = map else { throw RecipeError("step \(index + 1) (match): seed: hough needs a hough step before it") }
+                guard map != nil else { throw RecipeError("step \(index + 1) (match): seed: hough needs a hough step before it") }
                 let seeded = HoughSeededMatcher(matcher: matcher, check: p.seedCheck)
-                let makeProgress = progress
-                var current: (stage: String, report: (Int, Int) -> Void) = ("", { _, _ in })
-                let (m, r) = try seeded.match(hough, stack: stack) { stage, done, total in
-                    if current.stage != stage { current = (stage, makeProgress("\(step.name): \(stage)", total)) }
-                    current.report(done, total)
+                return try inBlocks(index, stack: stack, map: map) { block, hough, report in
+                    let (m, r) = try seeded.match(hough!, stack: block) { _, _, _ in }
+                    report(block.count)
+                    let below = p.matching.minimumScore.map {
+                        String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0)
+                    }
+                    return (m, "Hough-seeded: \(r)" + (below ?? ""))
                 }
-                let below = p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) }
-                return (m, "Hough-seeded: \(r)" + (below ?? ""))
             }
-            let (m, r) = try matcher.match(stack, progress: progress(step.name, stack.count))
-            let below =
-                p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
-            return (m, "\(r.dictionaryPatterns) dictionary patterns at \(p.matching.resolutionDegrees)°" + below)
+            return try inBlocks(index, stack: stack, map: map) { block, _, report in
+                let (m, r) = try matcher.match(block, progress: { done, _ in report(done) })
+                let below =
+                    p.matching.minimumScore.map { String(format: "; %d below NCC %.2f left not indexed", r.belowMinimumScore, $0) } ?? ""
+                return (m, "\(r.dictionaryPatterns) dictionary patterns at \(p.matching.resolutionDegrees)°" + below)
+            }
         case .refine(let p):
             let (m, stack, refiner) = try refinerFor(step, map, signal: p.signal, options: p.refinement)
-            return (try refiner.refine(m, stack: stack, progress: progress(step.name, m.indexedCount)).0, "")
+            guard step.perPattern else { return (try refiner.refine(m, stack: stack, progress: progress(step.name, m.indexedCount)).0, "") }
+            return try inBlocks(index, stack: stack, map: m) { block, rows, report in
+                let part = rows!
+                return (try refiner.refine(part, stack: block, progress: { done, _ in report(done * block.count / max(1, part.indexedCount)) }).0, "")
+            }
         case .neighbourCheck(let p):
             let (m, stack, refiner) = try refinerFor(step, map, signal: p.signal, options: RefinementOptions())
-            let (out, checked, changed) = try refiner.checkNeighbours(m, stack: stack, threshold: p.threshold)
-            return (out, "\(checked) pixels checked, \(changed) changed")
+            return try inBlocks(index, stack: stack, map: m) { block, rows, report in
+                let (out, checked, changed) = try refiner.checkNeighbours(rows!, stack: block, threshold: p.threshold)
+                report(block.count)
+                return (out, "\(checked) pixels checked, \(changed) changed")
+            }
         case .wildSpikes(let p): return try clean(map, step, p.removal)
         case .fill(let p): return try clean(map, step, p.fill)
         case .minGrainSize(let p): return try clean(map, step, p.dissolve)
