@@ -284,6 +284,7 @@ func disorientations(_ range: Range<Int>, _ out: UnsafeMutablePointer<Double>, _
         // MARK: post-processing a 1000 × 1000 map: clean + grains + statistics + IPF PNG
         if wanted("postprocess") { postprocessCase(scratch: scratch, quick: quick) }
         if wanted("big-map") { bigMapCase(scratch: scratch, quick: quick) }
+        if wanted("checkpoint") { checkpointCase(scratch: scratch) }
 
         // MARK: Hough indexing of the dev Na sets, PyEBSDIndex side by side
         if wanted("hough") && only != "hough-stream" { houghCase(scratch: scratch) }

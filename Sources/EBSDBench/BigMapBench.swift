@@ -2,6 +2,9 @@ import Foundation
 import CrystalMaps
 import Crystallography
 import MapSimulation
+import EBSDImageIO
+import EBSDPipeline
+import PatternStacks
 
 #if canImport(Glibc)
     import Glibc
@@ -80,5 +83,62 @@ func bigMapCase(scratch: URL, quick: Bool) {
             "peer": "none: no peer runs this chain on 16 M points",
         ])
         try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+/// Case `checkpoint`: the cost of keeping per-pattern steps' work in blocks (``StepBlocks``): a 20 000-pattern stack
+/// (the 500 synthetic Na patterns of `../shared/dev` tiled 40 times, a 100 × 200 map) through hough and refine, with
+/// the blocks kept and with each step computed at once (`checkpointsInsideSteps` off), alternately, best of two.
+func checkpointCase(scratch: URL) {
+    let devPath = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/dev/na-kinematical-60px/patterns.tif").path
+    guard let dev = try? PatternStack.open(devPath), let patterns = try? dev.read(0..<dev.count) else {
+        emit(["case": "checkpoint", "skipped": "\(devPath) not found"])
+        return
+    }
+    let stackPath = scratch.appendingPathComponent("tiled.tif").path, size = dev.patternRows * dev.patternColumns
+    do {
+        let w = try TIFFPageWriter(stackPath, width: dev.patternColumns, height: dev.patternRows, type: .uint16)
+        for k in 0..<20_000 { try w.append(Array(patterns[((k % dev.count) * size)..<((k % dev.count + 1) * size)])) }
+        try w.finish()
+    } catch {
+        emit(["case": "checkpoint", "error": "\(error)"])
+        return
+    }
+    let master = packageRoot.appendingPathComponent("MasterPatterns/Na-20kV-kinematical.tif").path
+    let recipePath = scratch.appendingPathComponent("checkpoint.yaml").path
+    try? """
+    inputs:
+      patterns: \(stackPath)
+      map_shape: 100x200
+      detector: {pc: [0.5, 0.5, 0.6], convention: bruker, sample_tilt: 70}
+      phases: [Na]
+      master_patterns: {Na: \(master)}
+    steps:
+      - hough: {bands: 9}
+      - refine: {static_background: none}
+    """.write(toFile: recipePath, atomically: true, encoding: .utf8)
+    var best: [Bool: [String: Double]] = [:]
+    for _ in 0..<2 {
+        for kept in [true, false] {
+            guard var runner = try? PipelineRunner(recipePath: recipePath, outputOverride: scratch.appendingPathComponent("cp-\(kept)").path)
+            else { continue }
+            runner.message = { _ in }
+            runner.progress = { _, _ in { _, _ in } }
+            runner.checkpointsInsideSteps = kept
+            guard (try? runner.run(fresh: true)) != nil else {
+                emit(["case": "checkpoint", "error": "the pipeline failed"])
+                return
+            }
+            for entry in runner.log { best[kept, default: [:]][entry.name] = min(best[kept]?[entry.name] ?? .infinity, entry.seconds) }
+        }
+    }
+    for step in ["hough", "refine"] {
+        guard let with = best[true]?[step], let without = best[false]?[step] else { continue }
+        emit([
+            "case": "checkpoint_\(step)_20000", "seconds_with_blocks": with, "seconds_at_once": without,
+            "overhead_percent": 100 * (with / without - 1), "blocks": StepBlocks(mapRows: 100, mapColumns: 200).count,
+            "patterns_per_block": StepBlocks(mapRows: 100, mapColumns: 200).rowsPerBlock * 200,
+            "peer": "none: the overhead of our own checkpoints",
+        ])
     }
 }

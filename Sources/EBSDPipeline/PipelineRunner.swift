@@ -38,6 +38,9 @@ public struct PipelineRunner {
     package var preparedNLPAR: [Int: NLPAR.Prepared] = [:]
     /// Step index → dictionary cache file, for match steps whose recipe names none (a cluster run's shared dictionary).
     package var dictionaryCaches: [Int: String] = [:]
+    /// Whether per-pattern steps keep their work in blocks as they go (``StepBlocks``), so that a killed run resumes
+    /// inside the step; off, such a step is computed at once and a kill loses all of it.
+    public var checkpointsInsideSteps = true
     /// Whether the run ends with `final.ang` and the report (a shard of a cluster run does not).
     package var writesFinalOutputs = true
     /// Called with each map step's index and map as made (before it is written); a shard keeps its own rows of it
@@ -210,7 +213,7 @@ public struct PipelineRunner {
     func removeStaleResults(after i: Int) {
         let fm = FileManager.default
         for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] {
-            let isMap = f.hasSuffix(".ang") || f.hasSuffix("." + MapSnapshot.fileExtension)
+            let isMap = f.hasSuffix(".ang") || f.hasSuffix("." + MapSnapshot.fileExtension) || f.hasSuffix(".noise")
             let laterMap = Int(f.prefix(2)).map { $0 > i && isMap } ?? false
             if laterMap || f == "final.ang" || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
             // blocks of later steps are stale; of this step, only those made for its current fingerprint are kept
@@ -229,11 +232,15 @@ public struct PipelineRunner {
     package mutating func applyNLPAR(_ p: NLPARStep, step index: Int) throws -> String {
         let (_, raw) = try inputs.wholeStack(NLPARStep.stepName)
         let prepared: NLPAR.Prepared
+        let kept = path(String(format: "%02d-nlpar.noise", index + 1))
         if let done = preparedNLPAR[index] {
+            prepared = done
+        } else if let done = NLPARNoiseFile.read(kept, fingerprint: fingerprint(index)) {
             prepared = done
         } else {
             let report = progress("nlpar noise", raw.count)
             prepared = try p.nlpar.prepare(raw, progress: { report($0, raw.count) })
+            try NLPARNoiseFile.write(prepared, fingerprint: fingerprint(index), to: kept)
         }
         inputs.stack = try raw.averaged(by: p.nlpar, prepared: prepared)
         return String(

@@ -31,6 +31,17 @@ public struct StepBlocks: Sendable, Equatable {
     /// The block's note (what the step said of it), kept in its snapshot's metadata under this key.
     static let noteKey = "ebsd_step_note"
 
+    /// One block of all rows: the step computed at once, nothing kept until its map.
+    public static func whole(mapRows: Int, mapColumns: Int) -> StepBlocks {
+        StepBlocks(mapRows: mapRows, mapColumns: mapColumns, rowsPerBlock: max(1, mapRows))
+    }
+
+    init(mapRows: Int, mapColumns: Int, rowsPerBlock: Int) {
+        self.mapRows = mapRows
+        self.mapColumns = mapColumns
+        self.rowsPerBlock = rowsPerBlock
+    }
+
     public var count: Int { (mapRows + rowsPerBlock - 1) / rowsPerBlock }
 
     /// The map rows block `k` owns.
@@ -55,15 +66,17 @@ extension PipelineRunner {
         _ body: (_ stack: PatternStack, _ map: CrystalMap?, _ progress: @escaping (Int) -> Void) throws -> (CrystalMap, String)
     ) throws -> (CrystalMap, String) {
         let step = recipe.steps[i]
-        let plan = StepBlocks(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
+        let plan =
+            checkpointsInsideSteps
+            ? StepBlocks(mapRows: stack.mapRows, mapColumns: stack.mapColumns) : .whole(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
         let folder = (blocksFolder(i) as NSString).appendingPathComponent(fingerprint(i))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if checkpointsInsideSteps { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let report = progress(step.name, stack.count)
         var blocks: [CrystalMap] = [], notes: [String] = [], kept = 0
         for k in 0..<plan.count {
             let own = plan.rows(k), file = plan.file(k, in: folder)
             let before = own.lowerBound * plan.mapColumns
-            if FileManager.default.fileExists(atPath: file), var block = try? MapSnapshot.read(file), block.grid.rows == own.count {
+            if checkpointsInsideSteps, FileManager.default.fileExists(atPath: file), var block = try? MapSnapshot.read(file), block.grid.rows == own.count {
                 notes.append(block.metadata.removeValue(forKey: StepBlocks.noteKey) ?? "")
                 blocks.append(block)
                 kept += 1
@@ -76,9 +89,11 @@ extension PipelineRunner {
                 report(before + min(done, own.count * plan.mapColumns), stack.count)
             }
             var block = m.rows((own.lowerBound - computed.lowerBound)..<(own.upperBound - computed.lowerBound))
-            block.metadata[StepBlocks.noteKey] = note
-            try MapSnapshot.write(block, to: file)
-            block.metadata[StepBlocks.noteKey] = nil
+            if checkpointsInsideSteps {
+                block.metadata[StepBlocks.noteKey] = note
+                try MapSnapshot.write(block, to: file)
+                block.metadata[StepBlocks.noteKey] = nil
+            }
             blocks.append(block)
             notes.append(note)
         }
