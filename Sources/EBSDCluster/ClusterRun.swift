@@ -1,6 +1,7 @@
 import Foundation
 import EBSDCore
 import EBSDPipeline
+import HoughIndexing
 import CrystalMaps
 import PatternMatching
 import PatternStacks
@@ -174,6 +175,7 @@ public struct ClusterRun {
         r.inputs.rows = computed
         r.inputs.startMap = r.inputs.startMap?.rows(computed)
         r.writesFinalOutputs = false
+        r.scalesBandContrast = false
         let rowsFile = self.rowsFile
         r.madeMap = { j, map in try ShardRows(map, rows: own, mapFirstRow: computed.lowerBound).write(to: rowsFile(i, j)) }
         r.message("shard \(i + 1) of \(plan.shards): map rows \(own.lowerBound)…\(own.upperBound - 1) (computed \(computed))")
@@ -237,7 +239,12 @@ public struct ClusterRun {
                 seconds: entries.reduce(0) { $0 + $1.seconds }, indexedPercent: nil,
                 note: StepNotes.combine(entries.map(\.note), borderRows: plan.halo > 0))
             if step.makesMap, let file = entries.first?.file {
-                let map = try mergedMap(step: j, header: (shardFolder(0) as NSString).appendingPathComponent(file))
+                var map = try mergedMap(step: j, header: (shardFolder(0) as NSString).appendingPathComponent(file))
+                // the shards leave band contrast and slope as measured; scaled over the whole map from the Hough step
+                // on, as one machine scales them (later steps carry the Hough step's values)
+                if runner.recipe.steps.prefix(j + 1).contains(where: { if case .hough = $0 { return true } else { return false } }) {
+                    map = HoughQuality.scalingBandContrast(of: map)
+                }
                 entry.file = try runner.writeStepMap(map, step: j)
                 entry.indexedPercent = 100 * map.indexedFraction
             } else {

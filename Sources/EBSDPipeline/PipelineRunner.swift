@@ -41,6 +41,9 @@ public struct PipelineRunner {
     /// Whether per-pattern steps keep their work in blocks as they go (``StepBlocks``), so that a killed run resumes
     /// inside the step; off, such a step is computed at once and a kill loses all of it.
     public var checkpointsInsideSteps = true
+    /// Whether the Hough step scales band contrast and slope over its map (a shard of a cluster run does not: the
+    /// merge scales them over the whole map).
+    package var scalesBandContrast = true
     /// Whether the run ends with `final.ang` and the report (a shard of a cluster run does not).
     package var writesFinalOutputs = true
     /// Called with each map step's index and map as made (before it is written); a shard keeps its own rows of it
@@ -260,7 +263,12 @@ public struct PipelineRunner {
                 voltageKV: inputs.voltageKV, familyCount: p.families,
                 staticBackground: try p.staticBackground.image(for: stack.withoutNLPAR, meanPattern: try mean(p.staticBackground)),
                 binning: p.binning)
-            return try inBlocks(index, stack: stack, map: map) { block, _, report in (try hi.index(stack: block, progress: report), "") }
+            let (m, note) = try inBlocks(index, stack: stack, map: map) { block, _, report in
+                (try hi.index(stack: block, scaleQuality: false, progress: report), note: "")
+            }
+            // band contrast and slope are scaled over the whole map, once its blocks are together (a shard leaves
+            // that to the merge)
+            return (scalesBandContrast ? HoughQuality.scalingBandContrast(of: m) : m, note)
         case .match(let p):
             let (det, stack) = try inputs.patterns(step.name)
             let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try mean(p.signal.staticBackground))

@@ -291,9 +291,12 @@ public struct HoughIndexer: Sendable {
     /// Indexes a whole stack in chunks (constant memory) into a crystal map; a detector with one PC per map point
     /// (a PC map, an instrument file's PCs) sees each pattern's bands from its own PC (counted from the stack's
     /// ``PatternStacks/PatternStack/firstPoint`` for a shard of map rows). The map's step is the stack's
-    /// (``PatternStacks/PatternStack/stepMicrons``).
+    /// (``PatternStacks/PatternStack/stepMicrons``). Band contrast and slope are scaled to 0–255 over the map
+    /// (``HoughQuality/scaledTo255(_:)``); with `scaleQuality` false they are left as measured, for a map indexed in
+    /// parts that ``HoughQuality/scalingBandContrast(of:)`` scales once put together.
     public func index(
-        stack: PatternStack, chunkBytes: Int = HoughIndexer.defaultChunkBytes, progress: ((Int) -> Void)? = nil
+        stack: PatternStack, chunkBytes: Int = HoughIndexer.defaultChunkBytes, scaleQuality: Bool = true,
+        progress: ((Int) -> Void)? = nil
     ) throws -> CrystalMap {
         let chunk = stack.patterns(fitting: chunkBytes)
         let step = stack.stepMicrons
@@ -326,15 +329,15 @@ public struct HoughIndexer: Sendable {
             phaseIndex[i] = -1
             ci[i] = -1
         }
-        return CrystalMap(
+        let map = CrystalMap(
             grid: grid, phases: phases.enumerated().map { MapPhase(id: $0.offset + 1, phase: $0.element) }, phaseIndex: phaseIndex,
             rotations: rotations,
             properties: [
                 MapProperty.confidenceIndex: ci, MapProperty.fit: fit, MapProperty.bands: nb, MapProperty.bandsMatched: nm,
-                MapProperty.imageQuality: iq, MapProperty.bandContrast: HoughQuality.scaledTo255(bc),
-                MapProperty.bandSlope: HoughQuality.scaledTo255(bs), MapProperty.patternSharpness: sharp,
-                MapProperty.meanIntensity: mean,
+                MapProperty.imageQuality: iq, MapProperty.bandContrast: bc, MapProperty.bandSlope: bs,
+                MapProperty.patternSharpness: sharp, MapProperty.meanIntensity: mean,
             ],
             metadata: ["operator": "SwiftEBSD Hough indexing"])
+        return scaleQuality ? HoughQuality.scalingBandContrast(of: map) : map
     }
 }

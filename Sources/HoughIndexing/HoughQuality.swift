@@ -1,4 +1,5 @@
 import Foundation
+import CrystalMaps
 
 /// Figures of merit of one pattern read off its Radon (Hough) transform, the measures vendors show
 /// before any orientation is trusted. All three are taken at the detected bands:
@@ -78,5 +79,15 @@ public struct HoughQuality: Sendable, Equatable {
         guard !positive.isEmpty else { return values.map { _ in 0 } }
         let top = positive[min(positive.count - 1, Int(Double(positive.count - 1) * scaleQuantile))]
         return values.map { v in v.isFinite && v > 0 ? min(255, (255 * v / top).rounded()) : 0 }
+    }
+
+    /// `map` with its band contrast and band slope (as measured) scaled to 0–255 over the whole map
+    /// (``scaledTo255(_:)``); a map without them is returned as it is.
+    public static func scalingBandContrast(of map: CrystalMap) -> CrystalMap {
+        var out = map
+        for name in [MapProperty.bandContrast, MapProperty.bandSlope] {
+            if let v = map.properties[name] { out.properties[name] = scaledTo255(v) }
+        }
+        return out
     }
 }
