@@ -132,12 +132,27 @@ func checkpointCase(scratch: URL) {
             for entry in runner.log { best[kept, default: [:]][entry.name] = min(best[kept]?[entry.name] ?? .infinity, entry.seconds) }
         }
     }
+    // what the blocks add themselves: writing each block's snapshot and reading it back (a resumed run's part)
+    var blockIO = Double.infinity
+    if let map = try? MapFile.read(scratch.appendingPathComponent("cp-true/01-hough.ebsdmap").path) {
+        let plan = StepBlocks(mapRows: map.grid.rows, mapColumns: map.grid.columns)
+        for _ in 0..<3 {
+            let t = now()
+            for k in 0..<plan.count {
+                let file = plan.file(k, in: scratch.path)
+                try? MapSnapshot.write(map.rows(plan.rows(k)), to: file)
+                _ = try? MapSnapshot.read(file)
+            }
+            blockIO = min(blockIO, now() - t)
+        }
+    }
     for step in ["hough", "refine"] {
         guard let with = best[true]?[step], let without = best[false]?[step] else { continue }
         emit([
             "case": "checkpoint_\(step)_20000", "seconds_with_blocks": with, "seconds_at_once": without,
             "overhead_percent": 100 * (with / without - 1), "blocks": StepBlocks(mapRows: 100, mapColumns: 200).count,
             "patterns_per_block": StepBlocks(mapRows: 100, mapColumns: 200).rowsPerBlock * 200,
+            "block_io_s": blockIO, "block_io_percent": 100 * blockIO / without,
             "peer": "none: the overhead of our own checkpoints",
         ])
     }

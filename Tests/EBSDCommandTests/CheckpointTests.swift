@@ -71,6 +71,7 @@ import TestSupport
     }
 
     @Test func killedTenTimesTheFinalMapIsTheSame() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }  // 144 MB of patterns
         let stack = try makeStack()
         let reference = dir + "/reference"
         let t0 = Date()
