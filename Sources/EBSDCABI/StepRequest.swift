@@ -98,6 +98,7 @@ struct StepRequest {
         var runner = PipelineRunner(recipe: recipe, inputs: inputs, outputFolder: folder ?? "")
         runner.progress = progress.runnerProgress
         runner.message = { _ in }
+        runner.checkpointsInsideSteps = false  // the caller's arrays in memory: nothing kept on disk between calls
         var map = start
         var notes: [String] = []
         for (i, step) in recipe.steps.enumerated() {

@@ -38,8 +38,9 @@ public struct PipelineRunner {
     package var preparedNLPAR: [Int: NLPAR.Prepared] = [:]
     /// Step index → dictionary cache file, for match steps whose recipe names none (a cluster run's shared dictionary).
     package var dictionaryCaches: [Int: String] = [:]
-    /// Whether per-pattern steps keep their work in blocks as they go (``StepBlocks``), so that a killed run resumes
-    /// inside the step; off, such a step is computed at once and a kill loses all of it.
+    /// Whether per-pattern steps keep their work in blocks as they go (``StepBlocks``) and NLPAR its noise pass
+    /// (`NN-nlpar.noise`), so that a killed run resumes inside the step; off (the C ABI, which works on the caller's
+    /// arrays and writes nothing of its own), such a step is computed at once and a kill loses all of it.
     public var checkpointsInsideSteps = true
     /// Whether the Hough step scales band contrast and slope over its map (a shard of a cluster run does not: the
     /// merge scales them over the whole map).
@@ -238,12 +239,12 @@ public struct PipelineRunner {
         let kept = path(String(format: "%02d-nlpar.noise", index + 1))
         if let done = preparedNLPAR[index] {
             prepared = done
-        } else if let done = NLPARNoiseFile.read(kept, fingerprint: fingerprint(index)) {
+        } else if checkpointsInsideSteps, let done = NLPARNoiseFile.read(kept, fingerprint: fingerprint(index)) {
             prepared = done
         } else {
             let report = progress("nlpar noise", raw.count)
             prepared = try p.nlpar.prepare(raw, progress: { report($0, raw.count) })
-            try NLPARNoiseFile.write(prepared, fingerprint: fingerprint(index), to: kept)
+            if checkpointsInsideSteps { try NLPARNoiseFile.write(prepared, fingerprint: fingerprint(index), to: kept) }
         }
         inputs.stack = try raw.averaged(by: p.nlpar, prepared: prepared)
         return String(
