@@ -1,6 +1,10 @@
 import EBSDCore
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A whole text file as bytes (NUL-terminated) with its line starts, for
 /// fast, allocation-free parsing of large maps. Lines end at `\n`; a
 /// trailing `\r` is treated as white space.
@@ -13,9 +17,29 @@ struct TextBuffer {
     init(path: String) throws(MapFileError) {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
-        guard let d = FileManager.default.contents(atPath: path) else { throw .cannotOpen(path: path, reason: "not readable") }
-        var b = [UInt8](d)
-        b.append(0)
+        // read straight into the buffer (no second copy of a GB-sized file), NUL-terminated
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        var st = stat()
+        guard fd >= 0, fstat(fd, &st) == 0 else {
+            if fd >= 0 { close(fd) }
+            throw .cannotOpen(path: path, reason: "not readable")
+        }
+        defer { close(fd) }
+        let size = Int(st.st_size)
+        var failed = false
+        let b = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+            var offset = 0
+            while offset < size {
+                let n = read(fd, buffer.baseAddress! + offset, size - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                offset += n
+            }
+            failed = offset != size
+            buffer[offset] = 0
+            initialized = offset + 1
+        }
+        guard !failed else { throw .cannotOpen(path: path, reason: "not readable (the file changed size while it was read)") }
         bytes = b
         var starts = [0]
         starts.reserveCapacity(b.count / 40 + 1)
