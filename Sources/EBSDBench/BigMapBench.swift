@@ -17,7 +17,8 @@ import PatternStacks
 /// peak RSS (getrusage of the child), time per point, and each step's seconds from its pipeline-state.json.
 /// No peer runs this chain on 16 M points (MTEX runs out of memory on 17 M points; orix needs Dask).
 func bigMapCase(scratch: URL, quick: Bool) {
-    let ebsd = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ebsd").path
+    let ebsd = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        .appendingPathComponent("ebsd").path
     guard FileManager.default.isExecutableFile(atPath: ebsd) else {
         emit(["case": "big-map", "error": "\(ebsd) not built (swift build -c release --product ebsd)"])
         return
@@ -120,8 +121,8 @@ func checkpointCase(scratch: URL) {
     var best: [Bool: [String: Double]] = [:]
     for _ in 0..<2 {
         for kept in [true, false] {
-            guard var runner = try? PipelineRunner(recipePath: recipePath, outputOverride: scratch.appendingPathComponent("cp-\(kept)").path)
-            else { continue }
+            let folder = scratch.appendingPathComponent("cp-\(kept)").path
+            guard var runner = try? PipelineRunner(recipePath: recipePath, outputOverride: folder) else { continue }
             runner.message = { _ in }
             runner.progress = { _, _ in { _, _ in } }
             runner.checkpointsInsideSteps = kept

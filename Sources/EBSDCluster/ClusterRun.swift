@@ -11,8 +11,8 @@ import Preprocessing
 /// every shard shares (the stack's mean pattern, NLPAR's noise pass, the prepared dictionary of each match step)
 /// into `OUTPUT/slurm/prepared/`; one **shard** task per block of whole map rows (``ShardPlan``) runs the
 /// per-pattern steps on its rows only, into `OUTPUT/shards/shard-i-of-K/`; the **merge** puts the shards' maps
-/// together into the output folder (`NN-step.ebsdmap`, and `.ang` for small maps, as a single-machine run writes them) and runs the remaining
-/// steps there, ending with `final.ang` and the report. The final map and statistics are byte-identical to a
+/// together into the output folder (`NN-step.ebsdmap`, and `.ang` for small maps, as a single-machine run writes
+/// them) and runs the remaining steps there, ending with `final.ang` and the report. The final map and statistics are byte-identical to a
 /// single-machine run of the same recipe.
 ///
 ///     var run = try ClusterRun(recipePath: "recipe.yaml", shards: 4)

@@ -15,7 +15,8 @@ enum NLPARNoiseFile {
     }
 
     static func write(_ p: NLPAR.Prepared, fingerprint: String, to path: String) throws {
-        var data = try JSONEncoder().encode(Header(fingerprint: fingerprint, lambda: p.lambda, mapRows: p.mapRows, mapColumns: p.mapColumns))
+        let header = Header(fingerprint: fingerprint, lambda: p.lambda, mapRows: p.mapRows, mapColumns: p.mapColumns)
+        var data = try JSONEncoder().encode(header)
         data.append(UInt8(ascii: "\n"))
         p.sigma.withUnsafeBytes { data.append(contentsOf: $0) }
         try AtomicFile.write(data, to: path)

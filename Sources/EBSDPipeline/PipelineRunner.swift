@@ -133,7 +133,9 @@ public struct PipelineRunner {
         var finished: [StepLog] = []
         if !fresh, let s = Self.stepLog(in: outputFolder) { finished = s }
         if fresh {
-            for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] where f.hasSuffix(".blocks") { try? fm.removeItem(atPath: path(f)) }
+            for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] where f.hasSuffix(".blocks") {
+                try? fm.removeItem(atPath: path(f))
+            }
         }
         var map = inputs.startMap
         let total = Date()
@@ -299,7 +301,8 @@ public struct PipelineRunner {
             guard step.perPattern else { return (try refiner.refine(m, stack: stack, progress: progress(step.name, m.indexedCount)).0, "") }
             return try inBlocks(index, stack: stack, map: m) { block, rows, report in
                 let part = rows!
-                return (try refiner.refine(part, stack: block, progress: { done, _ in report(done * block.count / max(1, part.indexedCount)) }).0, "")
+                let scale = { (done: Int) in done * block.count / max(1, part.indexedCount) }
+                return (try refiner.refine(part, stack: block, progress: { done, _ in report(scale(done)) }).0, "")
             }
         case .neighbourCheck(let p):
             let (m, stack, refiner) = try refinerFor(step, map, signal: p.signal, options: RefinementOptions())

@@ -50,7 +50,8 @@ public struct StepBlocks: Sendable, Equatable {
     /// The file of block `k` in `folder`.
     public func file(_ k: Int, in folder: String) -> String {
         let r = rows(k)
-        return (folder as NSString).appendingPathComponent(String(format: "rows-%06d-%06d.%@", r.lowerBound, r.upperBound, MapSnapshot.fileExtension))
+        let name = String(format: "rows-%06d-%06d.%@", r.lowerBound, r.upperBound, MapSnapshot.fileExtension)
+        return (folder as NSString).appendingPathComponent(name)
     }
 }
 
@@ -68,7 +69,8 @@ extension PipelineRunner {
         let step = recipe.steps[i]
         let plan =
             checkpointsInsideSteps
-            ? StepBlocks(mapRows: stack.mapRows, mapColumns: stack.mapColumns) : .whole(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
+            ? StepBlocks(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
+            : .whole(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
         let folder = (blocksFolder(i) as NSString).appendingPathComponent(fingerprint(i))
         if checkpointsInsideSteps { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let report = progress(step.name, stack.count)
@@ -76,7 +78,9 @@ extension PipelineRunner {
         for k in 0..<plan.count {
             let own = plan.rows(k), file = plan.file(k, in: folder)
             let before = own.lowerBound * plan.mapColumns
-            if checkpointsInsideSteps, FileManager.default.fileExists(atPath: file), var block = try? MapSnapshot.read(file), block.grid.rows == own.count {
+            if checkpointsInsideSteps, FileManager.default.fileExists(atPath: file), var block = try? MapSnapshot.read(file),
+                block.grid.rows == own.count
+            {
                 notes.append(block.metadata.removeValue(forKey: StepBlocks.noteKey) ?? "")
                 blocks.append(block)
                 kept += 1

@@ -121,8 +121,9 @@ import TestSupport
         let last = try runEBSD(["pipeline", path])
         #expect(last.status == 0, "\(last.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang")) == expected, "final.ang differs from the uninterrupted run")
+        let blocksMap = FileManager.default.contents(atPath: out + "/01-hough.ebsdmap")
         #expect(
-            FileManager.default.contents(atPath: out + "/01-hough.ebsdmap") == FileManager.default.contents(atPath: reference + "/01-hough.ebsdmap"),
+            blocksMap != nil && blocksMap == FileManager.default.contents(atPath: reference + "/01-hough.ebsdmap"),
             "the Hough map in blocks differs from the one computed at once")
         #expect(!FileManager.default.fileExists(atPath: out + "/01-hough.blocks"), "a finished step's blocks are removed")
         #expect(killedInsideHough >= 3 && killedAfterHough >= 1, "kills inside Hough \(killedInsideHough), after it \(killedAfterHough)")

@@ -113,7 +113,8 @@ import TestSupport
         #expect(r1.status == 0, "\(r1.stderr)")
         let final1 = try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang"))
         for f in ["01-wild_spikes", "02-fill", "03-pseudo_symmetry"] {
-            #expect(FileManager.default.fileExists(atPath: "\(out)/\(f).ebsdmap") && FileManager.default.fileExists(atPath: "\(out)/\(f).ang"))
+            let fm = FileManager.default
+            #expect(fm.fileExists(atPath: "\(out)/\(f).ebsdmap") && fm.fileExists(atPath: "\(out)/\(f).ang"))
         }
         let snapshot = URL(fileURLWithPath: out + "/02-fill.ebsdmap")
         var bytes = try Data(contentsOf: snapshot)

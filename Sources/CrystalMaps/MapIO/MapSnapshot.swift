@@ -126,10 +126,15 @@ public enum MapSnapshot {
         static let blockBytes = 1 << 20
 
         mutating func add(_ raw: UnsafeRawBufferPointer) {
+            guard raw.count > 0, raw.baseAddress != nil else {
+                value = (value ^ 0) &* Self.prime
+                return
+            }
             let blocks = (raw.count + Self.blockBytes - 1) / Self.blockBytes
             var sums = [UInt64](repeating: 0, count: blocks)
             sums.withUnsafeMutableBufferPointer { sb in
-                let out = UncheckedPointer(sb.baseAddress!), base = UncheckedPointer(readOnly: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                let out = UncheckedPointer(sb.baseAddress!)
+                let base = UncheckedPointer(readOnly: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 let count = raw.count
                 parallelFor(blocks) { b in
                     let lo = b * Self.blockBytes, hi = min(count, lo + Self.blockBytes)

@@ -24,7 +24,8 @@ struct SimulateMap: ParsableCommand {
     @Option(help: "Stretch grains along y (columnar deposits: > 1).") var elongation = defaults.elongationY
     @Option(help: "Orientation spread inside a grain (degrees).") var spread = defaults.spreadDegrees
     @Option(help: "Fraction of not-indexed pixels.") var zeroSolutions = defaults.zeroSolutionFraction
-    @Option(help: "Orientation gradient inside each grain, degrees per pixel from its seed.") var gradient = defaults.gradientDegreesPerPixel
+    @Option(help: "Orientation gradient inside each grain, degrees per pixel from its seed.")
+    var gradient = defaults.gradientDegreesPerPixel
     @Option(help: "Share of grains with a Σ3 twin lamella (0…1).") var twins = defaults.twinFraction
     @Option(help: "Share of pixels with a random orientation (wild spikes, 0…1).") var noise = defaults.noiseFraction
     @Option var seed = defaults.seed
