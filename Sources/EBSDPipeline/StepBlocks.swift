@@ -71,6 +71,9 @@ extension PipelineRunner {
             checkpointsInsideSteps
             ? StepBlocks(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
             : .whole(mapRows: stack.mapRows, mapColumns: stack.mapColumns)
+        // a stack without map rows, or a map that does not fit the stack (the step itself says so): no blocks
+        let fits = map.map { $0.grid.rows == stack.mapRows && $0.grid.columns == stack.mapColumns } ?? true
+        guard plan.count > 0, fits else { return try body(stack, map) { _ in } }
         let folder = (blocksFolder(i) as NSString).appendingPathComponent(fingerprint(i))
         if checkpointsInsideSteps { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let report = progress(step.name, stack.count)
