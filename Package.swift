@@ -64,12 +64,14 @@ let package = Package(
         // (variadic TIFFSetField/TIFFGetField, libpng's png_image API).
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .target(name: "CImageShims", dependencies: ["CPNG", "CTIFF", "CJPEG"], cSettings: cFast),
+        // glibc's allocator settings (mallopt), header only: EBSDCore's HeapPolicy.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "CHDF5Shims", dependencies: ["CHDF5"], cSettings: cFast),
         // int8 dictionary-matching kernels: AVX-512 VNNI chosen at run time, a portable kernel elsewhere.
         .target(name: "CMatchKernels", cSettings: cFast),
 
         // Stage modules (each folder has a README.md saying what it does and which conventions it follows).
-        stage("EBSDCore"),
+        stage("EBSDCore", ["CMalloc"]),
         stage("Crystallography", ["EBSDCore"]),
         stage("EBSDNumerics", ["CFFTW", "CBLAS", "CMatchKernels", "EBSDCore"]),
         stage("EBSDImageIO", ["CImageShims", "EBSDCore"]),

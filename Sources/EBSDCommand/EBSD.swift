@@ -1,4 +1,5 @@
 import ArgumentParser
+import EBSDCore
 import Foundation
 import EBSDNumerics
 import EBSDPipeline
@@ -23,6 +24,7 @@ struct EBSD: ParsableCommand {
 
     static func main() {
         OpenBLASRuntime.ensureCoreType()
+        HeapPolicy.keepFreedMemory()
         do {
             var command = try parseAsRoot()
             try command.run()

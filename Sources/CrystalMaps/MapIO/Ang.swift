@@ -20,8 +20,19 @@ public enum AngFile {
     /// ``ciColumnKey``'s value for a CI column that holds the pattern-matching NCC.
     public static let nccColumnValue = "ncc"
 
+    /// Header bytes read before the data lines (the header must end within them).
+    static let maximumHeaderBytes = 4 << 20
+
+    /// Reads a `.ang`: the header from the file's first bytes, then the data lines window by window
+    /// (``TextFileWindows``), so that a file of several GB is read without holding its text.
     public static func read(_ path: String) throws(MapFileError) -> CrystalMap {
-        let text = try TextBuffer(path: path)
+        try read(path, windowBytes: TextFileWindows.defaultWindowBytes)
+    }
+
+    /// ``read(_:)`` with data windows of `windowBytes` (tests read in small windows).
+    static func read(_ path: String, windowBytes: Int) throws(MapFileError) -> CrystalMap {
+        let file = try TextFileWindows(path: path, windowBytes: windowBytes)
+        let text = try file.head(maxBytes: maximumHeaderBytes)
         var meta: [String: String] = [:]
         var phases: [(number: Int, name: String, formula: String, symmetry: Int?, lattice: [Double])] = []
         var nrows: Int?, ncolsOdd: Int?, ncolsEven: Int?, xstep: Double?, ystep: Double?
@@ -98,8 +109,6 @@ public enum AngFile {
             throw .unsupported(path: path, message: "NCOLS_ODD \(o) ≠ NCOLS_EVEN \(e) (hexagonal layout)")
         }
         guard firstData >= 0 else { throw .malformed(path: path, line: nil, message: "no data lines after the header") }
-        let dataLines = (firstData..<text.lineCount).filter { text.firstByte($0) != nil }
-        let n = dataLines.count
         let ncol: Int = text.bytes.withUnsafeBufferPointer { p in
             countFields(p.baseAddress!, from: text.lineStarts[firstData], to: text.lineEnd(firstData))
         }
@@ -107,20 +116,34 @@ public enum AngFile {
             throw .malformed(
                 path: path, line: firstData + 1, message: "expected at least 8 columns (φ1 Φ φ2 x y IQ CI phase), found \(ncol)")
         }
+        let propColumns = [5, 6] + Array(8..<ncol)
+        let layout = TextMapRecords.Layout(x: 3, y: 4, euler: (0, 1, 2), eulerScale: 1, properties: propColumns)
+        let announced = (nrows ?? 0).multipliedReportingOverflow(by: ncolsOdd ?? 0)
+        let expected = announced.overflow ? 0 : min(announced.partialValue, file.size / (2 * ncol))
+        let scan = ncolsOdd.flatMap { c in xstep.flatMap { sx in ystep.map { TextMapRecords.ScanGrid(columns: c, stepX: sx, stepY: $0) } } }
+        var records = TextMapRecords(layout: layout, expectedCount: expected, scan: scan)
+        // a line that does not parse is reported after the count check (a cut file says "truncated", not "column 3")
+        var unreadable: MapFileError?
+        var n = 0, lastDataLine = firstData
+        try file.forEachWindow(from: text.lineStarts[firstData], firstLine: firstData) { window throws(MapFileError) in
+            let lines = (0..<window.lineCount).filter { window.firstByte($0) != nil }
+            n += lines.count
+            if let last = lines.last { lastDataLine = window.lineOffset + last }
+            guard unreadable == nil else { return }
+            switch Result(catching: { () throws(MapFileError) in try window.parseTable(lines: lines, columns: ncol) }) {
+            case .success(let values): records.append(values, columns: ncol) { r in Int32(clamping: Int(fileValue: r[7]) ?? -1) }
+            case .failure(let e): unreadable = e
+            }
+        }
         if let r = nrows, let c = ncolsOdd, r * c != n {
             throw .malformed(
-                path: path, line: dataLines.last.map { $0 + 1 },
+                path: path, line: lastDataLine + 1,
                 message: "header says NROWS \(r) × NCOLS \(c) = \(r * c) points, found \(n) data lines (file truncated?)")
         }
-        let values = try text.parseTable(lines: dataLines, columns: ncol)
-        var xs = [Double](repeating: 0, count: n), ys = xs
-        for k in 0..<n {
-            xs[k] = values[k * ncol + 3]
-            ys[k] = values[k * ncol + 4]
-        }
-        let asm = try GridAssembly(
-            path: path, xs: xs, ys: ys, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep,
-            firstDataLine: firstData + 1)
+        if let unreadable { throw unreadable }
+        var (mapGrid, phaseIDs, rotations, props) = try records.placed(
+            path: path, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep, firstDataLine: firstData + 1)
+        records = TextMapRecords(layout: layout, expectedCount: 0, scan: nil)
         // Phases.
         var mapPhases: [MapPhase] = []
         for ph in phases {
@@ -134,15 +157,9 @@ public enum AngFile {
                 MapPhase(id: ph.number, phase: Phase(name: name, spaceGroupNumber: 0, lattice: lat, laueGroup: laue, formula: ph.formula)))
         }
         // A single-phase file that writes 0 in its phase column: that 0 is the phase.
-        var ids = Set<Int>()
-        for k in 0..<n { ids.insert(Int(fileValue: values[k * ncol + 7]) ?? -1) }
-        if mapPhases.count == 1 && !ids.contains(mapPhases[0].id) && ids.contains(0) { mapPhases[0].id = 0 }
-        var idToIndex: [Int: Int32] = [:]
-        for (i, p) in mapPhases.enumerated() { idToIndex[p.id] = Int32(i) }
+        if mapPhases.count == 1, !phaseIDs.contains(Int32(clamping: mapPhases[0].id)), phaseIDs.contains(0) { mapPhases[0].id = 0 }
+        let indexOfID = mapPhases.enumerated().map { (id: Int32(clamping: $1.id), index: Int32($0)) }
 
-        let count = asm.grid.count
-        var phaseIndex = [Int32](repeating: -1, count: count)
-        var rotations = [Rotation](repeating: .identity, count: count)
         var names = [MapProperty.imageQuality, ciProperty]
         let extra = [MapProperty.detectorSignal, MapProperty.fit]
         for j in 8..<ncol {
@@ -154,21 +171,21 @@ public enum AngFile {
                 names.append("col\(j + 1)")
             }
         }
-        var props = [[Float]](repeating: [Float](repeating: 0, count: count), count: names.count)
-        let propColumns = [5, 6] + Array(8..<ncol)
-        for k in 0..<n {
-            let row = k * ncol
-            let px = asm.pixelOfRecord[k]
-            rotations[px] = Rotation(euler: EulerAngles(values[row], values[row + 1], values[row + 2]))
-            for (pi, c) in propColumns.enumerated() { props[pi][px] = Float(values[row + c]) }
-            let ci = values[row + 6]
-            if ci != -1, let idx = idToIndex[Int(fileValue: values[row + 7]) ?? -1] { phaseIndex[px] = idx }
+        // CI −1: not indexed (the CI column is the second property)
+        props[1].withUnsafeBufferPointer { ci in
+            for k in phaseIDs.indices {
+                let id = phaseIDs[k]
+                phaseIDs[k] = ci[k] != -1 ? indexOfID.first(where: { $0.id == id })?.index ?? -1 : -1
+            }
         }
+        let phaseIndex = phaseIDs
+        phaseIDs = []
         var properties: [String: [Float]] = [:]
         for (i, nm) in names.enumerated() { properties[nm] = props[i] }
+        props = []
         meta["format"] = "ang"
         return CrystalMap(
-            grid: asm.grid, phases: mapPhases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
+            grid: mapGrid, phases: mapPhases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
     }
 
     /// Writes a 10-column TSL `.ang` (φ1 Φ φ2 x y IQ CI phase SEM fit) that

@@ -40,10 +40,22 @@ public enum CtfFile {
     /// Header lines looked at for the decimal separator before the phases must have begun.
     static let maximumHeaderLines = 64
 
+    /// Header bytes read before the data lines (the header, phases and column line must end within them).
+    static let maximumHeaderBytes = 4 << 20
+
+    /// Reads a `.ctf`: the header from the file's first bytes, then the data lines window by window
+    /// (``TextFileWindows``), so that a file of several GB is read without holding its text.
     public static func read(_ path: String) throws(MapFileError) -> CrystalMap {
-        var text = try TextBuffer(path: path)
+        try read(path, windowBytes: TextFileWindows.defaultWindowBytes)
+    }
+
+    /// ``read(_:)`` with data windows of `windowBytes` (tests read in small windows).
+    static func read(_ path: String, windowBytes: Int) throws(MapFileError) -> CrystalMap {
+        let file = try TextFileWindows(path: path, windowBytes: windowBytes)
+        var text = try file.head(maxBytes: maximumHeaderBytes)
         var meta: [String: String] = [:]
-        if usesDecimalCommas(text) {
+        let decimalCommas = usesDecimalCommas(text)
+        if decimalCommas {
             text = text.replacingDecimalCommas()
             meta[decimalSeparatorKey] = DecimalSeparator.comma.rawValue
         }
@@ -117,35 +129,35 @@ public enum CtfFile {
                 message: "column header must name Phase, X, Y, Euler1, Euler2, Euler3; found \(columns.joined(separator: " "))")
         }
         let ncol = columns.count
-        let dataLines = (li..<text.lineCount).filter { text.firstByte($0) != nil }
-        let n = dataLines.count
-        let values = try text.parseTable(lines: dataLines, columns: ncol, describe: columns.joined(separator: " "))
-        var xs = [Double](repeating: 0, count: n), ys = xs
-        for k in 0..<n {
-            xs[k] = values[k * ncol + cX]
-            ys[k] = values[k * ncol + cY]
-        }
-        let asm = try GridAssembly(
-            path: path, xs: xs, ys: ys, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
-        let count = asm.grid.count
-        var phaseIndex = [Int32](repeating: -1, count: count)
-        var rotations = [Rotation](repeating: .identity, count: count)
         let known = Set([cPhase, cX, cY, cE1, cE2, cE3])
         let propCols = (0..<ncol).filter { !known.contains($0) }
-        var props = [[Float]](repeating: [Float](repeating: 0, count: count), count: propCols.count)
-        let d2r = Double.pi / 180
-        for k in 0..<n {
-            let r = k * ncol, px = asm.pixelOfRecord[k]
-            rotations[px] = Rotation(euler: EulerAngles(values[r + cE1] * d2r, values[r + cE2] * d2r, values[r + cE3] * d2r))
-            let p = Int(fileValue: values[r + cPhase]) ?? 0
-            if p >= 1 && p <= phases.count { phaseIndex[px] = Int32(p - 1) }
-            for (j, c) in propCols.enumerated() { props[j][px] = Float(values[r + c]) }
+        let layout = TextMapRecords.Layout(x: cX, y: cY, euler: (cE1, cE2, cE3), eulerScale: .pi / 180, properties: propCols)
+        // room for the points the header announces, but no more than the file's bytes could hold
+        let announced = (xcells ?? 0).multipliedReportingOverflow(by: ycells ?? 0)
+        let expected = announced.overflow ? 0 : min(announced.partialValue, file.size / (2 * ncol))
+        let scan = xcells.flatMap { c in xstep.flatMap { sx in ystep.map { TextMapRecords.ScanGrid(columns: c, stepX: sx, stepY: $0) } } }
+        var records = TextMapRecords(layout: layout, expectedCount: expected, scan: scan)
+        let dataOffset = li < text.lineCount ? text.lineStarts[li] : text.bytes.count - 1
+        let describe = columns.joined(separator: " ")
+        try file.forEachWindow(from: dataOffset, firstLine: li, decimalCommas: decimalCommas) { window throws(MapFileError) in
+            let lines = (0..<window.lineCount).filter { window.firstByte($0) != nil }
+            let values = try window.parseTable(lines: lines, columns: ncol, describe: describe)
+            records.append(values, columns: ncol) { r in Int32(clamping: Int(fileValue: r[cPhase]) ?? 0) }
+        }
+        var (grid, phaseIndex, rotations, props) = try records.placed(
+            path: path, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
+        records = TextMapRecords(layout: layout, expectedCount: 0, scan: nil)
+        let phaseCount = Int32(phases.count)
+        for k in phaseIndex.indices {
+            let p = phaseIndex[k]
+            phaseIndex[k] = p >= 1 && p <= phaseCount ? p - 1 : -1
         }
         var properties: [String: [Float]] = [:]
         for (j, c) in propCols.enumerated() { properties[columns[c].lowercased()] = props[j] }
+        props = []
         meta["format"] = "ctf"
         return CrystalMap(
-            grid: asm.grid, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
+            grid: grid, phases: phases, phaseIndex: phaseIndex, rotations: rotations, properties: properties, metadata: meta)
     }
 
     /// Writes an Oxford `.ctf` (CRLF line ends, Euler angles in degrees with

@@ -13,6 +13,8 @@ struct TextBuffer {
     let bytes: [UInt8]
     /// Start offset of each line; the line ends before the next start (or the end).
     let lineStarts: [Int]
+    /// Lines of the file before this text (a window of a file read in parts); error messages count from the file's start.
+    let lineOffset: Int
 
     init(path: String) throws(MapFileError) {
         self.path = path
@@ -41,25 +43,47 @@ struct TextBuffer {
         }
         guard !failed else { throw .cannotOpen(path: path, reason: "not readable (the file changed size while it was read)") }
         bytes = b
-        var starts = [0]
-        starts.reserveCapacity(b.count / 40 + 1)
-        b.withUnsafeBufferPointer { p in
-            for i in 0..<(p.count - 1) where p[i] == 10 { starts.append(i + 1) }
-        }
-        if let last = starts.last, last >= b.count - 1 { starts.removeLast() }
-        lineStarts = starts
+        lineStarts = Self.lineStarts(of: b)
+        lineOffset = 0
     }
 
-    private init(path: String, bytes: [UInt8], lineStarts: [Int]) {
+    /// Text already in memory: `bytes` NUL-terminated, the first line being line `lineOffset` (0-based) of `path`.
+    init(path: String, bytes: [UInt8], lineOffset: Int = 0) {
+        self.path = path
+        self.bytes = bytes
+        self.lineStarts = Self.lineStarts(of: bytes)
+        self.lineOffset = lineOffset
+    }
+
+    private init(path: String, bytes: [UInt8], lineStarts: [Int], lineOffset: Int) {
         self.path = path
         self.bytes = bytes
         self.lineStarts = lineStarts
+        self.lineOffset = lineOffset
+    }
+
+    /// Where the lines of NUL-terminated `bytes` start (a last empty line after a final line break is not a line).
+    static func lineStarts(of bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        bytes.withUnsafeBufferPointer { p in
+            let base = p.baseAddress!, end = p.count - 1
+            var i = 0
+            while i < end, let hit = memchr(base + i, 10, end - i) {
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(i)
+            }
+        }
+        if let last = starts.last, last >= bytes.count - 1 { starts.removeLast() }
+        return starts
     }
 
     /// The same text with every comma a decimal point: for files written with decimal commas (European locales),
     /// whose fields are separated by tabs or semicolons, so a comma can only be a decimal separator in a number.
     func replacingDecimalCommas() -> TextBuffer {
-        TextBuffer(path: path, bytes: bytes.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, lineStarts: lineStarts)
+        TextBuffer(
+            path: path, bytes: bytes.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, lineStarts: lineStarts,
+            lineOffset: lineOffset)
     }
 
     var lineCount: Int { lineStarts.count }
@@ -75,7 +99,7 @@ struct TextBuffer {
 
     /// Parses `lines` (line indices) as rows of exactly `ncol` numbers, in
     /// parallel; the first bad line (in file order) is reported with its
-    /// 1-based line number. `describe` names the expected columns in errors.
+    /// 1-based line number in the file. `describe` names the expected columns in errors.
     func parseTable(lines: [Int], columns ncol: Int, describe: String = "") throws(MapFileError) -> [Double] {
         let n = lines.count
         var values = [Double](repeating: 0, count: n * ncol)
@@ -106,7 +130,7 @@ struct TextBuffer {
                 bad.got < 0
                 ? "field \(-bad.got) is not a number"
                 : "expected \(ncol) columns\(describe.isEmpty ? "" : " (\(describe))"), found \(bad.got)"
-            throw .malformed(path: path, line: bad.line + 1, message: msg)
+            throw .malformed(path: path, line: lineOffset + bad.line + 1, message: msg)
         }
         return values
     }

@@ -51,10 +51,16 @@ struct Info: ParsableCommand {
         }
         s += "properties:\n"
         for k in m.properties.keys.sorted() {
-            let v = m.properties[k]!
-            let finite = v.filter { $0.isFinite }
-            let mean = finite.isEmpty ? 0 : finite.reduce(0, +) / Float(finite.count)
-            s += "  " + pad(k, 8) + String(format: " min %.4g  mean %.4g  max %.4g\n", finite.min() ?? 0, mean, finite.max() ?? 0)
+            // one pass, summed in Double (a Float sum of 60 M values stops growing long before the end)
+            var low = Float.infinity, high = -Float.infinity, sum = 0.0, finite = 0
+            for x in m.properties[k]! where x.isFinite {
+                low = min(low, x)
+                high = max(high, x)
+                sum += Double(x)
+                finite += 1
+            }
+            let mean = finite == 0 ? 0 : sum / Double(finite)
+            s += "  " + pad(k, 8) + String(format: " min %.4g  mean %.4g  max %.4g\n", finite == 0 ? 0 : low, mean, finite == 0 ? 0 : high)
         }
         return s.trimmingCharacters(in: .newlines)
     }

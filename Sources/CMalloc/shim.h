@@ -1,0 +1,2 @@
+// glibc allocator settings (mallopt): HeapPolicy.
+#include <malloc.h>
