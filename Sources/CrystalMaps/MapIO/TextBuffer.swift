@@ -16,35 +16,9 @@ struct TextBuffer {
     /// Lines of the file before this text (a window of a file read in parts); error messages count from the file's start.
     let lineOffset: Int
 
+    /// The whole file.
     init(path: String) throws(MapFileError) {
-        self.path = path
-        guard FileManager.default.fileExists(atPath: path) else { throw .cannotOpen(path: path, reason: "no such file") }
-        // read straight into the buffer (no second copy of a GB-sized file), NUL-terminated
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        var st = stat()
-        guard fd >= 0, fstat(fd, &st) == 0 else {
-            if fd >= 0 { close(fd) }
-            throw .cannotOpen(path: path, reason: "not readable")
-        }
-        defer { close(fd) }
-        let size = Int(st.st_size)
-        var failed = false
-        let b = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
-            var offset = 0
-            while offset < size {
-                let n = read(fd, buffer.baseAddress! + offset, size - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                offset += n
-            }
-            failed = offset != size
-            buffer[offset] = 0
-            initialized = offset + 1
-        }
-        guard !failed else { throw .cannotOpen(path: path, reason: "not readable (the file changed size while it was read)") }
-        bytes = b
-        lineStarts = Self.lineStarts(of: b)
-        lineOffset = 0
+        self = try TextFileWindows(path: path).head(maxBytes: Int.max)
     }
 
     /// Text already in memory: `bytes` NUL-terminated, the first line being line `lineOffset` (0-based) of `path`.

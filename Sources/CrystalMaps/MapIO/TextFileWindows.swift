@@ -30,17 +30,22 @@ struct TextFileWindows {
             throw .cannotOpen(path: path, reason: "not readable")
         }
         descriptor = FileDescriptor(fd)
+        guard st.st_mode & S_IFMT != S_IFDIR else { throw .cannotOpen(path: path, reason: "it is a folder, not a map file") }
         size = Int(st.st_size)
     }
 
-    /// The whole lines within the file's first `maxBytes` bytes (all of a shorter file).
+    /// The whole lines within the file's first `maxBytes` bytes (all of a shorter file: ``TextBuffer/init(path:)``).
     func head(maxBytes: Int) throws(MapFileError) -> TextBuffer {
-        var bytes = [UInt8](repeating: 0, count: min(maxBytes, size))
-        let got = try read(into: &bytes, at: 0, count: bytes.count)
+        let n = min(maxBytes, size)
+        var bytes = [UInt8](repeating: 0, count: n + 1)  // room for the closing NUL: no copy to add it
+        let got = try read(into: &bytes, at: 0, count: n)
+        if maxBytes >= size && got != size {
+            throw .cannotOpen(path: path, reason: "not readable (the file changed size while it was read)")
+        }
         var end = got
         if got < size, let nl = bytes[..<got].lastIndex(of: 10) { end = nl + 1 }
-        bytes.removeSubrange(end...)
-        bytes.append(0)
+        bytes[end] = 0
+        bytes.removeSubrange((end + 1)...)
         return TextBuffer(path: path, bytes: bytes, lineOffset: 0)
     }
 
