@@ -47,6 +47,8 @@ public struct PipelineRunner {
     package var scalesBandContrast = true
     /// Whether the run ends with `final.ang` and the report (a shard of a cluster run does not).
     package var writesFinalOutputs = true
+    /// Maps of clean-up steps are kept as snapshots up to this many points (see ``keepsMap(of:points:)``).
+    public var snapshotLimit = readableStepMapLimit
     /// Called with each map step's index and map as made (before it is written); a shard keeps its own rows of it
     /// losslessly for the merge.
     package var madeMap: ((Int, CrystalMap) throws -> Void)?
@@ -140,26 +142,35 @@ public struct PipelineRunner {
         var map = inputs.startMap
         let total = Date()
         log = []
+        func earlier(_ i: Int) -> StepLog? { finished.first { $0.index == i && $0.fingerprint == fingerprint(i) } }
+        // the run resumes from the last map kept by the steps finished earlier; the maps before it are not read
+        let finishedPrefix = recipe.steps.indices.prefix { earlier($0) != nil }.count
+        var resumeAt: Int?
+        for j in stride(from: finishedPrefix - 1, through: 0, by: -1) {
+            guard let f = earlier(j)?.file, fm.fileExists(atPath: path(f)) else { continue }
+            do {
+                map = try MapFile.read(path(f))
+                resumeAt = j
+                break
+            } catch {
+                message("[\(j + 1)/\(recipe.steps.count)] \(recipe.steps[j].name): \(error); the step runs again")
+                finished.removeAll { $0.index >= j }
+            }
+        }
         for (i, step) in recipe.steps.enumerated() {
             let fp = fingerprint(i)
             let counter = "[\(i + 1)/\(recipe.steps.count)] \(step.name)"
-            if let done = finished.first(where: { $0.index == i && $0.fingerprint == fp }),
-                done.file.map({ fm.fileExists(atPath: path($0)) }) ?? true
-            {
-                do {
-                    if let f = done.file { map = try MapFile.read(path(f)) }
-                    if case .nlpar(let p) = step {
-                        _ = try applyNLPAR(p, step: i)
-                    } else if !step.makesMap, let m = map {
-                        try runOutputStep(step, m)
-                    }
-                    log.append(done)
-                    message("\(counter): finished earlier, resumed from \(done.file ?? "-")")
-                    continue
-                } catch let e as MapFileError {
-                    message("\(counter): \(e); the step runs again")
-                    finished.removeAll { $0.index >= i }
+            // a finished step is passed over up to the map resumed from; after it, a map step whose map was not kept
+            // runs again, and tables and figures are made again from the map at that point
+            if let done = earlier(i), i <= resumeAt ?? -1 || !step.makesMap {
+                if case .nlpar(let p) = step {
+                    _ = try applyNLPAR(p, step: i)
+                } else if !step.makesMap, i > resumeAt ?? -1, let m = map {
+                    try runOutputStep(step, m)
                 }
+                log.append(done)
+                message("\(counter): finished earlier" + (i == resumeAt ? ", resumed from \(done.file ?? "-")" : ""))
+                continue
             }
             let t0 = Date()
             message(counter)
@@ -206,9 +217,16 @@ public struct PipelineRunner {
     /// program; a larger map's steps are kept only as exact snapshots (16 M points: 1.2 GB of text per step).
     public static let readableStepMapLimit = 1 << 20
 
-    /// Keeps map step `i`'s map: the exact snapshot `NN-step.ebsdmap` (returned: what a resumed run reads) and, for a
-    /// map of up to ``readableStepMapLimit`` points, `NN-step.ang`.
-    package func writeStepMap(_ map: CrystalMap, step i: Int) throws -> String {
+    /// Whether map step `step`'s map of `points` points is kept. Always for steps that read patterns (their work is
+    /// minutes to hours), and for every step of a map of at most ``snapshotLimit`` points; a clean-up step of a
+    /// larger map takes about as long as writing its snapshot (0.7 GB at 16 M points), so none is written and a
+    /// resumed run recomputes the step from the last map kept before it.
+    package func keepsMap(of step: PipelineStep, points: Int) -> Bool { step.needsPatterns || points <= snapshotLimit }
+
+    /// Keeps map step `i`'s map where ``keepsMap(of:points:)`` says so: the exact snapshot `NN-step.ebsdmap`
+    /// (returned: what a resumed run reads) and, for a map of up to ``readableStepMapLimit`` points, `NN-step.ang`.
+    package func writeStepMap(_ map: CrystalMap, step i: Int) throws -> String? {
+        guard keepsMap(of: recipe.steps[i], points: map.count) else { return nil }
         let stem = String(format: "%02d-%@", i + 1, recipe.steps[i].name)
         try MapSnapshot.write(map, to: path(stem + "." + MapSnapshot.fileExtension))
         if map.count <= Self.readableStepMapLimit { try MapFile.write(map, to: path(stem + ".ang")) }

@@ -125,4 +125,54 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(f)"), "\(f)")
         }
     }
+
+    /// Clean-up steps of maps over ``PipelineRunner/snapshotLimit`` points keep no snapshot (writing one costs about
+    /// what the step does); a resumed run recomputes them from the last map kept (here: the start map) and ends with
+    /// the same final map, byte for byte, as a run that keeps every step's map.
+    @Test func cleanUpStepsOfBigMapsAreRecomputedOnResume() throws {
+        let recipe = try parse("  - wild_spikes: {}\n  - fill: {neighbours: [6, 5]}\n  - pseudo_symmetry: {operator: 60@111}\n")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-snapshots-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var keeping = try PipelineRunner(recipe: recipe, base: "", outputFolder: base + "/keep")
+        keeping.message = { _ in }
+        try keeping.run()
+        let reference = try Data(contentsOf: URL(fileURLWithPath: base + "/keep/final.ang"))
+        #expect(FileManager.default.fileExists(atPath: base + "/keep/02-fill.ebsdmap"))
+
+        let out = base + "/big"
+        var runner = try PipelineRunner(recipe: recipe, base: "", outputFolder: out)
+        runner.snapshotLimit = 0
+        var lines: [String] = []
+        runner.message = { lines.append($0) }
+        try runner.run()
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(!files.contains { $0.hasSuffix(".ebsdmap") || $0.hasPrefix("0") }, "\(files)")
+        #expect(runner.log.allSatisfy { $0.file == nil })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang")) == reference)
+        // killed in the last step: the two finished steps have no map to resume from, so they run again
+        try FileManager.default.removeItem(atPath: out + "/final.ang")
+        let stateURL = URL(fileURLWithPath: out + "/pipeline-state.json")
+        var state = try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as! [[String: Any]]
+        state = state.filter { ($0["index"] as! Int) < 2 }
+        try JSONSerialization.data(withJSONObject: state).write(to: stateURL)
+        lines = []
+        try runner.run()
+        #expect(lines.contains("[1/3] wild_spikes") && lines.contains("[2/3] fill"), "\(lines)")
+        #expect(!lines.contains { $0.contains("finished earlier") }, "\(lines)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang")) == reference)
+        // with the fill's map kept (a run that kept it), the resumed run reads only that map and recomputes the rest
+        var resumed = try PipelineRunner(recipe: recipe, base: "", outputFolder: base + "/keep")
+        try FileManager.default.removeItem(atPath: base + "/keep/final.ang")
+        let keepState = URL(fileURLWithPath: base + "/keep/pipeline-state.json")
+        var kept = try JSONSerialization.jsonObject(with: Data(contentsOf: keepState)) as! [[String: Any]]
+        kept = kept.filter { ($0["index"] as! Int) < 2 }
+        try JSONSerialization.data(withJSONObject: kept).write(to: keepState)
+        lines = []
+        resumed.message = { lines.append($0) }
+        try resumed.run()
+        #expect(lines.contains("[1/3] wild_spikes: finished earlier"), "\(lines)")
+        #expect(lines.contains("[2/3] fill: finished earlier, resumed from 02-fill.ebsdmap"), "\(lines)")
+        #expect(lines.contains("[3/3] pseudo_symmetry"), "\(lines)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: base + "/keep/final.ang")) == reference)
+    }
 }
