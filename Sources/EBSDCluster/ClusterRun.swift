@@ -60,15 +60,9 @@ public struct ClusterRun {
     struct Prepared: Codable {
         var fingerprint: String
         var meanPattern: String?
-        var nlpar: [String: NLPARPass] = [:]
+        /// Step index → its NLPAR noise pass (``NLPARNoiseFile``).
+        var nlpar: [String: String] = [:]
         var dictionaries: [String: String] = [:]
-
-        struct NLPARPass: Codable {
-            var sigma: String
-            var lambda: Double
-            var mapRows: Int
-            var mapColumns: Int
-        }
     }
 
     /// The fingerprint of everything the shards compute (the inputs and the shard steps).
@@ -79,7 +73,7 @@ public struct ClusterRun {
         guard let d = FileManager.default.contents(atPath: preparedIndex), let p = try? JSONDecoder().decode(Prepared.self, from: d),
             p.fingerprint == shardFingerprint
         else { return nil }
-        let files = [p.meanPattern].compactMap { $0 } + p.nlpar.values.map(\.sigma) + p.dictionaries.values
+        let files = [p.meanPattern].compactMap { $0 } + Array(p.nlpar.values) + p.dictionaries.values
         return files.allSatisfy { FileManager.default.fileExists(atPath: $0) } ? p : nil
     }
 
@@ -104,11 +98,9 @@ public struct ClusterRun {
                 runner.message("prepare: NLPAR's noise pass (step \(i + 1))")
                 _ = try runner.applyNLPAR(p, step: i)
                 guard let source = runner.inputs.stack?.source as? NLPARSource else { continue }
-                let name = file(String(format: "nlpar-step%02d.f32", i + 1))
-                try Self.writeFloats(source.prepared.sigma, to: name)
-                out.nlpar[String(i)] = .init(
-                    sigma: name, lambda: source.prepared.lambda, mapRows: source.prepared.mapRows,
-                    mapColumns: source.prepared.mapColumns)
+                let name = file(String(format: "nlpar-step%02d.noise", i + 1))
+                try NLPARNoiseFile.write(source.prepared, fingerprint: runner.fingerprint(i), to: name)
+                out.nlpar[String(i)] = name
             case .match(let p):
                 let (det, stack) = try runner.inputs.wholeStack(step.name)
                 let signal = try p.signal.signal(detector: det, stack: stack, meanPattern: try runner.mean(p.signal))
@@ -145,9 +137,11 @@ public struct ClusterRun {
                     + "run `ebsd pipeline RECIPE --slurm` again")
         }
         if let m = p.meanPattern { r.meanPattern = try Self.readFloats(m) }
-        for (k, v) in p.nlpar {
-            r.preparedNLPAR[Int(k)!] = NLPAR.Prepared(
-                sigma: try Self.readFloats(v.sigma), lambda: v.lambda, mapRows: v.mapRows, mapColumns: v.mapColumns)
+        for (k, path) in p.nlpar {
+            guard let step = Int(k), let pass = NLPARNoiseFile.read(path, fingerprint: r.fingerprint(step)) else {
+                throw RecipeError("\(path): cannot read NLPAR's noise pass (cut short, or made for another recipe or inputs)")
+            }
+            r.preparedNLPAR[step] = pass
         }
         for (k, v) in p.dictionaries { r.dictionaryCaches[Int(k)!] = v }
     }

@@ -5,8 +5,8 @@ import Preprocessing
 /// NLPAR's first pass (each pattern's noise σ and the λ estimated from them) as a run keeps it
 /// (`NN-nlpar.noise`), so that a resumed run does not pass over the whole stack again: a JSON line (the step's
 /// fingerprint, λ, the map's rows and columns) and then σ, one float32 per map point, little-endian. Renamed into
-/// place whole; a file made for other inputs or cut short is not used.
-enum NLPARNoiseFile {
+/// place whole; a file made for other inputs or cut short is not used. A cluster run's prepare job keeps its pass the same way.
+package enum NLPARNoiseFile {
     struct Header: Codable {
         var fingerprint: String
         var lambda: Double
@@ -14,7 +14,7 @@ enum NLPARNoiseFile {
         var mapColumns: Int
     }
 
-    static func write(_ p: NLPAR.Prepared, fingerprint: String, to path: String) throws {
+    package static func write(_ p: NLPAR.Prepared, fingerprint: String, to path: String) throws {
         let header = Header(fingerprint: fingerprint, lambda: p.lambda, mapRows: p.mapRows, mapColumns: p.mapColumns)
         var data = try JSONEncoder().encode(header)
         data.append(UInt8(ascii: "\n"))
@@ -23,7 +23,7 @@ enum NLPARNoiseFile {
     }
 
     /// The kept pass, when `path` holds one made for `fingerprint` whole; else nil.
-    static func read(_ path: String, fingerprint: String) -> NLPAR.Prepared? {
+    package static func read(_ path: String, fingerprint: String) -> NLPAR.Prepared? {
         guard let data = FileManager.default.contents(atPath: path), let newline = data.firstIndex(of: UInt8(ascii: "\n")),
             let h = try? JSONDecoder().decode(Header.self, from: data[..<newline]), h.fingerprint == fingerprint,
             h.mapRows > 0, h.mapColumns > 0, data.count - newline - 1 == 4 * h.mapRows * h.mapColumns
