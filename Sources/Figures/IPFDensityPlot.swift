@@ -18,6 +18,12 @@ public struct IPFDensityPlot {
     /// The directions are counted on a grid this many times coarser than the figure's (fewer kernel sums).
     public static let countingCoarsening = 2
 
+    /// A counting pixel: how many directions fell in it and their sum (for their mean direction).
+    struct CountingCell {
+        var count = 0.0
+        var sum = Vector3.zero
+    }
+
     /// The crystal directions along sample direction `d` of every indexed pixel of phase `phase`.
     public init(map: CrystalMap, phase: Int, direction d: Vector3, title: String) {
         group = map.phases[phase].phase.laueGroup
@@ -41,22 +47,16 @@ public struct IPFDensityPlot {
     func density(projection: SectorProjection, inside: [Bool], size n: Int) -> [Double] {
         let sector = group.fundamentalSector
         let h = max(1, n / Self.countingCoarsening)
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, directions.count / 4096))
-        var counts = [Double](repeating: 0, count: parts * h * h), sums = [Vector3](repeating: .zero, count: parts * h * h)
-        let dirs = directions, total = dirs.count
-        counts.withUnsafeMutableBufferPointer { cb in
-            sums.withUnsafeMutableBufferPointer { sb in
-                let cp = UncheckedPointer(cb.baseAddress!), sp = UncheckedPointer(sb.baseAddress!)
-                parallelFor(parts) { part in
-                    let base = part * h * h
-                    for i in (part * total / parts)..<((part + 1) * total / parts) {
-                        let v = sector.reduce(dirs[i])
-                        let q = projection.position(v, left: 0, top: 0, size: Double(h))
-                        let c = min(h - 1, max(0, Int(q.0))), r = min(h - 1, max(0, Int(q.1)))
-                        cp.p[base + r * h + c] += 1
-                        sp.p[base + r * h + c] += v
-                    }
-                }
+        let dirs = directions
+        let cells = parallelHistogram(
+            items: dirs.count, cells: h * h, empty: CountingCell(), merge: { $0.count += $1.count; $0.sum += $1.sum }
+        ) { items, base in
+            for i in items {
+                let v = sector.reduce(dirs[i])
+                let q = projection.position(v, left: 0, top: 0, size: Double(h))
+                let c = min(h - 1, max(0, Int(q.0))), r = min(h - 1, max(0, Int(q.1)))
+                base[r * h + c].count += 1
+                base[r * h + c].sum += v
             }
         }
         // every symmetric image of each occupied pixel's mean direction that lies near the sector
@@ -66,14 +66,8 @@ public struct IPFDensityPlot {
         let sectorRadius = sector.vertices.map { acos(min(1, $0.unit.dot(centre))) }.max() ?? .pi / 2
         let cosReach = cos(min(.pi, sectorRadius + kernel.support))
         var images: [Vector3] = [], weights: [Double] = []
-        for j in 0..<(h * h) {
-            var count = 0.0, sum = Vector3.zero
-            for part in 0..<parts where counts[part * h * h + j] > 0 {
-                count += counts[part * h * h + j]
-                sum += sums[part * h * h + j]
-            }
-            guard count > 0 else { continue }
-            let v = sum.unit
+        for cell in cells where cell.count > 0 {
+            let count = cell.count, v = cell.sum.unit
             for s in ops {
                 let e = s.apply(v)
                 for image in [e, -e] where image.dot(centre) >= cosReach {
@@ -92,7 +86,7 @@ public struct IPFDensityPlot {
                     let u = projection.direction(row: r, column: c, size: n)
                     var acc = 0.0
                     for (k, e) in imageList.enumerated() { acc += weightList[k] * table.value(cosine: u.dot(e)) }
-                    d.p[r * n + c] = acc / (Double(total) * m)
+                    d.p[r * n + c] = acc / (Double(dirs.count) * m)
                 }
             }
         }

@@ -80,25 +80,16 @@ public struct PoleFigure: Sendable {
     /// The poles counted in the pixels of an `n` × `n` image of the unit disc in `projection` (row 0 at the top),
     /// each core counting its share of the orientations into its own histogram.
     func histogram(size n: Int, projection: Projection) -> [Double] {
-        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, orientations.count / 4096))
-        var partial = [Double](repeating: 0, count: parts * n * n)
-        let m = crystalPoles.count, total = orientations.count
-        partial.withUnsafeMutableBufferPointer { pb in
-            let h = UncheckedPointer(pb.baseAddress!)
-            parallelFor(parts) { part in
-                let base = h.p + part * n * n
-                for i in (part * total / parts)..<((part + 1) * total / parts) {
-                    for k in 0..<m {
-                        let p = projection.point(pole(i, k))
-                        let c = min(n - 1, max(0, Int((p.x + 1) / 2 * Double(n)))), r = min(n - 1, max(0, Int((1 - p.y) / 2 * Double(n))))
-                        base[r * n + c] += 1
-                    }
+        let m = crystalPoles.count
+        return parallelHistogram(items: orientations.count, cells: n * n, empty: 0.0, merge: { $0 += $1 }) { items, base in
+            for i in items {
+                for k in 0..<m {
+                    let p = projection.point(pole(i, k))
+                    let c = min(n - 1, max(0, Int((p.x + 1) / 2 * Double(n)))), r = min(n - 1, max(0, Int((1 - p.y) / 2 * Double(n))))
+                    base[r * n + c] += 1
                 }
             }
         }
-        var histogram = [Double](repeating: 0, count: n * n)
-        for part in 0..<parts { for j in 0..<(n * n) { histogram[j] += partial[part * n * n + j] } }
-        return histogram
     }
 
     /// Pole density (MUD) on a `size` × `size` image of the unit disc in `projection` (row 0 at the top, sample Y up;
