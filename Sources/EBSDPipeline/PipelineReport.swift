@@ -8,6 +8,8 @@ import Grains
 struct PipelineReport {
     let runner: PipelineRunner
     let map: CrystalMap
+    /// The run's analysis of `map`'s grains, when a grains step made one (used where its parameters are the report's).
+    let grains: GrainAnalysis?
     let totalSeconds: Double
 
     /// The version of the library written into reports.
@@ -23,7 +25,7 @@ struct PipelineReport {
 
     func statistics() throws -> [(String, String)] {
         let gp = grainParameters
-        let g = try GrainAnalysis(map, parameters: gp)
+        let g = try grains.flatMap { $0.parameters == gp ? $0 : nil } ?? GrainAnalysis(map, parameters: gp)
         let st = g.statistics, e = st.e2627
         let hagb = gp.boundaries.highDegrees, lagb = gp.boundaries.lowDegrees
         let counts = map.phaseCounts, ci = map.phaseMeans(of: MapProperty.confidenceIndex)

@@ -140,6 +140,8 @@ public struct PipelineRunner {
             }
         }
         var map = inputs.startMap
+        // the last grains step's analysis of the map as it is now (the report's statistics need not compute it again)
+        var grains: GrainAnalysis?
         let total = Date()
         log = []
         func earlier(_ i: Int) -> StepLog? { finished.first { $0.index == i && $0.fingerprint == fingerprint(i) } }
@@ -166,7 +168,7 @@ public struct PipelineRunner {
                 if case .nlpar(let p) = step {
                     _ = try applyNLPAR(p, step: i)
                 } else if !step.makesMap, i > resumeAt ?? -1, let m = map {
-                    try runOutputStep(step, m)
+                    try runOutputStep(step, m) { grains = $0 }
                 }
                 log.append(done)
                 message("\(counter): finished earlier" + (i == resumeAt ? ", resumed from \(done.file ?? "-")" : ""))
@@ -185,11 +187,12 @@ public struct PipelineRunner {
                 try? fm.removeItem(atPath: blocksFolder(i))
                 // the snapshot is exact: a resumed run continues from the very map this run holds
                 map = m
+                grains = nil
             } else if case .nlpar(let p) = step {
                 note = try applyNLPAR(p, step: i)
             } else {
                 guard let m = map else { throw RecipeError("step \(i + 1) (\(step.name)) needs a map") }
-                note = try runOutputStep(step, m)
+                note = try runOutputStep(step, m) { grains = $0 }
             }
             let entry = StepLog(
                 index: i, name: step.name, fingerprint: fp, file: file, seconds: Date().timeIntervalSince(t0),
@@ -203,7 +206,7 @@ public struct PipelineRunner {
         }
         guard let m = map, writesFinalOutputs else { return map }
         try MapFile.write(m, to: path("final.ang"))
-        try PipelineReport(runner: self, map: m, totalSeconds: Date().timeIntervalSince(total)).write()
+        try PipelineReport(runner: self, map: m, grains: grains, totalSeconds: Date().timeIntervalSince(total)).write()
         return m
     }
 
@@ -376,10 +379,12 @@ public struct PipelineRunner {
 
     /// Runs a step that writes tables or figures; returns a note.
     @discardableResult
-    package func runOutputStep(_ step: PipelineStep, _ map: CrystalMap) throws -> String {
+    /// Runs a step that writes tables and figures from `map`; `analysed` is given the grains step's analysis.
+    package func runOutputStep(_ step: PipelineStep, _ map: CrystalMap, analysed: ((GrainAnalysis) -> Void)? = nil) throws -> String {
         switch step {
         case .grains(let p):
             let g = try GrainAnalysis(map, parameters: p.parameters)
+            analysed?(g)
             try writeAtomically(g.csv, to: path("grains.csv"))
             try writeAtomically(try g.json(source: "final.ang"), to: path("grains.json"))
             let h = g.statistics.ecdHistogram()
