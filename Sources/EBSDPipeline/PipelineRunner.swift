@@ -142,6 +142,10 @@ public struct PipelineRunner {
         var map = inputs.startMap
         // the last grains step's analysis of the map as it is now (the report's statistics need not compute it again)
         var grains: GrainAnalysis?
+        // once the map is final (only steps that read it are left), `final.ang` is written while they run
+        let lastMapStep = recipe.steps.lastIndex { $0.makesMap } ?? -1
+        var finalWrite: BackgroundMapWrite?
+        defer { try? finalWrite?.finish() }
         let total = Date()
         log = []
         func earlier(_ i: Int) -> StepLog? { finished.first { $0.index == i && $0.fingerprint == fingerprint(i) } }
@@ -162,6 +166,9 @@ public struct PipelineRunner {
         for (i, step) in recipe.steps.enumerated() {
             let fp = fingerprint(i)
             let counter = "[\(i + 1)/\(recipe.steps.count)] \(step.name)"
+            if i > lastMapStep, finalWrite == nil, writesFinalOutputs, let m = map {
+                finalWrite = BackgroundMapWrite(m, to: path("final.ang"))
+            }
             // a finished step is passed over up to the map resumed from; after it, a map step whose map was not kept
             // runs again, and tables and figures are made again from the map at that point
             if let done = earlier(i), i <= resumeAt ?? -1 || !step.makesMap {
@@ -176,7 +183,7 @@ public struct PipelineRunner {
             }
             let t0 = Date()
             message(counter)
-            removeStaleResults(after: i)
+            removeStaleResults(after: i, keepingFinalMap: finalWrite != nil)
             var note = ""
             var file: String?
             if step.makesMap {
@@ -205,7 +212,7 @@ public struct PipelineRunner {
             message(String(format: "    %.1f s", entry.seconds) + indexed + (note.isEmpty ? "" : "; " + note))
         }
         guard let m = map, writesFinalOutputs else { return map }
-        try MapFile.write(m, to: path("final.ang"))
+        if let finalWrite { try finalWrite.finish() } else { try MapFile.write(m, to: path("final.ang")) }
         try PipelineReport(runner: self, map: m, grains: grains, totalSeconds: Date().timeIntervalSince(total)).write()
         return m
     }
@@ -237,12 +244,14 @@ public struct PipelineRunner {
     }
 
     /// Results of step `i` and later from an earlier run are stale once step `i` runs again.
-    func removeStaleResults(after i: Int) {
+    /// `keepingFinalMap`: `final.ang` is being written from the final map (``BackgroundMapWrite``) and is not stale.
+    func removeStaleResults(after i: Int, keepingFinalMap: Bool = false) {
         let fm = FileManager.default
         for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] {
             let isMap = f.hasSuffix(".ang") || f.hasSuffix("." + MapSnapshot.fileExtension) || f.hasSuffix(".noise")
             let laterMap = Int(f.prefix(2)).map { $0 > i && isMap } ?? false
-            if laterMap || f == "final.ang" || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
+            let staleFinal = f == "final.ang" && !keepingFinalMap
+            if laterMap || staleFinal || f.hasPrefix("report.") { try? fm.removeItem(atPath: path(f)) }
             // blocks of later steps are stale; of this step, only those made for its current fingerprint are kept
             guard f.hasSuffix(".blocks"), let n = Int(f.prefix(2)) else { continue }
             if n > i + 1 { try? fm.removeItem(atPath: path(f)) }

@@ -175,4 +175,27 @@ import TestSupport
         #expect(lines.contains("[3/3] pseudo_symmetry"), "\(lines)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: base + "/keep/final.ang")) == reference)
     }
+
+    /// `final.ang` is written while the grains and figure steps run (``BackgroundMapWrite``): a write that fails is the
+    /// run's error, said once the steps are done, and leaves no temporary file.
+    @Test func aFinalMapThatCannotBeWrittenFailsTheRun() throws {
+        let recipe = try parse("  - wild_spikes: {}\n  - grains: {}\n")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("ebsd-final-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var runner = try PipelineRunner(recipe: recipe, base: "", outputFolder: out)
+        runner.message = { _ in }
+        // once the map step is done, a folder takes final.ang's place
+        runner.madeMap = { _, _ in
+            try FileManager.default.createDirectory(atPath: out + "/final.ang/inside", withIntermediateDirectories: true)
+        }
+        do {
+            try runner.run()
+            Issue.record("the run succeeded although final.ang is a folder")
+        } catch {
+            #expect("\(error)".contains("final.ang") && "\(error)".contains("folder"), "\(error)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(files.contains("grains.csv"), "\(files)")
+        #expect(!files.contains { $0.hasPrefix(".") && $0 != ".ebsd-lock" }, "a temporary file is left: \(files)")
+    }
 }
