@@ -126,6 +126,15 @@ import TestSupport
         }
     }
 
+    /// Leaves `folder` as a run of three steps killed in its last: no final.ang, the first two steps logged.
+    func killedInTheLastStep(_ folder: String) throws {
+        try FileManager.default.removeItem(atPath: folder + "/final.ang")
+        let stateURL = URL(fileURLWithPath: folder + "/pipeline-state.json")
+        var state = try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as! [[String: Any]]
+        state = state.filter { ($0["index"] as! Int) < 2 }
+        try JSONSerialization.data(withJSONObject: state).write(to: stateURL)
+    }
+
     /// Clean-up steps of maps over ``PipelineRunner/snapshotLimit`` points keep no snapshot (writing one costs about
     /// what the step does); a resumed run recomputes them from the last map kept (here: the start map) and ends with
     /// the same final map, byte for byte, as a run that keeps every step's map.
@@ -150,11 +159,7 @@ import TestSupport
         #expect(runner.log.allSatisfy { $0.file == nil })
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang")) == reference)
         // killed in the last step: the two finished steps have no map to resume from, so they run again
-        try FileManager.default.removeItem(atPath: out + "/final.ang")
-        let stateURL = URL(fileURLWithPath: out + "/pipeline-state.json")
-        var state = try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as! [[String: Any]]
-        state = state.filter { ($0["index"] as! Int) < 2 }
-        try JSONSerialization.data(withJSONObject: state).write(to: stateURL)
+        try killedInTheLastStep(out)
         lines = []
         try runner.run()
         #expect(lines.contains("[1/3] wild_spikes") && lines.contains("[2/3] fill"), "\(lines)")
@@ -162,11 +167,7 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/final.ang")) == reference)
         // with the fill's map kept (a run that kept it), the resumed run reads only that map and recomputes the rest
         var resumed = try PipelineRunner(recipe: recipe, base: "", outputFolder: base + "/keep")
-        try FileManager.default.removeItem(atPath: base + "/keep/final.ang")
-        let keepState = URL(fileURLWithPath: base + "/keep/pipeline-state.json")
-        var kept = try JSONSerialization.jsonObject(with: Data(contentsOf: keepState)) as! [[String: Any]]
-        kept = kept.filter { ($0["index"] as! Int) < 2 }
-        try JSONSerialization.data(withJSONObject: kept).write(to: keepState)
+        try killedInTheLastStep(base + "/keep")
         lines = []
         resumed.message = { lines.append($0) }
         try resumed.run()
