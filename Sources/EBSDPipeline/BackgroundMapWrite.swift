@@ -6,9 +6,9 @@ import CrystalMaps
 /// grains and figure steps run. The map is a value: the thread reads its own copy of the (shared, unchanged) arrays.
 final class BackgroundMapWrite: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
     /// Set by the thread before it signals `done`.
     private var failure: (any Error)?
+    /// Whether ``finish()`` has waited (only the caller's thread calls it).
     private var waited = false
 
     init(_ map: CrystalMap, to path: String) {
@@ -20,10 +20,9 @@ final class BackgroundMapWrite: @unchecked Sendable {
         thread.start()
     }
 
-    /// Waits for the write (once; later calls return at once) and throws its error, if any.
+    /// Waits for the write (once; later calls return at once) and throws its error, if any. Called from the thread
+    /// that made this writer.
     func finish() throws {
-        lock.lock()
-        defer { lock.unlock() }
         if !waited {
             done.wait()
             waited = true

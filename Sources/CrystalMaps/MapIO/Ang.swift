@@ -118,10 +118,8 @@ public enum AngFile {
         }
         let propColumns = [5, 6] + Array(8..<ncol)
         let layout = TextMapRecords.Layout(x: 3, y: 4, euler: (0, 1, 2), eulerScale: 1, properties: propColumns)
-        let announced = (nrows ?? 0).multipliedReportingOverflow(by: ncolsOdd ?? 0)
-        let expected = announced.overflow ? 0 : min(announced.partialValue, file.size / (2 * ncol))
-        let scan = ncolsOdd.flatMap { c in xstep.flatMap { sx in ystep.map { TextMapRecords.ScanGrid(columns: c, stepX: sx, stepY: $0) } } }
-        var records = TextMapRecords(layout: layout, expectedCount: expected, scan: scan)
+        let header = TextMapRecords.HeaderGrid(rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep)
+        var records = TextMapRecords(layout: layout, header: header, fileBytes: file.size, columns: ncol)
         // a line that does not parse is reported after the count check (a cut file says "truncated", not "column 3")
         var unreadable: MapFileError?
         var n = 0, lastDataLine = firstData
@@ -141,9 +139,7 @@ public enum AngFile {
                 message: "header says NROWS \(r) × NCOLS \(c) = \(r * c) points, found \(n) data lines (file truncated?)")
         }
         if let unreadable { throw unreadable }
-        var (mapGrid, phaseIDs, rotations, props) = try records.placed(
-            path: path, rows: nrows, columns: ncolsOdd, stepX: xstep, stepY: ystep, firstDataLine: firstData + 1)
-        records = TextMapRecords(layout: layout, expectedCount: 0, scan: nil)
+        var (mapGrid, phaseIDs, rotations, props) = try (consume records).placed(path: path, firstDataLine: firstData + 1)
         // Phases.
         var mapPhases: [MapPhase] = []
         for ph in phases {

@@ -133,10 +133,8 @@ public enum CtfFile {
         let propCols = (0..<ncol).filter { !known.contains($0) }
         let layout = TextMapRecords.Layout(x: cX, y: cY, euler: (cE1, cE2, cE3), eulerScale: .pi / 180, properties: propCols)
         // room for the points the header announces, but no more than the file's bytes could hold
-        let announced = (xcells ?? 0).multipliedReportingOverflow(by: ycells ?? 0)
-        let expected = announced.overflow ? 0 : min(announced.partialValue, file.size / (2 * ncol))
-        let scan = xcells.flatMap { c in xstep.flatMap { sx in ystep.map { TextMapRecords.ScanGrid(columns: c, stepX: sx, stepY: $0) } } }
-        var records = TextMapRecords(layout: layout, expectedCount: expected, scan: scan)
+        let header = TextMapRecords.HeaderGrid(rows: ycells, columns: xcells, stepX: xstep, stepY: ystep)
+        var records = TextMapRecords(layout: layout, header: header, fileBytes: file.size, columns: ncol)
         let dataOffset = li < text.lineCount ? text.lineStarts[li] : text.bytes.count - 1
         let describe = columns.joined(separator: " ")
         try file.forEachWindow(from: dataOffset, firstLine: li, decimalCommas: decimalCommas) { window throws(MapFileError) in
@@ -144,9 +142,7 @@ public enum CtfFile {
             let values = try window.parseTable(lines: lines, columns: ncol, describe: describe)
             records.append(values, columns: ncol) { r in Int32(clamping: Int(fileValue: r[cPhase]) ?? 0) }
         }
-        var (grid, phaseIndex, rotations, props) = try records.placed(
-            path: path, rows: ycells, columns: xcells, stepX: xstep, stepY: ystep, firstDataLine: li + 1)
-        records = TextMapRecords(layout: layout, expectedCount: 0, scan: nil)
+        var (grid, phaseIndex, rotations, props) = try (consume records).placed(path: path, firstDataLine: li + 1)
         let phaseCount = Int32(phases.count)
         for k in phaseIndex.indices {
             let p = phaseIndex[k]

@@ -55,9 +55,14 @@ struct TextBuffer {
     /// The same text with every comma a decimal point: for files written with decimal commas (European locales),
     /// whose fields are separated by tabs or semicolons, so a comma can only be a decimal separator in a number.
     func replacingDecimalCommas() -> TextBuffer {
-        TextBuffer(
-            path: path, bytes: bytes.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, lineStarts: lineStarts,
-            lineOffset: lineOffset)
+        var b = bytes
+        Self.readCommasAsPoints(&b)
+        return TextBuffer(path: path, bytes: b, lineStarts: lineStarts, lineOffset: lineOffset)
+    }
+
+    /// Every comma in `bytes` made a decimal point (see ``replacingDecimalCommas()``).
+    static func readCommasAsPoints(_ bytes: inout [UInt8]) {
+        for i in bytes.indices where bytes[i] == UInt8(ascii: ",") { bytes[i] = UInt8(ascii: ".") }
     }
 
     var lineCount: Int { lineStarts.count }

@@ -36,16 +36,12 @@ struct TextFileWindows {
 
     /// The whole lines within the file's first `maxBytes` bytes (all of a shorter file: ``TextBuffer/init(path:)``).
     func head(maxBytes: Int) throws(MapFileError) -> TextBuffer {
-        let n = min(maxBytes, size)
-        var bytes = [UInt8](repeating: 0, count: n + 1)  // room for the closing NUL: no copy to add it
-        let got = try read(into: &bytes, at: 0, count: n)
+        var (bytes, got) = try read(at: 0, count: min(maxBytes, size))
         if maxBytes >= size && got != size {
             throw .cannotOpen(path: path, reason: "not readable (the file changed size while it was read)")
         }
-        var end = got
-        if got < size, let nl = bytes[..<got].lastIndex(of: 10) { end = nl + 1 }
-        bytes[end] = 0
-        bytes.removeSubrange((end + 1)...)
+        if got < size, let nl = bytes.lastIndex(of: 10) { bytes.removeSubrange((nl + 1)...) }
+        bytes.append(0)  // within the room read(after:at:count:) left: no copy
         return TextBuffer(path: path, bytes: bytes, lineOffset: 0)
     }
 
@@ -54,57 +50,55 @@ struct TextFileWindows {
     func forEachWindow(
         from offset: Int, firstLine: Int, decimalCommas: Bool = false, _ body: (TextBuffer) throws(MapFileError) -> Void
     ) throws(MapFileError) {
-        var storage = [UInt8](repeating: 0, count: windowBytes)
-        var carried = 0, position = offset, line = firstLine
+        // each window is read into its own array (after the part line the last one left), so that it becomes the
+        // window's text without a copy; only the part line is carried over
+        var carried: [UInt8] = []
+        var position = offset, line = firstLine
         while true {
-            let got = try read(into: &storage, at: position, count: windowBytes - carried, storageOffset: carried)
+            var (bytes, got) = try read(after: carried, at: position, count: windowBytes - carried.count)
             position += got
-            let total = carried + got
+            let total = carried.count + got
             if total == 0 { return }
             let atEnd = got == 0 || position >= size
             var cut = total
             if !atEnd {
-                guard let nl = storage[..<total].lastIndex(of: 10) else {
+                guard let nl = bytes[..<total].lastIndex(of: 10) else {
                     throw .malformed(path: path, line: line + 1, message: "a line longer than \(windowBytes) bytes: not a map's data line")
                 }
                 cut = nl + 1
             }
-            var bytes = [UInt8](unsafeUninitializedCapacity: cut + 1) { out, initialized in
-                storage.withUnsafeBufferPointer { s in out.baseAddress!.update(from: s.baseAddress!, count: cut) }
-                out[cut] = 0
-                initialized = cut + 1
-            }
-            if decimalCommas {
-                for i in 0..<cut where bytes[i] == UInt8(ascii: ",") { bytes[i] = UInt8(ascii: ".") }
-            }
+            carried = Array(bytes[cut..<total])
+            bytes.removeSubrange(cut...)
+            bytes.append(0)  // within the room read(after:at:count:) left: no copy
+            if decimalCommas { TextBuffer.readCommasAsPoints(&bytes) }
             let window = TextBuffer(path: path, bytes: bytes, lineOffset: line)
             try body(window)
             line += window.lineCount
-            carried = total - cut
-            if carried > 0 {
-                storage.withUnsafeMutableBufferPointer { s in
-                    s.baseAddress!.update(from: s.baseAddress! + cut, count: carried)
-                }
-            }
-            if atEnd && carried == 0 { return }
+            if atEnd && carried.isEmpty { return }
         }
     }
 
-    /// Reads up to `count` bytes at file offset `at` into `buffer` from `storageOffset`; returns how many were read.
-    private func read(into buffer: inout [UInt8], at: Int, count: Int, storageOffset: Int = 0) throws(MapFileError) -> Int {
+    /// A new array: `prefix`, then up to `count` bytes of the file from offset `at`, with room for one byte more
+    /// (the closing NUL); the bytes are read straight into it. Returns the array and how many bytes were read.
+    private func read(after prefix: [UInt8] = [], at: Int, count: Int) throws(MapFileError) -> (bytes: [UInt8], got: Int) {
         var done = 0
-        var failed = false
-        buffer.withUnsafeMutableBufferPointer { b in
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: prefix.count + count + 1) { out, initialized in
+            prefix.withUnsafeBufferPointer { c in
+                if let base = c.baseAddress { out.baseAddress!.update(from: base, count: c.count) }
+            }
+            let start = out.baseAddress! + prefix.count
             while done < count {
-                let n = pread(descriptor.fd, b.baseAddress! + storageOffset + done, count - done, off_t(at + done))
+                let n = pread(descriptor.fd, start + done, count - done, off_t(at + done))
                 if n < 0 && errno == EINTR { continue }
-                if n < 0 { failed = true }
+                if n < 0 { failure = errno }
                 if n <= 0 { break }
                 done += n
             }
+            initialized = prefix.count + done
         }
-        if failed { throw .cannotOpen(path: path, reason: "read failed (\(String(cString: strerror(errno))))") }
-        return done
+        if failure != 0 { throw .cannotOpen(path: path, reason: "read failed (\(String(cString: strerror(failure))))") }
+        return (bytes, done)
     }
 }
 

@@ -10,7 +10,13 @@ import EBSDCore
 /// grid puts it (the usual file), none are kept and the records are the pixels; from the first record elsewhere on,
 /// all are kept (the earlier ones as their grid positions) and ``GridAssembly`` places them.
 struct TextMapRecords {
-    /// The grid a header announces: the records are expected row by row from the first one's position.
+    /// The grid a header announces (any part may be missing): with columns and steps, the records are expected row by
+    /// row from the first one's position.
+    struct HeaderGrid {
+        var rows: Int?, columns: Int?, stepX: Double?, stepY: Double?
+    }
+
+    /// The row-major scan the header describes.
     struct ScanGrid {
         var columns: Int, stepX: Double, stepY: Double
     }
@@ -26,6 +32,7 @@ struct TextMapRecords {
     }
 
     let layout: Layout
+    let header: HeaderGrid
     let scan: ScanGrid?
     /// The first record's position (the scan's origin).
     private(set) var first: (x: Double, y: Double)?
@@ -41,12 +48,19 @@ struct TextMapRecords {
     /// Where a record lies off the scan grid by more than this fraction of a step, it is placed by its coordinates.
     static let scanTolerance = 0.25
 
-    /// - Parameters: expectedCount: records the header announces (room is made for them up front; capped by the
-    ///   caller). scan: the header's grid, nil where it does not give columns and steps (coordinates are then kept).
-    init(layout: Layout, expectedCount: Int, scan: ScanGrid?) {
+    /// - Parameters: header: the grid the file's header gives. fileBytes: the file's size (room is made up front for
+    ///   the points the header announces, but no more than the file's bytes could hold).
+    init(layout: Layout, header: HeaderGrid, fileBytes: Int, columns ncol: Int) {
         self.layout = layout
-        self.scan = scan.flatMap { $0.columns > 0 && $0.stepX > 0 && $0.stepY > 0 ? $0 : nil }
-        inScanOrder = self.scan != nil
+        self.header = header
+        if let c = header.columns, let sx = header.stepX, let sy = header.stepY, c > 0, sx > 0, sy > 0 {
+            scan = ScanGrid(columns: c, stepX: sx, stepY: sy)
+        } else {
+            scan = nil
+        }
+        inScanOrder = scan != nil
+        let announced = (header.rows ?? 0).multipliedReportingOverflow(by: header.columns ?? 0)
+        let expectedCount = announced.overflow ? 0 : min(announced.partialValue, fileBytes / max(1, 2 * ncol))
         properties = [[Float]](repeating: [], count: layout.properties.count)
         let n = max(0, expectedCount)
         phaseIDs.reserveCapacity(n)
@@ -63,9 +77,7 @@ struct TextMapRecords {
         if inScanOrder && !liesOnScan(values, columns: ncol, from: start) {
             // the earlier records were on the scan: their grid positions place them as their coordinates would
             inScanOrder = false
-            let g = scan!, o = first!
-            xs = (0..<start).map { o.x + Double($0 % g.columns) * g.stepX }
-            ys = (0..<start).map { o.y + Double($0 / g.columns) * g.stepY }
+            (xs, ys) = scanPositions(count: start)
         }
         count += n
         if !inScanOrder {
@@ -128,22 +140,28 @@ struct TextMapRecords {
         return !off.contains(true)
     }
 
+    /// The positions of the first `count` records of the scan (from the first record's).
+    private func scanPositions(count: Int) -> (xs: [Double], ys: [Double]) {
+        guard let g = scan, let o = first else { return ([], []) }
+        return (
+            (0..<count).map { o.x + Double($0 % g.columns) * g.stepX }, (0..<count).map { o.y + Double($0 / g.columns) * g.stepY }
+        )
+    }
+
     /// The records placed on the grid (row-major): the grid, and the arrays as they are when every record lay on the
     /// header's scan (no copy), else placed by their coordinates (``GridAssembly``: its checks, its messages).
-    func placed(
-        path: String, rows: Int?, columns: Int?, stepX: Double?, stepY: Double?, firstDataLine: Int
+    /// Consuming: the caller's arrays are then the only references (changing them copies nothing).
+    consuming func placed(
+        path: String, firstDataLine: Int
     ) throws(MapFileError) -> (grid: MapGrid, phaseIDs: [Int32], rotations: [Rotation], properties: [[Float]]) {
-        if inScanOrder, let g = scan, let o = first, let rows, rows * g.columns == count {
+        if inScanOrder, let g = scan, let o = first, let rows = header.rows, rows * g.columns == count {
             let grid = MapGrid(rows: rows, columns: g.columns, stepX: g.stepX, stepY: g.stepY, originX: o.x, originY: o.y)
             return (grid, phaseIDs, rotations, properties)
         }
-        var x = xs, y = ys
-        if inScanOrder, let g = scan, let o = first {
-            x = (0..<count).map { o.x + Double($0 % g.columns) * g.stepX }
-            y = (0..<count).map { o.y + Double($0 / g.columns) * g.stepY }
-        }
+        let (x, y) = inScanOrder ? scanPositions(count: count) : (xs, ys)
+        let h = header
         let assembly = try GridAssembly(
-            path: path, xs: x, ys: y, rows: rows, columns: columns, stepX: stepX, stepY: stepY, firstDataLine: firstDataLine)
+            path: path, xs: x, ys: y, rows: h.rows, columns: h.columns, stepX: h.stepX, stepY: h.stepY, firstDataLine: firstDataLine)
         let pixel = assembly.pixelOfRecord
         if pixel.indices.allSatisfy({ pixel[$0] == $0 }) { return (assembly.grid, phaseIDs, rotations, properties) }
         func place<T>(_ a: [T], _ fill: T) -> [T] {
