@@ -3,7 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 DEB_PACKAGES := libpng-dev libtiff-dev libfftw3-dev libopenblas-dev pkg-config libhdf5-dev hdf5-plugin-lzf liblzf1 \
-	libcairo2-dev fonts-dejavu-core libjpeg-dev
+	libcairo2-dev fonts-dejavu-core libjpeg-dev libmicrohttpd-dev
+# What only the tests need: a headless browser for the map viewer's page (EBSDViewerTests).
+TEST_DEB_PACKAGES := chromium
 # Peer tools the tests and benchmarks compare with, side by side on the same data (PyPI, pinned).
 PEER_PACKAGES := orix==0.15.0 kikuchipy==0.13.1 pyebsdindex==0.3.10.1 numba==0.68.1 h5py==3.16.0 tifffile==2026.3.3 \
 	pandas==2.3.3 pytest==9.0.3 build==1.3.0 wheel==0.45.1
@@ -29,7 +31,7 @@ help:
 ## Installs the Debian packages that are missing; does nothing when all are present.
 setup:
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	for p in $(DEB_PACKAGES) $(EXTRA_DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "make setup: installing$$missing"; \
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -49,7 +51,10 @@ build: setup
 ## Tests: the peer environment is made (log: .build/peers.log) while the tests build, then `swift test`.
 ## A single-node Slurm (Tests/Scripts/slurm-cluster.sh) runs for the cluster tests where it can be started
 ## (root, apt-get): stopped afterwards by the PIDs it started. Where it cannot, those tests are skipped with the reason.
-test: setup
+test:
+	@$(MAKE) --no-print-directory setup EXTRA_DEB_PACKAGES="$(TEST_DEB_PACKAGES)" || \
+	  { echo "make test: $(TEST_DEB_PACKAGES) could not be installed; the browser test says it is skipped"; \
+	    $(MAKE) --no-print-directory setup; }
 	@mkdir -p .build; \
 	( $(MAKE) --no-print-directory peers > .build/peers.log 2>&1; echo $$? > .build/peers.status ) & \
 	build=0; { swift build --build-tests && swift build --product SwiftEBSD; } || build=$$?; \

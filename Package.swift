@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "EBSDCluster", targets: ["EBSDCluster"]),
         .library(name: "EBSDCore", targets: ["EBSDCore"]),
         .library(name: "MapSimulation", targets: ["MapSimulation"]),
+        .library(name: "EBSDViewer", targets: ["EBSDViewer"]),
         // The C ABI (include/swiftebsd.h) as a shared library, libSwiftEBSD.so: what the Python package loads.
         .library(name: "SwiftEBSD", type: .dynamic, targets: ["EBSDCABI"]),
         .executable(name: "ebsd", targets: ["EBSDCommand"]),
@@ -67,6 +68,9 @@ let package = Package(
         // glibc's allocator settings (mallopt), header only: EBSDCore's HeapPolicy.
         .systemLibrary(name: "CMalloc"),
         .target(name: "CHDF5Shims", dependencies: ["CHDF5"], cSettings: cFast),
+        // The map viewer's web server: libmicrohttpd, with a C layer for its callbacks (loopback bind and accept policy).
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .target(name: "CHTTPShim", dependencies: ["CMicroHTTPD"], cSettings: cFast),
         // int8 dictionary-matching kernels: AVX-512 VNNI chosen at run time, a portable kernel elsewhere.
         .target(name: "CMatchKernels", cSettings: cFast),
 
@@ -106,6 +110,13 @@ let package = Package(
             ["EBSDPipeline", "Crystallography", "CrystalMaps", "PatternMatching", "PatternStacks", "Preprocessing", "EBSDCore"]),
 
         stage(
+            "EBSDViewer",
+            [
+                "CHTTPShim", "Crystallography", "CrystalMaps", "DetectorGeometry", "EBSDImageIO", "EBSDPipeline", "Figures", "Grains",
+                "HoughIndexing", "PatternMatching", "PatternSimulation", "PatternStacks", "Preprocessing",
+            ]),
+
+        stage(
             "EBSDCABI",
             ["EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "Figures", "Grains", "PatternStacks", "Texture"]),
 
@@ -115,7 +126,7 @@ let package = Package(
             dependencies: [
                 "Crystallography", "CrystalMaps", "MapSimulation", "EBSDNumerics", "EBSDImageIO", "DetectorGeometry", "PatternSimulation",
                 "Preprocessing", "PatternStacks", "Grains", "MapCleanup", "HoughIndexing", "PatternMatching", "EBSDPipeline",
-                "EBSDCluster", "DynamicalSimulation", "EBSDCore", "EBSDHDF5", "Figures", "Texture",
+                "EBSDCluster", "DynamicalSimulation", "EBSDCore", "EBSDHDF5", "Figures", "Texture", "EBSDViewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -207,6 +218,12 @@ let package = Package(
             name: "EBSDCABITests",
             dependencies: [
                 "EBSDCABI", "EBSDCore", "EBSDPipeline", "CrystalMaps", "Crystallography", "HoughIndexing", "PatternStacks", "TestSupport",
+            ]),
+        .testTarget(
+            name: "EBSDViewerTests",
+            dependencies: [
+                "EBSDViewer", "EBSDPipeline", "CrystalMaps", "Crystallography", "DetectorGeometry", "HoughIndexing", "PatternSimulation",
+                "PatternStacks", "EBSDImageIO", "EBSDCore", "TestSupport",
             ]),
         .testTarget(
             name: "EBSDCommandTests",

@@ -2,6 +2,7 @@
 #include <png.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 int ebsd_tiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetField(tif, tag, value); }
 int ebsd_tiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value) { return TIFFGetField(tif, tag, value); }
@@ -68,6 +69,25 @@ int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channe
     image.flags |= PNG_IMAGE_FLAG_FAST;
 #endif
     if (!png_image_write_to_file(&image, path, 0, pixels, 0, NULL)) { copy_msg(err, errlen, image.message); return 1; }
+    return 0;
+}
+
+int ebsd_png_encode(uint32_t width, uint32_t height, int channels, const uint8_t *pixels, uint8_t **out, size_t *length,
+                    char *err, size_t errlen) {
+    png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
+    image.width = width; image.height = height;
+    image.format = channels == 1 ? PNG_FORMAT_GRAY : (channels == 4 ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB);
+#ifdef PNG_IMAGE_FLAG_FAST
+    image.flags |= PNG_IMAGE_FLAG_FAST;
+#endif
+    png_alloc_size_t size = 0;
+    if (!png_image_write_to_memory(&image, NULL, &size, 0, pixels, 0, NULL)) { copy_msg(err, errlen, image.message); return 1; }
+    uint8_t *buffer = malloc(size);
+    if (buffer == NULL) { copy_msg(err, errlen, "out of memory"); return 1; }
+    if (!png_image_write_to_memory(&image, buffer, &size, 0, pixels, 0, NULL)) {
+        free(buffer); copy_msg(err, errlen, image.message); return 1;
+    }
+    *out = buffer; *length = size;
     return 0;
 }
 

@@ -18,7 +18,7 @@ struct EBSD: ParsableCommand {
         version: EBSDVersion.string,
         subcommands: [
             PipelineCommand.self, Info.self, Convert.self, Index.self, Refine.self, Calibrate.self, Clean.self, GrainsCommand.self,
-            IPFMap.self, Plot.self, Stack.self, Preprocess.self, Simulate.self, Synth.self,
+            IPFMap.self, Plot.self, Stack.self, Preprocess.self, Simulate.self, Synth.self, View.self,
         ]
     )
 

@@ -57,6 +57,19 @@ public struct PNGImage: Sendable {
         return (Int(w), Int(h), channels, buf)
     }
 
+    /// The PNG file's bytes, encoded in memory (e.g. for an HTTP answer).
+    public func encoded() throws(ImageIOError) -> [UInt8] {
+        var err = [CChar](repeating: 0, count: 256)
+        var out: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        let rc = pixels.withUnsafeBufferPointer {
+            ebsd_png_encode(UInt32(width), UInt32(height), Int32(channels), $0.baseAddress, &out, &length, &err, 256)
+        }
+        guard rc == 0, let out else { throw .malformed(path: "(PNG in memory)", page: nil, message: String(cString: err)) }
+        defer { free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: length))
+    }
+
     /// Writes through a temporary file and a rename.
     public func write(to path: String) throws(ImageIOError) {
         let tmp = temporaryPath(for: path)

@@ -24,6 +24,8 @@ public struct PipelineRunner {
     /// The recipe as written (for the report).
     public let recipeText: String
     public let outputFolder: String
+    /// The recipe file when the run was made from one (recorded in the output folder: ``RecipeSource``).
+    public private(set) var recipePath: String?
     /// The opened inputs; an `nlpar` step puts NLPAR between the stack and the later steps.
     public package(set) var inputs: PipelineInputs
     /// One line per event (a step starting, its result); the `ebsd` tool prints them on stderr.
@@ -86,6 +88,7 @@ public struct PipelineRunner {
             ?? ((recipePath as NSString).deletingPathExtension + "-out")
         do {
             try self.init(recipe: r, recipeText: text, base: dir, outputFolder: out)
+            self.recipePath = RecipeSource.absolute(recipePath)
         } catch let e as RecipeError {
             throw RecipeError("\(recipePath): \(e)")
         }
@@ -138,6 +141,10 @@ public struct PipelineRunner {
             for f in (try? fm.contentsOfDirectory(atPath: outputFolder)) ?? [] where f.hasSuffix(".blocks") {
                 try? fm.removeItem(atPath: path(f))
             }
+        }
+        if let recipePath {
+            let record = String(decoding: try JSONEncoder().encode(RecipeSource(recipe: recipePath)), as: UTF8.self)
+            try writeAtomically(record, to: path(RecipeSource.fileName))
         }
         var map = inputs.startMap
         // the last grains step's analysis of the map as it is now (the report's statistics need not compute it again)
@@ -288,14 +295,12 @@ public struct PipelineRunner {
         switch step {
         case .hough(let p):
             let (det, stack) = try inputs.patterns(step.name)
-            if let b = p.binning, let problem = HoughIndexer.binningProblem(b, rows: det.rows, columns: det.columns) {
-                throw RecipeError("step \(index + 1) (hough): \(problem)")
-            }
-            let hi = HoughIndexer(
-                detector: det, phases: inputs.phases, thetaCount: p.thetaSteps, bandCount: p.bands,
-                voltageKV: inputs.voltageKV, familyCount: p.families,
-                staticBackground: try p.staticBackground.image(for: stack.withoutNLPAR, meanPattern: try mean(p.staticBackground)),
-                binning: p.binning)
+            let hi: HoughIndexer
+            do {
+                hi = try p.indexer(
+                    detector: det, phases: inputs.phases, voltageKV: inputs.voltageKV, stack: stack.withoutNLPAR,
+                    meanPattern: try mean(p.staticBackground))
+            } catch let e as RecipeError { throw RecipeError("step \(index + 1) (hough): \(e)") }
             let (m, note) = try inBlocks(index, stack: stack, map: map) { block, _, report in
                 (try hi.index(stack: block, scaleQuality: false, progress: report), note: "")
             }

@@ -8,6 +8,10 @@ public struct ReflectorLibrary: Sendable {
     public let normals: [Vector3]
     /// The family (0 = largest d-spacing) of each normal.
     public let family: [Int]
+    /// The Miller indices (h, k, l) of each normal's plane.
+    public let millerIndices: [[Int]]
+    /// The Miller indices of each family's representative, {hkl}.
+    public let familyIndices: [[Int]]
     /// The number of families taken.
     public let familyCount: Int
     /// Library pairs sorted by their acute inter-planar angle (radians).
@@ -38,6 +42,7 @@ public struct ReflectorLibrary: Sendable {
         let fams = all.filter { $0.structureFactor >= minimumRelativeF * fmax }.sorted { $0.d > $1.d }
         var normals: [Vector3] = []
         var family: [Int] = []
+        var miller: [[Int]] = [], familyMiller: [[Int]] = []
         var taken = 0
         for f in fams {
             var add: [Vector3] = []
@@ -45,8 +50,10 @@ public struct ReflectorLibrary: Sendable {
                 let n = phase.lattice.reciprocalVector(Double(m[0]), Double(m[1]), Double(m[2])).unit
                 if normals.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) || add.contains(where: { abs($0.dot(n)) > 1 - 1e-9 }) { continue }
                 add.append(n)
+                miller.append(m)
             }
             if add.isEmpty { continue }
+            familyMiller.append([f.h, f.k, f.l])
             normals += add
             family += [Int](repeating: taken, count: add.count)
             taken += 1
@@ -54,6 +61,8 @@ public struct ReflectorLibrary: Sendable {
         }
         self.normals = normals
         self.family = family
+        millerIndices = miller
+        familyIndices = familyMiller
         self.familyCount = taken
         var p: [(Int16, Int16, Float)] = []
         for i in normals.indices {

@@ -35,6 +35,10 @@ int ebsd_png_is_16bit(const char *path, char *err, size_t errlen);
 int ebsd_png_read16(const char *path, int channels, uint16_t *buffer, size_t bufferCount, char *err, size_t errlen);
 int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
                    const uint8_t *pixels, char *err, size_t errlen);
+/// Encodes gray8/RGB8/RGBA8 pixels as a PNG in memory: the bytes in a malloc'd buffer the caller frees (*out),
+/// its length in *length. Returns 0 on success.
+int ebsd_png_encode(uint32_t width, uint32_t height, int channels, const uint8_t *pixels, uint8_t **out, size_t *length,
+                    char *err, size_t errlen);
 
 /* ---- libjpeg(-turbo): decoding with errors returned, not exit() ---- */
 /// Reads a JPEG's size and its number of colour components. Returns 0 on success, non-zero with a message in err.

@@ -1,4 +1,7 @@
+import Crystallography
+import DetectorGeometry
 import HoughIndexing
+import PatternStacks
 import Preprocessing
 
 /// `hough`: Hough indexing of every pattern (``HoughIndexer``). Keys: `bands`, `theta_steps`,
@@ -27,5 +30,20 @@ public struct HoughStep: RecipeStepParameters {
         guard (3...20).contains(bands) else { throw RecipeError("step \(r.label): bands must be 3…20") }
         guard (30...720).contains(thetaSteps) else { throw RecipeError("step \(r.label): theta_steps must be 30…720") }
         if let f = families, !(3...8).contains(f) { throw RecipeError("step \(r.label): families must be 3…8") }
+    }
+}
+
+extension HoughStep {
+    /// The Hough indexer these settings make for `detector` and `phases`: the static background taken from `stack` (its
+    /// own or `meanPattern`, the stack's mean, as ``Preprocessing/StaticBackground`` says).
+    public func indexer(
+        detector: Detector, phases: [Phase], voltageKV: Double, stack: PatternStack, meanPattern: [Float]?
+    ) throws -> HoughIndexer {
+        if let b = binning, let problem = HoughIndexer.binningProblem(b, rows: detector.rows, columns: detector.columns) {
+            throw RecipeError(problem)
+        }
+        return HoughIndexer(
+            detector: detector, phases: phases, thetaCount: thetaSteps, bandCount: bands, voltageKV: voltageKV, familyCount: families,
+            staticBackground: try staticBackground.image(for: stack, meanPattern: meanPattern), binning: binning)
     }
 }
