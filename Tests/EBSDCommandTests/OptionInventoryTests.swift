@@ -116,6 +116,9 @@ import MapSimulation
             "--dry-run": .flag("plan only"), "--fresh": .flag("ignore earlier results"),
             "--slurm": .flag("submit to Slurm"), "--shards": .unset("ShardPlan: one shard"), "--shard": .unset("all shards"),
             "--prepare-shards": .flag("cluster preparation"), "--merge-shards": .flag("cluster merge"),
+            // the map viewer
+            "--port": .tool("ebsd view's port on 127.0.0.1: 0 lets the system pick a free one", value: "0"),
+            "--seconds": .unset("ebsd view serves until interrupted"),
             // preprocessing
             "--operation": .tool("background removal is subtracted unless asked; each library step names its operation", value: "subtract"),
             "--type": .tool("the written sample type; the library writes what it is given", value: "float32"),
