@@ -38,10 +38,14 @@ enum ViewerPage {
         <label><input type="checkbox" id="showDet" checked> Hough bands detected</label>
         <label><input type="checkbox" id="showPre" checked> bands predicted {hkl}</label>
         <div class="pats">
-        <div class="pat"><canvas id="raw"></canvas><svg id="rawBands" viewBox="0 0 1 1" preserveAspectRatio="none"></svg><div id="rawCap">as read</div></div>
-        <div class="pat"><canvas id="processed"></canvas><svg id="procBands" viewBox="0 0 1 1" preserveAspectRatio="none"></svg><div>preprocessed for matching</div></div>
-        <div class="pat"><canvas id="simulated"></canvas><svg id="simBands" viewBox="0 0 1 1" preserveAspectRatio="none"></svg><div id="simCap">simulated</div></div>
-        <div class="pat"><canvas id="blend"></canvas><div>blend <input type="range" id="mix" min="0" max="100" value="50" style="width:110px"></div></div>
+        <div class="pat"><canvas id="raw"></canvas>
+          <svg id="rawBands" viewBox="0 0 1 1" preserveAspectRatio="none"></svg><div id="rawCap">as read</div></div>
+        <div class="pat"><canvas id="processed"></canvas>
+          <svg id="procBands" viewBox="0 0 1 1" preserveAspectRatio="none"></svg><div>preprocessed for matching</div></div>
+        <div class="pat"><canvas id="simulated"></canvas>
+          <svg id="simBands" viewBox="0 0 1 1" preserveAspectRatio="none"></svg><div id="simCap">simulated</div></div>
+        <div class="pat"><canvas id="blend"></canvas>
+          <div>blend <input type="range" id="mix" min="0" max="100" value="50" style="width:110px"></div></div>
         </div>
         <table id="fom"></table>
         <h2>Neighbours</h2><table id="neigh"></table>
@@ -57,7 +61,8 @@ enum ViewerPage {
         const V = window.ebsdViewer = {ready:false, selected:null, patternsShown:null, record:null, views:null, grainViews:null, errors:[]};
         let info, scale = 1, ox = 0, oy = 0, tiles = new Map(), drag = null;
         const cv = $("map"), ctx = cv.getContext("2d");
-        async function getJSON(u){ const r = await fetch(base + u); if(!r.ok) throw new Error(u + ": " + r.status + " " + (await r.text())); return r.json(); }
+        async function getJSON(u){ const r = await fetch(base + u);
+          if(!r.ok) throw new Error(u + ": " + r.status + " " + (await r.text())); return r.json(); }
         function fmt(v, d=3){ return v == null ? "—" : (typeof v === "number" ? (+v.toFixed(d)).toString() : v); }
         function rows(t, list){ t.innerHTML = list.map(([k,v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join(""); }
         function resize(){ const b = $("mapbox").getBoundingClientRect(); cv.width = b.width; cv.height = b.height; draw(); }
@@ -98,7 +103,8 @@ enum ViewerPage {
           const p = V.screenPoint(row, col), opts = {clientX: p.x, clientY: p.y, bubbles: true};
           cv.dispatchEvent(new MouseEvent("mousedown", opts)); cv.dispatchEvent(new MouseEvent("mouseup", opts));
           const i = row * info.columns + col;
-          const wait = () => { if(!V.record || V.record.index !== i || (info.patterns && V.patternsShown !== i)) return setTimeout(wait, 20);
+          const wait = () => { if(!V.record || V.record.index !== i || (info.patterns && V.patternsShown !== i))
+            return setTimeout(wait, 20);
             let out = $("shown"); if(!out){ out = document.createElement("pre"); out.id = "shown"; out.style.display = "none";
               document.body.appendChild(out); }
             out.textContent = JSON.stringify({selected: V.selected, record: V.record, raw: info.patterns ? V.canvasPixels("raw") : null,
@@ -107,12 +113,16 @@ enum ViewerPage {
           wait(); });
         function bands(svg, v){
           let s = "";
-          if($("showDet").checked) for(const b of v.detectedBands) s += `<line class="det" x1="${b.x0}" y1="${b.y0}" x2="${b.x1}" y2="${b.y1}"/>`;
+          if($("showDet").checked) for(const b of v.detectedBands)
+            s += `<line class="det" x1="${b.x0}" y1="${b.y0}" x2="${b.x1}" y2="${b.y1}"/>`;
           if($("showPre").checked) for(const b of v.predictedBands){
-            s += `<line class="pre" x1="${b.x0}" y1="${b.y0}" x2="${b.x1}" y2="${b.y1}"><title>(${b.hkl.join(" ")}) ${b.family}</title></line>`;
-            s += `<text class="lab" x="${(b.x0 * .7 + b.x1 * .3).toFixed(3)}" y="${(b.y0 * .7 + b.y1 * .3).toFixed(3)}">${b.family}</text>`; }
+            s += `<line class="pre" x1="${b.x0}" y1="${b.y0}" x2="${b.x1}" y2="${b.y1}">` +
+              `<title>(${b.hkl.join(" ")}) ${b.family}</title></line>`;
+            s += `<text class="lab" x="${(b.x0 * .7 + b.x1 * .3).toFixed(3)}"` +
+              ` y="${(b.y0 * .7 + b.y1 * .3).toFixed(3)}">${b.family}</text>`; }
           svg.innerHTML = s; }
-        function image(url){ return new Promise((ok, bad) => { const im = new Image(); im.onload = () => ok(im); im.onerror = bad; im.src = url; }); }
+        function image(url){ return new Promise((ok, bad) => { const im = new Image();
+          im.onload = () => ok(im); im.onerror = bad; im.src = url; }); }
         async function paint(id, url){ const c = $(id), x = c.getContext("2d");
           if(!url){ c.width = c.height = 1; x.clearRect(0, 0, 1, 1); return null; }
           const im = await image(url); c.width = im.naturalWidth; c.height = im.naturalHeight; x.drawImage(im, 0, 0); return im; }
@@ -128,38 +138,49 @@ enum ViewerPage {
           await paint("raw", v.raw); await paint("processed", v.processed); await paint("simulated", v.simulated);
           $("rawCap").textContent = "as read" + (v.rawScaling === "as read" ? "" : " (stretched min–max)");
           V.views = v; await blend(); for(const s of ["rawBands", "procBands", "simBands"]) bands($(s), v);
-          rows($("fom"), [["NCC measured/simulated", fmt(v.ncc)], ["Hough now", v.hough ? `${v.hough.phase} (${v.hough.euler.map(e => fmt(e, 1)).join(", ")})°, ${v.hough.bandsMatched} bands matched, CI ${fmt(v.hough.confidence)}` : "no solution"],
+          rows($("fom"), [["NCC measured/simulated", fmt(v.ncc)],
+            ["Hough now", v.hough ? `${v.hough.phase} (${v.hough.euler.map(e => fmt(e, 1)).join(", ")})°, ` +
+              `${v.hough.bandsMatched} bands matched, CI ${fmt(v.hough.confidence)}` : "no solution"],
             ["bands", `${v.detectedBands.length} detected, ${v.predictedBands.length} predicted`]]);
           V.clickMilliseconds = performance.now() - t0; V.patternsShown = i;
           $("status").textContent = `point ${i}: patterns in ${V.clickMilliseconds.toFixed(0)} ms`; }
         function showPoint(p){
-          rows($("point"), [["row, column", `${p.row}, ${p.column}`], ["x, y (µm)", `${fmt(p.x, 2)}, ${fmt(p.y, 2)}`], ["phase", p.phase ?? "not indexed"],
+          rows($("point"), [["row, column", `${p.row}, ${p.column}`], ["x, y (µm)", `${fmt(p.x, 2)}, ${fmt(p.y, 2)}`],
+            ["phase", p.phase ?? "not indexed"],
             ["Euler φ1 Φ φ2 (°)", p.euler ? p.euler.map(e => fmt(e, 2)).join(", ") : "—"], ["KAM (°)", fmt(p.kam)]]
             .concat(Object.keys(p.properties).sort().map(k => [k, fmt(p.properties[k], 4)])));
-          rows($("neigh"), p.neighbours.map(n => [`(${n.row}, ${n.column})`, n.disorientation == null ? "—" : fmt(n.disorientation, 2) + "°"]));
+          rows($("neigh"), p.neighbours.map(n => [`(${n.row}, ${n.column})`,
+            n.disorientation == null ? "—" : fmt(n.disorientation, 2) + "°"]));
           const g = p.grain; $("avg").disabled = !g || !info.patterns; $("avg").dataset.id = g ? g.id : "";
-          rows($("grain"), g ? [["id", g.id], ["phase", g.phase], ["points", g.pixels], ["area (µm²)", fmt(g.area, 1)], ["ECD (µm)", fmt(g.ecd, 2)],
-            ["GOS (°)", fmt(g.gos, 2)], ["largest from mean (°)", fmt(g.maximumSpread, 2)], ["mean Euler (°)", g.meanEuler.map(e => fmt(e, 2)).join(", ")],
+          rows($("grain"), g ? [["id", g.id], ["phase", g.phase], ["points", g.pixels],
+            ["area (µm²)", fmt(g.area, 1)], ["ECD (µm)", fmt(g.ecd, 2)],
+            ["GOS (°)", fmt(g.gos, 2)], ["largest from mean (°)", fmt(g.maximumSpread, 2)],
+              ["mean Euler (°)", g.meanEuler.map(e => fmt(e, 2)).join(", ")],
             ["touches edge", g.touchesEdge ? "yes" : "no"]] : [["", "not in a grain"]]); }
         async function grainAverage(id){
           $("grainPats").style.display = "flex"; const v = await getJSON("api/grain/" + id); V.grainViews = v;
           await paint("grainAvg", v.processed); await paint("grainSim", v.simulated); }
         cv.addEventListener("mousedown", e => { drag = {x: e.clientX, y: e.clientY, ox, oy, moved: false}; });
         window.addEventListener("mousemove", e => { if(!drag) return; const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
-          if(Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true; if(drag.moved){ ox = drag.ox - dx / scale; oy = drag.oy - dy / scale; draw(); } });
+          if(Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+            if(drag.moved){ ox = drag.ox - dx / scale; oy = drag.oy - dy / scale; draw(); } });
         window.addEventListener("mouseup", e => { const d = drag; drag = null; if(!d || d.moved || e.target !== cv) return;
-          const b = cv.getBoundingClientRect(), c = Math.floor(ox + (e.clientX - b.left) / scale), r = Math.floor(oy + (e.clientY - b.top) / scale);
+          const b = cv.getBoundingClientRect(), c = Math.floor(ox + (e.clientX - b.left) / scale),
+            r = Math.floor(oy + (e.clientY - b.top) / scale);
           if(r < 0 || c < 0 || r >= info.rows || c >= info.columns) return; const i = r * info.columns + c;
-          select(i).then(() => { if(e.shiftKey && V.record && V.record.grain) grainAverage(V.record.grain.id); }).catch(err => V.errors.push(String(err))); });
+          select(i).then(() => { if(e.shiftKey && V.record && V.record.grain) grainAverage(V.record.grain.id); })
+            .catch(err => V.errors.push(String(err))); });
         cv.addEventListener("wheel", e => { e.preventDefault(); const b = cv.getBoundingClientRect();
           zoom(e.deltaY < 0 ? 1.25 : 0.8, e.clientX - b.left, e.clientY - b.top); }, {passive: false});
         window.addEventListener("keydown", e => { if(V.selected == null || e.target.tagName === "INPUT") return;
           const r = Math.floor(V.selected / info.columns), c = V.selected % info.columns;
           const m = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]}[e.key]; if(!m) return; e.preventDefault();
-          const nr = r + m[0], nc = c + m[1]; if(nr >= 0 && nc >= 0 && nr < info.rows && nc < info.columns) select(nr * info.columns + nc); });
+          const nr = r + m[0], nc = c + m[1];
+            if(nr >= 0 && nc >= 0 && nr < info.rows && nc < info.columns) select(nr * info.columns + nc); });
         $("zin").onclick = () => zoom(2); $("zout").onclick = () => zoom(.5); $("fit").onclick = fit;
         $("layer").onchange = () => { legend(); draw(); }; $("bounds").onchange = draw; $("mix").oninput = blend;
-        $("showDet").onchange = $("showPre").onchange = () => { if(V.views) for(const s of ["rawBands", "procBands", "simBands"]) bands($(s), V.views); };
+        $("showDet").onchange = $("showPre").onchange = () => {
+          if(V.views) for(const s of ["rawBands", "procBands", "simBands"]) bands($(s), V.views); };
         $("avg").onclick = () => grainAverage(+$("avg").dataset.id);
         function legend(){ const l = info.layers.find(l => l.id === $("layer").value); let s = l.title;
           if(l.lower != null) s += `: ${fmt(l.lower)} … ${fmt(l.upper)} (1st–99th percentile, blue → yellow)`;
@@ -170,7 +191,8 @@ enum ViewerPage {
             info = await getJSON("api/info"); document.title = "ebsd view: " + info.title;
             $("title").textContent = `${info.title} — ${info.rows} × ${info.columns}, ${info.grains} grains`;
             $("layer").innerHTML = info.layers.map(l => `<option value="${l.id}">${l.title}</option>`).join("");
-            if(!info.patterns){ $("why").style.display = "block"; $("why").textContent = "Patterns unavailable: " + info.patternsUnavailable; }
+            if(!info.patterns){ $("why").style.display = "block";
+              $("why").textContent = "Patterns unavailable: " + info.patternsUnavailable; }
             else if(!info.simulation){ $("simCap").textContent = "simulated: no master pattern given (--master)"; }
             legend(); resize(); fit(); V.info = info;
             const hook = /select=(\\d+),(\\d+)/.exec(location.hash);
