@@ -60,26 +60,27 @@ int ebsd_png_read16(const char *path, int channels, uint16_t *buffer, size_t buf
     return 0;
 }
 
-int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
-                   const uint8_t *pixels, char *err, size_t errlen) {
+/// A png_image header for writing gray8 (1), RGB8 (3) or RGBA8 (4) pixels, fast compression where libpng offers it.
+static png_image write_image(uint32_t width, uint32_t height, int channels) {
     png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
     image.width = width; image.height = height;
     image.format = channels == 1 ? PNG_FORMAT_GRAY : (channels == 4 ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB);
 #ifdef PNG_IMAGE_FLAG_FAST
     image.flags |= PNG_IMAGE_FLAG_FAST;
 #endif
+    return image;
+}
+
+int ebsd_png_write(const char *path, uint32_t width, uint32_t height, int channels,
+                   const uint8_t *pixels, char *err, size_t errlen) {
+    png_image image = write_image(width, height, channels);
     if (!png_image_write_to_file(&image, path, 0, pixels, 0, NULL)) { copy_msg(err, errlen, image.message); return 1; }
     return 0;
 }
 
 int ebsd_png_encode(uint32_t width, uint32_t height, int channels, const uint8_t *pixels, uint8_t **out, size_t *length,
                     char *err, size_t errlen) {
-    png_image image; memset(&image, 0, sizeof image); image.version = PNG_IMAGE_VERSION;
-    image.width = width; image.height = height;
-    image.format = channels == 1 ? PNG_FORMAT_GRAY : (channels == 4 ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB);
-#ifdef PNG_IMAGE_FLAG_FAST
-    image.flags |= PNG_IMAGE_FLAG_FAST;
-#endif
+    png_image image = write_image(width, height, channels);
     png_alloc_size_t size = 0;
     if (!png_image_write_to_memory(&image, NULL, &size, 0, pixels, 0, NULL)) { copy_msg(err, errlen, image.message); return 1; }
     uint8_t *buffer = malloc(size);
