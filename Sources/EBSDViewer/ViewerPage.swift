@@ -99,7 +99,9 @@ enum ViewerPage {
           .filter((_, k) => k % 4 === 0); };
         // The test hook (`#select=ROW,COL` in the URL, or from a console): a real click on the map at that point, through
         // the page's own mouse handlers; when its patterns are drawn, what the page shows goes into <pre id="shown">.
+        // Zoomed out below one screen pixel per point, the map is first zoomed in around the point (as a user would).
         V.click = (row, col) => new Promise(done => {
+          if(scale < 2){ scale = 4; ox = col - cv.width / (2 * scale); oy = row - cv.height / (2 * scale); draw(); }
           const p = V.screenPoint(row, col), opts = {clientX: p.x, clientY: p.y, bubbles: true};
           cv.dispatchEvent(new MouseEvent("mousedown", opts)); cv.dispatchEvent(new MouseEvent("mouseup", opts));
           const i = row * info.columns + col;
